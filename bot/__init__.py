@@ -1,0 +1,1 @@
+"""sns-bot: 総社市ソーシャルメディア活用ガイドライン in daily practice, on Slack."""

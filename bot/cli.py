@@ -1,0 +1,122 @@
+"""The sns-bot command: serve, check-config, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import logs
+from bot.catalog import bilingual, t
+from bot.config import ConfigError, load_config
+from bot.environment import Environment
+from bot.server import serving
+from bot.service import BotService, StartupError, required_secrets
+from storage import migrate
+from storage.db import make_engine
+
+log = logging.getLogger("sns_bot")
+
+Command = Callable[[argparse.Namespace, Environment], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    env = Environment.from_mapping()
+    if args.config:
+        env = dataclasses.replace(env, config_path=Path(args.config))
+    logs.configure(args.log_level, env.secrets())
+    return args.command(args, env)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sns-bot", description="総社市ソーシャルメディア活用ガイドライン Slack bot")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--config", help="app.yaml (default: $SNS_BOT_CONFIG or ./app.yaml)")
+        sub.set_defaults(command=func)
+        return sub
+
+    serve_parser = command("serve", serve, "serve Slack over HTTP (or Socket Mode with --socket)")
+    serve_parser.add_argument("--host", help="address to listen on (default: server.host, 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, help="port (default: server.port, 3000)")
+    serve_parser.add_argument("--socket", action="store_true", help="Socket Mode; the port serves only /healthz")
+    serve_parser.add_argument("--no-scheduler", action="store_true", help="run no reminder sweeps in this process")
+    command("check-config", check_config, "validate app.yaml and exit")
+    db_parser = command("db", upgrade_database, "database maintenance")
+    db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
+    return parser
+
+
+def serve(args: argparse.Namespace, env: Environment) -> int:
+    if missing := required_secrets(env, socket_mode=args.socket):
+        print(bilingual("cli.missing_secrets", names=", ".join(missing)), file=sys.stderr)
+        return 2
+    service = BotService(env, scheduler=not args.no_scheduler, socket_mode=args.socket)
+    try:
+        service.start()
+    except (ConfigError, StartupError) as error:
+        service.stop()
+        _print_startup_error(error)
+        return 2
+    settings = service.runtime.config.current.server
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    # Reload off the signal handler: it reads files and writes the database.
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=service.runtime.config.reload).start())
+    try:
+        with serving(
+            service, host=args.host or settings.host, port=args.port or settings.port, socket_mode=args.socket
+        ):
+            stopping.wait()
+            log.info("stopping")
+    finally:
+        service.stop()
+    return 0
+
+
+def _print_startup_error(error: Exception) -> None:
+    if isinstance(error, ConfigError):
+        print(bilingual("cli.config.invalid"), file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+    else:
+        print(error, file=sys.stderr)
+
+
+def check_config(args: argparse.Namespace, env: Environment) -> int:
+    try:
+        config = load_config(env.config_path)
+    except ConfigError as error:
+        print(t("config.check.failed", path=env.config_path, count=len(error.problems)), file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(t("config.check.ok", path=env.config_path, departments=len(config.departments)))
+    return 0
+
+
+def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
+    try:
+        url = env.database_url or load_config(env.config_path).database.url
+    except ConfigError as error:
+        _print_startup_error(error)
+        return 2
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+        print(
+            bilingual("cli.db.upgraded", revision=migrate.current_revision(engine), url=engine.url.render_as_string())
+        )
+    finally:
+        engine.dispose()
+    return 0

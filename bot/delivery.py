@@ -1,0 +1,283 @@
+"""Delivers the outbox to Slack: at once after a commit, concurrently across destinations,
+in order and within Slack's pace for each destination, with retries that survive restarts.
+
+Outcomes per Slack's answer: 429 waits for Retry-After (not counted as an attempt); 5xx,
+connection errors and Slack's own transient errors back off exponentially up to
+``max_attempts``; any other error (channel_not_found, invalid_blocks…) is permanent:
+the message is marked failed, logged and audited, never retried forever.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+import psycopg
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot.clock import Clock
+from bot.config import Delivery
+from storage import outbox
+from storage.db import SessionFactory
+from storage.models import OutboxMethod
+
+log = logging.getLogger(__name__)
+
+# Slack's errors that mean "try again later" rather than "this message is wrong".
+TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
+MAX_BACKOFF_SECONDS = 600
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+    LOST_CLAIM = "lost_claim"  # the lease ran out and another worker took the message over
+
+
+class ChannelPacer:
+    """A token bucket per destination: one message per ``interval`` with bursts of ``burst``."""
+
+    def __init__(self, interval: float, burst: int) -> None:
+        self.interval = interval
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}  # channel -> (tokens, as of)
+        self._lock = threading.Lock()
+
+    def take(self, channel: str, now: float) -> float:
+        """Takes a token and returns 0, or returns the seconds until one is free."""
+        with self._lock:
+            tokens, since = self._buckets.get(channel, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - since) / self.interval)
+            if tokens >= 1:
+                self._buckets[channel] = (tokens - 1, now)
+                return 0.0
+            self._buckets[channel] = (tokens, now)
+            return (1 - tokens) * self.interval
+
+
+class OutboxWorker:
+    def __init__(self, *, sessions: SessionFactory, client: WebClient, settings: Delivery, clock: Clock) -> None:
+        self.sessions = sessions
+        self.client = client
+        self.settings = settings
+        self.clock = clock
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        # A claim outlives the slowest Web API call, so only a dead worker loses its claims.
+        self.lease = timedelta(seconds=settings.request_timeout_seconds * 3)
+        self.pacer = ChannelPacer(settings.channel_interval_seconds, settings.channel_burst)
+        self._bell = threading.Event()
+        self._stopping = threading.Event()
+        self._in_flight = 0
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="outbox")
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="outbox-dispatcher", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stops claiming and waits for the messages in flight to settle."""
+        self._stopping.set()
+        self._bell.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._pool.shutdown(wait=True)
+
+    def wake(self) -> None:
+        """Called after a commit that queued messages (and on PostgreSQL NOTIFY)."""
+        self._bell.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._bell.clear()
+            try:
+                wait = self._dispatch()
+            except Exception:
+                log.exception("outbox sweep failed; retrying in %.0f s", self.settings.poll_seconds)
+                wait = self.settings.poll_seconds
+            if wait > 0:
+                self._bell.wait(wait)
+
+    def _dispatch(self) -> float:
+        """Hands due messages to the pool; returns how long to sleep unless woken."""
+        with self._lock:
+            free = self.settings.workers - self._in_flight
+        if free == 0:
+            return self.settings.poll_seconds  # a finishing delivery rings the bell
+        claimed, pacing_wait = self.claim(limit=free)
+        with self._lock:
+            self._in_flight += len(claimed)
+        for item in claimed:
+            self._pool.submit(self._deliver_in_pool, item)
+        if len(claimed) == free:
+            return 0.0  # there may be more
+        return self._idle_wait(pacing_wait)
+
+    def _deliver_in_pool(self, item: outbox.Claimed) -> None:
+        try:
+            self.deliver(item)
+        except Exception:  # the database failed while settling: the lease hands the message on
+            log.exception("outbox message %d could not be settled; it is retried when its lease ends", item.id)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+            self._bell.set()
+
+    def _idle_wait(self, pacing_wait: float | None) -> float:
+        with self.sessions() as session:
+            due = outbox.next_due(session)
+        wait = self.settings.poll_seconds
+        if pacing_wait is not None:
+            wait = min(wait, pacing_wait)
+        if due is not None and (seconds := (due - self.clock.now()).total_seconds()) > 0:
+            wait = min(wait, seconds)
+        return wait
+
+    # -- claiming and delivering (also driven directly by tests) -----------------------
+
+    def claim(self, limit: int) -> tuple[list[outbox.Claimed], float | None]:
+        """Claims up to ``limit`` due messages; also returns the shortest pacing wait met."""
+        now = self.clock.now()
+        waits: list[float] = []
+
+        def paced(row: Any) -> bool:
+            if row.method != OutboxMethod.POST:
+                return True  # Slack's per-channel pace is for new messages
+            wait = self.pacer.take(row.channel, now.timestamp())
+            if wait:
+                waits.append(wait)
+            return not wait
+
+        with self.sessions.begin() as session:
+            claimed = outbox.claim(session, now=now, worker=self.worker_id, lease=self.lease, limit=limit, accept=paced)
+        return claimed, min(waits, default=None)
+
+    def run_once(self) -> list[Outcome]:
+        """Claims what is due and delivers it in this thread."""
+        claimed, _ = self.claim(limit=self.settings.workers)
+        return [self.deliver(item) for item in claimed]
+
+    def deliver(self, item: outbox.Claimed) -> Outcome:
+        try:
+            response = self._call(item)
+        except SlackApiError as error:
+            answer = error.response
+            return self._after_error(item, answer.status_code, answer.get("error"), answer.headers)
+        except (OSError, http.client.HTTPException) as error:
+            return self._retry(item, f"connection: {error}")
+        except Exception as error:  # a bug or an odd answer: bounded retries, then failed
+            log.exception("message %d: unexpected error from the Web API call", item.id)
+            return self._retry(item, f"unexpected: {error!r}")
+        with self.sessions.begin() as session:
+            done = outbox.mark_sent(
+                session,
+                item.id,
+                worker=self.worker_id,
+                slack_channel=response["channel"],
+                slack_ts=response["ts"],
+                now=self.clock.now(),
+            )
+        return Outcome.SENT if done else Outcome.LOST_CLAIM
+
+    def _call(self, item: outbox.Claimed) -> Any:
+        if item.method == OutboxMethod.UPDATE:
+            return self.client.chat_update(channel=item.parent_channel, ts=item.parent_ts, **item.payload)
+        return self.client.chat_postMessage(
+            channel=item.parent_channel or item.channel, thread_ts=item.parent_ts, **item.payload
+        )
+
+    def _after_error(self, item: outbox.Claimed, status: int, error: str | None, headers: Any) -> Outcome:
+        if status == 429:
+            seconds = _retry_after(headers)
+            log.warning("Slack rate-limited message %d to %s; retrying in %d s", item.id, item.channel, seconds)
+            return self._settle_retry(item, seconds, "ratelimited", count_attempt=False)
+        if status >= 500 or error in TRANSIENT_ERRORS:
+            return self._retry(item, f"HTTP {status}: {error or 'server error'}")
+        return self._fail(item, error or f"HTTP {status}")
+
+    def _retry(self, item: outbox.Claimed, reason: str) -> Outcome:
+        attempts = item.attempts + 1
+        if attempts >= self.settings.max_attempts:
+            return self._fail(item, f"gave up after {attempts} attempts; last: {reason}")
+        seconds = min(2**attempts, MAX_BACKOFF_SECONDS)
+        log.warning(
+            "message %d to %s not delivered (%s); attempt %d, next in %d s",
+            item.id,
+            item.channel,
+            reason,
+            attempts,
+            seconds,
+        )
+        return self._settle_retry(item, seconds, reason, count_attempt=True)
+
+    def _settle_retry(self, item: outbox.Claimed, seconds: float, reason: str, *, count_attempt: bool) -> Outcome:
+        at = self.clock.now() + timedelta(seconds=seconds)
+        with self.sessions.begin() as session:
+            done = outbox.mark_retry(
+                session, item.id, worker=self.worker_id, at=at, error=reason, count_attempt=count_attempt
+            )
+        return Outcome.RETRY if done else Outcome.LOST_CLAIM
+
+    def _fail(self, item: outbox.Claimed, error: str) -> Outcome:
+        log.error("message %d to %s failed permanently: %s", item.id, item.channel, error)
+        with self.sessions.begin() as session:
+            done = outbox.mark_failed(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
+        return Outcome.FAILED if done else Outcome.LOST_CLAIM
+
+
+def _retry_after(headers: Any) -> int:
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            try:
+                return max(1, int(value[0] if isinstance(value, list) else value))
+            except ValueError:
+                break
+    return 1
+
+
+class PostgresDoorbell:
+    """Rings the worker when any process commits outbox rows (PostgreSQL LISTEN/NOTIFY)."""
+
+    def __init__(self, engine: Engine, ring: Callable[[], None]) -> None:
+        self.conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.ring = ring
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-listen", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        delay = 1.0
+        while not self._stopping.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {outbox.NOTIFY_CHANNEL}")
+                    delay = 1.0
+                    self.ring()  # whatever was committed while we were not listening
+                    while not self._stopping.is_set():
+                        for _ in connection.notifies(timeout=0.5):
+                            self.ring()
+            except psycopg.Error as error:
+                log.warning("LISTEN %s lost (%s); reconnecting in %.0f s", outbox.NOTIFY_CHANNEL, error, delay)
+                self._stopping.wait(delay)
+                delay = min(delay * 2, 60.0)

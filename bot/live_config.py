@@ -1,0 +1,77 @@
+"""The running configuration: app.yaml, swapped whole on reload (SIGHUP or restart).
+
+A reload that fails validation keeps the running configuration and logs each problem, so
+a typo made in April never takes the bot down. Each distinct directory is recorded with an
+audit entry; records elsewhere keep the IDs and names of their own time, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Config, ConfigError, load_config
+from storage import audit, revisions
+from storage.db import SessionFactory
+
+log = logging.getLogger(__name__)
+
+
+def directory_of(config: Config) -> dict[str, Any]:
+    """The organisational part of the configuration: who is where and who decides."""
+    return config.model_dump(mode="json", include={"organization", "offices", "departments", "people"})
+
+
+class LiveConfig:
+    def __init__(self, path: Path, config: Config, *, sessions: SessionFactory, clock: Clock) -> None:
+        self.path = path
+        self._current = config
+        self._sessions = sessions
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> Config:
+        return self._current
+
+    def reload(self) -> bool:
+        """Re-reads app.yaml; True when the new configuration is now in use."""
+        with self._lock:
+            try:
+                config = load_config(self.path)
+            except ConfigError as error:
+                for problem in error.problems:
+                    log.error("%s: %s", self.path, problem)
+                log.error("reload of %s refused; still running the previous configuration", self.path)
+                return False
+            self.record(config)
+            self._current = config
+            log.info("configuration reloaded from %s (%d departments)", self.path, len(config.departments))
+            return True
+
+    def record(self, config: Config | None = None) -> None:
+        """Records ``config`` (default: the current one) when its directory differs from the last recorded."""
+        directory = directory_of(config or self._current)
+        digest = hashlib.sha256(json.dumps(directory, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            previous = revisions.latest(session)
+            if previous is not None and previous.sha256 == digest:
+                return
+            revision = revisions.record(session, sha256=digest, source=str(self.path), directory=directory, at=now)
+            session.flush()
+            audit.record(
+                session,
+                at=now,
+                actor=None,
+                action="config.directory_changed",
+                entity_type="config",
+                entity_id=revision.id,
+                before={"sha256": previous.sha256, "revision": previous.id} if previous else None,
+                after={"sha256": digest, "departments": [d["id"] for d in directory["departments"]]},
+            )

@@ -1,0 +1,21 @@
+"""The long-lived objects a serve process shares with its listeners and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.clock import Clock
+from bot.environment import Environment
+from bot.live_config import LiveConfig
+from storage.db import SessionFactory
+
+
+@dataclass(frozen=True)
+class Runtime:
+    env: Environment
+    config: LiveConfig
+    engine: Engine
+    sessions: SessionFactory
+    clock: Clock

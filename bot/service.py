@@ -1,0 +1,132 @@
+"""Everything one serve process runs, started and stopped in order."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+import handlers
+from bot.app import create_app
+from bot.catalog import bilingual
+from bot.clock import Clock, SystemClock
+from bot.config import load_config
+from bot.delivery import OutboxWorker, PostgresDoorbell
+from bot.environment import Environment
+from bot.live_config import LiveConfig
+from bot.runtime import Runtime
+from bot.scheduler import create_scheduler
+from storage import migrate, outbox
+from storage.db import make_engine, make_sessions, ping
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says what to do (it is shown to the operator as is)."""
+
+
+def required_secrets(env: Environment, *, socket_mode: bool) -> list[str]:
+    """The environment variables this mode needs that are not set."""
+    needed = {"SLACK_BOT_TOKEN": env.bot_token}
+    if socket_mode:
+        needed["SLACK_APP_TOKEN"] = env.app_token
+    else:
+        needed["SLACK_SIGNING_SECRET"] = env.signing_secret
+    return [name for name, value in needed.items() if not value]
+
+
+class BotService:
+    def __init__(
+        self, env: Environment, *, clock: Clock | None = None, scheduler: bool = True, socket_mode: bool = False
+    ) -> None:
+        self.env = env
+        self.clock = clock or SystemClock()
+        self.with_scheduler = scheduler
+        self.socket_mode = socket_mode
+        self.ready = threading.Event()
+        self._stops: list[Any] = []
+
+    def start(self) -> None:
+        """Raises ConfigError for a bad app.yaml, StartupError for anything else the operator must fix."""
+        config = load_config(self.env.config_path)
+        engine = make_engine(self.env.database_url or config.database.url, pool_size=config.server.http_threads)
+        self._stops.append(engine.dispose)
+        _prepare_database(engine)
+        sessions = make_sessions(engine)
+        live = LiveConfig(self.env.config_path, config, sessions=sessions, clock=self.clock)
+        live.record()  # a restart with a changed app.yaml is a reload
+        self.runtime = Runtime(env=self.env, config=live, engine=engine, sessions=sessions, clock=self.clock)
+        self.app = self._create_app()
+
+        worker = OutboxWorker(
+            sessions=sessions,
+            client=WebClient(
+                token=self.env.bot_token,
+                base_url=self.env.api_url,
+                timeout=int(config.delivery.request_timeout_seconds),
+                retry_handlers=[],  # the outbox retries, durably
+            ),
+            settings=config.delivery,
+            clock=self.clock,
+        )
+        outbox.on_commit(sessions, worker.wake)
+        worker.start()
+        self.worker = worker
+        self._stops.append(worker.stop)
+        if engine.dialect.name == "postgresql":
+            doorbell = PostgresDoorbell(engine, worker.wake)
+            doorbell.start()
+            self._stops.append(doorbell.stop)
+        if self.with_scheduler:
+            scheduler = create_scheduler(self.runtime, handlers.JOBS)
+            scheduler.start()
+            self._stops.append(lambda: scheduler.shutdown(wait=True))
+        self.ready.set()
+        log.info(
+            "sns-bot ready (%s, database %s)",
+            "Socket Mode" if self.socket_mode else "HTTP",
+            engine.url.render_as_string(),
+        )
+
+    def _create_app(self) -> App:
+        try:
+            return create_app(self.runtime)
+        except Exception as error:  # BoltError wrapping auth.test, or Slack unreachable
+            raise StartupError(bilingual("cli.startup.slack_refused", api_url=self.env.api_url, error=error)) from None
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        return check_health(self.ready, self.runtime.engine if self.ready.is_set() else None)
+
+    def stop(self) -> None:
+        self.ready.clear()
+        for stop in reversed(self._stops):
+            stop()
+        self._stops.clear()
+
+
+def check_health(ready: threading.Event, engine: Engine | None) -> tuple[bool, dict[str, Any]]:
+    """Healthy when started and the database answers."""
+    if not ready.is_set() or engine is None:
+        return False, {"status": "unavailable", "ready": False}
+    try:
+        ping(engine)
+    except Exception as error:
+        log.warning("health check: the database does not answer: %s", error)
+        return False, {"status": "unavailable", "ready": True, "database": "error"}
+    return True, {"status": "ok", "ready": True, "database": "ok"}
+
+
+def _prepare_database(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        migrate.upgrade(engine)  # the embedded default creates and upgrades itself
+    elif not migrate.is_current(engine):
+        raise StartupError(
+            bilingual(
+                "cli.startup.schema_outdated", current=migrate.current_revision(engine), head=migrate.head_revision()
+            )
+        )

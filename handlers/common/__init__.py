@@ -1,0 +1,1 @@
+"""Pieces every feature's listeners share."""

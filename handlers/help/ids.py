@@ -1,0 +1,5 @@
+from enum import StrEnum
+
+
+class HelpIds(StrEnum):
+    COMMAND = "/sns-help"

@@ -1,0 +1,220 @@
+"""The outbox: Slack messages written in the same transaction as the change that causes them.
+
+Writers call ``post_message`` / ``update_message``; the delivery worker calls ``claim`` and then one of the
+``mark_*`` functions. Messages to one destination go out in id order, one at a time: a
+message is claimable only when no earlier message to the same destination is unsent.
+Several processes may share a PostgreSQL database: ``FOR UPDATE SKIP LOCKED`` hands each
+row to exactly one of them, and a lease hands it on if its claimant dies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, event, func, select, text, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from storage import audit
+from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
+
+NOTIFY_CHANNEL = "sns_bot_outbox"
+_WROTE_ROWS = "sns_bot.outbox_written"
+UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+def post_message(
+    session: Session,
+    *,
+    channel: str,
+    message: dict[str, Any],
+    now: datetime,
+    thread_of: OutboxMessage | None = None,
+) -> OutboxMessage:
+    """Queues chat.postMessage to ``channel`` (a user ID means the bot's DM with that user),
+    as a reply in ``thread_of``'s thread when given."""
+    if thread_of is not None and thread_of.channel != channel:
+        raise ValueError("a thread reply goes to its parent's channel")
+    return _add(session, OutboxMessage(channel=channel, method=OutboxMethod.POST, parent=thread_of), message, now)
+
+
+def update_message(session: Session, *, target: OutboxMessage, message: dict[str, Any], now: datetime) -> OutboxMessage:
+    """Queues chat.update of ``target``, delivered after it (same destination, later id)."""
+    return _add(session, OutboxMessage(channel=target.channel, method=OutboxMethod.UPDATE, parent=target), message, now)
+
+
+def _add(session: Session, row: OutboxMessage, message: dict[str, Any], now: datetime) -> OutboxMessage:
+    row.payload = message
+    row.created_at = row.next_attempt_at = now
+    row.status = OutboxStatus.PENDING
+    row.attempts = 0
+    session.add(row)
+    if not session.info.get(_WROTE_ROWS):
+        session.info[_WROTE_ROWS] = True
+        if session.get_bind().dialect.name == "postgresql":
+            # Delivered by PostgreSQL at commit, to the workers of every process.
+            session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    return row
+
+
+def on_commit(sessions: sessionmaker[Session], callback: Callable[[], None]) -> None:
+    """Calls ``callback`` after every commit of a ``sessions`` session that queued messages."""
+
+    @event.listens_for(sessions, "after_commit")
+    def _committed(session: Session) -> None:
+        if session.info.pop(_WROTE_ROWS, False):
+            callback()
+
+    @event.listens_for(sessions, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(_WROTE_ROWS, None)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed message, detached from its session, with what the Web API call needs."""
+
+    id: int
+    channel: str
+    method: OutboxMethod
+    payload: dict[str, Any]
+    attempts: int
+    # The parent's place in Slack: the thread to reply in, or the message to update.
+    parent_channel: str | None
+    parent_ts: str | None
+
+
+def _first_unsent_of_its_channel():
+    earlier = aliased(OutboxMessage)
+    return and_(
+        OutboxMessage.status.in_(UNSENT),
+        ~select(earlier.id)
+        .where(earlier.channel == OutboxMessage.channel, earlier.id < OutboxMessage.id, earlier.status.in_(UNSENT))
+        .exists(),
+    )
+
+
+def _due_at():
+    """A pending message falls due at its next attempt; a claimed one when its lease runs out."""
+    return func.coalesce(OutboxMessage.lease_until, OutboxMessage.next_attempt_at)
+
+
+def claim(
+    session: Session,
+    *,
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    accept: Callable[[OutboxMessage], bool] = lambda _row: True,
+) -> list[Claimed]:
+    """Claims up to ``limit`` due messages that ``accept`` takes (the worker's per-channel pacing).
+    A message whose parent failed fails too, since its thread or target does not exist."""
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(_first_unsent_of_its_channel(), _due_at() <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    ).all()
+    claimed = []
+    for row in rows:
+        parent = row.parent
+        if parent is not None and parent.status == OutboxStatus.FAILED:
+            _fail(session, row, error=f"parent_failed: message {parent.id}", now=now)
+        elif (parent is None or parent.status == OutboxStatus.SENT) and accept(row):
+            row.status = OutboxStatus.SENDING
+            row.claimed_by = worker
+            row.lease_until = now + lease
+            claimed.append(
+                Claimed(
+                    id=row.id,
+                    channel=row.channel,
+                    method=OutboxMethod(row.method),
+                    payload=row.payload,
+                    attempts=row.attempts,
+                    parent_channel=parent.slack_channel if parent else None,
+                    parent_ts=parent.slack_ts if parent else None,
+                )
+            )
+    return claimed
+
+
+def _held_by(message_id: int, worker: str) -> tuple[Any, ...]:
+    # Only the current claimant may settle a message: after a lease expired and another
+    # worker took it, the late answer of the first is ignored.
+    return (
+        OutboxMessage.id == message_id,
+        OutboxMessage.claimed_by == worker,
+        OutboxMessage.status == OutboxStatus.SENDING,
+    )
+
+
+def mark_sent(
+    session: Session, message_id: int, *, worker: str, slack_channel: str, slack_ts: str, now: datetime
+) -> bool:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(*_held_by(message_id, worker))
+        .values(
+            status=OutboxStatus.SENT,
+            slack_channel=slack_channel,
+            slack_ts=slack_ts,
+            sent_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            lease_until=None,
+            last_error=None,
+        )
+    )
+    return result.rowcount == 1
+
+
+def mark_retry(
+    session: Session, message_id: int, *, worker: str, at: datetime, error: str, count_attempt: bool = True
+) -> bool:
+    """Back to pending until ``at``. A rate limit is no failure: it does not count as an attempt."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(*_held_by(message_id, worker))
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=at,
+            attempts=OutboxMessage.attempts + (1 if count_attempt else 0),
+            lease_until=None,
+            claimed_by=None,
+            last_error=error,
+        )
+    )
+    return result.rowcount == 1
+
+
+def mark_failed(session: Session, message_id: int, *, worker: str, error: str, now: datetime) -> bool:
+    """Gives up on a message; the audit log and the operator's log say why."""
+    row = session.scalars(select(OutboxMessage).where(*_held_by(message_id, worker)).with_for_update()).one_or_none()
+    if row is None:
+        return False
+    row.attempts += 1
+    _fail(session, row, error=error, now=now)
+    return True
+
+
+def _fail(session: Session, row: OutboxMessage, *, error: str, now: datetime) -> None:
+    row.status = OutboxStatus.FAILED
+    row.last_error = error
+    row.lease_until = None
+    audit.record(
+        session,
+        at=now,
+        actor=None,
+        action="outbox.failed",
+        entity_type="outbox",
+        entity_id=row.id,
+        after={"channel": row.channel, "method": row.method, "error": error, "attempts": row.attempts},
+    )
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next message that could be claimed falls due, if any."""
+    return session.scalar(select(func.min(_due_at())).where(_first_unsent_of_its_channel()))

@@ -1,0 +1,114 @@
+"""Fixtures: every database-touching test runs on SQLite and, when it answers, on PostgreSQL.
+
+PostgreSQL is used when TEST_DATABASE_URL is set (then it must work: CI sets it) or when a
+server answers on 127.0.0.1:5432. Each run gets its own schema, dropped at the end; each test
+starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, make_url, text
+
+from storage import migrate
+from storage.base import Base
+from storage.db import SessionFactory, make_engine, make_sessions
+from tests.support.clock import FrozenClock
+from tests.support.fake_slack import FakeSlack
+
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_url() -> str | None:
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        return url
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=0.5).close()
+    except OSError:
+        return None
+    return LOCAL_POSTGRES
+
+
+POSTGRES_URL = _postgres_url()
+DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_proxy() -> Iterator[None]:
+    # slack_sdk honours HTTP(S)_PROXY but not NO_PROXY: loopback calls must not leave the machine.
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.lower() in ("http_proxy", "https_proxy")}
+    yield
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    assert POSTGRES_URL is not None
+    schema = f"sns_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url_text = url.render_as_string(hide_password=False)
+    engine = make_engine(url_text)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url_text
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "sns-bot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_schema_url")
+    engine = make_engine(url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> SessionFactory:
+    return make_sessions(engine)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake

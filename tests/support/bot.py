@@ -1,0 +1,57 @@
+"""The real serve path, in-process: BotService started, served by waitress on a free port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.environment import Environment
+from bot.server import serving
+from bot.service import BotService
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SIGNING_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_YAML = ROOT / "app.yaml"
+BOT_TOKEN = "xoxb-test-bot-token"
+APP_TOKEN = "xapp-test-app-token"
+
+
+def environment_for(fake: FakeSlack, database_url: str, config_path: Path = APP_YAML) -> Environment:
+    return Environment(
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        app_token=APP_TOKEN,
+        api_url=fake.api_url,
+        database_url=database_url,
+        config_path=config_path,
+    )
+
+
+@dataclass(frozen=True)
+class RunningBot:
+    service: BotService
+    url: str
+
+
+@contextmanager
+def running_bot(
+    fake: FakeSlack,
+    database_url: str,
+    *,
+    config_path: Path = APP_YAML,
+    clock: Clock | None = None,
+    socket_mode: bool = False,
+) -> Iterator[RunningBot]:
+    service = BotService(
+        environment_for(fake, database_url, config_path), clock=clock, scheduler=False, socket_mode=socket_mode
+    )
+    service.start()
+    try:
+        with serving(service, host="127.0.0.1", port=0, socket_mode=socket_mode) as http:
+            yield RunningBot(service, http.url)
+    finally:
+        service.stop()

@@ -1,0 +1,451 @@
+"""Loopback fake of the Slack Web API (and optionally Socket Mode) for tests.
+
+Point ``slack_sdk.WebClient(base_url=fake.api_url)`` at it, drive the code under test, then assert on
+``fake.calls`` / ``fake.wait_for(...)``. Faults and latency can be injected to exercise retry paths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import Server, ServerConnection, serve
+
+HOST = "127.0.0.1"
+TEAM_ID = "T0TEST"
+TEAM_NAME = "総社市"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+APP_ID = "A0TEST"
+RESPONSE_URL = "response_url"  # method name under which response_url posts are recorded
+
+Json = dict[str, Any]
+Answer = tuple[int, Json, dict[str, str]]  # HTTP status, JSON body, extra headers
+
+# Arguments Slack rejects a call without, with the error it answers.
+_REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
+    "chat.postMessage": (("channel", "channel_not_found"),),
+    "chat.update": (("channel", "channel_not_found"), ("ts", "message_not_found")),
+    "chat.postEphemeral": (("channel", "channel_not_found"), ("user", "user_not_found")),
+    "chat.delete": (("channel", "channel_not_found"), ("ts", "message_not_found")),
+    "conversations.open": (("users", "users_list_not_supplied"),),
+    "users.info": (("user", "user_not_found"),),
+    "views.open": (("view", "invalid_arguments"),),
+    "views.update": (("view", "invalid_arguments"),),
+    "views.push": (("view", "invalid_arguments"),),
+    "views.publish": (("view", "invalid_arguments"), ("user_id", "invalid_arguments")),
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received; ``at`` is ``time.monotonic()`` so tests can measure retry spacing."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    at: float
+
+
+@dataclass(frozen=True)
+class _Fault:
+    status: int
+    error: str
+    headers: dict[str, str]
+
+
+def _dm_id(user_id: str) -> str:
+    # Slack answers a DM opened/posted to U123 with a D-prefixed conversation id.
+    return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
+
+
+def _decode_form(body: bytes) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    for key, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
+        args[key] = value
+        if value[:1] in ("[", "{"):
+            # Form bodies carry blocks/view/attachments as JSON strings; decode so tests see structures.
+            # A ValueError means plain text that merely starts with a bracket: keep it as sent.
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(value)
+    return args
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512  # listen() backlog: hundreds of simultaneous clients must not be refused
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.fake = fake
+        super().__init__((HOST, 0), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients hanging up mid-request are normal in load tests; the default prints a traceback.
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        try:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        except ValueError:
+            self._send((400, {"ok": False, "error": "invalid_content_length"}, {}))
+            return
+        fake = self.server.fake
+        if path.startswith("/api/"):
+            method, extra = path.removeprefix("/api/"), {}
+        elif path.startswith("/response/"):
+            method, extra = RESPONSE_URL, {"response_url": fake.response_url(path.removeprefix("/response/"))}
+        else:
+            self._send((404, {"ok": False, "error": "not_found"}, {}))
+            return
+        try:
+            answer = fake._serve(
+                method, self.headers.get("Content-Type", ""), self.headers.get("Authorization", ""), body, extra
+            )
+        except Exception as exc:
+            # A bug in the fake must surface in the test as an API error, not as a dropped connection.
+            answer = (500, {"ok": False, "error": "fake_slack_error", "detail": repr(exc)}, {})
+        time.sleep(fake.latency)
+        self._send(answer)
+
+    def _send(self, answer: Answer) -> None:
+        status, payload, headers = answer
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class FakeSlack:
+    """Thread-safe fake Slack server on 127.0.0.1; use as a context manager or via ``start()``/``stop()``."""
+
+    def __init__(self, *, socket_mode: bool = False) -> None:
+        self.latency: float = 0.0
+        self.users: dict[str, str] = {}  # user id -> real name answered by users.info
+        self._cond = threading.Condition(threading.RLock())  # RLock: `where` callbacks may read the fake
+        self._calls: list[Call] = []
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._seq = itertools.count(1)
+        self._socket_mode = socket_mode
+        self._running = False
+        self._ws_server: Server | None = None
+        self._ws_url = ""
+        self._ws_clients: list[ServerConnection] = []
+        self._acks: dict[str, Json] = {}
+        self._threads: list[threading.Thread] = []
+        self._http = _HTTPServer(self)
+        self._base_url = f"http://{HOST}:{self._http.server_address[1]}"
+        self._methods: dict[str, Callable[[Json, str], Json]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.update": self._chat_update,
+            "chat.postEphemeral": lambda args, _: {"ok": True, "message_ts": self._next_ts()},
+            "chat.delete": lambda args, _: {"ok": True, "channel": args["channel"], "ts": args["ts"]},
+            "conversations.open": self._conversations_open,
+            "users.info": self._users_info,
+            "views.open": self._view,
+            "views.update": self._view,
+            "views.push": self._view,
+            "views.publish": self._view,
+        }
+        if socket_mode:
+            self._methods["apps.connections.open"] = self._apps_connections_open
+
+    # ----- lifecycle
+
+    def start(self) -> FakeSlack:
+        self._running = True
+        # A short poll interval keeps stop() (and so each test's teardown) fast; the default is 0.5 s.
+        self._spawn(lambda: self._http.serve_forever(poll_interval=0.02))
+        if self._socket_mode:
+            # compression off: Slack's builtin client does not negotiate it. Frequent pings wake the builtin
+            # client's blocking recv (3 s timeout, holding the lock close() needs) so it shuts down promptly.
+            self._ws_server = serve(
+                self._ws_session, HOST, 0, compression=None, ping_interval=0.2, ping_timeout=5, close_timeout=1
+            )
+            self._ws_url = f"ws://{HOST}:{self._ws_server.socket.getsockname()[1]}/link"
+            self._spawn(self._ws_server.serve_forever)
+        return self
+
+    def stop(self) -> None:
+        if self._ws_server is not None:
+            self._ws_server.shutdown()  # closes client connections with 1001 and waits for their handlers
+        if self._running:
+            self._http.shutdown()  # would block forever if serve_forever() never ran
+            self._running = False
+        self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _spawn(self, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name="fake-slack", daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    # ----- URLs
+
+    @property
+    def api_url(self) -> str:
+        return f"{self._base_url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self._base_url}/response/{name}"
+
+    # ----- recorded calls
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._cond:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [call for call in self._calls if call.method == method]
+
+    def clear(self) -> None:
+        with self._cond:
+            self._calls.clear()
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0, where: Callable[[Call], bool] | None = None
+    ) -> list[Call]:
+        """Block until at least ``count`` calls to ``method`` (matching ``where``) were recorded; return them all."""
+
+        def matching() -> list[Call]:
+            return [c for c in self._calls if c.method == method and (where is None or where(c))]
+
+        with self._cond:
+            self._cond.wait_for(lambda: len(matching()) >= count, timeout)
+            found = matching()
+            recorded = [c.method for c in self._calls]
+        if len(found) < count:
+            condition = " matching `where`" if where is not None else ""
+            raise AssertionError(
+                f"expected {count} call(s) to {method!r}{condition} within {timeout}s, got {len(found)}; "
+                f"recorded methods in order: {recorded} ({dict(Counter(recorded))})"
+            )
+        return found
+
+    # ----- fault injection
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 200,
+        error: str | None = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls to ``method`` fail; 429 defaults to Slack's ``ratelimited`` body."""
+        fault = _Fault(status, error or ("ratelimited" if status == 429 else "internal_error"), dict(headers or {}))
+        with self._cond:
+            self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    # ----- request handling (called from server threads)
+
+    def _serve(self, method: str, content_type: str, authorization: str, body: bytes, extra: Json) -> Answer:
+        token = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else None
+        args: Json | None
+        if content_type.startswith("application/json"):
+            try:
+                parsed = json.loads(body or b"{}")
+            except ValueError:
+                parsed = None
+            args = parsed if isinstance(parsed, dict) else None
+        else:
+            args = _decode_form(body)
+            token = token or args.pop("token", None)
+        with self._cond:
+            self._calls.append(Call(method, {**(args or {}), **extra}, token, time.monotonic()))
+            self._cond.notify_all()
+            if args is None:
+                return 200, {"ok": False, "error": "invalid_json"}, {}
+            queue = self._faults.get(method)
+            if queue:
+                fault = queue.popleft()
+                return fault.status, {"ok": False, "error": fault.error}, fault.headers
+            if method == RESPONSE_URL:
+                return 200, {"ok": True}, {}
+            if not token:
+                return 200, {"ok": False, "error": "not_authed"}, {}
+            handler = self._methods.get(method)
+            if handler is None:
+                return 200, {"ok": False, "error": "unknown_method"}, {}
+            for name, error in _REQUIRED.get(method, ()):
+                if not args.get(name):
+                    return 200, {"ok": False, "error": error}, {}
+            return 200, handler(args, token), {}
+
+    def _next_ts(self) -> str:
+        micros = next(self._seq) * 100  # unique, increasing, and shaped like "1700000000.000100"
+        return f"{1_700_000_000 + micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _auth_test(self, args: Json, token: str) -> Json:
+        return {
+            "ok": True,
+            "url": "https://example.slack.com/",
+            "team": TEAM_NAME,
+            "user": "sns-bot",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _message(self, args: Json, ts: str) -> Json:
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": args.get("text", ""), "ts": ts}
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if key in args:
+                message[key] = args[key]
+        return message
+
+    def _chat_post_message(self, args: Json, token: str) -> Json:
+        ts = self._next_ts()
+        return {"ok": True, "channel": _dm_id(args["channel"]), "ts": ts, "message": self._message(args, ts)}
+
+    def _chat_update(self, args: Json, token: str) -> Json:
+        message = self._message(args, args["ts"])
+        return {"ok": True, "channel": args["channel"], "ts": args["ts"], "text": message["text"], "message": message}
+
+    def _conversations_open(self, args: Json, token: str) -> Json:
+        users = str(args["users"]).split(",")
+        if len(users) == 1:
+            return {"ok": True, "channel": {"id": _dm_id(users[0])}}
+        digest = hashlib.sha1(",".join(sorted(users)).encode(), usedforsecurity=False).hexdigest()[:10].upper()
+        return {"ok": True, "channel": {"id": f"G{digest}", "is_mpim": True}}
+
+    def _users_info(self, args: Json, token: str) -> Json:
+        user_id = str(args["user"])
+        real_name = self.users.get(user_id, f"Test User {user_id}")
+        return {
+            "ok": True,
+            "user": {
+                "id": user_id,
+                "team_id": TEAM_ID,
+                "name": user_id.lower(),
+                "real_name": real_name,
+                "deleted": False,
+                "is_bot": False,
+                "tz": "Asia/Tokyo",
+                "tz_label": "Japan Standard Time",
+                "tz_offset": 32400,
+                "profile": {"display_name": real_name, "real_name": real_name},
+            },
+        }
+
+    def _view(self, args: Json, token: str) -> Json:
+        if not isinstance(args["view"], dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        seq = next(self._seq)
+        view = {
+            **args["view"],
+            "id": args.get("view_id") or f"V{seq:08d}",
+            "hash": f"1700000000.{seq:08x}",
+            "team_id": TEAM_ID,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "state": {"values": {}},
+        }
+        return {"ok": True, "view": view}
+
+    def _apps_connections_open(self, args: Json, token: str) -> Json:
+        if not token.startswith("xapp-"):
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self._ws_url}
+
+    # ----- Socket Mode
+
+    def _ws_session(self, ws: ServerConnection) -> None:
+        hello = {
+            "type": "hello",
+            "num_connections": 1,
+            "debug_info": {"host": "fake-slack", "build_number": 1, "approximate_connection_time": 18060},
+            "connection_info": {"app_id": APP_ID},
+        }
+        try:
+            ws.send(json.dumps(hello))
+            with self._cond:
+                self._ws_clients.append(ws)
+                self._cond.notify_all()
+            for raw in ws:
+                try:
+                    message = json.loads(raw)
+                except ValueError:
+                    continue  # Slack ignores frames it cannot parse
+                if isinstance(message, dict) and isinstance(message.get("envelope_id"), str):
+                    with self._cond:
+                        self._acks[message["envelope_id"]] = message
+                        self._cond.notify_all()
+        except ConnectionClosed:
+            pass  # the client went away; that ends the session
+        finally:
+            with self._cond:
+                if ws in self._ws_clients:
+                    self._ws_clients.remove(ws)
+
+    def wait_for_socket_client(self, timeout: float = 5.0) -> None:
+        """Block until a Socket Mode client is connected and has been sent ``hello``."""
+        if self._ws_server is None:
+            raise RuntimeError("Socket Mode needs FakeSlack(socket_mode=True) and start()")
+        with self._cond:
+            if not self._cond.wait_for(lambda: bool(self._ws_clients), timeout):
+                raise AssertionError(f"no Socket Mode client connected within {timeout}s")
+
+    def send_envelope(self, envelope_type: str, payload: Json, *, accepts_response_payload: bool = True) -> str:
+        """Send an envelope to the most recently connected client and return its ``envelope_id``."""
+        envelope_id = str(uuid.uuid4())
+        envelope: Json = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if envelope_type == "events_api":
+            envelope |= {"retry_attempt": 0, "retry_reason": ""}
+        with self._cond:
+            if not self._ws_clients:
+                raise AssertionError("no Socket Mode client connected; call wait_for_socket_client() first")
+            ws = self._ws_clients[-1]
+        ws.send(json.dumps(envelope, ensure_ascii=False))
+        return envelope_id
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:
+        """Block until the client acknowledged ``envelope_id``; return the ack (with ``payload`` if any)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: envelope_id in self._acks, timeout):
+                raise AssertionError(f"envelope {envelope_id} not acknowledged within {timeout}s")
+            return self._acks[envelope_id]

@@ -1,0 +1,126 @@
+"""Requests as Slack sends them: signed, form- or JSON-encoded, to POST /slack/events."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+SIGNING_SECRET = "test-signing-secret"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    base = f"v0:{timestamp}:".encode() + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
+
+
+def send(
+    base_url: str,
+    body: bytes | str,
+    *,
+    content_type: str = FORM,
+    path: str = "/slack/events",
+    method: str = "POST",
+    headers: dict[str, str] | None = None,
+    sign: bool = True,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    timeout: float = 10.0,
+) -> Reply:
+    data = body.encode() if isinstance(body, str) else body
+    all_headers = {"Content-Type": content_type, **(headers or {})}
+    if sign:
+        all_headers.update(signature_headers(data, secret=secret, timestamp=timestamp))
+    parts = urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        connection.request(method, path, body=data if method == "POST" else None, headers=all_headers)
+        response = connection.getresponse()
+        return Reply(response.status, response.read())
+    finally:
+        connection.close()
+
+
+def slash_command(command: str, *, user_id: str = "U0STAFF1", text: str = "", response_url: str = "") -> str:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T0TEST",
+            "team_domain": "soja",
+            "channel_id": "C0RANDOM",
+            "channel_name": "random",
+            "user_id": user_id,
+            "user_name": "staff",
+            "command": command,
+            "text": text,
+            "api_app_id": "A0TEST",
+            "response_url": response_url,
+            "trigger_id": "1337.42.abcd",
+        }
+    )
+
+
+def interactive(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
+
+
+def block_action(action_id: str, *, user_id: str = "U0STAFF1", value: str = "{}") -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0TEST", "domain": "soja"},
+        "user": {"id": user_id, "team_id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1337.42.abcd",
+        "container": {"type": "message", "channel_id": "C0RANDOM", "message_ts": "1700000000.000100"},
+        "channel": {"id": "C0RANDOM"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
+    }
+
+
+def view_submission(callback_id: str, *, user_id: str = "U0STAFF1", values: dict[str, Any] | None = None) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0TEST", "domain": "soja"},
+        "user": {"id": user_id, "team_id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1337.42.abcd",
+        "view": {
+            "id": "V0TEST",
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": "",
+            "state": {"values": values or {}},
+        },
+    }
+
+
+def event_callback(event: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": "T0TEST",
+            "api_app_id": "A0TEST",
+            "type": "event_callback",
+            "event_id": "Ev0TEST",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0TEST", "user_id": "UBOT", "is_bot": True}],
+            "event": event,
+        }
+    )

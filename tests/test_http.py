@@ -1,0 +1,164 @@
+"""The HTTP endpoint, end to end: the real serve path, signed requests, a loopback Slack."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.support.bot import RunningBot, running_bot
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import (
+    block_action,
+    event_callback,
+    interactive,
+    send,
+    slash_command,
+    view_submission,
+)
+
+
+@pytest.fixture
+def bot(fake_slack: FakeSlack, database_url: str) -> Iterator[RunningBot]:
+    with running_bot(fake_slack, database_url) as running:
+        yield running
+
+
+def help_request(fake: FakeSlack, name: str = "help", user_id: str = "U0STAFF1") -> str:
+    return slash_command("/sns-help", user_id=user_id, response_url=fake.response_url(name))
+
+
+def test_sns_help_answers_with_the_guideline_in_short(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    reply = send(bot.url, help_request(fake_slack))
+
+    assert reply.status == 200
+    (answer,) = fake_slack.wait_for("response_url")
+    assert answer.args["response_type"] == "ephemeral"
+    blocks = answer.args["blocks"]
+    assert (blocks[0]["type"], blocks[0]["text"]["text"]) == ("header", "SNS活用ガイドライン（要点）")
+    everything = json.dumps(blocks, ensure_ascii=False)
+    # The offices come from app.yaml; the clauses the bot's features trace back to are cited.
+    for expected in (
+        "秘書室・市政情報課・総務課",
+        "所属長と市政情報課",
+        "4(2)③",
+        "5(2)③",
+        "6(2)",
+        "情報セキュリティ責任者",
+    ):
+        assert expected in everything
+
+
+def test_app_home_shows_the_guideline_only_on_the_home_tab(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    home = send(
+        bot.url,
+        event_callback({"type": "app_home_opened", "user": "U0STAFF1", "tab": "home"}),
+        content_type="application/json",
+    )
+    messages = send(
+        bot.url,
+        event_callback({"type": "app_home_opened", "user": "U0STAFF2", "tab": "messages"}),
+        content_type="application/json",
+    )
+
+    assert (home.status, messages.status) == (200, 200)
+    (published,) = fake_slack.wait_for("views.publish")
+    assert published.args["user_id"] == "U0STAFF1"
+    assert published.args["view"]["type"] == "home"
+    time.sleep(0.2)  # give a wrongly published second view the chance to arrive
+    assert len(fake_slack.calls_to("views.publish")) == 1
+
+
+def test_an_event_nobody_listens_to_is_acknowledged(bot: RunningBot) -> None:
+    reply = send(
+        bot.url, event_callback({"type": "reaction_added", "user": "U0STAFF1"}), content_type="application/json"
+    )
+    assert reply.status == 200
+
+
+@pytest.mark.parametrize(
+    ("case", "kwargs"),
+    [
+        ("unsigned", {"sign": False}),
+        ("wrong secret", {"secret": "not-the-secret"}),
+        ("ten minutes old", {"timestamp": int(time.time()) - 600}),
+        (
+            "timestamp not a number",
+            {"sign": False, "headers": {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"}},
+        ),
+    ],
+)
+def test_forged_requests_get_401(bot: RunningBot, fake_slack: FakeSlack, case: str, kwargs: dict) -> None:
+    reply = send(bot.url, help_request(fake_slack), **kwargs)
+
+    assert reply.status == 401, case
+    time.sleep(0.1)
+    assert fake_slack.calls_to("response_url") == []
+
+
+def deeply_nested(depth: int) -> str:
+    return (
+        interactive({"type": "block_actions", "x": json.loads("[" * depth + "]" * depth)})
+        if depth < 900
+        else ("payload=" + "%5B" * depth + "%5D" * depth)
+    )
+
+
+MALFORMED = [
+    ("broken JSON", "payload=%7Bnot+json", "application/x-www-form-urlencoded", 400),
+    ("JSON that is not an object", "[1, 2, 3]", "application/json", 400),
+    ("payload that is not an object", "payload=%5B1%5D", "application/x-www-form-urlencoded", 400),
+    ("bytes that are not UTF-8", b"payload=\xff\xfe\xfa", "application/x-www-form-urlencoded", 400),
+    ("JSON nested thousands deep", deeply_nested(5000), "application/x-www-form-urlencoded", 400),
+    ("JSON nested deeper than Slack ever does", deeply_nested(100), "application/x-www-form-urlencoded", 400),
+    ("empty body", b"", "application/x-www-form-urlencoded", 400),
+    ("unknown slash command", slash_command("/sns-unknown"), "application/x-www-form-urlencoded", 404),
+    ("unknown action id", interactive(block_action("nobody.listens")), "application/x-www-form-urlencoded", 404),
+    ("unknown callback id", interactive(view_submission("nobody.listens")), "application/x-www-form-urlencoded", 404),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "content_type", "status"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_requests_get_a_4xx_and_a_log_line(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, case: str, body: str | bytes, content_type: str, status: int
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = send(bot.url, body, content_type=content_type)
+
+    assert reply.status == status
+    assert b"Traceback" not in reply.body
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith(("bot", "sns_bot"))]
+    assert warnings, f"{case}: no log line"
+    assert not any(r.exc_info for r in caplog.records), f"{case}: a traceback was logged"
+
+
+def test_a_body_over_1_mb_gets_413_not_a_reset(bot: RunningBot) -> None:
+    reply = send(bot.url, "payload=" + "x" * (1024 * 1024 + 1))
+    assert reply.status == 413
+
+
+def test_other_paths_and_methods(bot: RunningBot) -> None:
+    assert send(bot.url, b"", method="GET", sign=False).status == 405
+    assert send(bot.url, b"", path="/nowhere", sign=False).status == 404
+
+
+def test_healthz_reports_ready_and_database(bot: RunningBot) -> None:
+    reply = send(bot.url, b"", method="GET", path="/healthz", sign=False)
+
+    assert reply.status == 200
+    assert reply.json() == {"status": "ok", "ready": True, "database": "ok"}
+
+
+def test_200_concurrent_connections_are_all_served(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    def one(index: int) -> int:
+        return send(bot.url, help_request(fake_slack, name=f"c{index}"), timeout=30).status
+
+    with ThreadPoolExecutor(200) as pool:
+        statuses = list(pool.map(one, range(200)))
+
+    assert statuses == [200] * 200
+    assert len(fake_slack.wait_for("response_url", count=200, timeout=30)) == 200
