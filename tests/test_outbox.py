@@ -1,0 +1,376 @@
+"""The outbox and its delivery worker, against the loopback Slack API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import Engine, select, text
+
+from bot.clock import Clock, SystemClock
+from bot.config import Delivery
+from bot.delivery import ChannelPacer, OutboxWorker, Outcome, PostgresDoorbell
+from storage import audit, outbox
+from storage.db import SessionFactory, make_engine, make_sessions
+from storage.models import AuditEntry, OutboxMessage, OutboxStatus
+from tests.conftest import POSTGRES_URL
+from tests.support.clock import FrozenClock
+from tests.support.fake_slack import FakeSlack
+
+SETTINGS = Delivery(workers=4, max_attempts=4, channel_burst=10, poll_seconds=60)
+
+
+def make_worker(sessions: SessionFactory, fake: FakeSlack, clock: Clock, settings: Delivery = SETTINGS) -> OutboxWorker:
+    client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=[])
+    return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock)
+
+
+@pytest.fixture
+def worker(sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock) -> OutboxWorker:
+    return make_worker(sessions, fake_slack, clock)
+
+
+def queue(sessions: SessionFactory, clock: Clock, channel: str, text_: str, **kwargs: object) -> int:
+    with sessions.begin() as session:
+        row = outbox.post_message(session, channel=channel, message={"text": text_}, now=clock.now(), **kwargs)
+        session.flush()
+        return row.id
+
+
+def row(sessions: SessionFactory, message_id: int) -> OutboxMessage:
+    with sessions() as session:
+        return session.get_one(OutboxMessage, message_id)
+
+
+def test_a_queued_message_is_delivered_and_its_place_in_slack_recorded(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "届出がありました")
+
+    assert worker.run_once() == [Outcome.SENT]
+
+    (call,) = fake_slack.calls_to("chat.postMessage")
+    assert (call.args["channel"], call.args["text"]) == ("C0PUBLICINFO", "届出がありました")
+    sent = row(sessions, message_id)
+    assert (sent.status, sent.slack_channel, sent.attempts) == (OutboxStatus.SENT, "C0PUBLICINFO", 1)
+    assert sent.slack_ts
+    assert sent.sent_at == clock.now()
+
+
+def test_a_message_to_a_user_goes_to_the_bots_dm_and_records_that_channel(
+    sessions: SessionFactory, worker: OutboxWorker, clock: FrozenClock
+) -> None:
+    message_id = queue(sessions, clock, "U0HEADKANKO", "報告が届きました")
+
+    worker.run_once()
+
+    assert row(sessions, message_id).slack_channel.startswith("D")
+
+
+def test_one_destination_in_order_one_at_a_time_others_concurrently(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    for n in range(3):
+        queue(sessions, clock, "C0SECRETARIAT", f"secretariat {n}")
+    queue(sessions, clock, "C0GENERAL", "general 0")
+
+    first_round = worker.run_once()  # the first of each destination
+    assert first_round == [Outcome.SENT, Outcome.SENT]
+    while worker.run_once():
+        pass
+
+    texts = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "C0SECRETARIAT"]
+    assert texts == ["secretariat 0", "secretariat 1", "secretariat 2"]
+
+
+def test_thread_replies_and_updates_find_their_parent_in_slack(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    with sessions.begin() as session:
+        parent = outbox.post_message(session, channel="U0HEADKANKO", message={"text": "case"}, now=clock.now())
+        outbox.post_message(
+            session, channel="U0HEADKANKO", message={"text": "timeline"}, now=clock.now(), thread_of=parent
+        )
+        outbox.update_message(session, target=parent, message={"text": "case (受領済み)"}, now=clock.now())
+
+    while worker.run_once():
+        pass
+
+    _, reply = fake_slack.calls_to("chat.postMessage")
+    (update,) = fake_slack.calls_to("chat.update")
+    with sessions() as session:
+        parent_row = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        parent_ts, parent_channel = parent_row.slack_ts, parent_row.slack_channel
+    assert (reply.args["channel"], reply.args["thread_ts"]) == (parent_channel, parent_ts)
+    assert (update.args["channel"], update.args["ts"]) == (parent_channel, parent_ts)
+    assert update.args["text"] == "case (受領済み)"
+
+
+def test_429_waits_for_retry_after_without_counting_an_attempt(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "7"})
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "炎上の報告")
+
+    assert worker.run_once() == [Outcome.RETRY]
+    waiting = row(sessions, message_id)
+    assert (waiting.status, waiting.attempts) == (OutboxStatus.PENDING, 0)
+    assert waiting.next_attempt_at == clock.now() + timedelta(seconds=7)
+
+    clock.advance(seconds=6)
+    assert worker.run_once() == []
+    clock.advance(seconds=1)
+    assert worker.run_once() == [Outcome.SENT]
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+
+
+def test_server_errors_back_off_exponentially_then_deliver(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=500, times=2)
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
+
+    assert worker.run_once() == [Outcome.RETRY]
+    assert row(sessions, message_id).next_attempt_at == clock.now() + timedelta(seconds=2)
+    clock.advance(seconds=2)
+    assert worker.run_once() == [Outcome.RETRY]
+    assert row(sessions, message_id).next_attempt_at == clock.now() + timedelta(seconds=4)
+    clock.advance(seconds=4)
+    assert worker.run_once() == [Outcome.SENT]
+    assert row(sessions, message_id).attempts == 3
+
+
+def test_slack_transient_errors_are_retried(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    fake_slack.fail_next("chat.postMessage", error="service_unavailable")
+    queue(sessions, clock, "C0PUBLICINFO", "報告")
+
+    assert worker.run_once() == [Outcome.RETRY]
+
+
+def test_connection_errors_are_retried(sessions: SessionFactory, clock: FrozenClock) -> None:
+    with FakeSlack() as gone:
+        url = gone.api_url
+    client = WebClient(token="xoxb-test", base_url=url, timeout=2, retry_handlers=[])
+    worker = OutboxWorker(sessions=sessions, client=client, settings=SETTINGS, clock=clock)
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
+
+    assert worker.run_once() == [Outcome.RETRY]
+    assert "connection" in row(sessions, message_id).last_error
+
+
+def test_a_permanent_error_fails_the_message_once_logged_and_audited(
+    sessions: SessionFactory,
+    worker: OutboxWorker,
+    fake_slack: FakeSlack,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake_slack.fail_next("chat.postMessage", error="channel_not_found")
+    message_id = queue(sessions, clock, "C0GONE", "報告")
+
+    assert worker.run_once() == [Outcome.FAILED]
+    clock.advance(hours=1)
+    assert worker.run_once() == []
+
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    failed = row(sessions, message_id)
+    assert (failed.status, failed.last_error) == (OutboxStatus.FAILED, "channel_not_found")
+    with sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "outbox.failed")).one()
+    assert (entry.entity_id, entry.actor_id, entry.after["error"]) == (str(message_id), None, "channel_not_found")
+    assert "channel_not_found" in caplog.text
+
+
+def test_a_failed_message_does_not_block_its_destination(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    fake_slack.fail_next("chat.postMessage", error="invalid_blocks")
+    queue(sessions, clock, "C0PUBLICINFO", "broken")
+    queue(sessions, clock, "C0PUBLICINFO", "fine")
+
+    assert worker.run_once() == [Outcome.FAILED]
+    assert worker.run_once() == [Outcome.SENT]
+
+
+def test_retries_end_after_max_attempts(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=503, times=10)
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
+
+    outcomes = []
+    for _ in range(SETTINGS.max_attempts):
+        outcomes += worker.run_once()
+        clock.advance(minutes=10)
+
+    assert outcomes == [Outcome.RETRY] * (SETTINGS.max_attempts - 1) + [Outcome.FAILED]
+    assert row(sessions, message_id).attempts == SETTINGS.max_attempts
+    assert "gave up after 4 attempts" in row(sessions, message_id).last_error
+
+
+def test_replies_and_updates_of_a_failed_message_fail_too(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    fake_slack.fail_next("chat.postMessage", error="channel_not_found")
+    with sessions.begin() as session:
+        parent = outbox.post_message(session, channel="C0GONE", message={"text": "case"}, now=clock.now())
+        outbox.update_message(session, target=parent, message={"text": "case v2"}, now=clock.now())
+
+    assert worker.run_once() == [Outcome.FAILED]
+    assert worker.run_once() == []
+
+    with sessions() as session:
+        child = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert (child.status, child.last_error) == (OutboxStatus.FAILED, f"parent_failed: message {child.parent_id}")
+    assert fake_slack.calls_to("chat.update") == []
+
+
+def test_after_a_crash_claimed_messages_are_delivered_once_the_lease_ends(
+    sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
+    crashed = make_worker(sessions, fake_slack, clock)
+    claimed, _ = crashed.claim(limit=10)  # ...and the process dies before calling Slack
+    assert [c.id for c in claimed] == [message_id]
+
+    restarted = make_worker(sessions, fake_slack, clock)
+    assert restarted.run_once() == []
+    clock.advance(seconds=crashed.lease.total_seconds() + 1)
+    assert restarted.run_once() == [Outcome.SENT]
+
+    # The crashed worker's late answer cannot overwrite the restarted one's.
+    assert crashed.deliver(claimed[0]) == Outcome.LOST_CLAIM
+    assert row(sessions, message_id).claimed_by == restarted.worker_id
+
+
+def test_pending_messages_survive_a_restart(
+    sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock, database_url: str
+) -> None:
+    queue(sessions, clock, "C0PUBLICINFO", "before the restart")
+    fresh_sessions = make_sessions(make_engine(database_url))
+
+    assert make_worker(fresh_sessions, fake_slack, clock).run_once() == [Outcome.SENT]
+
+
+def test_each_destination_keeps_slacks_pace(
+    sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    worker = make_worker(sessions, fake_slack, clock, Delivery(channel_burst=2, channel_interval_seconds=1.0))
+    for n in range(3):
+        queue(sessions, clock, "C0PUBLICINFO", f"report {n}")
+
+    assert worker.run_once() + worker.run_once() == [Outcome.SENT, Outcome.SENT]  # the burst
+    assert worker.run_once() == []
+    clock.advance(seconds=1)
+    assert worker.run_once() == [Outcome.SENT]
+
+
+def test_channel_pacer_refills_one_token_per_interval() -> None:
+    pacer = ChannelPacer(interval=1.0, burst=2)
+
+    assert [pacer.take("C1", 0.0), pacer.take("C1", 0.0)] == [0.0, 0.0]
+    assert pacer.take("C1", 0.25) == pytest.approx(0.75)
+    assert pacer.take("C2", 0.25) == 0.0
+    assert pacer.take("C1", 1.0) == 0.0
+
+
+def test_rolled_back_messages_are_never_sent(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    def change_that_fails() -> None:
+        with sessions.begin() as session:
+            outbox.post_message(session, channel="C0PUBLICINFO", message={"text": "half-done"}, now=clock.now())
+            raise RuntimeError("the state change failed")
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
+
+    assert worker.run_once() == []
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+@pytest.fixture
+def running_worker(sessions: SessionFactory, fake_slack: FakeSlack) -> Iterator[OutboxWorker]:
+    # Real time here: the worker sleeps on its bell, and only a commit can ring it within the poll of 60 s.
+    worker = make_worker(sessions, fake_slack, SystemClock())
+    outbox.on_commit(sessions, worker.wake)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def test_a_commit_wakes_the_worker_at_once(
+    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: FakeSlack
+) -> None:
+    threading.Event().wait(0.1)  # let the worker fall asleep on its bell
+    queue(sessions, SystemClock(), "C0PUBLICINFO", "wake up")
+
+    (call,) = fake_slack.wait_for("chat.postMessage", timeout=3)
+    assert call.args["text"] == "wake up"
+
+
+def test_independent_destinations_are_delivered_concurrently(
+    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: FakeSlack
+) -> None:
+    fake_slack.latency = 0.3
+    with sessions.begin() as session:
+        for channel in ("C0SECRETARIAT", "C0PUBLICINFO", "C0GENERAL", "U0HEADKANKO"):
+            outbox.post_message(session, channel=channel, message={"text": "fan-out"}, now=SystemClock().now())
+
+    calls = fake_slack.wait_for("chat.postMessage", count=4, timeout=5)
+    # Four calls of 0.3 s each arrived together, not one after another (1.2 s).
+    assert max(c.at for c in calls) - min(c.at for c in calls) < 0.25
+
+
+def postgres_only(test: Callable[..., None]) -> Callable[..., None]:
+    skip = pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL does not answer")
+    return skip(pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)(test))
+
+
+@postgres_only
+def test_concurrent_claims_never_share_a_message(sessions: SessionFactory, clock: FrozenClock, engine: Engine) -> None:
+    for channel in ("C1", "C2", "C3", "C4"):
+        queue(sessions, clock, channel, "x")
+    other = make_sessions(make_engine(engine.url.render_as_string(hide_password=False)))
+
+    with sessions.begin() as first:
+        mine = outbox.claim(first, now=clock.now(), worker="a", lease=timedelta(minutes=1), limit=2)
+        # While the first claim's transaction holds its rows, a second process skips them.
+        with other.begin() as second:
+            theirs = outbox.claim(second, now=clock.now(), worker="b", lease=timedelta(minutes=1), limit=10)
+
+    assert len(mine) == 2
+    assert len(theirs) == 2
+    assert {c.id for c in mine}.isdisjoint(c.id for c in theirs)
+
+
+@postgres_only
+def test_notify_wakes_a_worker_in_another_process(database_url: str, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+    listener_engine = make_engine(database_url)
+    worker = make_worker(make_sessions(listener_engine), fake_slack, SystemClock())
+    doorbell = PostgresDoorbell(listener_engine, worker.wake)
+    worker.start()
+    doorbell.start()
+    try:
+        threading.Event().wait(0.5)  # the doorbell is listening; the worker sleeps for its poll of 60 s
+        writer = make_sessions(make_engine(database_url))  # another process: no in-process hook
+        queue(writer, SystemClock(), "C0PUBLICINFO", "from elsewhere")
+        (call,) = fake_slack.wait_for("chat.postMessage", timeout=3)
+        assert call.args["text"] == "from elsewhere"
+    finally:
+        doorbell.stop()
+        worker.stop()
+        listener_engine.dispose()
+
+
+def test_audit_log_is_append_only(sessions: SessionFactory, clock: FrozenClock) -> None:
+    with sessions.begin() as session:
+        audit.record(session, at=clock.now(), actor=None, action="test", entity_type="t", entity_id=1)
+    for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
+        with pytest.raises(Exception, match="append-only"), sessions.begin() as session:
+            session.execute(text(statement))
