@@ -27,6 +27,11 @@ def directory_of(config: Config) -> dict[str, Any]:
     return config.model_dump(mode="json", include={"organization", "offices", "departments", "people"})
 
 
+def _restart_settings(config: Config) -> tuple[Any, ...]:
+    """Settings fixed when the process starts (thread pools, the engine, the worker)."""
+    return config.server, config.database, config.delivery
+
+
 class LiveConfig:
     def __init__(self, path: Path, config: Config, *, sessions: SessionFactory, clock: Clock) -> None:
         self.path = path
@@ -50,6 +55,8 @@ class LiveConfig:
                 log.error("reload of %s refused; still running the previous configuration", self.path)
                 return False
             self.record(config)
+            if _restart_settings(config) != _restart_settings(self._current):
+                log.warning("server, database and delivery settings in %s take effect at restart", self.path)
             self._current = config
             log.info("configuration reloaded from %s (%d departments)", self.path, len(config.departments))
             return True

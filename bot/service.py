@@ -54,7 +54,7 @@ class BotService:
     def start(self) -> None:
         """Raises ConfigError for a bad app.yaml, StartupError for anything else the operator must fix."""
         config = load_config(self.env.config_path)
-        engine = make_engine(self.env.database_url or config.database.url, pool_size=config.server.http_threads)
+        engine = make_engine(self.env.database_url or config.database.url)
         self._stops.append(engine.dispose)
         _prepare_database(engine)
         sessions = make_sessions(engine)
@@ -62,36 +62,31 @@ class BotService:
         live.record()  # a restart with a changed app.yaml is a reload
         self.runtime = Runtime(env=self.env, config=live, engine=engine, sessions=sessions, clock=self.clock)
         self.app = self._create_app()
-
-        worker = OutboxWorker(
-            sessions=sessions,
-            client=WebClient(
-                token=self.env.bot_token,
-                base_url=self.env.api_url,
-                timeout=int(config.delivery.request_timeout_seconds),
-                retry_handlers=[],  # the outbox retries, durably
-            ),
-            settings=config.delivery,
-            clock=self.clock,
-        )
-        outbox.on_commit(sessions, worker.wake)
-        worker.start()
-        self.worker = worker
-        self._stops.append(worker.stop)
-        if engine.dialect.name == "postgresql":
-            doorbell = PostgresDoorbell(engine, worker.wake)
-            doorbell.start()
-            self._stops.append(doorbell.stop)
+        self._start_delivery()
         if self.with_scheduler:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()
-            self._stops.append(lambda: scheduler.shutdown(wait=True))
+            self._stops.append(scheduler.shutdown)
         self.ready.set()
-        log.info(
-            "sns-bot ready (%s, database %s)",
-            "Socket Mode" if self.socket_mode else "HTTP",
-            engine.url.render_as_string(),
+        mode = "Socket Mode" if self.socket_mode else "HTTP"
+        log.info("sns-bot ready (%s, database %s)", mode, engine.url.render_as_string())
+
+    def _start_delivery(self) -> None:
+        settings = self.runtime.config.current.delivery
+        client = WebClient(
+            token=self.env.bot_token,
+            base_url=self.env.api_url,
+            timeout=int(settings.request_timeout_seconds),
+            retry_handlers=[],  # the outbox retries, durably
         )
+        self.worker = OutboxWorker(sessions=self.runtime.sessions, client=client, settings=settings, clock=self.clock)
+        outbox.on_commit(self.runtime.sessions, self.worker.wake)
+        self.worker.start()
+        self._stops.append(self.worker.stop)
+        if self.runtime.engine.dialect.name == "postgresql":
+            doorbell = PostgresDoorbell(self.runtime.engine, self.worker.wake)
+            doorbell.start()
+            self._stops.append(doorbell.stop)
 
     def _create_app(self) -> App:
         try:

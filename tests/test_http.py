@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from bot.service import check_health
+from storage.db import make_engine
 from tests.support.bot import RunningBot, running_bot
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import (
@@ -162,3 +165,21 @@ def test_200_concurrent_connections_are_all_served(bot: RunningBot, fake_slack: 
 
     assert statuses == [200] * 200
     assert len(fake_slack.wait_for("response_url", count=200, timeout=30)) == 200
+
+
+def test_health_is_unavailable_before_start_and_when_the_database_is_gone() -> None:
+    ready = threading.Event()
+    assert check_health(ready, None) == (False, {"status": "unavailable", "ready": False})
+
+    ready.set()
+    gone = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    healthy, details = check_health(ready, gone)
+    assert (healthy, details["database"]) == (False, "error")
+
+
+def test_healthz_is_503_after_stop_begins(bot: RunningBot) -> None:
+    bot.service.ready.clear()  # what stop() does first, while requests may still arrive
+    reply = send(bot.url, b"", method="GET", path="/healthz", sign=False)
+
+    assert reply.status == 503
+    bot.service.ready.set()

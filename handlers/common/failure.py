@@ -24,20 +24,13 @@ log = logging.getLogger("sns_bot.listeners")
 
 
 def describe(body: dict[str, Any]) -> str:
-    """What the request was, for the log: its type and ids, never its text."""
+    """What the request was, for the log: its type and ids, never what the user typed."""
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    actions = [a.get("action_id") for a in body.get("actions") or [] if isinstance(a, dict)]
     kind = body.get("type") or ("slash_command" if "command" in body else "?")
-    ids = [
-        str(value)
-        for value in (
-            body.get("command"),
-            (body.get("view") or {}).get("callback_id") if isinstance(body.get("view"), dict) else None,
-            body.get("callback_id"),
-            *(a.get("action_id") for a in body.get("actions") or [] if isinstance(a, dict)),
-            (body.get("event") or {}).get("type") if isinstance(body.get("event"), dict) else None,
-        )
-        if value
-    ]
-    return f"{kind} {' '.join(ids)}".strip()
+    parts = [kind, body.get("command"), view.get("callback_id"), body.get("callback_id"), *actions, event.get("type")]
+    return " ".join(str(part) for part in parts if part)
 
 
 def failure_modal(reference: str) -> View:

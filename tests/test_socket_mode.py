@@ -1,0 +1,53 @@
+"""Socket Mode without Slack: the fake API hands out a loopback websocket that sends envelopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.bot import RunningBot, running_bot
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import send
+
+
+@pytest.fixture
+def socket_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(socket_mode=True) as fake:
+        yield fake
+
+
+@pytest.fixture
+def socket_bot(socket_slack: FakeSlack, database_url: str) -> Iterator[RunningBot]:
+    with running_bot(socket_slack, database_url, socket_mode=True) as running:
+        socket_slack.wait_for_socket_client()
+        yield running
+
+
+def test_sns_help_over_socket_mode(socket_bot: RunningBot, socket_slack: FakeSlack) -> None:
+    (connection,) = socket_slack.calls_to("apps.connections.open")
+    assert connection.token.startswith("xapp-")
+
+    envelope_id = socket_slack.send_envelope(
+        "slash_commands",
+        {
+            "command": "/sns-help",
+            "text": "",
+            "user_id": "U0STAFF1",
+            "channel_id": "C0RANDOM",
+            "team_id": "T0TEST",
+            "api_app_id": "A0TEST",
+            "response_url": socket_slack.response_url("socket-help"),
+            "trigger_id": "1337.42.abcd",
+        },
+    )
+
+    assert socket_slack.wait_for_ack(envelope_id)["envelope_id"] == envelope_id
+    (reply,) = socket_slack.wait_for("response_url")
+    assert reply.args["response_url"] == socket_slack.response_url("socket-help")
+    assert reply.args["blocks"][0]["text"]["text"] == "SNS活用ガイドライン（要点）"
+
+
+def test_the_port_serves_only_healthz_in_socket_mode(socket_bot: RunningBot) -> None:
+    assert send(socket_bot.url, b"", method="GET", path="/healthz", sign=False).status == 200
+    assert send(socket_bot.url, b"payload=%7B%7D").status == 404

@@ -1,0 +1,52 @@
+"""Migrations and models agree, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from storage import migrate
+from storage.base import Base
+from storage.db import SessionFactory
+from storage.models import AuditEntry
+
+
+def test_the_database_is_at_the_newest_migration(engine: Engine) -> None:
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert migrate.is_current(engine)
+
+
+def test_migrations_create_exactly_what_the_models_describe(engine: Engine) -> None:
+    with engine.connect() as connection:
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
+    assert differences == []
+
+
+def test_downgrade_and_upgrade_again(engine: Engine) -> None:
+    migrate.downgrade(engine, "base")
+    assert "outbox" not in inspect(engine).get_table_names()
+    migrate.upgrade(engine)
+    assert {"audit_log", "outbox", "config_revisions"} <= set(inspect(engine).get_table_names())
+
+
+def test_times_are_stored_in_utc_and_read_back_aware(sessions: SessionFactory) -> None:
+    tokyo = timezone(timedelta(hours=9))
+    with sessions.begin() as session:
+        session.add(
+            AuditEntry(occurred_at=datetime(2026, 4, 1, 9, 0, tzinfo=tokyo), action="a", entity_type="t", entity_id="1")
+        )
+    with sessions() as session:
+        (entry,) = session.query(AuditEntry).all()
+    assert entry.occurred_at == datetime(2026, 4, 1, 0, 0, tzinfo=UTC)
+    assert entry.occurred_at.tzinfo is not None
+
+
+def test_naive_times_are_refused(sessions: SessionFactory) -> None:
+    with pytest.raises(Exception, match="naive datetime"), sessions.begin() as session:
+        session.add(AuditEntry(occurred_at=datetime(2026, 4, 1), action="a", entity_type="t", entity_id="1"))
