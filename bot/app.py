@@ -12,9 +12,16 @@ import handlers
 from bot.runtime import Runtime
 
 
+def _same_token_warning(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN by itself and warns that the client's token wins: it is the same token.
+    return "token will be unused" not in record.getMessage()
+
+
 def create_app(runtime: Runtime) -> App:
     """A Bolt app wired to every feature. Verifies the bot token with auth.test (BoltError if refused)."""
     server = runtime.config.current.server
+    bolt_logger = logging.getLogger("sns_bot.bolt")
+    bolt_logger.addFilter(_same_token_warning)  # idempotent: the same function object
     app = App(
         client=WebClient(token=runtime.env.bot_token, base_url=runtime.env.api_url),
         # bot.http verifies signatures at the edge, before any parsing; Socket Mode needs none.
@@ -23,7 +30,7 @@ def create_app(runtime: Runtime) -> App:
         raise_error_for_unhandled_request=True,
         # Bolt's default pool of 5 would queue acks behind slow listeners in a burst.
         listener_executor=ThreadPoolExecutor(server.listener_threads, thread_name_prefix="listener"),
-        logger=logging.getLogger("sns_bot.bolt"),
+        logger=bolt_logger,
     )
     handlers.register(app, runtime)
     return app

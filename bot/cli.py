@@ -61,27 +61,31 @@ def serve(args: argparse.Namespace, env: Environment) -> int:
         print(bilingual("cli.missing_secrets", names=", ".join(missing)), file=sys.stderr)
         return 2
     service = BotService(env, scheduler=not args.no_scheduler, socket_mode=args.socket)
-    try:
-        service.start()
-    except (ConfigError, StartupError) as error:
-        service.stop()
-        _print_startup_error(error)
-        return 2
-    settings = service.runtime.config.current.server
     stopping = threading.Event()
+    # Installed before start-up, so a stop asked for during migrations is a clean one.
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    # Reload off the signal handler: it reads files and writes the database.
-    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=service.runtime.config.reload).start())
+    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(service))
     try:
-        with serving(
-            service, host=args.host or settings.host, port=args.port or settings.port, socket_mode=args.socket
-        ):
+        service.start()
+        settings = service.runtime.config.current.server
+        host = args.host if args.host is not None else settings.host
+        port = args.port if args.port is not None else settings.port
+        with serving(service, host=host, port=port, socket_mode=args.socket):
             stopping.wait()
             log.info("stopping")
+    except (ConfigError, StartupError) as error:
+        _print_startup_error(error)
+        return 2
     finally:
         service.stop()
     return 0
+
+
+def _reload_in_background(service: BotService) -> None:
+    # Off the signal handler: a reload reads a file and writes the database.
+    if service.ready.is_set():
+        threading.Thread(target=service.runtime.config.reload, name="reload").start()
 
 
 def _print_startup_error(error: Exception) -> None:

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from bot.catalog import bilingual
 from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
 from storage import audit, revisions
@@ -52,7 +53,7 @@ class LiveConfig:
             except ConfigError as error:
                 for problem in error.problems:
                     log.error("%s: %s", self.path, problem)
-                log.error("reload of %s refused; still running the previous configuration", self.path)
+                log.error("%s", bilingual("cli.reload.refused", path=self.path))
                 return False
             self.record(config)
             if _restart_settings(config) != _restart_settings(self._current):

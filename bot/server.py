@@ -11,8 +11,10 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress import create_server, wasyncore
 from waitress.server import BaseWSGIServer
 
+from bot.catalog import bilingual
+from bot.config import Server
 from bot.http import SlackEndpoint
-from bot.service import BotService
+from bot.service import BotService, StartupError
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,15 @@ class HttpServer:
             health=service.health,
             max_body_bytes=settings.max_body_bytes,
         )
-        self._server: BaseWSGIServer = create_server(
+        try:
+            self._server = self._listen(endpoint, host, port, settings)
+        except OSError as error:  # the port is taken, or the address is not this machine's
+            raise StartupError(bilingual("cli.startup.cannot_listen", address=f"{host}:{port}", error=error)) from None
+        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
+
+    @staticmethod
+    def _listen(endpoint: SlackEndpoint, host: str, port: int, settings: Server) -> BaseWSGIServer:
+        return create_server(
             endpoint,
             host=host,
             port=port,
@@ -42,7 +52,6 @@ class HttpServer:
             asyncore_use_poll=True,
             ident="sns-bot",
         )
-        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
 
     @property
     def port(self) -> int:
