@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import logs
-from bot.catalog import bilingual, t
+from bot.catalog import bilingual
 from bot.config import ConfigError, load_config
 from bot.environment import Environment
 from bot.server import serving
@@ -101,11 +101,11 @@ def check_config(args: argparse.Namespace, env: Environment) -> int:
     try:
         config = load_config(env.config_path)
     except ConfigError as error:
-        print(t("config.check.failed", path=env.config_path, count=len(error.problems)), file=sys.stderr)
+        print(bilingual("config.check.failed", path=env.config_path, count=len(error.problems)), file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    print(t("config.check.ok", path=env.config_path, departments=len(config.departments)))
+    print(bilingual("config.check.ok", path=env.config_path, departments=len(config.departments)))
     return 0
 
 

@@ -8,7 +8,7 @@ exactly which line to fix. Secrets never live here: they come from the environme
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,7 +60,8 @@ Members = Annotated[list[SlackUserId], Field(min_length=1)]
 
 class _Section(BaseModel):
     # Unknown keys are typos until proven otherwise.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: YAML's `yes` is no number of days, and "3000" no port.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Organization(_Section):
@@ -169,7 +170,11 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         keys: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # <<: *anchor may repeat keys on purpose: the written ones win
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                continue  # SafeLoader itself reports an unhashable key
             if key in keys:
                 raise yaml.constructor.ConstructorError(
                     None, None, t("config.error.duplicate_key", key=key), key_node.start_mark

@@ -6,7 +6,11 @@ import logging
 import re
 from collections.abc import Iterable
 
-TOKEN = re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+")
+# Not \b: a token right after Japanese text has no word boundary before it.
+TOKEN = re.compile(r"(?<![A-Za-z0-9])x(?:ox[abposre]|app)-[A-Za-z0-9-]+")
+
+
+_FORMATTER = logging.Formatter()
 
 
 class RedactSecrets(logging.Filter):
@@ -14,13 +18,22 @@ class RedactSecrets(logging.Filter):
         super().__init__()
         self.secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = TOKEN.sub("[REDACTED]", message)
+    def redact(self, text: str) -> str:
+        text = TOKEN.sub("[REDACTED]", text)
         for secret in self.secrets:
-            redacted = redacted.replace(secret, "[REDACTED]")
-        if redacted != message:
+            text = text.replace(secret, "[REDACTED]")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed logging call: logging's own error report handles it
+            return True
+        if (redacted := self.redact(message)) != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            # The formatter reuses exc_text: the traceback is written masked too.
+            record.exc_text = self.redact(_FORMATTER.formatException(record.exc_info))
         return True
 
 
