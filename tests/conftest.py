@@ -7,6 +7,7 @@ starts from empty tables.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
+from bot.logs import RedactSecrets
 from storage import migrate
 from storage.base import Base
 from storage.db import SessionFactory, make_engine, make_sessions
@@ -46,6 +48,26 @@ def _no_proxy() -> Iterator[None]:
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.lower() in ("http_proxy", "https_proxy")}
     yield
     os.environ.update(saved)
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """bot.logs.configure (run by bot.cli.main) replaces the root logger's handlers and levels: undo that."""
+    root = logging.getLogger()
+    slack_sdk = logging.getLogger("slack_sdk")
+    # pytest adds and removes its own capture handlers around each test phase; keep the others.
+    kept = [h for h in root.handlers if not type(h).__module__.startswith("_pytest")]
+    level, slack_level = root.level, slack_sdk.level
+    yield
+    for handler in root.handlers[:]:
+        if any(isinstance(f, RedactSecrets) for f in handler.filters):
+            root.removeHandler(handler)
+            handler.close()
+    for handler in kept:
+        if handler not in root.handlers:
+            root.addHandler(handler)
+    root.setLevel(level)
+    slack_sdk.setLevel(slack_level)
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,6 @@ import yaml
 from bot.catalog import bilingual, t
 from bot.cli import main
 from bot.config import Config, ConfigError, key_path, load_config
-from bot.logs import RedactSecrets
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_YAML = ROOT / "app.yaml"
@@ -449,26 +446,6 @@ def test_key_path(loc: tuple[Any, ...], expected: str) -> None:
 
 
 # --- sns-bot check-config -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """bot.cli.main reconfigures the root logger (bot.logs.configure): undo that after the test."""
-    root = logging.getLogger()
-    slack_sdk = logging.getLogger("slack_sdk")
-    # pytest adds and removes its own capture handlers around each test phase; keep the others.
-    kept = [h for h in root.handlers if not type(h).__module__.startswith("_pytest")]
-    level, slack_level = root.level, slack_sdk.level
-    yield
-    for handler in root.handlers[:]:
-        if any(isinstance(f, RedactSecrets) for f in handler.filters):
-            root.removeHandler(handler)
-            handler.close()
-    for handler in kept:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    slack_sdk.setLevel(slack_level)
 
 
 @pytest.mark.usefixtures("restore_logging")

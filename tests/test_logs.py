@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,26 +22,6 @@ def record(msg: Any, *args: Any, exc_info: Any = None) -> logging.LogRecord:
 def filtered(filter_: logging.Filter, rec: logging.LogRecord) -> str:
     assert filter_.filter(rec) is True  # masking never drops a record
     return rec.getMessage()
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """configure() replaces the root logger's handlers and levels: undo that after the test."""
-    root = logging.getLogger()
-    slack_sdk = logging.getLogger("slack_sdk")
-    # pytest adds and removes its own capture handlers around each test phase; keep the others.
-    kept = [h for h in root.handlers if not type(h).__module__.startswith("_pytest")]
-    level, slack_level = root.level, slack_sdk.level
-    yield
-    for handler in root.handlers[:]:
-        if any(isinstance(f, RedactSecrets) for f in handler.filters):
-            root.removeHandler(handler)
-            handler.close()
-    for handler in kept:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    slack_sdk.setLevel(slack_level)
 
 
 # --- RedactSecrets -----------------------------------------------------------------------------

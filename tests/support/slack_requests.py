@@ -81,13 +81,19 @@ def interactive(payload: dict[str, Any]) -> str:
     return urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
 
 
-def block_action(action_id: str, *, user_id: str = "U0STAFF1", value: str = "{}") -> dict[str, Any]:
+def _interaction(kind: str, user_id: str) -> dict[str, Any]:
     return {
-        "type": "block_actions",
+        "type": kind,
         "team": {"id": "T0TEST", "domain": "soja"},
         "user": {"id": user_id, "team_id": "T0TEST"},
         "api_app_id": "A0TEST",
         "trigger_id": "1337.42.abcd",
+    }
+
+
+def block_action(action_id: str, *, user_id: str = "U0STAFF1", value: str = "{}") -> dict[str, Any]:
+    return {
+        **_interaction("block_actions", user_id),
         "container": {"type": "message", "channel_id": "C0RANDOM", "message_ts": "1700000000.000100"},
         "channel": {"id": "C0RANDOM"},
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
@@ -96,11 +102,7 @@ def block_action(action_id: str, *, user_id: str = "U0STAFF1", value: str = "{}"
 
 def view_submission(callback_id: str, *, user_id: str = "U0STAFF1", values: dict[str, Any] | None = None) -> dict:
     return {
-        "type": "view_submission",
-        "team": {"id": "T0TEST", "domain": "soja"},
-        "user": {"id": user_id, "team_id": "T0TEST"},
-        "api_app_id": "A0TEST",
-        "trigger_id": "1337.42.abcd",
+        **_interaction("view_submission", user_id),
         "view": {
             "id": "V0TEST",
             "type": "modal",
