@@ -31,6 +31,7 @@ from bot.catalog import t
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 DEPARTMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
 def _matching(pattern: re.Pattern[str], error_type: str):
@@ -54,6 +55,8 @@ SlackUserId = Annotated[str, _matching(USER_ID, "slack_user_id")]
 SlackChannelId = Annotated[str, _matching(CHANNEL_ID, "slack_channel_id")]
 DepartmentId = Annotated[str, _matching(DEPARTMENT_ID, "department_id")]
 TimeZoneName = Annotated[str, AfterValidator(_zone)]
+# Quoted "HH:MM": unquoted 8:30 is the number 510 to YAML 1.1.
+ClockTime = Annotated[str, _matching(CLOCK_TIME, "clock_time")]
 Name = Annotated[str, Field(min_length=1, max_length=80)]
 Members = Annotated[list[SlackUserId], Field(min_length=1)]
 
@@ -64,14 +67,30 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+class OfficeHours(_Section):
+    """When the city office is open: reminders that are not urgent wait for it."""
+
+    start: ClockTime = "08:30"
+    end: ClockTime = "17:15"
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> OfficeHours:
+        if self.start >= self.end:
+            raise PydanticCustomError("office_hours", "start must be before end", {"start": self.start})
+        return self
+
+
 class Organization(_Section):
     name: Name
     timezone: TimeZoneName = "Asia/Tokyo"
+    office_hours: OfficeHours = OfficeHours()
 
 
 class ChannelOffice(_Section):
     name: Name
     channel: SlackChannelId
+    # Who may act on the office's copies of a case; empty: anyone who can see the channel.
+    members: list[SlackUserId] = Field(default_factory=list)
 
 
 class MemberOffice(_Section):
@@ -79,9 +98,7 @@ class MemberOffice(_Section):
     members: Members
 
 
-class ChannelMemberOffice(_Section):
-    name: Name
-    channel: SlackChannelId
+class ChannelMemberOffice(ChannelOffice):
     members: Members
 
 

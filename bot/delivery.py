@@ -15,6 +15,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -68,7 +69,15 @@ class ChannelPacer:
 
 
 class OutboxWorker:
-    def __init__(self, *, sessions: SessionFactory, client: WebClient, settings: Delivery, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        client: WebClient,
+        settings: Delivery,
+        clock: Clock,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.sessions = sessions
         self.client = client
         self.settings = settings
@@ -76,7 +85,9 @@ class OutboxWorker:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         # A claim outlives the slowest Web API call, so only a dead worker loses its claims.
         self.lease = timedelta(seconds=settings.request_timeout_seconds * 3)
+        # Slack's pace is real time, whatever date the injected clock says it is.
         self.pacer = ChannelPacer(settings.channel_interval_seconds, settings.channel_burst)
+        self.monotonic = monotonic
         self._bell = threading.Event()
         self._stopping = threading.Event()
         self._in_flight = 0
@@ -158,7 +169,7 @@ class OutboxWorker:
         def paced(row: Any) -> bool:
             if row.method != OutboxMethod.POST:
                 return True  # Slack's per-channel pace is for new messages
-            wait = self.pacer.take(row.channel, now.timestamp())
+            wait = self.pacer.take(row.channel, self.monotonic())
             if wait:
                 waits.append(wait)
             return not wait

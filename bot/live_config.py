@@ -17,6 +17,7 @@ from typing import Any
 from bot.catalog import bilingual
 from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
+from bot.directory import Directory
 from storage import audit, revisions
 from storage.db import SessionFactory
 
@@ -36,14 +37,19 @@ def _restart_settings(config: Config) -> tuple[Any, ...]:
 class LiveConfig:
     def __init__(self, path: Path, config: Config, *, sessions: SessionFactory, clock: Clock) -> None:
         self.path = path
-        self._current = config
+        # One reference, swapped whole: a reader never sees one file's config with another's directory.
+        self._directory = Directory(config)
         self._sessions = sessions
         self._clock = clock
         self._lock = threading.Lock()
 
     @property
     def current(self) -> Config:
-        return self._current
+        return self._directory.config
+
+    @property
+    def directory(self) -> Directory:
+        return self._directory
 
     def reload(self) -> bool:
         """Re-reads app.yaml; True when the new configuration is now in use."""
@@ -56,15 +62,15 @@ class LiveConfig:
                 log.error("%s", bilingual("cli.reload.refused", path=self.path))
                 return False
             self.record(config)
-            if _restart_settings(config) != _restart_settings(self._current):
+            if _restart_settings(config) != _restart_settings(self.current):
                 log.warning("server, database and delivery settings in %s take effect at restart", self.path)
-            self._current = config
+            self._directory = Directory(config)
             log.info("configuration reloaded from %s (%d departments)", self.path, len(config.departments))
             return True
 
     def record(self, config: Config | None = None) -> None:
         """Records ``config`` (default: the current one) when its directory differs from the last recorded."""
-        directory = directory_of(config or self._current)
+        directory = directory_of(config or self.current)
         digest = hashlib.sha256(json.dumps(directory, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         now = self._clock.now()
         with self._sessions.begin() as session:

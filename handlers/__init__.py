@@ -5,12 +5,13 @@ from slack_bolt import App
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
 from handlers import help as guideline_help
+from handlers import report
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error
 
-FEATURES = (guideline_help,)
-# Each feature's scheduled sweeps (reminders, escalation) are added here as they land.
-JOBS: tuple[ScheduledJob, ...] = ()
+FEATURES = (guideline_help, report)
+# Each feature's scheduled sweeps (reminders, escalation).
+JOBS: tuple[ScheduledJob, ...] = report.JOBS
 
 
 def register(app: App, runtime: Runtime) -> None:

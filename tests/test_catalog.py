@@ -50,7 +50,9 @@ def test_every_entry_has_japanese_text(key: str) -> None:
 
     assert "ja" in entry, f"{key} has no Japanese"
     assert entry["ja"].strip()
-    assert JAPANESE.search(entry["ja"]), f"{key}: {entry['ja']!r} is not Japanese"
+    # A pure layout of placeholders ("{at} {item}: {name}") has nothing to translate; any words must be Japanese.
+    words = re.sub(r"\{[^}]*\}", "", entry["ja"])
+    assert JAPANESE.search(words) or not re.search(r"[A-Za-z]", words), f"{key}: {entry['ja']!r} is not Japanese"
 
 
 @pytest.mark.parametrize("key", [key for key in keys() if set(catalog._entries()[key]) >= {"ja", "en"}])

@@ -9,17 +9,18 @@ from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.config import Offices
+from bot.mrkdwn import escape
 
 SECTIONS = ("official", "private", "violation")
 
 
 def guideline_blocks(organization: str, offices: Offices) -> list[Block]:
     names = {
-        "organization": organization,
-        "secretariat": offices.secretariat.name,
-        "public_info": offices.public_info.name,
-        "general_affairs": offices.general_affairs.name,
-        "security_officer": offices.security_officer.name,
+        "organization": escape(organization),
+        "secretariat": escape(offices.secretariat.name),
+        "public_info": escape(offices.public_info.name),
+        "general_affairs": escape(offices.general_affairs.name),
+        "security_officer": escape(offices.security_officer.name),
     }
     blocks: list[Block] = [HeaderBlock(text=t("help.title")), SectionBlock(text=t("help.intro", **names))]
     for section in SECTIONS:

@@ -1,0 +1,56 @@
+"""Reading a submitted modal's ``view.state.values``.
+
+Slack sends what our own modal asked for; anything else (a missing block, a value of the
+wrong shape) means the request was not made by that modal: BadRequest.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.errors import BadRequest
+
+
+class FormValues:
+    def __init__(self, view: dict[str, Any]) -> None:
+        values = (view.get("state") or {}).get("values")
+        if not isinstance(values, dict):
+            raise BadRequest("view has no state.values")
+        self._values = values
+
+    def _element(self, block_id: str) -> dict[str, Any]:
+        # Our inputs use the block id as the action id too.
+        element = (self._values.get(block_id) or {}).get(block_id)
+        if not isinstance(element, dict):
+            raise BadRequest(f"no input {block_id} in the submitted view")
+        return element
+
+    def text(self, block_id: str) -> str:
+        """The typed text, stripped; empty when left blank."""
+        value = self._element(block_id).get("value")
+        if value is not None and not isinstance(value, str):
+            raise BadRequest(f"{block_id} is not text")
+        return (value or "").strip()
+
+    def selected(self, block_id: str) -> str | None:
+        """The value of the chosen option of a select or radio group, if any."""
+        option = self._element(block_id).get("selected_option")
+        if option is None:
+            return None
+        value = option.get("value") if isinstance(option, dict) else None
+        if not isinstance(value, str):
+            raise BadRequest(f"{block_id} has a malformed option")
+        return value
+
+    def moment(self, block_id: str) -> datetime | None:
+        """A datetimepicker's choice, as an aware UTC datetime."""
+        seconds = self._element(block_id).get("selected_date_time")
+        if seconds is None:
+            return None
+        if not isinstance(seconds, int) or isinstance(seconds, bool):
+            raise BadRequest(f"{block_id} is not a time")
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise BadRequest(f"{block_id} is out of range") from None

@@ -1,0 +1,247 @@
+"""Thin listeners for /sns-report: parse, one unit of work, ack, one Slack call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.catalog import t
+from bot.errors import BadRequest
+from bot.mrkdwn import escape
+from bot.runtime import Runtime
+from handlers.common.context import runtime_of
+from handlers.common.forms import FormValues
+from handlers.report import service
+from handlers.report.forms import read_report
+from handlers.report.ids import ReportIds
+from handlers.report.metadata import CaseAction
+from handlers.report.service import Context, CopyRef, Outcome
+from handlers.report.urls import links_in_message, parse_urls
+from handlers.report.views import (
+    REASONS,
+    Prefill,
+    SlackRenderer,
+    case_list,
+    comment_modal,
+    committee_modal,
+    correction_modal,
+    received_view,
+    report_modal,
+    resolve_modal,
+)
+
+Change = Callable[[Session, Context, CopyRef, str], Outcome]
+
+
+def context_of(runtime: Runtime, now: datetime | None = None) -> Context:
+    directory = runtime.config.directory
+    return Context(
+        directory=directory,
+        render=SlackRenderer(directory.timezone),
+        now=now or runtime.clock.now(),
+        timezone=directory.timezone,
+    )
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def open_report(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    ack()
+    runtime = runtime_of(context)
+    user_id = body["user_id"]
+    if body.get("text", "").strip().lower() == "list":
+        with runtime.sessions() as session:
+            everything, shown = service.visible_cases(session, runtime.config.directory, user_id)
+        respond(**case_list(everything, shown, runtime.clock.now()))
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=_report_modal(runtime, user_id))
+
+
+def open_from_message(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    runtime = runtime_of(context)
+    text = (shortcut.get("message") or {}).get("text") or ""
+    prefill = Prefill(summary=readable(text), urls=tuple(links_in_message(text)))
+    client.views_open(trigger_id=shortcut["trigger_id"], view=_report_modal(runtime, shortcut["user"]["id"], prefill))
+
+
+def _report_modal(runtime: Runtime, user_id: str, prefill: Prefill | None = None) -> Any:
+    directory = runtime.config.directory
+    own = directory.departments_of(user_id)
+    default = own[0] if own else None
+    return report_modal(directory.departments, default, directory.offices, runtime.clock.now(), prefill or Prefill())
+
+
+_SLACK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def readable(text: str) -> str:
+    """Slack's message markup as a person would read it: links as their label and URL, mentions as @id."""
+
+    def plain(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith(("@", "#", "!")):
+            return label or target
+        return f"{label} ({target})" if label else target
+
+    text = _SLACK_MARKUP.sub(plain, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    ctx = context_of(runtime)
+    form, errors = read_report(view, ctx.directory, ctx.now)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    with runtime.sessions.begin() as session:
+        submission = service.submit(session, ctx, form, body["user"]["id"])
+    ack(response_action="update", view=received_view(submission, escape(ctx.directory.offices.public_info.name)))
+
+
+# -- buttons on a case's copies ----------------------------------------------------------------
+
+
+def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[CopyRef, CaseAction]:
+    meta = CaseAction.decode(action.get("value"))
+    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    return CopyRef(case_id=meta.case_id, copy_id=meta.copy_id, channel=channel), meta
+
+
+def _submitted(view: dict[str, Any]) -> tuple[CopyRef, CaseAction]:
+    # private_metadata is ours, kept by Slack: no channel to compare, the permission is checked again.
+    meta = CaseAction.decode(view.get("private_metadata"))
+    return CopyRef(case_id=meta.case_id, copy_id=meta.copy_id, channel=None), meta
+
+
+def case_change(change: Change) -> Callable[..., None]:
+    """A listener for a button that changes the case: commit, ack, and tell a refused user why."""
+
+    def listener(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
+        runtime = runtime_of(context)
+        ref, _ = _clicked(body, action)
+        with runtime.sessions.begin() as session:
+            outcome = change(session, context_of(runtime), ref, body["user"]["id"])
+        ack()
+        tell(outcome, respond)
+
+    return listener
+
+
+def tell(outcome: Outcome, respond: Respond) -> None:
+    if outcome == Outcome.DENIED:
+        respond(text=t("report.denied"), response_type="ephemeral", replace_original=False)
+
+
+MODALS = {
+    ReportIds.RESOLVE: ("resolve", resolve_modal),
+    ReportIds.COMMENT: ("comment", comment_modal),
+    ReportIds.REPORT_COMMITTEE: ("report_committee", committee_modal),
+}
+
+
+def open_case_modal(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """Resolve, comment, report to the committee: ask in a modal, when the user may."""
+    runtime = runtime_of(context)
+    ref, meta = _clicked(body, action)
+    name, modal = MODALS[ReportIds(action["action_id"])]
+    with runtime.sessions.begin() as session:
+        outcome = service.check(session, context_of(runtime), ref, body["user"]["id"], name)
+        number = service.number_of(session, ref.case_id)
+    ack()
+    if outcome == Outcome.DONE:
+        client.views_open(trigger_id=body["trigger_id"], view=modal(meta, number))
+    tell(outcome, respond)
+
+
+def toggle_item(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
+    ref, meta = _clicked(body, action)
+    if meta.item is None:
+        raise BadRequest("a checklist button without its item")
+    with runtime.sessions.begin() as session:
+        outcome = service.toggle_item(session, context_of(runtime), ref, body["user"]["id"], meta.item)
+        number = service.number_of(session, ref.case_id)
+    ack()
+    if outcome == Outcome.NEEDS_VALUE:
+        client.views_open(trigger_id=body["trigger_id"], view=correction_modal(meta, number))
+    tell(outcome, respond)
+
+
+# -- modals opened from a case -----------------------------------------------------------------
+
+
+def submit_resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    ref, _ = _submitted(view)
+    values = FormValues(view)
+    reason = values.selected(ReportIds.RESOLUTION_REASON)
+    if reason not in REASONS:
+        ack(response_action="errors", errors={ReportIds.RESOLUTION_REASON: t("report.error.reason.required")})
+        return
+    with runtime.sessions.begin() as session:
+        service.resolve(
+            session,
+            context_of(runtime),
+            ref,
+            body["user"]["id"],
+            reason,
+            values.text(ReportIds.RESOLUTION_NOTE) or None,
+        )
+    ack()
+
+
+def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    ref, _ = _submitted(view)
+    text = FormValues(view).text(ReportIds.COMMENT_TEXT)
+    if not text:
+        ack(response_action="errors", errors={ReportIds.COMMENT_TEXT: t("report.error.committee.required")})
+        return
+    with runtime.sessions.begin() as session:
+        service.comment(session, context_of(runtime), ref, body["user"]["id"], text)
+    ack()
+
+
+def submit_correction(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    ref, _ = _submitted(view)
+    urls, invalid = parse_urls(FormValues(view).text(ReportIds.CORRECTION_URL))
+    if invalid or len(urls) != 1:
+        ack(response_action="errors", errors={ReportIds.CORRECTION_URL: t("report.error.correction.invalid")})
+        return
+    with runtime.sessions.begin() as session:
+        service.record_correction(session, context_of(runtime), ref, body["user"]["id"], urls[0])
+    ack()
+
+
+def submit_committee_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    ref, _ = _submitted(view)
+    values = FormValues(view)
+    measures, progress = values.text(ReportIds.MEASURES), values.text(ReportIds.PROGRESS)
+    missing = {
+        block: t("report.error.committee.required")
+        for block, text in ((ReportIds.MEASURES, measures), (ReportIds.PROGRESS, progress))
+        if not text
+    }
+    if missing:
+        ack(response_action="errors", errors=missing)
+        return
+    with runtime.sessions.begin() as session:
+        service.report_committee(session, context_of(runtime), ref, body["user"]["id"], measures, progress)
+    ack()

@@ -1,0 +1,586 @@
+"""Reporting rules, free of Slack: open or attach, route, acknowledge, progress, resolve,
+the checklist, the violation chain, escalation and coalesced refreshes.
+
+Every change locks its case row first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
+serialises writers), so the checks that follow see no concurrent change: a double click
+or a Slack retry resolves to one change and the second finds nothing to do. Which report
+opens a case and which attach is decided by a unique key on the open cases' URLs.
+Messages are rendered by the caller's Renderer and queued in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.calendar import BusinessHours
+from bot.directory import Directory
+from bot.errors import BadRequest
+from handlers.report import checklist, routing
+from handlers.report.urls import normalize
+from storage import audit, cases, outbox
+from storage.models import (
+    Audience,
+    Capacity,
+    Case,
+    CaseCopy,
+    CaseKind,
+    CaseReporter,
+    CaseStatus,
+    CaseUrl,
+    ChecklistItem,
+)
+
+# In a burst of duplicate reports, each copy is rewritten at most this often.
+COALESCE = timedelta(seconds=10)
+# The one reminder not held back to office hours.
+URGENT = frozenset({CaseKind.FLAME, CaseKind.IMPERSONATION})
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    kind: CaseKind
+    capacity: Capacity
+    urls: list[str]
+    summary: str
+    discovered_at: datetime
+    department_id: str | None
+    account: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A line of a case's timeline: a catalog key under report.timeline and its parameters."""
+
+    kind: str
+    at: datetime
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a copy shows, read from the database once, for pure renderers."""
+
+    id: int
+    number: str
+    kind: CaseKind
+    capacity: Capacity
+    status: CaseStatus
+    summary: str
+    account: str | None
+    urls: list[str]
+    discovered_at: datetime
+    created_at: datetime
+    department_name: str | None
+    reporter_name: str
+    reporter_count: int
+    acknowledged: tuple[str, datetime] | None
+    resolved: tuple[str, datetime, str, str | None] | None  # by, at, reason, note
+    officer_notified: tuple[str, datetime] | None
+    committee_reported: tuple[str, datetime] | None
+    checklist: dict[str, tuple[str, datetime, str | None]]  # item -> by, at, value
+    recipients: list[str]
+
+
+class Renderer(Protocol):
+    def case_copy(self, case: Snapshot, audience: Audience, copy_id: int) -> dict[str, Any]: ...
+
+    def timeline(self, case: Snapshot, event: Event) -> dict[str, Any]: ...
+
+    def confirmation(self, case: Snapshot, submission: Submission) -> dict[str, Any]: ...
+
+    def escalation(self, case: Snapshot, audience: Audience, minutes: int, members: list[str]) -> dict[str, Any]: ...
+
+    def committee_report(self, case: Snapshot, measures: str, progress: str, by: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every change needs besides the session: the directory, the renderer and the time."""
+
+    directory: Directory
+    render: Renderer
+    now: datetime
+    timezone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Submission:
+    number: str
+    attached: bool
+    recipients: list[str]
+    department_unknown: bool
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    UNCHANGED = "unchanged"  # already so: a double click, a Slack retry
+    DENIED = "denied"
+    NEEDS_VALUE = "needs_value"  # a checklist item that asks for a URL first
+
+
+@dataclass(frozen=True)
+class CopyRef:
+    """The copy a button was pressed on, as the button's metadata and Slack's container tell it."""
+
+    case_id: int
+    copy_id: int
+    channel: str | None  # where the click happened; None for modal submissions
+
+
+# -- reporting -----------------------------------------------------------------------------
+
+
+def submit(session: Session, ctx: Context, form: ReportForm, reporter_id: str) -> Submission:
+    """Opens a case and routes it, or attaches the report to the open case of the same post."""
+    hashes = [cases.url_hash(normalize(url)) for url in form.urls]
+    existing = cases.find_open_case(session, hashes)
+    if existing is None:
+        try:
+            with session.begin_nested():
+                case = _open(session, ctx, form, reporter_id, hashes)
+        except IntegrityError:  # a concurrent report of the same post opened it first
+            existing = cases.find_open_case(session, hashes)
+            if existing is None:
+                raise
+        else:
+            return _route(session, ctx, case, form)
+    return _attach(session, ctx, existing.id, form, reporter_id, hashes)
+
+
+def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, hashes: list[str]) -> Case:
+    department = ctx.directory.department(form.department_id)
+    year = ctx.now.astimezone(ctx.timezone).year
+    minutes = ctx.directory.config.reminders.incident_ack_escalation_minutes
+    reporter = ctx.directory.actor(reporter_id)
+    case = Case(
+        number=f"SNS-{year}-{cases.next_number(session, year):04d}",
+        kind=form.kind,
+        capacity=form.capacity,
+        status=CaseStatus.OPEN,
+        summary=form.summary,
+        account=form.account,
+        discovered_at=form.discovered_at,
+        created_at=ctx.now,
+        department_id=department.id if department else None,
+        department_name=department.name if department else None,
+        reporter_id=reporter.user_id,
+        reporter_name=reporter.name,
+        reporter_count=1,
+        escalate_at=ctx.now + timedelta(minutes=minutes),
+        copies_refreshed_at=ctx.now,
+        urls=[CaseUrl(url=url) for url in form.urls],
+    )
+    session.add(case)
+    session.flush()
+    session.add(CaseReporter(case_id=case.id, user_id=reporter.user_id, user_name=reporter.name, reported_at=ctx.now))
+    cases.claim_urls(session, case, hashes)
+    return case
+
+
+def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Submission:
+    directory = ctx.directory
+    department = directory.department(case.department_id)
+    head_name = directory.name_of(department.head) if department else ""
+    recipients = routing.recipients(case.kind, case.capacity, department, directory.offices, head_name)
+    for index, recipient in enumerate(recipients):
+        _send_copy(session, ctx, case, recipient, primary=index == 0)
+    submission = Submission(
+        number=case.number,
+        attached=False,
+        recipients=[r.name for r in recipients],
+        department_unknown=department is None,
+    )
+    _send_copy(session, ctx, case, routing.Recipient(Audience.REPORTER, case.reporter_id, case.reporter_name))
+    _post_timeline(
+        session,
+        ctx,
+        case,
+        Event("created", ctx.now, {"reporter": case.reporter_name, "recipients": "、".join(submission.recipients)}),
+    )
+    _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
+    return submission
+
+
+def _send_copy(
+    session: Session, ctx: Context, case: Case, recipient: routing.Recipient, *, primary: bool = False
+) -> CaseCopy:
+    copy = CaseCopy(audience=recipient.audience, target=recipient.target, name=recipient.name, primary=primary)
+    case.copies.append(copy)
+    session.flush()
+    copy.message = outbox.post_message(
+        session,
+        channel=recipient.target,
+        message=ctx.render.case_copy(snapshot(case), copy.audience, copy.id),
+        now=ctx.now,
+    )
+    return copy
+
+
+def _attach(
+    session: Session, ctx: Context, case_id: int, form: ReportForm, reporter_id: str, hashes: list[str]
+) -> Submission:
+    case = _lock(session, case_id)
+    reporter = ctx.directory.actor(reporter_id)
+    changed = False
+    if not cases.has_reporter(session, case.id, reporter_id):
+        session.add(CaseReporter(case_id=case.id, user_id=reporter_id, user_name=reporter.name, reported_at=ctx.now))
+        case.reporter_count += 1
+        changed = True
+    if new_hashes := cases.untracked(session, hashes):
+        case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]
+        cases.claim_urls(session, case, new_hashes)
+        changed = True
+    if changed:  # the same person reporting the same post again changes nothing on the copies
+        _refresh_coalesced(session, ctx, case)
+    _audit(session, ctx, case, reporter_id, "case.attached", after={"reporter_count": case.reporter_count})
+    submission = Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
+    outbox.post_message(
+        session, channel=reporter_id, message=ctx.render.confirmation(snapshot(case), submission), now=ctx.now
+    )
+    return submission
+
+
+def _refresh_coalesced(session: Session, ctx: Context, case: Case) -> None:
+    """Rewrites the copies now, or marks them stale for the refresh sweep: at most once per COALESCE."""
+    if case.copies_refreshed_at is None or case.copies_refreshed_at <= ctx.now - COALESCE:
+        _refresh(session, ctx, case, Event("duplicates", ctx.now, {"count": case.reporter_count}))
+    else:
+        case.copies_stale = True
+
+
+def refresh_stale(session: Session, ctx: Context) -> int:
+    """The sweep behind coalescing: copies left stale by a burst are rewritten once it settles."""
+    stale = cases.stale(session, refreshed_before=ctx.now - COALESCE)
+    for due in stale:
+        case = _lock(session, due.id)
+        _refresh(session, ctx, case, Event("duplicates", ctx.now, {"count": case.reporter_count}))
+    return len(stale)
+
+
+# -- changes from the copies' buttons --------------------------------------------------------
+
+
+def acknowledge(session: Session, ctx: Context, ref: CopyRef, user_id: str) -> Outcome:
+    case, copy = _authorized(session, ctx, ref, user_id, "acknowledge")
+    if copy is None:
+        return Outcome.DENIED
+    if case.acknowledged_at is not None:
+        return Outcome.UNCHANGED
+    actor = ctx.directory.actor(user_id)
+    case.acknowledged_at, case.acknowledged_by, case.escalate_at = ctx.now, actor.name, None
+    return _changed(
+        session, ctx, case, user_id, "case.acknowledged", Event("acknowledged", ctx.now, {"name": actor.name})
+    )
+
+
+def start_work(session: Session, ctx: Context, ref: CopyRef, user_id: str) -> Outcome:
+    case, copy = _authorized(session, ctx, ref, user_id, "in_progress")
+    if copy is None:
+        return Outcome.DENIED
+    if case.status != CaseStatus.OPEN:
+        return Outcome.UNCHANGED
+    actor = ctx.directory.actor(user_id)
+    case.status = CaseStatus.IN_PROGRESS
+    if case.acknowledged_at is None:  # starting work is acknowledging it
+        case.acknowledged_at, case.acknowledged_by, case.escalate_at = ctx.now, actor.name, None
+    return _changed(
+        session, ctx, case, user_id, "case.in_progress", Event("in_progress", ctx.now, {"name": actor.name})
+    )
+
+
+def check(session: Session, ctx: Context, ref: CopyRef, user_id: str, action: str) -> Outcome:
+    """Whether a modal for ``action`` may open: DONE (ask), UNCHANGED (already done) or DENIED."""
+    case, copy = _authorized(session, ctx, ref, user_id, action)
+    if copy is None:
+        return Outcome.DENIED
+    already = {
+        "resolve": case.status == CaseStatus.RESOLVED,
+        "report_committee": case.committee_reported_at is not None,
+    }
+    return Outcome.UNCHANGED if already.get(action, False) else Outcome.DONE
+
+
+def resolve(session: Session, ctx: Context, ref: CopyRef, user_id: str, reason: str, note: str | None) -> Outcome:
+    case, copy = _authorized(session, ctx, ref, user_id, "resolve")
+    if copy is None:
+        return Outcome.DENIED
+    if case.status == CaseStatus.RESOLVED:
+        return Outcome.UNCHANGED
+    actor = ctx.directory.actor(user_id)
+    case.status, case.resolved_at, case.resolved_by = CaseStatus.RESOLVED, ctx.now, actor.name
+    case.resolution_reason, case.resolution_note, case.escalate_at = reason, note, None
+    cases.release_urls(session, case.id)
+    event = Event("resolved", ctx.now, {"name": actor.name, "reason": reason})
+    return _changed(session, ctx, case, user_id, "case.resolved", event)
+
+
+def comment(session: Session, ctx: Context, ref: CopyRef, user_id: str, text: str) -> Outcome:
+    case, copy = _authorized(session, ctx, ref, user_id, "comment")
+    if copy is None:
+        return Outcome.DENIED
+    name = ctx.directory.name_of(user_id)
+    _post_timeline(session, ctx, case, Event("comment", ctx.now, {"name": name, "text": text}))
+    _audit(session, ctx, case, user_id, "case.commented", after={"text": text})
+    return Outcome.DONE
+
+
+def toggle_item(session: Session, ctx: Context, ref: CopyRef, user_id: str, item: str) -> Outcome:
+    """Ticks or unticks a checklist item. An item that needs a URL is ticked by record_correction:
+    NEEDS_VALUE tells the caller to ask for it."""
+    case, copy = _authorized(session, ctx, ref, user_id, "checklist")
+    if copy is None:
+        return Outcome.DENIED
+    done = {i.item: i for i in case.checklist}
+    if item not in checklist.visible_items(case.kind, set(done)):
+        raise BadRequest(f"{item!r} is not on case {case.number}'s checklist")
+    name = ctx.directory.name_of(user_id)
+    if item in done:
+        case.checklist.remove(done[item])
+        if item == "confidential":  # 削除 is only for confidential content
+            case.checklist[:] = [i for i in case.checklist if i.item != "deleted"]
+        event = Event("checklist_undone", ctx.now, {"item": item, "name": name})
+    elif item in checklist.NEEDS_URL:
+        return Outcome.NEEDS_VALUE
+    else:
+        case.checklist.append(ChecklistItem(item=item, done_at=ctx.now, done_by=name))
+        event = Event("checklist_done", ctx.now, {"item": item, "name": name})
+    case.confidential = any(i.item == "confidential" for i in case.checklist)
+    return _changed(session, ctx, case, user_id, "case.checklist", event)
+
+
+def record_correction(session: Session, ctx: Context, ref: CopyRef, user_id: str, url: str) -> Outcome:
+    case, copy = _authorized(session, ctx, ref, user_id, "checklist")
+    if copy is None:
+        return Outcome.DENIED
+    name = ctx.directory.name_of(user_id)
+    for item in [i for i in case.checklist if i.item == "correction_posted"]:
+        case.checklist.remove(item)
+    case.checklist.append(ChecklistItem(item="correction_posted", done_at=ctx.now, done_by=name, value=url))
+    event = Event("checklist_done", ctx.now, {"item": "correction_posted", "name": name})
+    return _changed(session, ctx, case, user_id, "case.checklist", event)
+
+
+# -- the violation chain (6(2)) ----------------------------------------------------------------
+
+
+def notify_officer(session: Session, ctx: Context, ref: CopyRef, user_id: str) -> Outcome:
+    """6(2)②: the head passes the violation to the 情報セキュリティ責任者."""
+    case, copy = _authorized(session, ctx, ref, user_id, "notify_officer")
+    if copy is None:
+        return Outcome.DENIED
+    if case.officer_notified_at is not None:
+        return Outcome.UNCHANGED
+    name = ctx.directory.name_of(user_id)
+    case.officer_notified_at, case.officer_notified_by = ctx.now, name
+    for officer in routing.security_officers(ctx.directory.offices, ctx.directory.name_of):
+        _send_copy(session, ctx, case, officer)
+    return _changed(
+        session, ctx, case, user_id, "case.officer_notified", Event("officer_notified", ctx.now, {"name": name})
+    )
+
+
+def report_committee(
+    session: Session, ctx: Context, ref: CopyRef, user_id: str, measures: str, progress: str
+) -> Outcome:
+    """6(2)③: the officer reports the facts, the measures taken and the progress to the committee."""
+    case, copy = _authorized(session, ctx, ref, user_id, "report_committee")
+    if copy is None:
+        return Outcome.DENIED
+    if case.committee_reported_at is not None:
+        return Outcome.UNCHANGED
+    name = ctx.directory.name_of(user_id)
+    case.committee_reported_at, case.committee_reported_by = ctx.now, name
+    committee = routing.committee(ctx.directory.offices)
+    report = ctx.render.committee_report(snapshot(case), measures, progress, name)
+    outbox.post_message(session, channel=committee.target, message=report, now=ctx.now)
+    event = Event("committee_reported", ctx.now, {"name": name})
+    return _changed(
+        session,
+        ctx,
+        case,
+        user_id,
+        "case.committee_reported",
+        event,
+        after={"measures": measures, "progress": progress},
+    )
+
+
+# -- escalation --------------------------------------------------------------------------------
+
+
+def escalate_due(session: Session, ctx: Context, hours: BusinessHours) -> int:
+    """Re-notifies once per case when nobody acknowledged in time. Only 炎上 and なりすまし
+    escalate out of office hours; the others wait for the office to open."""
+    minutes = ctx.directory.config.reminders.incident_ack_escalation_minutes
+    escalated = 0
+    for due in cases.due_escalations(session, ctx.now):
+        if due.kind not in URGENT and not hours.is_open(ctx.now):
+            continue
+        case = _lock(session, due.id)
+        if case.escalation_level != 0 or case.acknowledged_at is not None:
+            continue  # another process escalated or someone acknowledged meanwhile
+        case.escalation_level = 1
+        _send_escalation(session, ctx, case, minutes)
+        _post_timeline(session, ctx, case, Event("escalated", ctx.now, {"minutes": minutes}))
+        _audit(session, ctx, case, None, "case.escalated", after={"level": 1})
+        escalated += 1
+    return escalated
+
+
+def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -> None:
+    shown = snapshot(case)
+    members = [f"<@{m}>" for m in ctx.directory.offices.public_info.members]
+    for copy in case.copies:
+        if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO):
+            message = ctx.render.escalation(shown, copy.audience, minutes, members)
+            outbox.post_message(session, channel=copy.target, message=message, now=ctx.now)
+    if not any(c.audience == Audience.PUBLIC_INFO for c in case.copies):  # a violation: 市政情報課 hears too
+        message = ctx.render.escalation(shown, Audience.PUBLIC_INFO, minutes, members)
+        outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+
+
+def number_of(session: Session, case_id: int) -> str:
+    case = cases.get(session, case_id)
+    if case is None:
+        raise BadRequest(f"no case {case_id}")
+    return case.number
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+def visible_cases(session: Session, directory: Directory, user_id: str) -> tuple[bool, list[Snapshot]]:
+    """(everything, cases): 市政情報課 and the security officers see every open case."""
+    everything = directory.is_public_info(user_id) or directory.is_security_officer(user_id)
+    return everything, [snapshot(c) for c in cases.visible_to(session, user_id, everything=everything)]
+
+
+# -- shared steps ------------------------------------------------------------------------------
+
+
+def _lock(session: Session, case_id: int) -> Case:
+    case = cases.get(session, case_id, for_update=True)
+    if case is None:
+        raise BadRequest(f"no case {case_id}")
+    return case
+
+
+def _authorized(
+    session: Session, ctx: Context, ref: CopyRef, user_id: str, action: str
+) -> tuple[Case, CaseCopy | None]:
+    """The case, and the copy acted on when ``user_id`` may act; a refusal is audited."""
+    case = _lock(session, ref.case_id)
+    copy = next((c for c in case.copies if c.id == ref.copy_id), None)
+    if copy is None or (
+        ref.channel is not None and (copy.message is None or copy.message.slack_channel != ref.channel)
+    ):
+        raise BadRequest(f"copy {ref.copy_id} is not case {ref.case_id}'s message in {ref.channel}")
+    if may_act(ctx.directory, case, copy, user_id, action):
+        return case, copy
+    _audit(session, ctx, case, user_id, "case.denied", after={"action": action, "copy": copy.id})
+    return case, None
+
+
+def may_act(directory: Directory, case: Case, copy: CaseCopy, user_id: str, action: str) -> bool:
+    """Who may press a case's buttons (the guideline's recipients, and the offices that govern)."""
+    if action == "report_committee":
+        return directory.is_security_officer(user_id)
+    if action == "comment":
+        return directory.is_public_info(user_id)
+    if directory.is_public_info(user_id) or directory.is_security_officer(user_id):
+        return True
+    if action == "notify_officer":
+        return any(c.audience == Audience.HEAD and c.target == user_id for c in case.copies)
+    if copy.audience in routing.CHANNEL_OFFICES:
+        office = getattr(directory.offices, routing.CHANNEL_OFFICES[copy.audience])
+        return not office.members or user_id in office.members
+    return copy.audience != Audience.REPORTER and copy.target == user_id
+
+
+def _changed(
+    session: Session,
+    ctx: Context,
+    case: Case,
+    user_id: str,
+    action: str,
+    *events: Event,
+    after: dict[str, Any] | None = None,
+) -> Outcome:
+    _refresh(session, ctx, case, *events)
+    _audit(session, ctx, case, user_id, action, after=_state(case) | (after or {}))
+    return Outcome.DONE
+
+
+def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None:
+    """Rewrites every copy (chat.update) and adds the events to the case's thread."""
+    session.flush()
+    shown = snapshot(case)
+    for copy in case.copies:
+        if copy.message is not None:
+            message = ctx.render.case_copy(shown, copy.audience, copy.id)
+            outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
+    for event in events:
+        _post_timeline(session, ctx, case, event, shown)
+    case.copies_refreshed_at, case.copies_stale = ctx.now, False
+
+
+def _post_timeline(session: Session, ctx: Context, case: Case, event: Event, shown: Snapshot | None = None) -> None:
+    primary = next((c for c in case.copies if c.primary), None)
+    if primary is not None and primary.message is not None:
+        message = ctx.render.timeline(shown or snapshot(case), event)
+        outbox.post_message(session, channel=primary.target, message=message, now=ctx.now, thread_of=primary.message)
+
+
+def _state(case: Case) -> dict[str, Any]:
+    return {
+        "status": case.status,
+        "acknowledged_by": case.acknowledged_by,
+        "resolution_reason": case.resolution_reason,
+        "checklist": sorted(i.item for i in case.checklist),
+    }
+
+
+def _audit(
+    session: Session, ctx: Context, case: Case, user_id: str | None, action: str, *, after: dict[str, Any]
+) -> None:
+    actor = ctx.directory.actor(user_id) if user_id else None
+    audit.record(
+        session, at=ctx.now, actor=actor, action=action, entity_type="case", entity_id=case.number, after=after
+    )
+
+
+def snapshot(case: Case) -> Snapshot:
+    def pair(name: str | None, at: datetime | None) -> tuple[str, datetime] | None:
+        return (name, at) if name is not None and at is not None else None
+
+    resolved = None
+    if case.resolved_at is not None:
+        resolved = (case.resolved_by or "", case.resolved_at, case.resolution_reason or "", case.resolution_note)
+    return Snapshot(
+        id=case.id,
+        number=case.number,
+        kind=CaseKind(case.kind),
+        capacity=Capacity(case.capacity),
+        status=CaseStatus(case.status),
+        summary=case.summary,
+        account=case.account,
+        urls=[u.url for u in case.urls],
+        discovered_at=case.discovered_at,
+        created_at=case.created_at,
+        department_name=case.department_name,
+        reporter_name=case.reporter_name,
+        reporter_count=case.reporter_count,
+        acknowledged=pair(case.acknowledged_by, case.acknowledged_at),
+        resolved=resolved,
+        officer_notified=pair(case.officer_notified_by, case.officer_notified_at),
+        committee_reported=pair(case.committee_reported_by, case.committee_reported_at),
+        checklist={i.item: (i.done_by, i.done_at, i.value) for i in case.checklist},
+        recipients=[c.name for c in case.copies if c.audience != Audience.REPORTER],
+    )

@@ -1,0 +1,485 @@
+"""Block Kit for /sns-report: the report modal, the case's copies, its thread and the modals
+opened from it. Pure: snapshots and config in, slack_sdk models (or message dicts) out.
+Every string a person typed passes through ``escape`` before it reaches mrkdwn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DateTimePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.catalog import t
+from bot.config import Department, Offices
+from bot.mrkdwn import escape
+from handlers.report import checklist
+from handlers.report.ids import ReportIds
+from handlers.report.metadata import CaseAction
+from handlers.report.service import Event, Snapshot, Submission
+from storage.models import Audience, Capacity, CaseKind, CaseStatus
+
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+SUMMARY_MAX = 3000
+URLS_INPUT_MAX = 3000
+ACCOUNT_MAX = 200
+REASONS = ("no_action", "handled", "taken_down", "corrected", "duplicate")
+
+
+def fit(text: str, limit: int) -> str:
+    """Cuts display text to a Block Kit limit (the database keeps it whole)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _option(value: str, key: str) -> Option:
+    return Option(value=value, text=t(key))
+
+
+# -- the report modal ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a message shortcut knows: the message's text and links."""
+
+    summary: str = ""
+    urls: tuple[str, ...] = ()
+
+
+def report_modal(
+    departments: list[Department],
+    default_department: Department | None,
+    offices: Offices,
+    now: datetime,
+    prefill: Prefill = Prefill(),
+) -> View:
+    kinds = [_option(kind, f"report.kind.{kind}") for kind in CaseKind]
+    capacities = [_option(c, f"report.capacity.{c}") for c in Capacity]
+    department_options = [Option(value=d.id, text=fit(d.name, 75)) for d in departments[:100]]
+    initial_department = next(
+        (o for o in department_options if default_department and o.value == default_department.id), None
+    )
+    office_names = "・".join(
+        escape(o.name) for o in (offices.secretariat, offices.public_info, offices.general_affairs)
+    )
+    return View(
+        type="modal",
+        callback_id=ReportIds.SUBMIT,
+        title=t("report.modal.title"),
+        submit=t("report.modal.submit"),
+        close=t("common.close"),
+        blocks=[
+            ContextBlock(elements=[MarkdownTextObject(text=t("report.modal.intro", offices=office_names))]),
+            _input(ReportIds.KIND, "report.kind.label", StaticSelectElement(action_id=ReportIds.KIND, options=kinds)),
+            _input(
+                ReportIds.CAPACITY,
+                "report.capacity.label",
+                RadioButtonsElement(action_id=ReportIds.CAPACITY, options=capacities, initial_option=capacities[0]),
+            ),
+            _input(
+                ReportIds.URLS,
+                "report.urls.label",
+                PlainTextInputElement(
+                    action_id=ReportIds.URLS,
+                    multiline=True,
+                    max_length=URLS_INPUT_MAX,
+                    initial_value="\n".join(prefill.urls) or None,
+                    placeholder="https://",
+                ),
+                hint="report.urls.hint",
+            ),
+            _input(
+                ReportIds.SUMMARY,
+                "report.summary.label",
+                PlainTextInputElement(
+                    action_id=ReportIds.SUMMARY,
+                    multiline=True,
+                    max_length=SUMMARY_MAX,
+                    initial_value=fit(prefill.summary, SUMMARY_MAX) or None,
+                ),
+                hint="report.summary.hint",
+            ),
+            _input(
+                ReportIds.DISCOVERED_AT,
+                "report.discovered_at.label",
+                DateTimePickerElement(action_id=ReportIds.DISCOVERED_AT, initial_date_time=int(now.timestamp())),
+            ),
+            _input(
+                ReportIds.DEPARTMENT,
+                "report.department.label",
+                StaticSelectElement(
+                    action_id=ReportIds.DEPARTMENT, options=department_options, initial_option=initial_department
+                ),
+                hint="report.department.hint",
+                optional=True,
+            ),
+            _input(
+                ReportIds.ACCOUNT,
+                "report.account.label",
+                PlainTextInputElement(action_id=ReportIds.ACCOUNT, max_length=ACCOUNT_MAX),
+                hint="report.account.hint",
+                optional=True,
+            ),
+        ],
+    )
+
+
+def _input(block_id: str, label: str, element: Any, *, hint: str | None = None, optional: bool = False) -> InputBlock:
+    return InputBlock(
+        block_id=block_id, label=t(label), element=element, hint=t(hint) if hint else None, optional=optional
+    )
+
+
+def received_view(submission: Submission, public_info: str) -> View:
+    """The modal after submitting: the case number, who hears of it, and 4(2)③'s warning."""
+    if submission.attached:
+        lines = [t("report.received.attached", number=submission.number)]
+    else:
+        lines = [t("report.received.new", number=submission.number, recipients="、".join(submission.recipients))]
+        if submission.department_unknown:
+            lines.append(t("report.received.unknown_department", public_info=public_info))
+    lines.append(t("report.received.no_rebuttal"))
+    return View(
+        type="modal",
+        title=t("report.received.title"),
+        close=t("common.close"),
+        blocks=[SectionBlock(text="\n\n".join(lines))],
+    )
+
+
+# -- the case's messages -----------------------------------------------------------------------
+
+
+class SlackRenderer:
+    """The service's Renderer: a case's messages, with times shown in the organisation's zone.
+    People's names arrive as mrkdwn from the directory (an escaped name, or a mention)."""
+
+    def __init__(self, timezone: ZoneInfo) -> None:
+        self.timezone = timezone
+
+    def when(self, at: datetime) -> str:
+        return at.astimezone(self.timezone).strftime("%m/%d %H:%M")
+
+    def case_copy(self, case: Snapshot, audience: Audience, copy_id: int) -> dict[str, Any]:
+        blocks: list[Block] = [
+            HeaderBlock(text=fit(t("report.case.header", kind=t(f"report.kind.{case.kind}"), number=case.number), 150)),
+            SectionBlock(fields=self._fields(case)),
+            SectionBlock(text=fit(t("report.case.urls", urls="\n".join(escape(u) for u in case.urls)), SECTION_LIMIT)),
+            SectionBlock(text=fit(t("report.case.summary", summary=escape(case.summary)), SECTION_LIMIT)),
+        ]
+        if case.account:
+            blocks.append(SectionBlock(text=fit(t("report.case.account", account=escape(case.account)), SECTION_LIMIT)))
+        blocks.append(_context(self._notes(case, audience)))
+        if audience != Audience.REPORTER:
+            blocks += self._checklist(case, copy_id)
+            actions = self._buttons(case, audience, copy_id)
+            if actions:
+                blocks.append(ActionsBlock(elements=actions))
+        return {"text": self._fallback(case), "blocks": [b.to_dict() for b in blocks]}
+
+    def _fallback(self, case: Snapshot) -> str:
+        kind = t(f"report.kind.{case.kind}")
+        return fit(t("report.case.text", kind=kind, number=case.number, summary=escape(case.summary)), 200)
+
+    def _fields(self, case: Snapshot) -> list[MarkdownTextObject]:
+        department = escape(case.department_name) if case.department_name else t("report.case.department.unknown")
+        texts = [
+            t("report.case.kind", kind=t(f"report.kind.{case.kind}")),
+            t("report.case.capacity", capacity=t(f"report.capacity.{case.capacity}.short")),
+            t("report.case.department", department=department),
+            t("report.case.reporter", reporter=case.reporter_name),
+            t("report.case.discovered_at", at=self.when(case.discovered_at)),
+            t("report.case.status", status=self._status(case)),
+        ]
+        return [MarkdownTextObject(text=fit(text, FIELD_LIMIT)) for text in texts]
+
+    def _status(self, case: Snapshot) -> str:
+        lines = [t(f"report.status.{case.status}")]
+        if case.resolved:
+            by, at, reason, note = case.resolved
+            lines.append(t("report.status.resolution", reason=t(f"report.reason.{reason}"), name=by, at=self.when(at)))
+            if note:
+                lines.append(t("report.status.resolution_note", note=escape(fit(note, 500))))
+        elif case.acknowledged:
+            lines.append(t("report.status.acknowledged", name=case.acknowledged[0], at=self.when(case.acknowledged[1])))
+        else:
+            lines.append(t("report.status.unacknowledged"))
+        return "\n".join(lines)
+
+    def _notes(self, case: Snapshot, audience: Audience) -> list[str]:
+        notes = [t("report.case.recipients", recipients="、".join(case.recipients))]
+        if case.reporter_count > 1:
+            notes.append(t("report.case.duplicates", count=case.reporter_count))
+        if case.capacity == Capacity.PRIVATE:
+            notes.append(t("report.case.private_note"))
+        if case.kind == CaseKind.VIOLATION:
+            notes += self._violation_notes(case, audience)
+        notes.append(t("report.case.reporter_note") if audience == Audience.REPORTER else t("report.case.no_rebuttal"))
+        return notes
+
+    def _violation_notes(self, case: Snapshot, audience: Audience) -> list[str]:
+        notes = []
+        if case.officer_notified:
+            name, at = case.officer_notified
+            notes.append(t("report.violation.officer_notified", name=name, at=self.when(at)))
+        elif audience == Audience.HEAD:
+            notes.append(t("report.violation.head_note"))
+        if case.committee_reported:
+            name, at = case.committee_reported
+            notes.append(t("report.violation.committee_reported", name=name, at=self.when(at)))
+        elif audience == Audience.SECURITY_OFFICER:
+            notes.append(t("report.violation.officer_note"))
+        return notes
+
+    def _checklist(self, case: Snapshot, copy_id: int) -> list[Block]:
+        """One button per item, ☐ or ☑, and who ticked what when."""
+        items = checklist.visible_items(case.kind, set(case.checklist))
+        if not items:
+            return []
+        note = {CaseKind.MISTAKE: "report.checklist.mistake_note", CaseKind.FLAME: "report.checklist.flame_note"}
+        text = t("report.checklist.title") + (f"\n{t(note[case.kind])}" if case.kind in note else "")
+        buttons = [
+            ButtonElement(
+                text=fit(("☑ " if item in case.checklist else "☐ ") + t(f"report.checklist.{item}"), 75),
+                action_id=ReportIds.CHECKLIST,
+                value=CaseAction(case_id=case.id, copy_id=copy_id, item=item).encode(),
+            )
+            for item in items
+        ]
+        blocks: list[Block] = [SectionBlock(text=text), ActionsBlock(elements=buttons)]
+        done = [self._done_line(item, *case.checklist[item]) for item in items if item in case.checklist]
+        if done:
+            blocks.append(_context(done))
+        return blocks
+
+    def _done_line(self, item: str, by: str, at: datetime, value: str | None) -> str:
+        line = f"☑ {t(f'report.checklist.{item}')}: " + t("report.checklist.done_by", name=by, at=self.when(at))
+        return line + (" " + t("report.checklist.correction_value", url=escape(value)) if value else "")
+
+    def _buttons(self, case: Snapshot, audience: Audience, copy_id: int) -> list[ButtonElement]:
+        value = CaseAction(case_id=case.id, copy_id=copy_id).encode()
+
+        def button(action: ReportIds, key: str, **kwargs: Any) -> ButtonElement:
+            return ButtonElement(text=t(key), action_id=action, value=value, **kwargs)
+
+        buttons = []
+        if case.status != CaseStatus.RESOLVED:
+            if case.acknowledged is None:
+                buttons.append(button(ReportIds.ACKNOWLEDGE, "report.button.acknowledge", style="primary"))
+            if case.status == CaseStatus.OPEN:
+                buttons.append(button(ReportIds.IN_PROGRESS, "report.button.in_progress"))
+            buttons.append(button(ReportIds.RESOLVE, "report.button.resolve"))
+        if (
+            case.kind == CaseKind.VIOLATION
+            and not case.officer_notified
+            and audience in (Audience.HEAD, Audience.PUBLIC_INFO)
+        ):
+            buttons.append(
+                button(
+                    ReportIds.NOTIFY_OFFICER, "report.button.notify_officer", style="danger", confirm=_confirm_notify()
+                )
+            )
+        if audience == Audience.SECURITY_OFFICER and not case.committee_reported:
+            buttons.append(button(ReportIds.REPORT_COMMITTEE, "report.button.report_committee"))
+        if audience == Audience.PUBLIC_INFO:
+            buttons.append(button(ReportIds.COMMENT, "report.button.comment"))
+        return buttons
+
+    def timeline(self, case: Snapshot, event: Event) -> dict[str, Any]:
+        # Names and recipients come from the directory already safe; only typed text is escaped here.
+        params = {key: escape(value) if key == "text" else value for key, value in event.params.items()}
+        if "item" in params:
+            params["item"] = t(f"report.checklist.{event.params['item']}")
+        if "reason" in params:
+            params["reason"] = t(f"report.reason.{event.params['reason']}")
+        text = fit(t(f"report.timeline.{event.kind}", at=self.when(event.at), **params), SECTION_LIMIT)
+        return {"text": text}
+
+    def confirmation(self, case: Snapshot, submission: Submission) -> dict[str, Any]:
+        text = t("report.received.attached", number=case.number) + "\n" + t("report.received.no_rebuttal")
+        return {
+            "text": t("report.confirmation.text", number=case.number),
+            "blocks": [SectionBlock(text=text).to_dict()],
+        }
+
+    def escalation(self, case: Snapshot, audience: Audience, minutes: int, members: list[str]) -> dict[str, Any]:
+        kind = t(f"report.kind.{case.kind}")
+        if audience == Audience.HEAD:
+            text = t("report.escalation.head", number=case.number, kind=kind, minutes=minutes)
+        else:
+            text = t(
+                "report.escalation.office", members=" ".join(members), number=case.number, kind=kind, minutes=minutes
+            )
+        return {"text": text}
+
+    def committee_report(self, case: Snapshot, measures: str, progress: str, by: str) -> dict[str, Any]:
+        facts = "\n".join([escape(case.summary), *(escape(u) for u in case.urls)])
+        blocks: list[Block] = [
+            HeaderBlock(text=t("report.committee.header", number=case.number)),
+            SectionBlock(fields=self._fields(case)),
+            SectionBlock(text=fit(t("report.committee.facts", summary=facts), SECTION_LIMIT)),
+            SectionBlock(text=fit(t("report.committee.measures", measures=escape(measures)), SECTION_LIMIT)),
+            SectionBlock(text=fit(t("report.committee.progress", progress=escape(progress)), SECTION_LIMIT)),
+            _context([t("report.committee.reported_by", name=by, office=t("report.kind.violation"))]),
+        ]
+        return {"text": t("report.committee.text", number=case.number), "blocks": [b.to_dict() for b in blocks]}
+
+
+def _context(lines: list[str]) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=fit(line, SECTION_LIMIT)) for line in lines[:10]])
+
+
+def _confirm_notify() -> ConfirmObject:
+    return ConfirmObject(
+        title=t("report.confirm.notify_officer.title"),
+        text=t("report.confirm.notify_officer.text"),
+        confirm=t("report.confirm.yes"),
+        deny=t("report.confirm.no"),
+    )
+
+
+# -- modals opened from a case -------------------------------------------------------------------
+
+
+def _case_modal(
+    callback: ReportIds, title: str, submit: str, action: CaseAction, number: str, inputs: list[InputBlock]
+) -> View:
+    return View(
+        type="modal",
+        callback_id=callback,
+        title=t(title),
+        submit=t(submit),
+        close=t("common.close"),
+        private_metadata=action.encode(),
+        blocks=[SectionBlock(text=f"*{number}*"), *inputs],
+    )
+
+
+def resolve_modal(action: CaseAction, number: str) -> View:
+    reasons = [_option(r, f"report.reason.{r}") for r in REASONS]
+    return _case_modal(
+        ReportIds.RESOLVE_SUBMIT,
+        "report.resolve.title",
+        "report.resolve.submit",
+        action,
+        number,
+        [
+            _input(
+                ReportIds.RESOLUTION_REASON,
+                "report.resolve.reason.label",
+                StaticSelectElement(action_id=ReportIds.RESOLUTION_REASON, options=reasons),
+            ),
+            _input(
+                ReportIds.RESOLUTION_NOTE,
+                "report.resolve.note.label",
+                PlainTextInputElement(action_id=ReportIds.RESOLUTION_NOTE, multiline=True, max_length=500),
+                hint="report.resolve.note.hint",
+                optional=True,
+            ),
+        ],
+    )
+
+
+def comment_modal(action: CaseAction, number: str) -> View:
+    return _case_modal(
+        ReportIds.COMMENT_SUBMIT,
+        "report.comment.title",
+        "report.comment.submit",
+        action,
+        number,
+        [
+            _input(
+                ReportIds.COMMENT_TEXT,
+                "report.comment.label",
+                PlainTextInputElement(action_id=ReportIds.COMMENT_TEXT, multiline=True, max_length=1000),
+            ),
+        ],
+    )
+
+
+def correction_modal(action: CaseAction, number: str) -> View:
+    return _case_modal(
+        ReportIds.CORRECTION_SUBMIT,
+        "report.correction.title",
+        "report.correction.submit",
+        action,
+        number,
+        [
+            _input(
+                ReportIds.CORRECTION_URL,
+                "report.correction.label",
+                PlainTextInputElement(action_id=ReportIds.CORRECTION_URL, max_length=2000, placeholder="https://"),
+            ),
+        ],
+    )
+
+
+def committee_modal(action: CaseAction, number: str) -> View:
+    return _case_modal(
+        ReportIds.COMMITTEE_SUBMIT,
+        "report.committee.title",
+        "report.committee.submit",
+        action,
+        number,
+        [
+            _input(
+                ReportIds.MEASURES,
+                "report.committee.measures.label",
+                PlainTextInputElement(action_id=ReportIds.MEASURES, multiline=True, max_length=2000),
+            ),
+            _input(
+                ReportIds.PROGRESS,
+                "report.committee.progress.label",
+                PlainTextInputElement(action_id=ReportIds.PROGRESS, multiline=True, max_length=2000),
+            ),
+        ],
+    )
+
+
+# -- the list ------------------------------------------------------------------------------------
+
+
+def case_list(everything: bool, shown: list[Snapshot], now: datetime) -> dict[str, Any]:
+    scope = t("report.list.scope.all" if everything else "report.list.scope.own")
+    lines = [_list_line(case, now) for case in shown] or [t("report.list.empty")]
+    text = fit("\n".join(lines), SECTION_LIMIT)
+    blocks = [SectionBlock(text=t("report.list.title")), _context([scope]), DividerBlock(), SectionBlock(text=text)]
+    return {"response_type": "ephemeral", "text": t("report.list.title"), "blocks": [b.to_dict() for b in blocks]}
+
+
+def _list_line(case: Snapshot, now: datetime) -> str:
+    minutes = max(0, int((now - case.created_at).total_seconds() // 60))
+    age = (
+        t("report.list.age.minutes", n=minutes)
+        if minutes < 60
+        else t("report.list.age.hours", n=minutes // 60)
+        if minutes < 1440
+        else t("report.list.age.days", n=minutes // 1440)
+    )
+    return t(
+        "report.list.line",
+        number=case.number,
+        kind=t(f"report.kind.{case.kind}"),
+        status=t(f"report.status.{case.status}"),
+        age=age,
+        ack=t("report.list.ack.yes" if case.acknowledged else "report.list.ack.no"),
+    )

@@ -1,0 +1,104 @@
+"""Data functions for cases. They never commit: the caller's transaction decides."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, exists, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from storage.models import Case, CaseCopy, CaseCounter, CaseReporter, CaseStatus, OpenCaseUrl
+
+
+def url_hash(normalized_url: str) -> str:
+    """A fixed-size key for a normalised URL (URLs can outgrow an index entry)."""
+    return hashlib.sha256(normalized_url.encode()).hexdigest()
+
+
+def next_number(session: Session, year: int) -> int:
+    """The next case number of ``year``, atomically: concurrent reports never share one."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(CaseCounter)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"last": CaseCounter.last + 1})
+        .returning(CaseCounter.last)
+    )
+    return session.execute(statement).scalar_one()
+
+
+def find_open_case(session: Session, hashes: Iterable[str]) -> Case | None:
+    """The open case already tracking one of these URLs, if any."""
+    return session.scalars(
+        select(Case).join(OpenCaseUrl, OpenCaseUrl.case_id == Case.id).where(OpenCaseUrl.url_hash.in_(list(hashes)))
+    ).first()
+
+
+def claim_urls(session: Session, case: Case, hashes: Iterable[str]) -> None:
+    """Marks URLs as tracked by ``case``. A URL another open case tracks raises IntegrityError at flush."""
+    session.add_all(OpenCaseUrl(url_hash=h, case_id=case.id) for h in hashes)
+    session.flush()
+
+
+def untracked(session: Session, hashes: Iterable[str]) -> list[str]:
+    hashes = list(hashes)
+    taken = set(session.scalars(select(OpenCaseUrl.url_hash).where(OpenCaseUrl.url_hash.in_(hashes))))
+    return [h for h in hashes if h not in taken]
+
+
+def release_urls(session: Session, case_id: int) -> None:
+    """A resolved case stops collecting reports: a new report of its URL opens a new case."""
+    session.execute(delete(OpenCaseUrl).where(OpenCaseUrl.case_id == case_id))
+
+
+def get(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
+    statement = select(Case).where(Case.id == case_id).options(selectinload(Case.copies), selectinload(Case.urls))
+    if for_update:
+        # Locked, and read afresh: what this transaction decides must rest on the latest values.
+        statement = statement.with_for_update(of=Case).execution_options(populate_existing=True)
+    return session.scalars(statement).first()
+
+
+def has_reporter(session: Session, case_id: int, user_id: str) -> bool:
+    return bool(
+        session.scalar(select(exists().where(CaseReporter.case_id == case_id, CaseReporter.user_id == user_id)))
+    )
+
+
+def visible_to(session: Session, user_id: str, *, everything: bool, limit: int = 30) -> list[Case]:
+    """Cases a user may see in a list: all open ones for the governance offices, otherwise
+    the ones they reported or were sent (private matters reach as few people as possible)."""
+    statement = select(Case).order_by(Case.id.desc()).limit(limit)
+    if everything:
+        return list(session.scalars(statement.where(Case.status != CaseStatus.RESOLVED)))
+    reported = select(CaseReporter.case_id).where(CaseReporter.user_id == user_id)
+    received = select(CaseCopy.case_id).where(CaseCopy.target == user_id)
+    return list(session.scalars(statement.where(or_(Case.id.in_(reported), Case.id.in_(received)))))
+
+
+def due_escalations(session: Session, now: datetime) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .where(
+                Case.escalation_level == 0,
+                Case.escalate_at <= now,
+                Case.acknowledged_at.is_(None),
+                Case.status != CaseStatus.RESOLVED,
+            )
+            .order_by(Case.id)
+        )
+    )
+
+
+def stale(session: Session, refreshed_before: datetime) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.copies_stale.is_(True), Case.copies_refreshed_at <= refreshed_before)
+            .order_by(Case.id)
+        )
+    )

@@ -1,0 +1,176 @@
+"""/sns-report's builders: pure, escaped, and within Slack's limits in the worst case."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.config import load_config
+from handlers.report.metadata import CaseAction
+from handlers.report.service import Event, Snapshot, Submission
+from handlers.report.views import (
+    Prefill,
+    SlackRenderer,
+    case_list,
+    comment_modal,
+    committee_modal,
+    correction_modal,
+    received_view,
+    report_modal,
+    resolve_modal,
+)
+from storage.models import Audience, Capacity, CaseKind, CaseStatus
+from tests.support.bot import APP_YAML
+
+CONFIG = load_config(APP_YAML)
+NOW = datetime(2026, 11, 26, 0, 30, tzinfo=UTC)
+RENDER = SlackRenderer(ZoneInfo("Asia/Tokyo"))
+HOSTILE = "<!channel> <!here> <@U0PUBINFO1> & <https://evil.example|click>"
+
+
+def snapshot(**changes: object) -> Snapshot:
+    base = Snapshot(
+        id=1,
+        number="SNS-2026-0001",
+        kind=CaseKind.FLAME,
+        capacity=Capacity.OFFICIAL,
+        status=CaseStatus.OPEN,
+        summary="市のイベントについて批判が拡散しています",
+        account=None,
+        urls=["https://x.com/someone/status/1"],
+        discovered_at=NOW,
+        created_at=NOW,
+        department_name="観光プロモーション課",
+        reporter_name="総社 太郎",
+        reporter_count=1,
+        acknowledged=None,
+        resolved=None,
+        officer_notified=None,
+        committee_reported=None,
+        checklist={},
+        recipients=["市政情報課", "観光 一郎", "秘書室", "総務課"],
+    )
+    return replace(base, **changes)
+
+
+def action_ids(message: dict) -> list[str]:
+    return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_the_worst_case_copy_fits_slacks_limits() -> None:
+    case = snapshot(
+        summary="&" * 3000,
+        urls=["https://example.jp/" + "a" * 1980 for _ in range(20)],
+        account="<" * 200,
+        kind=CaseKind.MISTAKE,
+        resolved=("観光 一郎", NOW, "corrected", ">" * 500),
+        checklist={"correction_posted": ("観光 一郎", NOW, "https://example.jp/" + "b" * 1900)},
+        reporter_count=250,
+    )
+    for audience in Audience:
+        json.dumps(RENDER.case_copy(case, audience, copy_id=7))  # to_dict() inside validates the limits
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_typed_text_never_reaches_slack_unescaped(audience: Audience) -> None:
+    case = snapshot(summary=HOSTILE, account=HOSTILE, urls=["https://example.jp/?q=<!channel>"])
+    messages = [
+        RENDER.case_copy(case, audience, 1),
+        RENDER.timeline(case, Event("comment", NOW, {"name": "市政 花子", "text": HOSTILE})),
+        RENDER.committee_report(case, HOSTILE, HOSTILE, "情報 守"),
+    ]
+    text = json.dumps(messages, ensure_ascii=False)
+    for raw in ("<!channel>", "<!here>", "<@U0PUBINFO1>", "<https://evil"):
+        assert raw not in text
+    assert "&lt;!channel&gt;" in text
+
+
+def test_buttons_follow_the_state_and_the_audience() -> None:
+    fresh = snapshot()
+    assert action_ids(RENDER.case_copy(fresh, Audience.HEAD, 1)) == [
+        "report.case.checklist", "report.case.checklist", "report.case.checklist",
+        "report.case.ack", "report.case.in_progress", "report.case.resolve",
+    ]  # fmt: skip
+    assert "report.case.comment" in action_ids(RENDER.case_copy(fresh, Audience.PUBLIC_INFO, 1))
+    assert action_ids(RENDER.case_copy(fresh, Audience.REPORTER, 1)) == []
+
+    resolved = snapshot(
+        status=CaseStatus.RESOLVED, acknowledged=("観光 一郎", NOW), resolved=("観光 一郎", NOW, "handled", None)
+    )
+    assert "report.case.ack" not in action_ids(RENDER.case_copy(resolved, Audience.HEAD, 1))
+    assert "report.case.resolve" not in action_ids(RENDER.case_copy(resolved, Audience.HEAD, 1))
+
+
+def test_the_violation_chain_buttons() -> None:
+    violation = snapshot(kind=CaseKind.VIOLATION)
+    assert "report.case.notify_officer" in action_ids(RENDER.case_copy(violation, Audience.HEAD, 1))
+    assert "report.case.report_committee" in action_ids(RENDER.case_copy(violation, Audience.SECURITY_OFFICER, 2))
+
+    notified = replace(violation, officer_notified=("観光 一郎", NOW))
+    assert "report.case.notify_officer" not in action_ids(RENDER.case_copy(notified, Audience.HEAD, 1))
+
+
+def test_buttons_carry_versioned_metadata() -> None:
+    message = RENDER.case_copy(snapshot(), Audience.HEAD, copy_id=42)
+    button = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == "report.case.ack")  # fmt: skip
+
+    assert CaseAction.decode(button["value"]) == CaseAction(case_id=1, copy_id=42)
+
+
+def test_a_mistaken_post_offers_deletion_only_when_confidential() -> None:
+    def items(case: Snapshot) -> list[str]:
+        message = RENDER.case_copy(case, Audience.HEAD, 1)
+        return [CaseAction.decode(e["value"]).item for b in message["blocks"] if b["type"] == "actions"
+                for e in b["elements"] if e["action_id"] == "report.case.checklist"]  # fmt: skip
+
+    mistake = snapshot(kind=CaseKind.MISTAKE)
+    assert items(mistake) == ["correction_posted", "confidential"]
+    confidential = replace(mistake, checklist={"confidential": ("観光 一郎", NOW, None)})
+    assert items(confidential) == ["correction_posted", "confidential", "deleted"]
+    assert "原則として削除せず" in json.dumps(RENDER.case_copy(mistake, Audience.HEAD, 1), ensure_ascii=False)
+
+
+def test_times_are_shown_in_the_organisations_zone() -> None:
+    line = RENDER.timeline(snapshot(), Event("acknowledged", NOW, {"name": "観光 一郎"}))
+    assert line["text"] == "11/26 09:30 受領: 観光 一郎"
+
+
+def test_report_modal_fits_and_preselects_the_department() -> None:
+    department = CONFIG.departments[0]
+    view = report_modal(
+        CONFIG.departments, department, CONFIG.offices, NOW, Prefill(summary="x" * 5000, urls=("https://example.jp/",))
+    ).to_dict()
+
+    assert view["callback_id"] == "report.submit"
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert blocks["report.department"]["element"]["initial_option"]["value"] == "kanko"
+    assert len(blocks["report.summary"]["element"]["initial_value"]) == 3000
+    assert blocks["report.urls"]["element"]["initial_value"] == "https://example.jp/"
+
+
+def test_case_modals_keep_their_case_in_private_metadata() -> None:
+    meta = CaseAction(case_id=3, copy_id=9)
+    for build in (resolve_modal, comment_modal, correction_modal, committee_modal):
+        view = build(meta, "SNS-2026-0003").to_dict()
+        assert CaseAction.decode(view["private_metadata"]) == meta
+        assert len(view["title"]["text"]) <= 24
+
+
+def test_received_view_warns_against_rebuttals() -> None:
+    new = received_view(Submission("SNS-2026-0001", False, ["市政情報課"], True), "市政情報課").to_dict()
+    text = new["blocks"][0]["text"]["text"]
+    assert "SNS-2026-0001" in text
+    assert "否定や反論をしないでください" in text
+    assert "あなたの所属が設定にないため" in text
+
+
+def test_case_list_shows_age_and_acknowledgement() -> None:
+    message = case_list(True, [snapshot(acknowledged=("観光 一郎", NOW))], datetime(2026, 11, 26, 3, 30, tzinfo=UTC))
+    text = json.dumps(message, ensure_ascii=False)
+    assert "SNS-2026-0001 炎上・未対応・3時間前・受領済み" in text
+    assert message["response_type"] == "ephemeral"
