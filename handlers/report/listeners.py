@@ -182,6 +182,14 @@ def toggle_item(
     tell(outcome, respond)
 
 
+def ack_modal(ack: Ack, outcome: Outcome, block_id: str) -> None:
+    """Closes the modal, or, when the user may no longer do this, says so under ``block_id``."""
+    if outcome == Outcome.DENIED:
+        ack(response_action="errors", errors={block_id: t("report.denied")})
+    else:
+        ack()
+
+
 # -- modals opened from a case -----------------------------------------------------------------
 
 
@@ -213,8 +221,8 @@ def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         ack(response_action="errors", errors={ReportIds.COMMENT_TEXT: t("report.error.committee.required")})
         return
     with runtime.sessions.begin() as session:
-        service.comment(session, context_of(runtime), ref, body["user"]["id"], text)
-    ack()
+        outcome = service.comment(session, context_of(runtime), ref, body["user"]["id"], text)
+    ack_modal(ack, outcome, ReportIds.COMMENT_TEXT)
 
 
 def submit_correction(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -225,8 +233,8 @@ def submit_correction(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
         ack(response_action="errors", errors={ReportIds.CORRECTION_URL: t("report.error.correction.invalid")})
         return
     with runtime.sessions.begin() as session:
-        service.record_correction(session, context_of(runtime), ref, body["user"]["id"], urls[0])
-    ack()
+        outcome = service.record_correction(session, context_of(runtime), ref, body["user"]["id"], urls[0])
+    ack_modal(ack, outcome, ReportIds.CORRECTION_URL)
 
 
 def submit_committee_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -243,5 +251,5 @@ def submit_committee_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]
         ack(response_action="errors", errors=missing)
         return
     with runtime.sessions.begin() as session:
-        service.report_committee(session, context_of(runtime), ref, body["user"]["id"], measures, progress)
-    ack()
+        outcome = service.report_committee(session, context_of(runtime), ref, body["user"]["id"], measures, progress)
+    ack_modal(ack, outcome, ReportIds.MEASURES)

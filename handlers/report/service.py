@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.calendar import BusinessHours
+from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
 from handlers.report import checklist, routing
@@ -185,42 +186,42 @@ def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, ha
 
 
 def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Submission:
-    directory = ctx.directory
-    department = directory.department(case.department_id)
-    head_name = directory.name_of(department.head) if department else ""
-    recipients = routing.recipients(case.kind, case.capacity, department, directory.offices, head_name)
-    for index, recipient in enumerate(recipients):
-        _send_copy(session, ctx, case, recipient, primary=index == 0)
-    submission = Submission(
+    department = ctx.directory.department(case.department_id)
+    recipients = _recipients(ctx, case.kind, case.capacity, department)
+    reporter = routing.Recipient(Audience.REPORTER, case.reporter_id, case.reporter_name)
+    _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
+    names = "、".join(r.name for r in recipients)
+    _post_timeline(session, ctx, case, Event("created", ctx.now, {"reporter": case.reporter_name, "recipients": names}))
+    _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
+    return Submission(
         number=case.number,
         attached=False,
         recipients=[r.name for r in recipients],
         department_unknown=department is None,
     )
-    _send_copy(session, ctx, case, routing.Recipient(Audience.REPORTER, case.reporter_id, case.reporter_name))
-    _post_timeline(
-        session,
-        ctx,
-        case,
-        Event("created", ctx.now, {"reporter": case.reporter_name, "recipients": "、".join(submission.recipients)}),
-    )
-    _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
-    return submission
 
 
-def _send_copy(
-    session: Session, ctx: Context, case: Case, recipient: routing.Recipient, *, primary: bool = False
-) -> CaseCopy:
-    copy = CaseCopy(audience=recipient.audience, target=recipient.target, name=recipient.name, primary=primary)
-    case.copies.append(copy)
+def _recipients(
+    ctx: Context, kind: CaseKind, capacity: Capacity, department: Department | None
+) -> list[routing.Recipient]:
+    head_name = ctx.directory.name_of(department.head) if department else ""
+    return routing.recipients(kind, capacity, department, ctx.directory.offices, head_name)
+
+
+def _send_copies(
+    session: Session, ctx: Context, case: Case, recipients: list[routing.Recipient], *, timeline_first: bool = False
+) -> None:
+    """Posts a copy to each recipient, drawn once all of them are on the case, so each names them all."""
+    copies = [
+        CaseCopy(audience=r.audience, target=r.target, name=r.name, primary=timeline_first and index == 0)
+        for index, r in enumerate(recipients)
+    ]
+    case.copies.extend(copies)
     session.flush()
-    copy.message = outbox.post_message(
-        session,
-        channel=recipient.target,
-        message=ctx.render.case_copy(snapshot(case), copy.audience, copy.id),
-        now=ctx.now,
-    )
-    return copy
+    shown = snapshot(case)
+    for copy in copies:
+        message = ctx.render.case_copy(shown, copy.audience, copy.id)
+        copy.message = outbox.post_message(session, channel=copy.target, message=message, now=ctx.now)
 
 
 def _attach(
@@ -237,14 +238,38 @@ def _attach(
         case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]
         cases.claim_urls(session, case, new_hashes)
         changed = True
-    if changed:  # the same person reporting the same post again changes nothing on the copies
+    if widened := _widen(case, ctx, form):
+        _send_copies(session, ctx, case, widened)
+        names = "、".join(r.name for r in widened)
+        _refresh(session, ctx, case, Event("widened", ctx.now, {"recipients": names, "reporter": reporter.name}))
+    elif changed:  # the same person reporting the same post again changes nothing on the copies
         _refresh_coalesced(session, ctx, case)
-    _audit(session, ctx, case, reporter_id, "case.attached", after={"reporter_count": case.reporter_count})
+    _audit(
+        session,
+        ctx,
+        case,
+        reporter_id,
+        "case.attached",
+        after={"reporter_count": case.reporter_count, "widened_to": [r.target for r in widened]},
+    )
     submission = Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
     outbox.post_message(
         session, channel=reporter_id, message=ctx.render.confirmation(snapshot(case), submission), now=ctx.now
     )
     return submission
+
+
+def _widen(case: Case, ctx: Context, form: ReportForm) -> list[routing.Recipient]:
+    """Whom this report must reach that the case has not: a 業務 report of a case reported privately
+    reaches 秘書室 and 総務課, a reporter of another department reaches their own 所属長. A violation
+    follows its own chain (6(2)) and is not widened."""
+    if CaseKind.VIOLATION in (case.kind, form.kind):
+        return []
+    if form.capacity == Capacity.OFFICIAL:
+        case.capacity = Capacity.OFFICIAL
+    wanted = _recipients(ctx, case.kind, form.capacity, ctx.directory.department(form.department_id))
+    have = {(c.audience, c.target) for c in case.copies}
+    return [r for r in wanted if (r.audience, r.target) not in have]
 
 
 def _refresh_coalesced(session: Session, ctx: Context, case: Case) -> None:
@@ -379,8 +404,7 @@ def notify_officer(session: Session, ctx: Context, ref: CopyRef, user_id: str) -
         return Outcome.UNCHANGED
     name = ctx.directory.name_of(user_id)
     case.officer_notified_at, case.officer_notified_by = ctx.now, name
-    for officer in routing.security_officers(ctx.directory.offices, ctx.directory.name_of):
-        _send_copy(session, ctx, case, officer)
+    _send_copies(session, ctx, case, routing.security_officers(ctx.directory.offices, ctx.directory.name_of))
     return _changed(
         session, ctx, case, user_id, "case.officer_notified", Event("officer_notified", ctx.now, {"name": name})
     )

@@ -1,0 +1,248 @@
+"""Driving /sns-report end to end: submit the modal, click a copy's buttons, read what was delivered.
+
+Everything goes through the real HTTP endpoint with signed requests; the database is only read,
+to learn where the bot's copies landed (the channel and ts Slack answered) and to check what was stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storage.models import AuditEntry, Case, CaseCopy, OutboxMessage, OutboxStatus
+from tests.support.bot import APP_YAML, RunningBot
+from tests.support.clock import FrozenClock
+from tests.support.fake_slack import Call, FakeSlack
+from tests.support.slack_requests import Reply, block_action, interactive, send, slash_command, view_submission
+
+DEFAULT_URL = "https://x.com/soja_city/status/1234567890"
+DEFAULT_SUMMARY = "市の観光イベントの投稿に批判的な返信が急増しています。"
+# The offices' channels and the people of app.yaml.
+PUBLIC_INFO, SECRETARIAT, GENERAL, COMMITTEE = "C0PUBLICINFO", "C0SECRETARIAT", "C0GENERAL", "C0SECCOMMITTEE"
+HEAD, STAFF1, STAFF2, PUBINFO1, OFFICER = "U0HEADKANKO", "U0STAFF1", "U0STAFF2", "U0PUBINFO1", "U0SECOFFICER"
+
+
+def unpaced_config(directory: Path) -> Path:
+    """The sample app.yaml with Slack's per-channel pace (one post a second after a burst of three)
+    relaxed, so a case's busy thread does not make a test wait; everything else as shipped."""
+    text = APP_YAML.read_text(encoding="utf-8")
+    text, intervals = re.subn(r"channel_interval_seconds: *[0-9.]+", "channel_interval_seconds: 0.001", text)
+    text, bursts = re.subn(r"channel_burst: *[0-9]+", "channel_burst: 1000", text)
+    assert (intervals, bursts) == (1, 1), "app.yaml's delivery pacing settings moved"
+    path = directory / "app.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def dm(user_id: str) -> str:
+    """The conversation id the fake answers for the bot's DM with ``user_id``."""
+    return "D" + user_id[1:]
+
+
+# -- the report modal ----------------------------------------------------------------------------
+
+
+def report_values(
+    *,
+    kind: str | None = "flame",
+    capacity: str = "official",
+    urls: str = DEFAULT_URL,
+    summary: str = DEFAULT_SUMMARY,
+    discovered_at: int | None = None,
+    department: str | None = "kanko",
+    account: str | None = None,
+) -> dict[str, Any]:
+    """``view.state.values`` of a submitted report modal (block id == action id)."""
+
+    def select_(value: str | None) -> dict[str, Any]:
+        return {"selected_option": {"value": value} if value is not None else None}
+
+    fields: dict[str, dict[str, Any]] = {
+        "report.kind": {"type": "static_select", **select_(kind)},
+        "report.capacity": {"type": "radio_buttons", **select_(capacity)},
+        "report.urls": {"type": "plain_text_input", "value": urls},
+        "report.summary": {"type": "plain_text_input", "value": summary},
+        "report.discovered_at": {"type": "datetimepicker", "selected_date_time": discovered_at},
+        "report.department": {"type": "static_select", **select_(department)},
+        "report.account": {"type": "plain_text_input", "value": account},
+    }
+    return {block: {block: element} for block, element in fields.items()}
+
+
+def submit_report(bot: RunningBot, clock: FrozenClock, *, user_id: str = STAFF1, **fields: Any) -> Reply:
+    """Submits the report modal as ``user_id``; discovered a minute before the clock's now."""
+    fields.setdefault("discovered_at", int(clock.now().timestamp()) - 60)
+    payload = view_submission("report.submit", user_id=user_id, values=report_values(**fields))
+    return send(bot.url, interactive(payload))
+
+
+def submit_modal(
+    bot: RunningBot, callback_id: str, *, user_id: str, private_metadata: str, values: dict[str, dict[str, Any]]
+) -> Reply:
+    """Submits a modal opened from a case; ``values`` maps block id to its element state."""
+    payload = view_submission(callback_id, user_id=user_id, values={b: {b: e} for b, e in values.items()})
+    payload["view"]["private_metadata"] = private_metadata
+    return send(bot.url, interactive(payload))
+
+
+def text_input(value: str | None) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def option(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+def list_cases(bot: RunningBot, fake: FakeSlack, user_id: str) -> Call:
+    """``/sns-report list`` as ``user_id``; the ephemeral answer posted to the response_url."""
+    name = f"list-{user_id}"
+    reply = send(
+        bot.url, slash_command("/sns-report", user_id=user_id, text="list", response_url=fake.response_url(name))
+    )
+    assert reply.status == 200
+    (answer,) = fake.wait_for("response_url", where=lambda c: c.args["response_url"] == fake.response_url(name))
+    return answer
+
+
+# -- the case's copies -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A delivered copy of a case: who it was for, and where Slack put it."""
+
+    id: int
+    case_id: int
+    audience: str
+    target: str
+    channel: str
+    ts: str
+
+    def value(self, item: str | None = None) -> str:
+        """The metadata its buttons carry."""
+        return json.dumps({"v": 1, "case_id": self.case_id, "copy_id": self.id, "item": item})
+
+
+def copies(bot: RunningBot, number: str = "SNS-2026-0001") -> dict[str, Copy]:
+    """The delivered copies of case ``number`` by target (a user id or a channel id)."""
+    with bot.service.runtime.sessions() as session:
+        rows = session.execute(
+            select(CaseCopy, OutboxMessage)
+            .join(Case, Case.id == CaseCopy.case_id)
+            .join(OutboxMessage, OutboxMessage.id == CaseCopy.outbox_id)
+            .where(Case.number == number)
+            .order_by(CaseCopy.id)
+        ).all()
+    found = {}
+    for copy, message in rows:
+        assert message.slack_channel, f"copy {copy.id} for {copy.target} was not delivered"
+        assert message.slack_ts, f"copy {copy.id} for {copy.target} was not delivered"
+        found[copy.target] = Copy(
+            copy.id, copy.case_id, copy.audience, copy.target, message.slack_channel, message.slack_ts
+        )
+    return found
+
+
+def click(
+    bot: RunningBot,
+    fake: FakeSlack,
+    copy: Copy,
+    action_id: str,
+    *,
+    user_id: str,
+    channel: str | None = None,
+    item: str | None = None,
+    response_name: str = "click",
+) -> Reply:
+    """Presses a button of ``copy`` as ``user_id``, in the channel where the copy landed unless told."""
+    payload = block_action(action_id, user_id=user_id, value=copy.value(item))
+    where = channel or copy.channel
+    payload["container"] = {"type": "message", "channel_id": where, "message_ts": copy.ts, "is_ephemeral": False}
+    payload["channel"] = {"id": where}
+    payload["message"] = {"type": "message", "ts": copy.ts, "text": ""}
+    payload["response_url"] = fake.response_url(response_name)
+    return send(bot.url, interactive(payload))
+
+
+# -- what reached Slack ------------------------------------------------------------------------------
+
+
+def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
+    """Waits until the outbox has nothing left to send; nothing may have failed."""
+    deadline = time.monotonic() + timeout
+    with bot.service.runtime.sessions() as session:
+        while True:
+            session.expire_all()
+            statuses = dict(
+                session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+            )
+            unsent = statuses.get(OutboxStatus.PENDING, 0) + statuses.get(OutboxStatus.SENDING, 0)
+            if not unsent:
+                break
+            assert time.monotonic() < deadline, f"outbox not delivered within {timeout}s: {statuses}"
+            session.rollback()
+            time.sleep(0.02)
+    assert not statuses.get(OutboxStatus.FAILED), f"outbox messages failed: {statuses}"
+
+
+def quiet(fake: FakeSlack, window: float = 0.5) -> list[Call]:
+    """The calls that arrive during a short window in which nothing more should happen."""
+    before = len(fake.calls)
+    time.sleep(window)
+    return fake.calls[before:]
+
+
+def strings(value: Any) -> str:
+    """Every string inside a call's arguments or a view, one per line: what a person could read."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(strings(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return "\n".join(strings(v) for v in value)
+    return ""
+
+
+def posts(fake: FakeSlack, channel: str | None = None, *, threaded: bool | None = None) -> list[Call]:
+    """chat.postMessage calls, to ``channel`` if given, only (not) in threads if told."""
+    return [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if (channel is None or c.args.get("channel") == channel)
+        and (threaded is None or bool(c.args.get("thread_ts")) == threaded)
+    ]
+
+
+def top_level_channels(calls: Iterable[Call]) -> list[str]:
+    return sorted(c.args["channel"] for c in calls if c.method == "chat.postMessage" and not c.args.get("thread_ts"))
+
+
+def updates(fake: FakeSlack, copy: Copy) -> list[Call]:
+    """chat.update calls that rewrote ``copy``."""
+    return [
+        c for c in fake.calls_to("chat.update") if (c.args.get("channel"), c.args.get("ts")) == (copy.channel, copy.ts)
+    ]
+
+
+def audit_actions(bot: RunningBot) -> list[str]:
+    with bot.service.runtime.sessions() as session:
+        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def count(bot: RunningBot, model: type) -> int:
+    with bot.service.runtime.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def case(bot: RunningBot, number: str = "SNS-2026-0001") -> Case:
+    with bot.service.runtime.sessions() as session:
+        found = session.scalars(select(Case).where(Case.number == number)).one()
+        session.expunge(found)
+        return found

@@ -1,0 +1,1205 @@
+"""/sns-report end to end (issue 3): the real HTTP endpoint, signed requests, the fake Slack Web API,
+the outbox worker, on SQLite and PostgreSQL. Each test proves one point of the issue's "Done when".
+
+The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it; copies' times read "11/26 09:00".
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from bot.catalog import t
+from handlers.report import jobs
+from storage.models import AuditEntry, Case, CaseCounter, CaseUrl, OpenCaseUrl, OutboxMessage
+from tests.support.bot import RunningBot, running_bot
+from tests.support.clock import FrozenClock
+from tests.support.fake_slack import Call, FakeSlack
+from tests.support.report import (
+    COMMITTEE,
+    DEFAULT_URL,
+    GENERAL,
+    HEAD,
+    OFFICER,
+    PUBINFO1,
+    PUBLIC_INFO,
+    SECRETARIAT,
+    STAFF1,
+    STAFF2,
+    Copy,
+    audit_actions,
+    case,
+    click,
+    copies,
+    count,
+    delivered,
+    dm,
+    list_cases,
+    option,
+    posts,
+    quiet,
+    strings,
+    submit_modal,
+    submit_report,
+    text_input,
+    top_level_channels,
+    unpaced_config,
+    updates,
+)
+from tests.support.slack_requests import interactive, send, slash_command
+
+NOBODY = "U0NOBODY"  # in no department of app.yaml
+NOW = "11/26 09:00"
+# The buttons on a case's copies.
+ACK = "report.case.ack"
+IN_PROGRESS = "report.case.in_progress"
+RESOLVE = "report.case.resolve"
+COMMENT = "report.case.comment"
+CHECKLIST = "report.case.checklist"
+NOTIFY_OFFICER = "report.case.notify_officer"
+REPORT_COMMITTEE = "report.case.report_committee"
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    return unpaced_config(tmp_path)
+
+
+@pytest.fixture
+def bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
+        yield running
+
+
+def open_case(bot: RunningBot, clock: FrozenClock, **fields: Any) -> dict[str, Copy]:
+    """Reports, waits for the fan-out, and returns the delivered copies by target."""
+    reply = submit_report(bot, clock, **fields)
+    assert reply.status == 200, reply.body
+    assert reply.json()["response_action"] == "update", reply.json()
+    delivered(bot)
+    number = _number_in(reply.json()["view"])
+    return copies(bot, number)
+
+
+def _number_in(view: dict[str, Any]) -> str:
+    text = strings(view)
+    start = text.index("SNS-")
+    return text[start : start + len("SNS-2026-0001")]
+
+
+def buttons(call: Call) -> list[str]:
+    """The action ids of the buttons in a posted or updated message."""
+    return [action for action, _ in _buttons(call)]
+
+
+def checklist_items(call: Call) -> list[str]:
+    """The checklist items a message offers, in order."""
+    return [json.loads(v)["item"] for a, v in _buttons(call) if a == CHECKLIST]
+
+
+def _buttons(call: Call) -> list[tuple[str, str]]:
+    return [
+        (element["action_id"], element.get("value", ""))
+        for block in call.args.get("blocks", [])
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["type"] == "button"
+    ]
+
+
+def original(fake: FakeSlack, copy: Copy) -> Call:
+    """The chat.postMessage that created ``copy`` (the first top-level post to its target)."""
+    return posts(fake, copy.target, threaded=False)[0]
+
+
+def status_field(status: str, detail: str) -> str:
+    return t("report.case.status", status=f"{t(f'report.status.{status}')}\n{detail}")
+
+
+def thread_lines(fake: FakeSlack, copy: Copy) -> list[str]:
+    return [c.args["text"] for c in posts(fake, copy.channel, threaded=True) if c.args["thread_ts"] == copy.ts]
+
+
+def assert_every_copy_updated_once(fake: FakeSlack, shown: dict[str, Copy], *expected: str) -> None:
+    for target, copy in shown.items():
+        (update,) = updates(fake, copy)
+        for text in expected:
+            assert text in strings(update.args), f"{target}'s copy lacks {text!r}"
+
+
+# -- 1. routing -----------------------------------------------------------------------------------
+
+ROUTES = [
+    pytest.param("official", STAFF1, "kanko", [HEAD, PUBLIC_INFO, SECRETARIAT, GENERAL], id="official"),
+    pytest.param("private", STAFF1, "kanko", [HEAD, PUBLIC_INFO], id="private"),
+    pytest.param("official", NOBODY, None, [PUBLIC_INFO, SECRETARIAT, GENERAL], id="official-no-department"),
+    pytest.param("private", NOBODY, None, [PUBLIC_INFO], id="private-no-department"),
+]
+
+
+@pytest.mark.parametrize(("capacity", "reporter", "department", "recipients"), ROUTES)
+def test_a_report_reaches_exactly_the_recipients_the_guideline_names(
+    bot: RunningBot,
+    fake_slack: FakeSlack,
+    clock: FrozenClock,
+    capacity: str,
+    reporter: str,
+    department: str | None,
+    recipients: list[str],
+) -> None:
+    shown = open_case(bot, clock, capacity=capacity, user_id=reporter, department=department)
+
+    # One copy per recipient plus the reporter's own; nothing else but the timeline's first line.
+    assert top_level_channels(fake_slack.calls) == sorted([*recipients, reporter])
+    assert sorted(shown) == sorted([*recipients, reporter])
+    primary = shown[PUBLIC_INFO]  # the timeline's thread
+    (line,) = posts(fake_slack, threaded=True)
+    assert (line.args["channel"], line.args["thread_ts"]) == (primary.channel, primary.ts)
+    assert f"{NOW} 受付" in line.args["text"]
+    assert {c.method for c in fake_slack.calls} == {"auth.test", "chat.postMessage"}
+    with bot.service.runtime.sessions() as session:
+        stored = session.scalars(select(Case)).one()
+        assert (stored.number, stored.capacity, stored.department_id) == ("SNS-2026-0001", capacity, department)
+
+
+def test_each_copy_shows_the_case_and_the_buttons_its_audience_may_use(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, account="@soja_kanko")
+
+    for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL, STAFF1):
+        text = strings(original(fake_slack, shown[target]).args)
+        for expected in (
+            "【炎上】SNS-2026-0001",
+            t("report.case.capacity", capacity="業務"),
+            t("report.case.department", department="観光プロモーション課"),
+            t("report.case.reporter", reporter="総社 太郎"),
+            t("report.case.discovered_at", at="11/26 08:59"),
+            status_field("open", "未受領"),
+            DEFAULT_URL,
+            "市の観光イベントの投稿に批判的な返信が急増しています。",
+            "@soja_kanko",
+        ):
+            assert expected in text, f"{target}'s copy lacks {expected!r}"
+    case_buttons = [ACK, IN_PROGRESS, RESOLVE]
+    flame_checklist = [CHECKLIST] * 3  # 事実確認, 対応方針決定, 公式見解の発信が必要か判断
+    assert buttons(original(fake_slack, shown[PUBLIC_INFO])) == [*flame_checklist, *case_buttons, COMMENT]
+    for target in (HEAD, SECRETARIAT, GENERAL):
+        assert buttons(original(fake_slack, shown[target])) == [*flame_checklist, *case_buttons]
+    # The reporter's copy tells them what happens; it has nothing to press.
+    reporter_copy = original(fake_slack, shown[STAFF1])
+    assert buttons(reporter_copy) == []
+    assert t("report.case.reporter_note") in strings(reporter_copy.args)
+
+
+def test_every_copy_names_all_the_recipients_from_the_start(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+
+    everyone = t("report.case.recipients", recipients="市政情報課、観光 一郎、秘書室、総務課")
+    missing = [target for target, copy in shown.items() if everyone not in strings(original(fake_slack, copy).args)]
+    assert missing == []
+
+
+def test_a_private_report_says_so_and_never_reaches_the_secretariat_or_general_affairs(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, capacity="private")
+    click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD)
+    delivered(bot)
+
+    assert not [c for c in fake_slack.calls if c.args.get("channel") in (SECRETARIAT, GENERAL)]
+    for copy in shown.values():
+        assert t("report.case.private_note") in strings(original(fake_slack, copy).args)
+
+
+# -- 2. the reporter's confirmation -----------------------------------------------------------------
+
+
+def test_the_received_view_shows_the_number_the_recipients_and_the_no_rebuttal_warning(
+    bot: RunningBot, clock: FrozenClock
+) -> None:
+    first = submit_report(bot, clock)
+    second = submit_report(bot, clock, urls="https://example.com/other", capacity="private")
+
+    assert (first.status, second.status) == (200, 200)
+    view = first.json()["view"]
+    assert view["title"]["text"] == t("report.received.title")
+    text = strings(view)
+    assert t("report.received.new", number="SNS-2026-0001", recipients="市政情報課、観光 一郎、秘書室、総務課") in text
+    assert t("report.received.no_rebuttal") in text
+    assert t("report.received.unknown_department", public_info="市政情報課") not in text
+    assert t("report.received.new", number="SNS-2026-0002", recipients="市政情報課、観光 一郎") in strings(
+        second.json()["view"]
+    )
+
+
+def test_a_reporter_without_a_department_is_told_the_report_went_to_public_info(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    reply = submit_report(bot, clock, user_id=NOBODY, department=None)
+
+    text = strings(reply.json()["view"])
+    assert t("report.received.new", number="SNS-2026-0001", recipients="市政情報課、秘書室、総務課") in text
+    assert t("report.received.unknown_department", public_info="市政情報課") in text
+    assert t("report.received.no_rebuttal") in text
+    delivered(bot)
+    public_info = original(fake_slack, copies(bot)[PUBLIC_INFO])
+    assert t("report.case.department", department=t("report.case.department.unknown")) in strings(public_info.args)
+
+
+def test_a_reporter_missing_from_app_yaml_is_shown_by_name(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, user_id=NOBODY, department=None)
+
+    assert t("report.case.reporter", reporter=f"<@{NOBODY}>") in strings(original(fake_slack, shown[PUBLIC_INFO]).args)
+
+
+# -- 3. the violation chain (6(2)) ------------------------------------------------------------------
+
+
+def test_a_violation_goes_to_the_head_then_the_security_officer_then_the_committee(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, kind="violation", account="@soja_kanko_official")
+
+    # 6(2)①: only the head of the department running the account (and the reporter's own copy).
+    assert top_level_channels(fake_slack.calls) == sorted([HEAD, STAFF1])
+    head = shown[HEAD]
+    head_message = original(fake_slack, head)
+    assert NOTIFY_OFFICER in buttons(head_message)
+    assert t("report.violation.head_note") in strings(head_message.args)
+    assert thread_lines(fake_slack, head)  # the timeline lives in the head's DM
+
+    # 6(2)②: the head notifies the security officer, who gets a copy of their own.
+    fake_slack.clear()
+    assert click(bot, fake_slack, head, NOTIFY_OFFICER, user_id=HEAD).status == 200
+    delivered(bot)
+    assert top_level_channels(fake_slack.calls) == [OFFICER]
+    shown = copies(bot)
+    officer = shown[OFFICER]
+    officer_message = original(fake_slack, officer)
+    assert REPORT_COMMITTEE in buttons(officer_message)
+    assert t("report.violation.officer_note") in strings(officer_message.args)
+    notified = t("report.violation.officer_notified", name="観光 一郎", at=NOW)
+    for target in (HEAD, STAFF1):
+        (update,) = updates(fake_slack, shown[target])
+        assert notified in strings(update.args)
+        assert NOTIFY_OFFICER not in buttons(update)
+    assert thread_lines(fake_slack, head) == [t("report.timeline.officer_notified", at=NOW, name="観光 一郎")]
+
+    # 6(2)③: the officer reports facts, measures and progress to the committee.
+    fake_slack.clear()
+    assert click(bot, fake_slack, officer, REPORT_COMMITTEE, user_id=OFFICER).status == 200
+    (opened,) = fake_slack.wait_for("views.open")
+    modal = opened.args["view"]
+    assert modal["callback_id"] == "report.committee.submit"
+    assert json.loads(modal["private_metadata"]) == json.loads(officer.value())
+    reply = submit_modal(
+        bot,
+        "report.committee.submit",
+        user_id=OFFICER,
+        private_metadata=modal["private_metadata"],
+        values={
+            "report.committee.measures": text_input("アカウントの投稿を非公開にした"),
+            "report.committee.progress": text_input("運営課が投稿者に事実確認中"),
+        },
+    )
+    assert reply.status == 200
+    delivered(bot)
+    (report,) = posts(fake_slack, COMMITTEE)
+    text = strings(report.args)
+    for expected in (
+        t("report.committee.header", number="SNS-2026-0001"),
+        t("report.committee.measures", measures="アカウントの投稿を非公開にした"),
+        t("report.committee.progress", progress="運営課が投稿者に事実確認中"),
+        "市の観光イベントの投稿に批判的な返信が急増しています。",
+        DEFAULT_URL,
+    ):
+        assert expected in text
+    assert_every_copy_updated_once(fake_slack, shown, t("report.violation.committee_reported", name="情報 守", at=NOW))
+    assert REPORT_COMMITTEE not in buttons(updates(fake_slack, officer)[-1])
+    assert case(bot).committee_reported_by == "情報 守"
+    # The offices' channels never heard of it.
+    assert top_level_channels(fake_slack.calls) == [COMMITTEE]
+
+
+def test_notifying_the_officer_twice_sends_one_copy(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+    shown = open_case(bot, clock, kind="violation")
+
+    for _ in range(2):
+        assert click(bot, fake_slack, shown[HEAD], NOTIFY_OFFICER, user_id=HEAD).status == 200
+    delivered(bot)
+
+    assert len(posts(fake_slack, OFFICER)) == 1
+    assert audit_actions(bot).count("case.officer_notified") == 1
+
+
+def test_only_the_security_officer_may_report_to_the_committee(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, kind="violation")
+    click(bot, fake_slack, shown[HEAD], NOTIFY_OFFICER, user_id=HEAD)
+    delivered(bot)
+    officer = copies(bot)[OFFICER]
+    modal_metadata = officer.value()
+
+    # The head presses it from the officer's copy's metadata in their own DM: tampering, 400.
+    assert click(bot, fake_slack, officer, REPORT_COMMITTEE, user_id=HEAD, channel=dm(HEAD)).status == 400
+    # A committee report submitted by someone else is refused (the permission is checked again on submit),
+    # and told so in the modal rather than having it close as if it had worked.
+    refused = submit_modal(
+        bot,
+        "report.committee.submit",
+        user_id=PUBINFO1,
+        private_metadata=modal_metadata,
+        values={"report.committee.measures": text_input("x"), "report.committee.progress": text_input("y")},
+    )
+    assert refused.json() == {
+        "response_action": "errors",
+        "errors": {"report.committee.measures": t("report.denied")},
+    }
+    delivered(bot)
+    assert posts(fake_slack, COMMITTEE) == []
+    assert "case.denied" in audit_actions(bot)
+    assert case(bot).committee_reported_at is None
+
+
+# -- 4. acknowledgement and status ----------------------------------------------------------------------
+
+
+def test_acknowledging_updates_every_copy_once_and_a_double_click_changes_nothing(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    # A double click arrives as two requests at once.
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(pool.map(lambda _: click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD), range(2)))
+    assert [r.status for r in replies] == [200, 200]
+    delivered(bot)
+
+    assert_every_copy_updated_once(fake_slack, shown, status_field("open", f"受領: 観光 一郎（{NOW}）"))
+    for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL):
+        assert ACK not in buttons(updates(fake_slack, shown[target])[0])
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.acknowledged", at=NOW, name="観光 一郎")]
+    assert top_level_channels(fake_slack.calls) == []
+
+    # A Slack retry later: nothing more is sent.
+    assert click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD).status == 200
+    assert [c.method for c in quiet(fake_slack)] == []
+    assert audit_actions(bot).count("case.acknowledged") == 1
+    stored = case(bot)
+    assert (stored.acknowledged_by, stored.escalate_at) == ("観光 一郎", None)
+
+
+def test_in_progress_and_resolve_update_every_copy_and_show_the_reason(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    assert click(bot, fake_slack, shown[HEAD], IN_PROGRESS, user_id=HEAD).status == 200
+    delivered(bot)
+    # Starting work acknowledges too.
+    assert_every_copy_updated_once(fake_slack, shown, status_field("in_progress", f"受領: 観光 一郎（{NOW}）"))
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.in_progress", at=NOW, name="観光 一郎")]
+
+    fake_slack.clear()
+    clock.advance(minutes=5)
+    assert click(bot, fake_slack, shown[PUBLIC_INFO], RESOLVE, user_id=PUBINFO1).status == 200
+    (opened,) = fake_slack.wait_for("views.open")
+    modal = opened.args["view"]
+    assert modal["callback_id"] == "report.resolve.submit"
+    assert json.loads(modal["private_metadata"]) == json.loads(shown[PUBLIC_INFO].value())
+    reasons = next(b for b in modal["blocks"] if b.get("block_id") == "report.resolve.reason")["element"]["options"]
+    assert [o["value"] for o in reasons] == ["no_action", "handled", "taken_down", "corrected", "duplicate"]
+    assert [o["text"]["text"] for o in reasons] == [
+        "対応不要",
+        "事実確認のうえ対応済み",
+        "運営主体へ通報・削除済み",
+        "訂正記事で対応",
+        "重複・誤報",
+    ]
+
+    reply = submit_modal(
+        bot,
+        "report.resolve.submit",
+        user_id=PUBINFO1,
+        private_metadata=modal["private_metadata"],
+        values={
+            "report.resolve.reason": option("handled"),
+            "report.resolve.note": text_input("投稿者に連絡し了承済み"),
+        },
+    )
+    assert reply.status == 200
+    delivered(bot)
+    resolved = t("report.status.resolution", reason="事実確認のうえ対応済み", name="市政 花子", at="11/26 09:05")
+    assert_every_copy_updated_once(
+        fake_slack, shown, resolved, t("report.status.resolution_note", note="投稿者に連絡し了承済み")
+    )
+    for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL):
+        assert not {ACK, IN_PROGRESS, RESOLVE} & set(buttons(updates(fake_slack, shown[target])[0]))
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [
+        t("report.timeline.resolved", at="11/26 09:05", name="市政 花子", reason="事実確認のうえ対応済み")
+    ]
+    stored = case(bot)
+    assert (stored.status, stored.resolution_reason, stored.resolution_note) == (
+        "resolved",
+        "handled",
+        "投稿者に連絡し了承済み",
+    )
+
+
+def test_resolving_without_a_reason_is_an_error_in_the_modal(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+
+    reply = submit_modal(
+        bot,
+        "report.resolve.submit",
+        user_id=HEAD,
+        private_metadata=shown[HEAD].value(),
+        values={
+            "report.resolve.reason": {"type": "static_select", "selected_option": None},
+            "report.resolve.note": text_input(None),
+        },
+    )
+
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {"report.resolve.reason": t("report.error.reason.required")},
+    }
+    assert case(bot).status == "open"
+
+
+def test_a_comment_from_public_info_goes_to_the_thread(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    click(bot, fake_slack, shown[PUBLIC_INFO], COMMENT, user_id=PUBINFO1)
+    (opened,) = fake_slack.wait_for("views.open")
+    assert opened.args["view"]["callback_id"] == "report.comment.submit"
+    submit_modal(
+        bot,
+        "report.comment.submit",
+        user_id=PUBINFO1,
+        private_metadata=opened.args["view"]["private_metadata"],
+        values={"report.comment.text": text_input("広報として公式見解を準備します")},
+    )
+    delivered(bot)
+
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [
+        t("report.timeline.comment", at=NOW, name="市政 花子", text="広報として公式見解を準備します")
+    ]
+    assert fake_slack.calls_to("chat.update") == []
+
+
+def test_ticking_a_checklist_item_updates_every_copy(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    assert checklist_items(original(fake_slack, shown[HEAD])) == [
+        "facts_checked",
+        "policy_decided",
+        "official_view_judged",
+    ]
+    fake_slack.clear()
+
+    assert click(bot, fake_slack, shown[SECRETARIAT], CHECKLIST, user_id=STAFF2, item="facts_checked").status == 200
+    delivered(bot)
+
+    assert_every_copy_updated_once(fake_slack, shown)  # the reporter's too, though it shows no checklist
+    ticked = f"☑ 事実確認: 吉備 さくら（{NOW}）"
+    for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL):
+        assert ticked in strings(updates(fake_slack, shown[target])[0].args), target
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [
+        t("report.timeline.checklist_done", at=NOW, item="事実確認", name="吉備 さくら")
+    ]
+
+
+def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confidential_content(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, kind="mistake", account="@soja_kanko")
+    head = shown[HEAD]
+    assert t("report.checklist.mistake_note") in strings(original(fake_slack, head).args)
+    assert checklist_items(original(fake_slack, head)) == ["correction_posted", "confidential"]
+    # 削除 is not offered: pressing it anyway is a forged request.
+    assert click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="deleted").status == 400
+    fake_slack.clear()
+
+    # 訂正記事を投稿 asks for the correcting post's URL.
+    click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="correction_posted")
+    (opened,) = fake_slack.wait_for("views.open")
+    assert opened.args["view"]["callback_id"] == "report.correction.submit"
+    correction = "https://www.city.soja.okayama.jp/news/teisei.html"
+    submit_modal(
+        bot,
+        "report.correction.submit",
+        user_id=HEAD,
+        private_metadata=opened.args["view"]["private_metadata"],
+        values={"report.correction.url": text_input(correction)},
+    )
+    delivered(bot)
+    assert_every_copy_updated_once(fake_slack, {PUBLIC_INFO: shown[PUBLIC_INFO], HEAD: head}, "☑ 訂正記事を投稿")
+    assert t("report.checklist.correction_value", url=correction) in strings(updates(fake_slack, head)[0].args)
+
+    fake_slack.clear()
+    click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="confidential")
+    delivered(bot)
+    assert checklist_items(updates(fake_slack, head)[0]) == ["correction_posted", "confidential", "deleted"]
+
+
+# -- 5. duplicates ------------------------------------------------------------------------------------
+
+VARIANTS = [
+    pytest.param(
+        "https://x.com/soja_city/status/1234567890",
+        "http://www.twitter.com/soja_city/status/1234567890/?utm_source=share&s=20",
+        id="x.com-twitter.com",
+    ),
+    pytest.param(
+        "https://example.com/news/2026/flame?id=7",
+        "http://www.example.com/news/2026/flame/?id=7&utm_source=twitter&utm_medium=social",
+        id="www-slash-utm",
+    ),
+    pytest.param(
+        "https://www.example.jp/topics/123",
+        "https://mobile.example.jp/topics/123/",
+        id="mobile",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first_url", "variant"), VARIANTS)
+def test_a_duplicate_report_attaches_to_the_open_case_without_a_new_fan_out(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock, first_url: str, variant: str
+) -> None:
+    shown = open_case(bot, clock, urls=first_url)
+    clock.advance(seconds=11)
+    fake_slack.clear()
+
+    reply = submit_report(bot, clock, user_id=STAFF2, urls=variant)
+
+    assert reply.status == 200
+    text = strings(reply.json()["view"])
+    assert t("report.received.attached", number="SNS-2026-0001") in text
+    assert t("report.received.no_rebuttal") in text
+    delivered(bot)
+    # No new fan-out: only the second reporter's confirmation, and one line in the case's thread.
+    assert top_level_channels(fake_slack.calls) == [STAFF2]
+    assert t("report.received.attached", number="SNS-2026-0001") in strings(posts(fake_slack, STAFF2)[0].args)
+    assert_every_copy_updated_once(fake_slack, shown, t("report.case.duplicates", count=2))
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.duplicates", at="11/26 09:00", count=2)]
+    assert count(bot, Case) == 1
+    assert case(bot).reporter_count == 2
+
+
+def test_an_official_report_of_a_privately_reported_post_widens_the_case(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    open_case(bot, clock, capacity="private")
+    fake_slack.clear()
+
+    reply = submit_report(bot, clock, user_id=STAFF2, capacity="official")
+
+    assert t("report.received.attached", number="SNS-2026-0001") in strings(reply.json()["view"])
+    delivered(bot)
+    # 4(2)③: a report made in the course of duty reaches 秘書室 and 総務課 too.
+    assert sorted(top_level_channels(fake_slack.calls)) == sorted([SECRETARIAT, GENERAL, STAFF2])
+    assert case(bot).capacity == "official"
+    widened = copies(bot)
+    assert t("report.case.recipients", recipients="市政情報課、観光 一郎、秘書室、総務課") in strings(
+        fake_slack.calls_to("chat.update")[-1].args
+    )
+    assert {SECRETARIAT, GENERAL} <= set(widened)
+
+
+def test_a_reporter_of_another_department_widens_the_case_to_their_head(
+    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path
+) -> None:
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["departments"].append({"id": "hisho", "name": "秘書課", "head": "U0HEADHISHO", "members": ["U0STAFF3"]})
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as bot:
+        open_case(bot, clock)
+        fake_slack.clear()
+
+        submit_report(bot, clock, user_id="U0STAFF3", department="hisho")
+
+        delivered(bot)
+        assert sorted(top_level_channels(fake_slack.calls)) == ["U0HEADHISHO", "U0STAFF3"]
+        head_copy = posts(fake_slack, "U0HEADHISHO")[0]
+        assert "SNS-2026-0001" in strings(head_copy.args)
+
+
+def test_a_burst_of_duplicates_updates_each_copy_at_most_once_per_ten_seconds(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    clock.advance(seconds=11)
+    fake_slack.clear()
+    reporters = [STAFF2, "U0DUP1", "U0DUP2", "U0DUP3", "U0DUP4"]
+
+    with ThreadPoolExecutor(len(reporters)) as pool:
+        replies = list(
+            pool.map(lambda user: submit_report(bot, clock, user_id=user, urls=DEFAULT_URL + "?s=20"), reporters)
+        )
+    assert [r.status for r in replies] == [200] * 5
+    delivered(bot)
+
+    # The first duplicate rewrites the copies; the other four wait for the burst to settle.
+    for copy in shown.values():
+        assert len(updates(fake_slack, copy)) == 1
+    assert len(thread_lines(fake_slack, shown[PUBLIC_INFO])) == 1
+    assert top_level_channels(fake_slack.calls) == sorted(reporters)
+    assert jobs.refresh(bot.service.runtime) == 0  # not yet ten seconds
+
+    clock.advance(seconds=11)
+    assert jobs.refresh(bot.service.runtime) == 1
+    delivered(bot)
+    for target, copy in shown.items():
+        assert len(updates(fake_slack, copy)) == 2, target
+        assert t("report.case.duplicates", count=6) in strings(updates(fake_slack, copy)[-1].args)
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO])[-1] == t(
+        "report.timeline.duplicates", at="11/26 09:00", count=6
+    )
+    assert len(thread_lines(fake_slack, shown[PUBLIC_INFO])) == 2
+    assert jobs.refresh(bot.service.runtime) == 0
+    assert (count(bot, Case), case(bot).reporter_count) == (1, 6)
+
+
+def test_the_same_post_reported_at_the_same_instant_opens_one_case(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    reporters = [STAFF1, STAFF2, "U0DUP1", "U0DUP2", "U0DUP3"]
+
+    with ThreadPoolExecutor(len(reporters)) as pool:
+        replies = list(pool.map(lambda user: submit_report(bot, clock, user_id=user), reporters))
+    assert [r.status for r in replies] == [200] * 5
+    delivered(bot)
+
+    assert count(bot, Case) == 1
+    assert case(bot).reporter_count == 5
+    # One fan-out to the offices and the head; each reporter hears back once.
+    posted = Counter(top_level_channels(fake_slack.calls))
+    assert {target: posted[target] for target in (PUBLIC_INFO, SECRETARIAT, GENERAL, HEAD)} == dict.fromkeys(
+        (PUBLIC_INFO, SECRETARIAT, GENERAL, HEAD), 1
+    )
+    assert all(posted[user] == 1 for user in reporters)
+    numbers = {_number_in(r.json()["view"]) for r in replies}
+    assert numbers == {"SNS-2026-0001"}
+    # The reports that lost the race burnt no number: the next case is 0002.
+    assert "SNS-2026-0002" in strings(submit_report(bot, clock, urls="https://example.com/next").json()["view"])
+
+
+def test_after_resolution_the_same_post_opens_a_new_case(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    submit_modal(
+        bot,
+        "report.resolve.submit",
+        user_id=HEAD,
+        private_metadata=shown[HEAD].value(),
+        values={"report.resolve.reason": option("no_action"), "report.resolve.note": text_input(None)},
+    )
+    delivered(bot)
+    fake_slack.clear()
+
+    second = open_case(bot, clock, user_id=STAFF2)
+
+    assert sorted(second) == sorted([PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL, STAFF2])
+    assert count(bot, Case) == 2
+
+
+def test_the_same_reporter_reporting_again_changes_no_copy(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    clock.advance(seconds=11)
+    fake_slack.clear()
+
+    reply = submit_report(bot, clock, urls=DEFAULT_URL + "/")
+    assert t("report.received.attached", number="SNS-2026-0001") in strings(reply.json()["view"])
+    clock.advance(seconds=11)
+    jobs.refresh(bot.service.runtime)
+    delivered(bot)
+
+    assert case(bot).reporter_count == 1
+    assert [c for copy in shown.values() for c in updates(fake_slack, copy)] == []
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == []
+
+
+# -- 6. escalation --------------------------------------------------------------------------------
+
+
+def test_an_unacknowledged_flame_escalates_once_after_the_deadline(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+    runtime = bot.service.runtime
+
+    clock.advance(minutes=29)
+    assert jobs.escalate(runtime) == 0
+    clock.advance(minutes=2)
+    assert jobs.escalate(runtime) == 1
+    delivered(bot)
+
+    (to_head,) = posts(fake_slack, HEAD)
+    assert to_head.args["text"] == t("report.escalation.head", number="SNS-2026-0001", kind="炎上", minutes=30)
+    (to_office,) = posts(fake_slack, PUBLIC_INFO, threaded=False)
+    assert to_office.args["text"] == t(
+        "report.escalation.office", members=f"<@{PUBINFO1}>", number="SNS-2026-0001", kind="炎上", minutes=30
+    )
+    assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [
+        t("report.timeline.escalated", at="11/26 09:31", minutes=30)
+    ]
+    assert top_level_channels(fake_slack.calls) == sorted([HEAD, PUBLIC_INFO])
+
+    # Once per case and level.
+    assert jobs.escalate(runtime) == 0
+    clock.advance(hours=3)
+    assert jobs.escalate(runtime) == 0
+    assert quiet(fake_slack, 0.2) == []
+    assert audit_actions(bot).count("case.escalated") == 1
+
+
+def test_an_acknowledged_case_never_escalates(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+    shown = open_case(bot, clock)
+    clock.advance(minutes=10)
+    click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD)
+    delivered(bot)
+    fake_slack.clear()
+
+    clock.advance(minutes=21)
+    assert jobs.escalate(bot.service.runtime) == 0
+    clock.advance(days=3)
+    assert jobs.escalate(bot.service.runtime) == 0
+    assert quiet(fake_slack, 0.2) == []
+
+
+def test_only_flames_and_impersonation_escalate_out_of_office_hours(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    runtime = bot.service.runtime
+    clock.advance(days=2)  # Saturday 2026-11-28 09:00 JST
+    open_case(bot, clock, kind="important", urls="https://example.com/important")
+    open_case(bot, clock, kind="impersonation", urls="https://example.com/fake-account")
+    fake_slack.clear()
+
+    clock.advance(minutes=31)  # Saturday 09:31
+    assert jobs.escalate(runtime) == 1
+    delivered(bot)
+    (escalated,) = posts(fake_slack, HEAD)
+    assert "SNS-2026-0002" in escalated.args["text"]
+
+    clock.advance(days=1, hours=22, minutes=58)  # Monday 2026-11-30 08:29 JST, still closed
+    assert jobs.escalate(runtime) == 0
+    clock.advance(minutes=1)  # 08:30: the office opens
+    assert jobs.escalate(runtime) == 1
+    delivered(bot)
+    assert "SNS-2026-0001" in posts(fake_slack, HEAD)[-1].args["text"]
+    assert jobs.escalate(runtime) == 0
+
+
+# -- 7. escaping --------------------------------------------------------------------------------------
+
+PINGS = ("<!channel>", "<!here>", "<!everyone>", f"<@{PUBINFO1}>", f"<#{GENERAL}>")
+TYPED = " ".join(PINGS)
+
+
+def assert_nothing_pings(texts: list[str]) -> None:
+    for text in texts:
+        for ping in PINGS:
+            assert ping not in text, f"{ping} unescaped in {text!r}"
+
+
+def test_mentions_typed_into_any_field_never_reach_slack_unescaped(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    replies = [
+        submit_report(
+            bot,
+            clock,
+            summary=f"{TYPED} 炎上しています <b>&amp;</b>",
+            urls=f"https://example.com/<!channel>\nhttps://example.com/x?a=<@{PUBINFO1}>&b=<!here>",
+            account=f"{TYPED} @soja",
+        )
+    ]
+    delivered(bot)
+    shown = copies(bot)
+    assert "&lt;!channel&gt;" in strings(original(fake_slack, shown[PUBLIC_INFO]).args)  # shown, as text
+    click(bot, fake_slack, shown[PUBLIC_INFO], COMMENT, user_id=PUBINFO1)
+    metadata = fake_slack.wait_for("views.open")[0].args["view"]["private_metadata"]
+    replies.append(
+        submit_modal(
+            bot,
+            "report.comment.submit",
+            user_id=PUBINFO1,
+            private_metadata=metadata,
+            values={"report.comment.text": text_input(f"{TYPED} 確認します")},
+        )
+    )
+    clock.advance(minutes=31)
+    assert jobs.escalate(bot.service.runtime) == 1
+    click(bot, fake_slack, shown[HEAD], IN_PROGRESS, user_id=HEAD)
+    replies.append(
+        submit_modal(
+            bot,
+            "report.resolve.submit",
+            user_id=HEAD,
+            private_metadata=shown[HEAD].value(),
+            values={"report.resolve.reason": option("handled"), "report.resolve.note": text_input(f"{TYPED} 対応済み")},
+        )
+    )
+    replies.append(submit_report(bot, clock, user_id=STAFF2, summary=TYPED, urls="https://example.com/<!channel>"))
+    delivered(bot)
+
+    # The escalation mentions 市政情報課's members on purpose: only that mention, and only in that post.
+    intended = t("report.escalation.office", members=f"<@{PUBINFO1}>", number="SNS-2026-0001", kind="炎上", minutes=30)
+    texts = [strings(c.args) for c in fake_slack.calls if c.args.get("text") != intended]
+    assert len(texts) == len(fake_slack.calls) - 1
+    assert_nothing_pings(texts + [r.body.decode() for r in replies])
+    assert sum(TYPED.replace("<", "&lt;").replace(">", "&gt;") in text for text in texts) >= 5
+
+
+def test_mentions_typed_into_a_violation_never_reach_the_officer_or_the_committee_unescaped(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock, kind="violation", summary=TYPED, account=TYPED)
+    click(bot, fake_slack, shown[HEAD], NOTIFY_OFFICER, user_id=HEAD)
+    delivered(bot)
+    submit_modal(
+        bot,
+        "report.committee.submit",
+        user_id=OFFICER,
+        private_metadata=copies(bot)[OFFICER].value(),
+        values={"report.committee.measures": text_input(TYPED), "report.committee.progress": text_input(TYPED)},
+    )
+    delivered(bot)
+
+    assert posts(fake_slack, COMMITTEE)
+    assert_nothing_pings([strings(c.args) for c in fake_slack.calls])
+
+
+# -- 8. who may press the buttons ------------------------------------------------------------------------
+
+# (copy, button, who presses it): none of them may.
+REFUSALS = [
+    (HEAD, ACK, STAFF2),  # a colleague on the head's DM
+    (HEAD, IN_PROGRESS, STAFF2),
+    (HEAD, RESOLVE, STAFF2),  # would open the resolve modal
+    (HEAD, NOTIFY_OFFICER, STAFF2),
+    (PUBLIC_INFO, ACK, STAFF2),  # 市政情報課 lists its members: STAFF2 is not one
+    (PUBLIC_INFO, COMMENT, HEAD),  # comments are for 市政情報課 members
+    (STAFF1, ACK, STAFF1),  # the reporter's own copy has no buttons: a forged click
+]
+
+
+def test_unauthorised_clicks_change_nothing_and_are_audited(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    for index, (target, action, user) in enumerate(REFUSALS):
+        name = f"refused-{index}"
+        reply = click(bot, fake_slack, shown[target], action, user_id=user, response_name=name)
+        assert reply.status == 200
+        (refusal,) = fake_slack.wait_for("response_url", where=lambda c, n=name: c.args["response_url"].endswith(n))
+        assert refusal.args["text"] == t("report.denied") == "この操作の権限がありません。", (target, action, user)
+        assert refusal.args["response_type"] == "ephemeral"
+
+    quiet(fake_slack)
+    assert {c.method for c in fake_slack.calls} == {"response_url"}  # no chat.update, no post, no modal
+    stored = case(bot)
+    assert (stored.acknowledged_at, stored.status, stored.officer_notified_at) == (None, "open", None)
+    with bot.service.runtime.sessions() as session:
+        denied = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.denied").order_by(AuditEntry.id))
+        audited = [(a.actor_id, a.entity_id, a.after["copy"]) for a in denied]
+    assert audited == [(user, "SNS-2026-0001", shown[target].id) for target, _, user in REFUSALS]
+    assert "case.acknowledged" not in audit_actions(bot)
+
+
+def test_anyone_who_sees_an_office_channel_without_a_member_list_may_act_there(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    # 秘書室 has no `members` in app.yaml: anyone who can see its channel counts as the office.
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    assert click(bot, fake_slack, shown[SECRETARIAT], ACK, user_id=STAFF2).status == 200
+    delivered(bot)
+
+    assert fake_slack.calls_to("response_url") == []
+    assert_every_copy_updated_once(fake_slack, shown, f"受領: 吉備 さくら（{NOW}）")
+    assert case(bot).acknowledged_by == "吉備 さくら"
+
+
+def test_a_public_info_member_may_act_on_any_copy(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+    shown = open_case(bot, clock)
+
+    # A 市政情報課 member pressing the button on 総務課's channel post.
+    assert click(bot, fake_slack, shown[GENERAL], IN_PROGRESS, user_id=PUBINFO1).status == 200
+    delivered(bot)
+
+    assert fake_slack.calls_to("response_url") == []
+    assert case(bot).status == "in_progress"
+
+
+def test_a_click_from_a_channel_that_is_not_the_copys_is_tampering(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    for target, channel in (
+        (HEAD, "C0RANDOM"),  # another channel
+        (HEAD, dm(STAFF2)),  # someone else's DM
+        (SECRETARIAT, PUBLIC_INFO),  # another copy's channel
+    ):
+        assert click(bot, fake_slack, shown[target], ACK, user_id=PUBINFO1, channel=channel).status == 400
+
+    assert [c.method for c in quiet(fake_slack, 0.3)] == []
+    assert case(bot).acknowledged_at is None
+
+
+# -- 9. restart between submit and delivery -----------------------------------------------------------
+
+
+def assert_delivered_exactly_once(fake: FakeSlack, bot: RunningBot) -> None:
+    expected = sorted([PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL, STAFF1])
+    assert top_level_channels(fake.calls) == expected
+    shown = copies(bot)
+    assert thread_lines(fake, shown[PUBLIC_INFO]) != []
+    assert len(posts(fake, threaded=True)) == 1
+    assert [c.method for c in quiet(fake, 0.3)] == []
+
+
+def test_a_report_submitted_before_a_crash_is_delivered_after_the_restart(
+    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path
+) -> None:
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as first:
+        first.service.worker.stop()  # the process dies before its sender gets to the outbox
+        reply = submit_report(first, clock)
+        assert reply.status == 200
+        assert "SNS-2026-0001" in strings(reply.json()["view"])
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as second:
+        delivered(second)
+        assert_delivered_exactly_once(fake_slack, second)
+
+
+def test_copies_slack_refused_before_a_restart_are_delivered_once_after_it(
+    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path
+) -> None:
+    fake_slack.fail_next("chat.postMessage", status=500, times=5)
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as first:
+        assert submit_report(first, clock).status == 200
+        fake_slack.wait_for("chat.postMessage", count=5)
+    with first.service.runtime.sessions() as session:
+        attempts = session.scalars(select(OutboxMessage.attempts).where(OutboxMessage.parent_id.is_(None))).all()
+    assert sorted(attempts) == [1] * 5  # each copy failed once; the thread line waits for its parent
+    fake_slack.clear()
+
+    clock.advance(seconds=3)  # the retry falls due
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as second:
+        delivered(second)
+        assert_delivered_exactly_once(fake_slack, second)
+
+
+# -- 10. errors in the modal --------------------------------------------------------------------------
+
+# (what is wrong, the fields, the block the error is shown under, the message)
+INVALID = [
+    (
+        "javascript URL",
+        {"urls": "javascript:alert(1)"},
+        "report.urls",
+        "「javascript:alert(1)」 はURLとして使えません。http:// または https:// で始まるURLを入力してください。",
+    ),
+    (
+        "javascript URL next to a good one",
+        {"urls": f"{DEFAULT_URL}\njavascript:alert(1)"},
+        "report.urls",
+        t("report.error.urls.invalid", items="「javascript:alert(1)」"),
+    ),
+    ("no URL", {"urls": ""}, "report.urls", t("report.error.urls.required")),
+    ("empty summary", {"summary": ""}, "report.summary", "概要を入力してください。"),
+    ("blank summary", {"summary": " \n "}, "report.summary", t("report.error.summary.required")),
+    (
+        "3,001-character summary",
+        {"summary": "あ" * 3001},
+        "report.summary",
+        "概要は 3000 文字以内にしてください（いま 3001 文字）。",
+    ),
+    ("unknown department", {"department": "nosuch"}, "report.department", t("report.error.department.unknown")),
+    (
+        "21 URLs",
+        {"urls": "\n".join(f"https://example.com/{n}" for n in range(21))},
+        "report.urls",
+        "URLは 20 件までにしてください。",
+    ),
+    ("account too long", {"account": "a" * 201}, "report.account", t("report.error.account.too_long", limit=200)),
+    (
+        "discovered in the future",
+        {"discovered_at": int(datetime(2026, 11, 26, 0, 10, tzinfo=UTC).timestamp())},
+        "report.discovered_at",
+        t("report.error.discovered_at.future"),
+    ),
+    ("no kind", {"kind": None}, "report.kind", t("report.error.kind.required")),
+]
+
+
+def test_an_invalid_report_is_an_error_in_the_modal_and_nothing_is_stored(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    for problem, fields, block, message in INVALID:
+        reply = submit_report(bot, clock, **fields)
+
+        assert reply.status == 200, problem
+        assert reply.json() == {"response_action": "errors", "errors": {block: message}}, problem
+
+    for model in (Case, CaseUrl, OpenCaseUrl, CaseCounter, OutboxMessage):
+        assert count(bot, model) == 0, model.__name__
+    assert [a for a in audit_actions(bot) if a.startswith("case.")] == []
+    assert {c.method for c in fake_slack.calls} == {"auth.test"}
+
+
+def test_a_3000_character_summary_is_accepted(bot: RunningBot, clock: FrozenClock) -> None:
+    reply = submit_report(bot, clock, summary="あ" * 3000)
+
+    assert reply.json()["response_action"] == "update"
+    with bot.service.runtime.sessions() as session:
+        assert session.scalars(select(Case.summary)).one() == "あ" * 3000
+
+
+@pytest.mark.parametrize("fields", [{"kind": "bogus"}, {"capacity": "bogus"}], ids=["kind", "capacity"])
+def test_a_tampered_choice_is_a_bad_request(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock, fields: dict[str, str]
+) -> None:
+    assert submit_report(bot, clock, **fields).status == 400
+    assert count(bot, Case) == 0
+    assert count(bot, OutboxMessage) == 0
+
+
+# -- 11. the list --------------------------------------------------------------------------------------
+
+
+def listed(answer: Call) -> str:
+    assert answer.args["response_type"] == "ephemeral"
+    return strings(answer.args["blocks"])
+
+
+def test_the_list_shows_own_cases_and_public_info_sees_every_open_case(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    open_case(bot, clock, capacity="private")  # SNS-2026-0001, STAFF1's private find
+    clock.advance(minutes=90)
+    second = open_case(bot, clock, user_id=STAFF2, urls="https://example.com/second")  # SNS-2026-0002
+    click(bot, fake_slack, second[HEAD], ACK, user_id=HEAD)
+    delivered(bot)
+
+    own = listed(list_cases(bot, fake_slack, STAFF1))
+    assert t("report.list.scope.own") in own
+    assert "SNS-2026-0001 炎上・未対応・1時間前・未受領" in own
+    assert "SNS-2026-0002" not in own
+
+    # STAFF2 is unrelated to STAFF1's private report: it is not listed for them.
+    other = listed(list_cases(bot, fake_slack, STAFF2))
+    assert "SNS-2026-0002 炎上・未対応・0分前・受領済み" in other
+    assert "SNS-2026-0001" not in other
+
+    everything = listed(list_cases(bot, fake_slack, PUBINFO1))
+    assert t("report.list.scope.all") in everything
+    assert "SNS-2026-0001" in everything
+    assert "SNS-2026-0002" in everything
+
+    assert "SNS-2026-0001" not in listed(list_cases(bot, fake_slack, "U0OUTSIDER"))
+
+
+def test_public_info_does_not_list_resolved_cases(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+    shown = open_case(bot, clock)
+    submit_modal(
+        bot,
+        "report.resolve.submit",
+        user_id=PUBINFO1,
+        private_metadata=shown[PUBLIC_INFO].value(),
+        values={"report.resolve.reason": option("duplicate"), "report.resolve.note": text_input(None)},
+    )
+
+    assert t("report.list.empty") in listed(list_cases(bot, fake_slack, PUBINFO1))
+
+
+# -- 12. the modal, from the command and from a message --------------------------------------------------
+
+
+def modal_block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
+
+
+def test_the_command_opens_the_report_modal_with_the_reporters_department(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    assert send(bot.url, slash_command("/sns-report", user_id=STAFF1)).status == 200
+    assert send(bot.url, slash_command("/sns-report", user_id=NOBODY)).status == 200
+
+    staff, nobody = (c.args["view"] for c in fake_slack.wait_for("views.open", count=2))
+    assert staff["callback_id"] == "report.submit"
+    assert modal_block(staff, "report.department")["element"]["initial_option"]["value"] == "kanko"
+    assert "initial_option" not in modal_block(nobody, "report.department")["element"]
+    kinds = modal_block(staff, "report.kind")["element"]["options"]
+    assert [o["value"] for o in kinds] == ["flame", "impersonation", "important", "mistake", "violation"]
+
+
+def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_and_links(
+    bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    payload = {
+        "type": "message_action",
+        "callback_id": "report.shortcut",
+        "trigger_id": "1337.42.shortcut",
+        "team": {"id": "T0TEST", "domain": "soja"},
+        "user": {"id": STAFF1, "name": "staff", "team_id": "T0TEST"},
+        "channel": {"id": "C0RANDOM", "name": "random"},
+        "message_ts": "1700000000.000100",
+        "message": {
+            "type": "message",
+            "user": "U0OTHER",
+            "ts": "1700000000.000100",
+            "text": "<https://example.com/post|市の投稿> が炎上しています &amp; こちらも https://x.com/a/status/9",
+        },
+        "response_url": fake_slack.response_url("shortcut"),
+        "api_app_id": "A0TEST",
+        "token": "legacy-verification-token",
+    }
+
+    assert send(bot.url, interactive(payload)).status == 200
+
+    (opened,) = fake_slack.wait_for("views.open")
+    assert opened.args["trigger_id"] == "1337.42.shortcut"
+    view = opened.args["view"]
+    assert view["callback_id"] == "report.submit"
+    urls = modal_block(view, "report.urls")["element"]["initial_value"]
+    assert urls.splitlines() == ["https://example.com/post", "https://x.com/a/status/9"]
+    summary = modal_block(view, "report.summary")["element"]["initial_value"]
+    assert summary == "市の投稿 (https://example.com/post) が炎上しています & こちらも https://x.com/a/status/9"
