@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -11,8 +12,8 @@ from bot.errors import BadRequest
 from handlers.common.forms import FormValues
 from handlers.report.ids import ReportIds
 from handlers.report.service import ReportForm
-from handlers.report.urls import parse_urls
-from handlers.report.views import ACCOUNT_MAX, SUMMARY_MAX
+from handlers.report.urls import links_in_message, parse_urls
+from handlers.report.views import ACCOUNT_MAX, SUMMARY_MAX, Prefill
 from storage.models import Capacity, CaseKind
 
 MAX_URLS = 20
@@ -68,3 +69,24 @@ def _urls(text: str, errors: Errors) -> list[str]:
     elif len(urls) > MAX_URLS:
         errors[ReportIds.URLS] = t("report.error.urls.too_many", limit=MAX_URLS)
     return urls
+
+
+def prefill_from(message_text: str) -> Prefill:
+    """The report modal's start for a message shortcut: the message's text and links."""
+    return Prefill(summary=readable(message_text), urls=tuple(links_in_message(message_text)))
+
+
+_SLACK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def readable(text: str) -> str:
+    """Slack's message markup as a person would read it: links as their label and URL, mentions as @id."""
+
+    def plain(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith(("@", "#", "!")):
+            return label or target
+        return f"{label} ({target})" if label else target
+
+    text = _SLACK_MARKUP.sub(plain, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

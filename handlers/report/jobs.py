@@ -7,7 +7,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
 from handlers.report import service
-from handlers.report.listeners import context_of
+from handlers.report.context import context_of
 
 
 def escalate(runtime: Runtime) -> int:

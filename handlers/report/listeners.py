@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -18,15 +16,15 @@ from bot.runtime import Runtime
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues
 from handlers.report import service
-from handlers.report.forms import read_report
+from handlers.report.context import context_of
+from handlers.report.forms import prefill_from, read_report
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
 from handlers.report.service import Context, CopyRef, Outcome
-from handlers.report.urls import links_in_message, parse_urls
+from handlers.report.urls import parse_urls
 from handlers.report.views import (
     REASONS,
     Prefill,
-    SlackRenderer,
     case_list,
     comment_modal,
     committee_modal,
@@ -37,16 +35,6 @@ from handlers.report.views import (
 )
 
 Change = Callable[[Session, Context, CopyRef, str], Outcome]
-
-
-def context_of(runtime: Runtime, now: datetime | None = None) -> Context:
-    directory = runtime.config.directory
-    return Context(
-        directory=directory,
-        render=SlackRenderer(directory.timezone),
-        now=now or runtime.clock.now(),
-        timezone=directory.timezone,
-    )
 
 
 # -- the report --------------------------------------------------------------------------------
@@ -67,8 +55,7 @@ def open_report(ack: Ack, body: dict[str, Any], client: WebClient, respond: Resp
 def open_from_message(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
     runtime = runtime_of(context)
-    text = (shortcut.get("message") or {}).get("text") or ""
-    prefill = Prefill(summary=readable(text), urls=tuple(links_in_message(text)))
+    prefill = prefill_from((shortcut.get("message") or {}).get("text") or "")
     client.views_open(trigger_id=shortcut["trigger_id"], view=_report_modal(runtime, shortcut["user"]["id"], prefill))
 
 
@@ -77,22 +64,6 @@ def _report_modal(runtime: Runtime, user_id: str, prefill: Prefill | None = None
     own = directory.departments_of(user_id)
     default = own[0] if own else None
     return report_modal(directory.departments, default, directory.offices, runtime.clock.now(), prefill or Prefill())
-
-
-_SLACK_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-
-
-def readable(text: str) -> str:
-    """Slack's message markup as a person would read it: links as their label and URL, mentions as @id."""
-
-    def plain(match: re.Match[str]) -> str:
-        target, label = match.group(1), match.group(2)
-        if target.startswith(("@", "#", "!")):
-            return label or target
-        return f"{label} ({target})" if label else target
-
-    text = _SLACK_MARKUP.sub(plain, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
