@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import load_config
+from handlers.report.domain import Event, Snapshot, Submission
 from handlers.report.metadata import CaseAction
-from handlers.report.service import Event, Snapshot, Submission
 from handlers.report.views import (
     Prefill,
     SlackRenderer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.runtime import Runtime
-from handlers.report.service import Context
+from handlers.report.domain import Context
 from handlers.report.views import SlackRenderer
 
 

@@ -10,8 +10,8 @@ from bot.catalog import t
 from bot.directory import Directory
 from bot.errors import BadRequest
 from handlers.common.forms import FormValues
+from handlers.report.domain import ReportForm
 from handlers.report.ids import ReportIds
-from handlers.report.service import ReportForm
 from handlers.report.urls import links_in_message, parse_urls
 from handlers.report.views import ACCOUNT_MAX, SUMMARY_MAX, Prefill
 from storage.models import Capacity, CaseKind

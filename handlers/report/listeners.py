@@ -17,10 +17,10 @@ from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues
 from handlers.report import service
 from handlers.report.context import context_of
+from handlers.report.domain import Context, CopyRef, Outcome
 from handlers.report.forms import prefill_from, read_report
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
-from handlers.report.service import Context, CopyRef, Outcome
 from handlers.report.urls import parse_urls
 from handlers.report.views import (
     REASONS,

@@ -32,9 +32,9 @@ from bot.catalog import t
 from bot.config import Department, Offices
 from bot.mrkdwn import escape
 from handlers.report import checklist
+from handlers.report.domain import Event, Snapshot, Submission
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
-from handlers.report.service import Event, Snapshot, Submission
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
 
 SECTION_LIMIT = 3000

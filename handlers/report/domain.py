@@ -1,0 +1,134 @@
+"""The report feature's vocabulary, shared by the service and the views: what was asked,
+what happened, and the snapshot of a case that renderers draw from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.directory import Directory
+from storage.models import Audience, Capacity, Case, CaseKind, CaseStatus
+
+
+@dataclass(frozen=True)
+class ReportForm:
+    kind: CaseKind
+    capacity: Capacity
+    urls: list[str]
+    summary: str
+    discovered_at: datetime
+    department_id: str | None
+    account: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A line of a case's timeline: a catalog key under report.timeline and its parameters."""
+
+    kind: str
+    at: datetime
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a copy shows, read from the database once, for pure renderers."""
+
+    id: int
+    number: str
+    kind: CaseKind
+    capacity: Capacity
+    status: CaseStatus
+    summary: str
+    account: str | None
+    urls: list[str]
+    discovered_at: datetime
+    created_at: datetime
+    department_name: str | None
+    reporter_name: str
+    reporter_count: int
+    acknowledged: tuple[str, datetime] | None
+    resolved: tuple[str, datetime, str, str | None] | None  # by, at, reason, note
+    officer_notified: tuple[str, datetime] | None
+    committee_reported: tuple[str, datetime] | None
+    checklist: dict[str, tuple[str, datetime, str | None]]  # item -> by, at, value
+    recipients: list[str]
+
+
+class Renderer(Protocol):
+    def case_copy(self, case: Snapshot, audience: Audience, copy_id: int) -> dict[str, Any]: ...
+
+    def timeline(self, case: Snapshot, event: Event) -> dict[str, Any]: ...
+
+    def confirmation(self, case: Snapshot, submission: Submission) -> dict[str, Any]: ...
+
+    def escalation(self, case: Snapshot, audience: Audience, minutes: int, members: list[str]) -> dict[str, Any]: ...
+
+    def committee_report(self, case: Snapshot, measures: str, progress: str, by: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every change needs besides the session: the directory, the renderer and the time."""
+
+    directory: Directory
+    render: Renderer
+    now: datetime
+    timezone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Submission:
+    number: str
+    attached: bool
+    recipients: list[str]
+    department_unknown: bool
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    UNCHANGED = "unchanged"  # already so: a double click, a Slack retry
+    DENIED = "denied"
+    NEEDS_VALUE = "needs_value"  # a checklist item that asks for a URL first
+
+
+@dataclass(frozen=True)
+class CopyRef:
+    """The copy a button was pressed on, as the button's metadata and Slack's container tell it."""
+
+    case_id: int
+    copy_id: int
+    channel: str | None  # where the click happened; None for modal submissions
+
+
+def snapshot(case: Case) -> Snapshot:
+    def pair(name: str | None, at: datetime | None) -> tuple[str, datetime] | None:
+        return (name, at) if name is not None and at is not None else None
+
+    resolved = None
+    if case.resolved_at is not None:
+        resolved = (case.resolved_by or "", case.resolved_at, case.resolution_reason or "", case.resolution_note)
+    return Snapshot(
+        id=case.id,
+        number=case.number,
+        kind=CaseKind(case.kind),
+        capacity=Capacity(case.capacity),
+        status=CaseStatus(case.status),
+        summary=case.summary,
+        account=case.account,
+        urls=[u.url for u in case.urls],
+        discovered_at=case.discovered_at,
+        created_at=case.created_at,
+        department_name=case.department_name,
+        reporter_name=case.reporter_name,
+        reporter_count=case.reporter_count,
+        acknowledged=pair(case.acknowledged_by, case.acknowledged_at),
+        resolved=resolved,
+        officer_notified=pair(case.officer_notified_by, case.officer_notified_at),
+        committee_reported=pair(case.committee_reported_by, case.committee_reported_at),
+        checklist={i.item: (i.done_by, i.done_at, i.value) for i in case.checklist},
+        recipients=[c.name for c in case.copies if c.audience != Audience.REPORTER],
+    )
