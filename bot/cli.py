@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
 import signal
 import sys
@@ -13,12 +14,15 @@ from pathlib import Path
 
 from bot import logs
 from bot.catalog import bilingual
+from bot.clock import SystemClock
 from bot.config import ConfigError, load_config
 from bot.environment import Environment
+from bot.lint import Severity, lint
 from bot.server import serving
-from bot.service import BotService, StartupError, required_secrets
+from bot.service import BotService, StartupError, prepare_database, required_secrets
+from handlers.draft import service as draft_service
 from storage import migrate
-from storage.db import make_engine
+from storage.db import make_engine, make_sessions
 
 log = logging.getLogger("sns_bot")
 
@@ -51,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--socket", action="store_true", help="Socket Mode; the port serves only /healthz")
     serve_parser.add_argument("--no-scheduler", action="store_true", help="run no reminder sweeps in this process")
     command("check-config", check_config, "validate app.yaml and exit")
+    lint_parser = command("lint", lint_text, "check a post's text against the guideline (exit 1 when it blocks)")
+    lint_parser.add_argument("--json", action="store_true", help="print only a JSON document of the findings")
+    lint_parser.add_argument("--account", help="the account it is for: repetition within 14 days is checked")
+    lint_parser.add_argument("text", nargs="?", default="-", help="the text, or - (default) to read standard input")
     db_parser = command("db", upgrade_database, "database maintenance")
     db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
     return parser
@@ -124,3 +132,29 @@ def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def lint_text(args: argparse.Namespace, env: Environment) -> int:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    try:
+        config = load_config(env.config_path)
+        engine = make_engine(env.database_url or config.database.url)
+    except ConfigError as error:
+        _print_startup_error(error)
+        return 2
+    try:
+        prepare_database(engine)
+        with make_sessions(engine)() as session:
+            previous = draft_service.recent_texts(session, args.account, SystemClock().now())
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    findings = lint(text, draft_service.lint_settings(config), previous)
+    if args.json:
+        print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False))
+    else:
+        for f in findings:
+            print(f"{f.start}-{f.end} [{f.severity}] {f.rule}: {f.excerpt} — {f.message}")
+    return 1 if any(f.severity == Severity.BLOCK for f in findings) else 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -110,12 +110,23 @@ class Offices(_Section):
     security_committee: ChannelOffice
 
 
+class ApprovalStep(_Section):
+    """One step of a 決裁 route: any one of the approvers, or all of them, must approve."""
+
+    approvers: Members
+    mode: Literal["any", "all"] = "any"
+
+
 class Department(_Section):
     id: DepartmentId
     name: Name
     head: SlackUserId
     approvers: list[SlackUserId] = Field(default_factory=list)
     members: list[SlackUserId] = Field(default_factory=list)
+    # An ordered 決裁 route (e.g. 係長 then 課長); without one, the chosen approvers form one step.
+    approval_route: list[ApprovalStep] = Field(default_factory=list)
+    # 代決者: may decide while a step's approvers are absent.
+    deputies: list[SlackUserId] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _head_approves_by_default(self) -> Department:
@@ -130,6 +141,17 @@ class Reminders(_Section):
     withdrawal_notice_days: PositiveInt = 30
     incident_ack_escalation_minutes: PositiveInt = 30
     approval_reminder_hours: PositiveInt = 24
+
+
+class Lint(_Section):
+    """The text checks every draft goes through (4(3), 5(3)③)."""
+
+    # けんか・炎上の火種: empty means the built-in list (bot.lint.DEFAULT_FORBIDDEN_WORDS).
+    forbidden_words: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    # Character limits per platform; X counts weighted (280 = 140 full-width characters).
+    length_limits: dict[str, PositiveInt] = Field(
+        default_factory=lambda: {"x": 280, "instagram": 2200, "facebook": 63206, "line": 500, "youtube": 5000}
+    )
 
 
 class Database(_Section):
@@ -165,6 +187,7 @@ class Config(_Section):
     offices: Offices
     departments: Annotated[list[Department], Field(min_length=1)]
     reminders: Reminders = Reminders()
+    lint: Lint = Lint()
     # Display names by Slack user ID, kept in records as they were at the time.
     people: dict[SlackUserId, Name] = Field(default_factory=dict)
     database: Database = Database()

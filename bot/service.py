@@ -56,7 +56,7 @@ class BotService:
         config = load_config(self.env.config_path)
         engine = make_engine(self.env.database_url or config.database.url)
         self._stops.append(engine.dispose)
-        _prepare_database(engine)
+        prepare_database(engine)
         sessions = make_sessions(engine)
         live = LiveConfig(self.env.config_path, config, sessions=sessions, clock=self.clock)
         live.record()  # a restart with a changed app.yaml is a reload
@@ -116,7 +116,8 @@ def check_health(ready: threading.Event, engine: Engine | None) -> tuple[bool, d
     return True, {"status": "ok", "ready": True, "database": "ok"}
 
 
-def _prepare_database(engine: Engine) -> None:
+def prepare_database(engine: Engine) -> None:
+    """SQLite creates and upgrades itself; PostgreSQL must have been upgraded with `sns-bot db upgrade`."""
     if engine.dialect.name == "sqlite":
         migrate.upgrade(engine)  # the embedded default creates and upgrades itself
     elif not migrate.is_current(engine):

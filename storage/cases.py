@@ -102,3 +102,16 @@ def stale(session: Session, refreshed_before: datetime) -> list[Case]:
             .order_by(Case.id)
         )
     )
+
+
+def open_reported_by(session: Session, user_id: str, limit: int = 10) -> list[Case]:
+    """The open cases a user reported (or joined as a duplicate reporter)."""
+    reported = select(CaseReporter.case_id).where(CaseReporter.user_id == user_id)
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.id.in_(reported), Case.status != CaseStatus.RESOLVED)
+            .order_by(Case.id.desc())
+            .limit(limit)
+        )
+    )

@@ -54,3 +54,22 @@ class FormValues:
             return datetime.fromtimestamp(seconds, UTC)
         except (OverflowError, OSError, ValueError):
             raise BadRequest(f"{block_id} is out of range") from None
+
+    def users(self, block_id: str) -> list[str]:
+        """A users select's choice (multi or single), in order."""
+        element = self._element(block_id)
+        users = element.get("selected_users")
+        if users is None:
+            single = element.get("selected_user")
+            users = [single] if single else []
+        if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+            raise BadRequest(f"{block_id} has malformed users")
+        return users
+
+    def options(self, block_id: str) -> list[str]:
+        """The values of a multi-select's or checkboxes' chosen options."""
+        chosen = self._element(block_id).get("selected_options") or []
+        values = [o.get("value") for o in chosen if isinstance(o, dict)] if isinstance(chosen, list) else None
+        if values is None or not all(isinstance(v, str) for v in values):
+            raise BadRequest(f"{block_id} has malformed options")
+        return values

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
-from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.config import Offices
@@ -36,7 +35,3 @@ def help_message(organization: str, offices: Offices) -> dict[str, Any]:
         "text": t("help.title"),
         "blocks": [block.to_dict() for block in guideline_blocks(organization, offices)],
     }
-
-
-def home_view(organization: str, offices: Offices) -> View:
-    return View(type="home", blocks=guideline_blocks(organization, offices))

@@ -30,7 +30,7 @@ from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.config import Department, Offices
-from bot.mrkdwn import escape
+from bot.mrkdwn import escape, fit
 from handlers.report import checklist
 from handlers.report.domain import Event, Snapshot, Submission
 from handlers.report.ids import ReportIds
@@ -43,11 +43,6 @@ SUMMARY_MAX = 3000
 URLS_INPUT_MAX = 3000
 ACCOUNT_MAX = 200
 REASONS = ("no_action", "handled", "taken_down", "corrected", "duplicate")
-
-
-def fit(text: str, limit: int) -> str:
-    """Cuts display text to a Block Kit limit (the database keeps it whole)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _option(value: str, key: str) -> Option:

@@ -7,19 +7,26 @@ to learn where the bot's copies landed (the channel and ts Slack answered) and t
 from __future__ import annotations
 
 import json
-import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from storage.models import AuditEntry, Case, CaseCopy, OutboxMessage, OutboxStatus
-from tests.support.bot import APP_YAML, RunningBot
+from storage.models import Case, CaseCopy, OutboxMessage
+from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.fake_slack import Call, FakeSlack
+from tests.support.flow import (  # noqa: F401 - the flow helpers, re-exported for the report tests
+    audit_actions,
+    count,
+    delivered,
+    dm,
+    posts,
+    quiet,
+    strings,
+    unpaced_config,
+)
 from tests.support.slack_requests import Reply, block_action, interactive, send, slash_command, view_submission
 
 DEFAULT_URL = "https://x.com/soja_city/status/1234567890"
@@ -27,23 +34,6 @@ DEFAULT_SUMMARY = "市の観光イベントの投稿に批判的な返信が急�
 # The offices' channels and the people of app.yaml.
 PUBLIC_INFO, SECRETARIAT, GENERAL, COMMITTEE = "C0PUBLICINFO", "C0SECRETARIAT", "C0GENERAL", "C0SECCOMMITTEE"
 HEAD, STAFF1, STAFF2, PUBINFO1, OFFICER = "U0HEADKANKO", "U0STAFF1", "U0STAFF2", "U0PUBINFO1", "U0SECOFFICER"
-
-
-def unpaced_config(directory: Path) -> Path:
-    """The sample app.yaml with Slack's per-channel pace (one post a second after a burst of three)
-    relaxed, so a case's busy thread does not make a test wait; everything else as shipped."""
-    text = APP_YAML.read_text(encoding="utf-8")
-    text, intervals = re.subn(r"channel_interval_seconds: *[0-9.]+", "channel_interval_seconds: 0.001", text)
-    text, bursts = re.subn(r"channel_burst: *[0-9]+", "channel_burst: 1000", text)
-    assert (intervals, bursts) == (1, 1), "app.yaml's delivery pacing settings moved"
-    path = directory / "app.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def dm(user_id: str) -> str:
-    """The conversation id the fake answers for the bot's DM with ``user_id``."""
-    return "D" + user_id[1:]
 
 
 # -- the report modal ----------------------------------------------------------------------------
@@ -174,52 +164,6 @@ def click(
 # -- what reached Slack ------------------------------------------------------------------------------
 
 
-def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
-    """Waits until the outbox has nothing left to send; nothing may have failed."""
-    deadline = time.monotonic() + timeout
-    with bot.service.runtime.sessions() as session:
-        while True:
-            session.expire_all()
-            statuses = dict(
-                session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-            )
-            unsent = statuses.get(OutboxStatus.PENDING, 0) + statuses.get(OutboxStatus.SENDING, 0)
-            if not unsent:
-                break
-            assert time.monotonic() < deadline, f"outbox not delivered within {timeout}s: {statuses}"
-            session.rollback()
-            time.sleep(0.02)
-    assert not statuses.get(OutboxStatus.FAILED), f"outbox messages failed: {statuses}"
-
-
-def quiet(fake: FakeSlack, window: float = 0.5) -> list[Call]:
-    """The calls that arrive during a short window in which nothing more should happen."""
-    before = len(fake.calls)
-    time.sleep(window)
-    return fake.calls[before:]
-
-
-def strings(value: Any) -> str:
-    """Every string inside a call's arguments or a view, one per line: what a person could read."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return "\n".join(strings(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return "\n".join(strings(v) for v in value)
-    return ""
-
-
-def posts(fake: FakeSlack, channel: str | None = None, *, threaded: bool | None = None) -> list[Call]:
-    """chat.postMessage calls, to ``channel`` if given, only (not) in threads if told."""
-    return [
-        c
-        for c in fake.calls_to("chat.postMessage")
-        if (channel is None or c.args.get("channel") == channel)
-        and (threaded is None or bool(c.args.get("thread_ts")) == threaded)
-    ]
-
-
 def top_level_channels(calls: Iterable[Call]) -> list[str]:
     return sorted(c.args["channel"] for c in calls if c.method == "chat.postMessage" and not c.args.get("thread_ts"))
 
@@ -229,16 +173,6 @@ def updates(fake: FakeSlack, copy: Copy) -> list[Call]:
     return [
         c for c in fake.calls_to("chat.update") if (c.args.get("channel"), c.args.get("ts")) == (copy.channel, copy.ts)
     ]
-
-
-def audit_actions(bot: RunningBot) -> list[str]:
-    with bot.service.runtime.sessions() as session:
-        return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-
-
-def count(bot: RunningBot, model: type) -> int:
-    with bot.service.runtime.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def case(bot: RunningBot, number: str = "SNS-2026-0001") -> Case:

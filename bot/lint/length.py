@@ -1,0 +1,117 @@
+"""X's weighted length (twitter-text v3): most characters of Japanese count 2, Latin letters, digits and
+common punctuation 1, every link 23 however long, every emoji 2 however many code points it is made of.
+
+twitter-text's own parse_tweet scans the whole text for emoji with a very large pattern (about 6 ms for
+2,000 characters), so the same count is made here from its pieces: its link extractor, its weight table,
+and its emoji extractor, run only on the stretches that hold a code point that can make an emoji weigh
+differently from its characters (sequences joined by ZWJ, variation selectors, keycaps, flags, skin tones,
+tags, and © ® which are light alone but count 2 as emoji). Elsewhere an emoji weighs what its one code
+point weighs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
+from twitter_text.config import config as _TWITTER_CONFIG
+
+from bot.lint.text import Folded
+
+_V3 = _TWITTER_CONFIG["defaults"]
+_SCALE: int = _V3["scale"]
+_HEAVY: int = _V3["default_weight"] // _SCALE
+_URL_WEIGHT: int = _V3["transformed_url_length"]
+_EMOJI_WEIGHT: int = _V3["default_weight"] // _SCALE
+# Characters of weight 1 (the v3 ranges all weigh 100/100); everything else weighs _HEAVY.
+_LIGHT = re.compile(
+    "[" + "".join(f"{re.escape(chr(r['start']))}-{re.escape(chr(r['end']))}" for r in _V3["ranges"]) + "]"
+)
+if any(r["weight"] != _SCALE for r in _V3["ranges"]):
+    raise RuntimeError("twitter-text's weight table is no longer 1 or 2 per character: revisit bot.lint.length")
+_EMOJI_HINT = re.compile(
+    "[\u00a9\u00ae\u200d\u20e3\ufe0e\ufe0f\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
+)
+# No emoji contains a space, a Latin letter, kana, kanji or full-width form, so the emoji pattern needs to
+# read only the runs between them (〰 U+3030 and 〽 U+303D are emoji and stay in the runs).
+_EMOJI_RUN = re.compile("[^\\sA-Za-z\u3001-\u302f\u3031-\u303c\u303e-\u30ff\u4e00-\u9fff\uff01-\uffef]+")
+
+
+def _to_x(text: str) -> str:
+    # What X counts: NFC, with \r\n and \r read as \n.
+    return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _entities(text: str) -> dict[int, tuple[int, int]]:
+    """start → (end, weight) of the links and emoji of ``text``."""
+    found: dict[int, tuple[int, int]] = {}
+    seen: dict[str, list[dict]] = {}  # the same emoji run tends to come back (🎉🎉, 👍🏻)
+    for run in _EMOJI_RUN.finditer(text):
+        if _EMOJI_HINT.search(run.group()):
+            emojis = seen.get(run.group())
+            if emojis is None:
+                emojis = seen[run.group()] = extract_emojis_with_indices(run.group())
+            for emoji in emojis:
+                start, end = emoji["indices"]
+                found[run.start() + start] = (run.start() + end, _EMOJI_WEIGHT)
+    if "." in text:  # every link twitter-text recognises has a dot in its domain
+        for url in extract_urls_with_indices(text):
+            start, end = url["indices"]
+            found[start] = (end, _URL_WEIGHT)
+            for inside in [s for s in found if start < s < end]:  # an emoji inside a link is part of the link
+                del found[inside]
+    return found
+
+
+def _weight(segment: str) -> int:
+    return _HEAVY * len(segment) - (_HEAVY - 1) * len(_LIGHT.findall(segment))
+
+
+def _walk(text: str, limit: int | None) -> tuple[int, int | None]:
+    """X's weighted length of ``text`` (already NFC) and the offset of the first character that takes it
+    over ``limit``, if any."""
+    entities = _entities(text)
+    total, crossing, position = 0, None, 0
+    for start in sorted(entities):
+        segment = text[position:start]
+        weight = _weight(segment)
+        if crossing is None and limit is not None and total + weight > limit:
+            crossing = position + _crossing_in(segment, limit - total)
+        total += weight
+        end, weight = entities[start]
+        if crossing is None and limit is not None and total + weight > limit:
+            crossing = start  # a link or emoji is never split
+        total += weight
+        position = end
+    segment = text[position:]
+    weight = _weight(segment)
+    if crossing is None and limit is not None and total + weight > limit:
+        crossing = position + _crossing_in(segment, limit - total)
+    return total + weight, crossing
+
+
+def _crossing_in(segment: str, room: int) -> int:
+    used = 0
+    for index, char in enumerate(segment):
+        used += 1 if _LIGHT.match(char) else _HEAVY
+        if used > room:
+            return index
+    raise AssertionError("the segment was not over")  # pragma: no cover: callers know it is
+
+
+def weighted_over(text: str, limit: int) -> tuple[int, int] | None:
+    """``(weighted length, offset in text where it crosses limit)`` when ``text`` is over ``limit`` as X
+    counts it, else None. The text is only walked when it can be over."""
+    if "." not in text and _HEAVY * len(text) <= limit:
+        return None  # no link possible and no character weighs more than _HEAVY
+    folded = Folded(text, _to_x)
+    total, crossing = _walk(folded.text, limit)
+    if crossing is None:
+        return None
+    return total, folded.span(crossing, crossing + 1)[0]
+
+
+def weighted_length(text: str) -> int:
+    """X's weighted length of ``text``, as twitter-text's parse_tweet counts it."""
+    return _walk(_to_x(text), None)[0]

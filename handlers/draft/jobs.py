@@ -1,0 +1,26 @@
+"""The scheduler's sweeps for drafts: expiry at the planned posting time, and one reminder."""
+
+from __future__ import annotations
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.runtime import Runtime
+from bot.scheduler import ScheduledJob
+from handlers.draft import service
+from handlers.draft.context import context_of
+
+
+def expire(runtime: Runtime) -> int:
+    with runtime.sessions.begin() as session:
+        return service.expire_due(session, context_of(runtime))
+
+
+def remind(runtime: Runtime) -> int:
+    with runtime.sessions.begin() as session:
+        return service.remind_due(session, context_of(runtime))
+
+
+JOBS = (
+    ScheduledJob(id="draft.expire", func=expire, trigger=IntervalTrigger(minutes=1)),
+    ScheduledJob(id="draft.remind", func=remind, trigger=IntervalTrigger(minutes=10)),
+)

@@ -1,0 +1,195 @@
+"""Thin listeners for /sns-draft and /sns-check: parse, one unit of work, ack, one Slack call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.catalog import t
+from bot.config import Department
+from bot.directory import Directory
+from bot.errors import BadRequest
+from bot.lint import Severity
+from handlers.common.context import runtime_of
+from handlers.common.forms import FormValues
+from handlers.draft import service
+from handlers.draft.context import context_of
+from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
+from handlers.draft.forms import read_draft
+from handlers.draft.ids import DraftIds
+from handlers.draft.metadata import DraftAction
+from handlers.draft.views import (
+    DraftPrefill,
+    check_result,
+    comment_modal,
+    draft_modal,
+    published_modal,
+    submitted_view,
+)
+from handlers.report.urls import parse_urls
+from storage.models import Draft
+
+ANSWERS = {
+    DraftIds.REVIEW_OK: Answer.OK,
+    DraftIds.REVIEW_ISSUE: Answer.ISSUE,
+    DraftIds.APPROVE: Answer.APPROVE,
+    DraftIds.RETURN: Answer.RETURN,
+    DraftIds.REJECT: Answer.REJECT,
+}
+
+
+def _department(directory: Directory, user_id: str) -> Department | None:
+    own = directory.departments_of(user_id)
+    return own[0] if own else None
+
+
+def _modal(directory: Directory, department: Department | None, now: Any, prefill: DraftPrefill | None = None) -> Any:
+    approvers = [(a, directory.name_of(a)) for a in department.approvers] if department else []
+    route = None
+    if department is not None and department.approval_route:
+        route = ["・".join(directory.name_of(a) for a in step.approvers) for step in department.approval_route]
+    return draft_modal(approvers, route, now, prefill)
+
+
+def open_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    runtime = runtime_of(context)
+    directory = runtime.config.directory
+    view = _modal(directory, _department(directory, body["user_id"]), runtime.clock.now())
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    ctx = context_of(runtime)
+    author = body["user"]["id"]
+    revising = DraftAction.decode(view["private_metadata"]).draft_id if view.get("private_metadata") else None
+    department = _department(ctx.directory, author)
+    form, errors = read_draft(view, ctx.directory, department, author, ctx.now)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    with runtime.sessions.begin() as session:
+        findings = service.check_text(session, ctx, form.text, form.account, exclude_draft=revising)
+        blocking = [f for f in findings if f.severity == Severity.BLOCK]
+        if blocking and not form.consented:
+            items = "、".join(f"「{f.excerpt}」" for f in blocking[:5])
+            ack(response_action="errors", errors={DraftIds.TEXT: t("draft.error.personal_info", items=items)})
+            return
+        if revising is None:
+            submitted = service.submit(session, ctx, form, author, findings, department)
+        else:
+            submitted = service.resubmit(session, ctx, revising, form, author, findings)
+    if submitted is None:
+        ack(response_action="errors", errors={DraftIds.TEXT: t("draft.error.not_revisable")})
+        return
+    ack(response_action="update", view=submitted_view(form.kind, submitted.asked, [f.to_dict() for f in findings]))
+
+
+def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[DraftAction, str | None]:
+    meta = DraftAction.decode(action.get("value"))
+    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    return meta, channel
+
+
+def answer_button(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """確認OK and 承認 answer at once; 指摘あり, 差戻し and 却下 ask for a comment first."""
+    runtime = runtime_of(context)
+    meta, channel = _clicked(body, action)
+    given = ANSWERS[DraftIds(action["action_id"])]
+    if meta.request_id is None:
+        raise BadRequest("a decision button without its request")
+    user = body["user"]["id"]
+    with runtime.sessions.begin() as session:
+        if given in NEEDS_COMMENT:
+            outcome = service.may_answer(session, context_of(runtime), meta.request_id, user, channel)
+        else:
+            outcome = service.answer(session, context_of(runtime), meta.request_id, user, given, None, channel)
+    ack()
+    if given in NEEDS_COMMENT and outcome == Outcome.DONE:
+        client.views_open(trigger_id=body["trigger_id"], view=comment_modal(meta.model_copy(update={"answer": given})))
+    tell(outcome, respond)
+
+
+def tell(outcome: Outcome, respond: Respond) -> None:
+    if outcome == Outcome.DENIED:
+        respond(text=t("draft.denied"), response_type="ephemeral", replace_original=False)
+
+
+def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    meta = DraftAction.decode(view.get("private_metadata"))
+    comment = FormValues(view).text(DraftIds.COMMENT)
+    if not comment:
+        ack(response_action="errors", errors={DraftIds.COMMENT: t("draft.error.comment.required")})
+        return
+    if meta.request_id is None or meta.answer not in set(Answer):
+        raise BadRequest("a comment modal without its request and answer")
+    with runtime.sessions.begin() as session:
+        outcome = service.answer(
+            session, context_of(runtime), meta.request_id, body["user"]["id"], Answer(meta.answer), comment, None
+        )
+    if outcome == Outcome.DENIED:
+        ack(response_action="errors", errors={DraftIds.COMMENT: t("draft.denied")})
+    else:
+        ack()
+
+
+def open_revision(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """「修正して再提出」: the draft modal again, prefilled with the last version."""
+    runtime = runtime_of(context)
+    meta, _ = _clicked(body, action)
+    with runtime.sessions() as session:
+        draft = service.may_revise(session, meta.draft_id, body["user"]["id"])
+        prefill = _prefill(draft) if draft else None
+    ack()
+    if prefill is None:
+        respond(text=t("draft.error.not_revisable"), response_type="ephemeral", replace_original=False)
+        return
+    directory = runtime.config.directory
+    view = _modal(directory, directory.department(draft.department_id), runtime.clock.now(), prefill)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _prefill(draft: Draft) -> DraftPrefill:
+    last = draft.versions[-1]
+    return DraftPrefill(draft.id, draft.account, last.text, draft.kind, last.note, last.corrects_url)
+
+
+def open_published(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    ack()
+    meta, _ = _clicked(body, action)
+    client.views_open(trigger_id=body["trigger_id"], view=published_modal(DraftAction(draft_id=meta.draft_id)))
+
+
+def submit_published(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    meta = DraftAction.decode(view.get("private_metadata"))
+    urls, invalid = parse_urls(FormValues(view).text(DraftIds.PUBLISHED_URL))
+    if invalid or len(urls) != 1:
+        ack(response_action="errors", errors={DraftIds.PUBLISHED_URL: t("draft.error.url.invalid")})
+        return
+    with runtime.sessions.begin() as session:
+        outcome = service.publish(session, context_of(runtime), meta.draft_id, body["user"]["id"], urls[0])
+    if outcome == Outcome.DENIED:
+        ack(response_action="errors", errors={DraftIds.PUBLISHED_URL: t("draft.denied")})
+    else:
+        ack()
+
+
+def check_text(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    """/sns-check <text>: the linter for anyone, private posts included (5(3))."""
+    ack()
+    text = (body.get("text") or "").strip()
+    if not text:
+        respond(text=t("draft.check.usage"), response_type="ephemeral")
+        return
+    runtime = runtime_of(context)
+    findings = service.lint_text(context_of(runtime), text)
+    respond(**check_result(text, [f.to_dict() for f in findings]))

@@ -1,0 +1,458 @@
+"""Draft rules, free of Slack: submit and resubmit, peer checks (4(4)⑥[1]), 決裁 along the
+department's route (4(4)⑥[2]), publication, expiry and reminders.
+
+A decision locks its draft first, then moves it with a conditional UPDATE that names the
+status, version and step it decides: of two approvers pressing at the same moment exactly
+one UPDATE matches, and the other finds nothing to do. Nobody decides a draft they wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.config import Config, Department
+from bot.directory import Directory
+from bot.errors import BadRequest
+from bot.lint import Finding, LintSettings, lint
+from handlers.draft.domain import Answer, Context, DraftForm, DraftSnapshot, Outcome, snapshot
+from storage import audit, drafts, outbox
+from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, DraftVersion, RequestRole
+
+# 4(3)②: the same content posted again within this window reads as spam.
+REPETITION_WINDOW = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Step:
+    approvers: tuple[str, ...]
+    mode: str  # "any" or "all"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    draft_id: int
+    version: int
+    asked: list[str]  # names of the reviewers or approvers asked
+
+
+def account_key(account: str | None) -> str:
+    return " ".join((account or "").split()).casefold()
+
+
+def steps_for(department: Department | None, chosen: list[str], author_id: str) -> list[Step]:
+    """The 決裁 route as the directory has it now (after April's reload, the new people).
+    Without a route, the approvers the author chose form one step where any one decides."""
+    if department is not None and department.approval_route:
+        route = [Step(tuple(step.approvers), step.mode) for step in department.approval_route]
+    else:
+        allowed = department.approvers if department else []
+        route = [Step(tuple(a for a in allowed if a in chosen), "any")]
+    return [Step(tuple(a for a in step.approvers if a != author_id), step.mode) for step in route]
+
+
+# -- checking and submitting --------------------------------------------------------------------
+
+
+def check_text(
+    session: Session, ctx: Context, text: str, account: str | None, exclude_draft: int | None = None
+) -> list[Finding]:
+    """The linter's findings, with the account's texts of the last 14 days as memory."""
+    previous = recent_texts(session, account, ctx.now, exclude_draft)
+    return lint(text, lint_settings(ctx.directory.config), previous)
+
+
+def recent_texts(session: Session, account: str | None, now: datetime, exclude_draft: int | None = None) -> list[str]:
+    """What the account said in the last 14 days: the repetition check's memory (4(3)②)."""
+    if not account:
+        return []
+    return drafts.recent_texts(session, account_key(account), now - REPETITION_WINDOW, exclude_draft)
+
+
+def lint_text(ctx: Context, text: str) -> list[Finding]:
+    """/sns-check: the same checks, with no account and so no memory of earlier posts."""
+    return lint(text, lint_settings(ctx.directory.config))
+
+
+def lint_settings(config: Config) -> LintSettings:
+    """Without a registered account the platform is unknown: X's limit applies (the strictest)."""
+    limit = config.lint.length_limits.get("x", 280)
+    if config.lint.forbidden_words:
+        return LintSettings(forbidden_words=tuple(config.lint.forbidden_words), length_limit=limit, weighted=True)
+    return LintSettings(length_limit=limit, weighted=True)
+
+
+def submit(
+    session: Session,
+    ctx: Context,
+    form: DraftForm,
+    author_id: str,
+    findings: list[Finding],
+    department: Department | None,
+) -> Submitted:
+    author = ctx.directory.actor(author_id)
+    draft = Draft(
+        kind=form.kind,
+        status=DraftStatus.CHECKING if form.kind == DraftKind.ANNOUNCEMENT else DraftStatus.PENDING,
+        version=1,
+        step=0,
+        author_id=author_id,
+        author_name=author.name,
+        department_id=department.id if department else None,
+        department_name=department.name if department else None,
+        account=form.account,
+        account_key=account_key(form.account),
+        chosen_approvers=form.approvers,
+        created_at=ctx.now,
+        submitted_at=ctx.now,
+        scheduled_at=form.scheduled_at,
+    )
+    session.add(draft)
+    _add_version(draft, form, findings, ctx.now)
+    session.flush()
+    asked = _asked(_ask(session, ctx, draft, form.reviewers))
+    _audit(session, ctx, draft, author_id, "draft.submitted", {"kind": draft.kind, "asked": asked})
+    return Submitted(draft.id, draft.version, asked)
+
+
+def resubmit(
+    session: Session, ctx: Context, draft_id: int, form: DraftForm, author_id: str, findings: list[Finding]
+) -> Submitted | None:
+    """A new version of a returned or expired draft, asked again from its first step; None when the
+    draft may not be resubmitted (not the author's, or not returned or expired)."""
+    draft = _lock(session, draft_id)
+    if draft.author_id != author_id or draft.status not in (DraftStatus.RETURNED, DraftStatus.EXPIRED):
+        return None
+    draft.version += 1
+    draft.step, draft.status, draft.reminded_at = 0, DraftStatus.PENDING, None
+    draft.submitted_at, draft.scheduled_at, draft.account = ctx.now, form.scheduled_at, form.account
+    draft.account_key, draft.chosen_approvers = account_key(form.account), form.approvers
+    _add_version(draft, form, findings, ctx.now)
+    session.flush()
+    asked = _asked(_ask(session, ctx, draft, []))
+    _audit(session, ctx, draft, author_id, "draft.resubmitted", {"version": draft.version, "asked": asked})
+    return Submitted(draft.id, draft.version, asked)
+
+
+def _add_version(draft: Draft, form: DraftForm, findings: list[Finding], now: datetime) -> None:
+    draft.versions.append(
+        DraftVersion(
+            version=draft.version,
+            text=form.text,
+            note=form.note,
+            corrects_url=form.corrects_url,
+            consented=form.consented,
+            findings=[f.to_dict() for f in findings],
+            submitted_at=now,
+        )
+    )
+
+
+def _ask(
+    session: Session, ctx: Context, draft: Draft, reviewers: list[str], *, with_author: bool = True
+) -> list[DraftRequest]:
+    """Sends the draft out: to the reviewers (事実の告知) or the current step's approvers (決裁),
+    and on a new version a status message to the author. Returns the requests made."""
+    if draft.kind == DraftKind.ANNOUNCEMENT:
+        people = [r for r in reviewers if r != draft.author_id]
+        role = RequestRole.REVIEWER
+    else:
+        people = list(_current_step(ctx, draft).approvers)
+        role = RequestRole.APPROVER
+    requests = [_request(ctx, draft, role, user) for user in people]
+    if with_author:
+        requests.append(_request(ctx, draft, RequestRole.AUTHOR, draft.author_id))
+    draft.requests.extend(requests)
+    session.flush()
+    shown = snapshot(draft, len(_steps(ctx, draft)))
+    for request in requests:
+        message = (
+            ctx.render.author_status(shown, request.id)
+            if request.role == RequestRole.AUTHOR
+            else ctx.render.request(shown, request.id, role, request.user_id)
+        )
+        request.message = outbox.post_message(session, channel=request.user_id, message=message, now=ctx.now)
+    return requests
+
+
+def _asked(requests: list[DraftRequest]) -> list[str]:
+    return [r.user_name for r in requests if r.role != RequestRole.AUTHOR]
+
+
+def _request(ctx: Context, draft: Draft, role: RequestRole, user_id: str) -> DraftRequest:
+    return DraftRequest(
+        version=draft.version, step=draft.step, role=role, user_id=user_id, user_name=ctx.directory.name_of(user_id)
+    )
+
+
+def _steps(ctx: Context, draft: Draft) -> list[Step]:
+    department = ctx.directory.department(draft.department_id)
+    return steps_for(department, draft.chosen_approvers, draft.author_id)
+
+
+def _current_step(ctx: Context, draft: Draft) -> Step:
+    steps = _steps(ctx, draft)
+    return steps[min(draft.step, len(steps) - 1)]
+
+
+# -- answers: peer checks and decisions ----------------------------------------------------------
+
+
+def may_answer(session: Session, ctx: Context, request_id: int, user_id: str, channel: str | None) -> Outcome:
+    """Whether ``user_id`` may answer now (before a comment modal opens): DONE, UNCHANGED or DENIED."""
+    checked = _checked(session, ctx, request_id, user_id, channel)
+    if isinstance(checked, Outcome):
+        return checked
+    draft, request = checked
+    return Outcome.DONE if _open(draft, request) else Outcome.UNCHANGED
+
+
+def answer(
+    session: Session,
+    ctx: Context,
+    request_id: int,
+    user_id: str,
+    given: Answer,
+    comment: str | None,
+    channel: str | None,
+) -> Outcome:
+    """A reviewer's check or an approver's decision, from the button (``channel``: where it was
+    pressed) or from the comment modal (``channel`` None)."""
+    checked = _checked(session, ctx, request_id, user_id, channel)
+    if isinstance(checked, Outcome):
+        return checked
+    draft, request = checked
+    if request.role == RequestRole.REVIEWER:
+        return _review(session, ctx, draft, request, given, comment)
+    return _decide(session, ctx, draft, request, given, comment)
+
+
+def _checked(
+    session: Session, ctx: Context, request_id: int, user_id: str, channel: str | None
+) -> tuple[Draft, DraftRequest] | Outcome:
+    """The locked draft and the request, when ``user_id`` is the one asked; a refusal is audited."""
+    request = drafts.request(session, request_id)
+    if request is None:
+        raise BadRequest(f"no draft request {request_id}")
+    draft = _lock(session, request.draft_id)
+    if channel is not None and (request.message is None or request.message.slack_channel != channel):
+        raise BadRequest(f"request {request_id} was not pressed in its own DM")
+    if request.user_id != user_id or user_id == draft.author_id or request.role == RequestRole.AUTHOR:
+        _audit(session, ctx, draft, user_id, "draft.denied", {"request": request_id})
+        return Outcome.DENIED
+    return draft, request
+
+
+def _open(draft: Draft, request: DraftRequest) -> bool:
+    """Whether the request still waits for its answer."""
+    if request.answer is not None:
+        return False
+    if request.role == RequestRole.REVIEWER:
+        return draft.status == DraftStatus.CHECKING
+    return (draft.status, draft.version, draft.step) == (DraftStatus.PENDING, request.version, request.step)
+
+
+def _review(
+    session: Session, ctx: Context, draft: Draft, request: DraftRequest, given: Answer, comment: str | None
+) -> Outcome:
+    if given not in (Answer.OK, Answer.ISSUE):
+        raise BadRequest(f"{given} is no peer-check answer")
+    if not _open(draft, request) or not _record(session, request, given, comment, ctx.now):
+        return Outcome.UNCHANGED
+    _refresh(session, ctx, draft, version=draft.version)
+    _audit(session, ctx, draft, request.user_id, "draft.reviewed", {"answer": given, "comment": comment})
+    return Outcome.DONE
+
+
+def _decide(
+    session: Session, ctx: Context, draft: Draft, request: DraftRequest, given: Answer, comment: str | None
+) -> Outcome:
+    if given not in (Answer.APPROVE, Answer.RETURN, Answer.REJECT):
+        raise BadRequest(f"{given} is no decision")
+    version, step = request.version, request.step
+    if not _open(draft, request):
+        return Outcome.UNCHANGED  # decided already, or an older version or step
+    steps = _steps(ctx, draft)
+    if given == Answer.APPROVE and steps[min(step, len(steps) - 1)].mode == "all":
+        _record(session, request, given, comment, ctx.now)
+        if any(r.answer != Answer.APPROVE for r in draft.requests if _in_step(r, version, step)):
+            _refresh(session, ctx, draft, version=version)
+            _audit(session, ctx, draft, request.user_id, "draft.approved_in_step", {"step": step})
+            return Outcome.DONE
+    if not _move(session, draft, version, step, _next_state(given, step, len(steps)), ctx.now):
+        return Outcome.UNCHANGED
+    if request.answer is None:
+        _record(session, request, given, comment, ctx.now)
+    session.refresh(draft)
+    fresh = _ask(session, ctx, draft, [], with_author=False) if draft.status == DraftStatus.PENDING else []
+    _refresh(session, ctx, draft, version=version, skip={r.id for r in fresh})
+    if draft.status != DraftStatus.PENDING:
+        _notify_author(session, ctx, draft, "decided", answer=given, name=request.user_name, comment=comment)
+    _audit(
+        session, ctx, draft, request.user_id, f"draft.{given}", {"version": version, "step": step, "comment": comment}
+    )
+    return Outcome.DONE
+
+
+def _in_step(request: DraftRequest, version: int, step: int) -> bool:
+    return (request.role, request.version, request.step) == (RequestRole.APPROVER, version, step)
+
+
+def _next_state(given: Answer, step: int, steps: int) -> dict[str, Any]:
+    if given == Answer.RETURN:
+        return {"status": DraftStatus.RETURNED}
+    if given == Answer.REJECT:
+        return {"status": DraftStatus.REJECTED}
+    if step + 1 < steps:
+        return {"step": step + 1}
+    return {"status": DraftStatus.APPROVED}
+
+
+def _move(session: Session, draft: Draft, version: int, step: int, values: dict[str, Any], now: datetime) -> bool:
+    """The conditional UPDATE that decides: it matches only the pending version and step decided."""
+    if values.get("status") in (DraftStatus.APPROVED, DraftStatus.RETURNED, DraftStatus.REJECTED):
+        values = {**values, "decided_at": now}
+    result = session.execute(
+        update(Draft)
+        .where(Draft.id == draft.id, Draft.status == DraftStatus.PENDING, Draft.version == version, Draft.step == step)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _record(session: Session, request: DraftRequest, given: Answer, comment: str | None, now: datetime) -> bool:
+    result = session.execute(
+        update(DraftRequest)
+        .where(DraftRequest.id == request.id, DraftRequest.answer.is_(None))
+        .values(answer=given, comment=comment, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(request)
+    return result.rowcount == 1
+
+
+# -- after the decision ------------------------------------------------------------------------
+
+
+def publish(session: Session, ctx: Context, draft_id: int, user_id: str, url: str) -> Outcome:
+    """「投稿しました」: links the published post to the draft in the audit trail."""
+    draft = _lock(session, draft_id)
+    if draft.author_id != user_id:
+        _audit(session, ctx, draft, user_id, "draft.denied", {"action": "publish"})
+        return Outcome.DENIED
+    if draft.status not in (DraftStatus.APPROVED, DraftStatus.CHECKING):
+        return Outcome.UNCHANGED
+    draft.status, draft.published_at, draft.published_url = DraftStatus.PUBLISHED, ctx.now, url
+    _refresh(session, ctx, draft, version=draft.version)
+    _audit(session, ctx, draft, user_id, "draft.published", {"url": url, "version": draft.version})
+    return Outcome.DONE
+
+
+def may_revise(session: Session, draft_id: int, user_id: str) -> Draft | None:
+    draft = drafts.get(session, draft_id)
+    if draft is None:
+        raise BadRequest(f"no draft {draft_id}")
+    revisable = draft.author_id == user_id and draft.status in (DraftStatus.RETURNED, DraftStatus.EXPIRED)
+    return draft if revisable else None
+
+
+def expire_due(session: Session, ctx: Context) -> int:
+    """A draft whose planned posting time passes while pending expires: buttons go, the author is told."""
+    expired = 0
+    for due in drafts.due_to_expire(session, ctx.now):
+        draft = _lock(session, due.id)
+        if not _move(session, draft, draft.version, draft.step, {"status": DraftStatus.EXPIRED}, ctx.now):
+            continue
+        session.refresh(draft)
+        _refresh(session, ctx, draft, version=draft.version)
+        _notify_author(session, ctx, draft, "expired")
+        _audit(session, ctx, draft, None, "draft.expired", {"version": draft.version})
+        expired += 1
+    return expired
+
+
+def remind_due(session: Session, ctx: Context) -> int:
+    """One reminder per version to the approvers who have not answered, in office hours."""
+    if not ctx.directory.office_hours.is_open(ctx.now):
+        return 0
+    hours = ctx.directory.config.reminders.approval_reminder_hours
+    reminded = 0
+    for due in drafts.due_for_reminder(session, ctx.now - timedelta(hours=hours)):
+        draft = _lock(session, due.id)
+        if draft.reminded_at is not None or draft.status != DraftStatus.PENDING:
+            continue
+        draft.reminded_at = ctx.now
+        shown = snapshot(draft, len(_steps(ctx, draft)))
+        for request in draft.requests:
+            if _in_step(request, draft.version, draft.step) and request.answer is None:
+                message = ctx.render.notice(shown, "reminder", hours=hours)
+                outbox.post_message(session, channel=request.user_id, message=message, now=ctx.now)
+        _audit(session, ctx, draft, None, "draft.reminded", {"version": draft.version, "step": draft.step})
+        reminded += 1
+    return reminded
+
+
+# -- App Home --------------------------------------------------------------------------------
+
+
+def awaiting(session: Session, directory: Directory, user_id: str) -> list[tuple[DraftSnapshot, int]]:
+    """Drafts waiting for ``user_id``'s decision, each with the request to answer."""
+    waiting = []
+    for request in drafts.awaiting(session, user_id):
+        draft = drafts.get(session, request.draft_id)
+        if draft is not None:
+            steps = steps_for(directory.department(draft.department_id), draft.chosen_approvers, draft.author_id)
+            waiting.append((snapshot(draft, len(steps)), request.id))
+    return waiting
+
+
+def own(session: Session, directory: Directory, user_id: str) -> list[DraftSnapshot]:
+    shown = []
+    for draft in drafts.of_author(session, user_id):
+        steps = steps_for(directory.department(draft.department_id), draft.chosen_approvers, draft.author_id)
+        shown.append(snapshot(draft, len(steps)))
+    return shown
+
+
+# -- shared steps ------------------------------------------------------------------------------
+
+
+def _lock(session: Session, draft_id: int) -> Draft:
+    draft = drafts.get(session, draft_id, for_update=True)
+    if draft is None:
+        raise BadRequest(f"no draft {draft_id}")
+    return draft
+
+
+def _refresh(
+    session: Session, ctx: Context, draft: Draft, *, version: int, skip: frozenset[int] | set[int] = frozenset()
+) -> None:
+    """Rewrites every DM about ``version`` (chat.update): answers shown, buttons gone when decided.
+    ``skip``: requests just posted, already showing this state."""
+    session.flush()
+    shown = snapshot(draft, len(_steps(ctx, draft)))
+    for request in draft.requests:
+        if request.version != version or request.message is None or request.id in skip:
+            continue
+        if request.role == RequestRole.AUTHOR:
+            message = ctx.render.author_status(shown, request.id)
+        else:
+            message = ctx.render.request(shown, request.id, RequestRole(request.role), request.user_id)
+        outbox.update_message(session, target=request.message, message=message, now=ctx.now)
+
+
+def _notify_author(session: Session, ctx: Context, draft: Draft, kind: str, **params: Any) -> None:
+    message = ctx.render.notice(snapshot(draft, len(_steps(ctx, draft))), kind, **params)
+    outbox.post_message(session, channel=draft.author_id, message=message, now=ctx.now)
+
+
+def _audit(
+    session: Session, ctx: Context, draft: Draft, user_id: str | None, action: str, after: dict[str, Any]
+) -> None:
+    actor = ctx.directory.actor(user_id) if user_id else None
+    audit.record(session, at=ctx.now, actor=actor, action=action, entity_type="draft", entity_id=draft.id, after=after)

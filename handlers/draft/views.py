@@ -1,0 +1,411 @@
+"""Block Kit for /sns-draft and /sns-check. Pure: snapshots and config in, Block Kit out;
+typed text is escaped before it reaches mrkdwn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DateTimePickerElement,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticMultiSelectElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.catalog import t
+from bot.mrkdwn import escape, fit
+from handlers.draft.domain import Answer, DraftSnapshot, RequestView
+from handlers.draft.ids import DraftIds
+from handlers.draft.metadata import DraftAction
+from storage.models import DraftKind, DraftStatus, RequestRole
+
+SECTION_LIMIT = 3000
+TEXT_MAX = 3000
+NOTE_MAX = 1000
+MAX_FINDINGS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class DraftPrefill:
+    """A returned draft opened again for revision."""
+
+    draft_id: int
+    account: str | None
+    text: str
+    kind: DraftKind
+    note: str | None
+    corrects_url: str | None
+
+
+def _input(block_id: str, label: str, element: Any, *, hint: str | None = None, optional: bool = False) -> InputBlock:
+    return InputBlock(
+        block_id=block_id, label=t(label), element=element, hint=t(hint) if hint else None, optional=optional
+    )
+
+
+def draft_modal(
+    approvers: list[tuple[str, str]], route: list[str] | None, now: datetime, prefill: DraftPrefill | None = None
+) -> View:
+    """``approvers``: (user id, name) of the department's 決裁権者; ``route``: the named steps of its
+    决裁 route when it has one (then the route decides, not a choice)."""
+    kinds = [Option(value=k, text=t(f"draft.kind.{k}")) for k in DraftKind]
+    kind = next(o for o in kinds if o.value == (prefill.kind if prefill else DraftKind.ANNOUNCEMENT))
+    blocks: list[Block] = [
+        _input(
+            DraftIds.ACCOUNT,
+            "draft.account.label",
+            PlainTextInputElement(
+                action_id=DraftIds.ACCOUNT, max_length=200, initial_value=prefill.account if prefill else None
+            ),
+            hint="draft.account.hint",
+            optional=True,
+        ),
+        _input(
+            DraftIds.TEXT,
+            "draft.text.label",
+            PlainTextInputElement(
+                action_id=DraftIds.TEXT,
+                multiline=True,
+                max_length=TEXT_MAX,
+                initial_value=prefill.text if prefill else None,
+            ),
+        ),
+        _input(
+            DraftIds.KIND,
+            "draft.kind.label",
+            RadioButtonsElement(action_id=DraftIds.KIND, options=kinds, initial_option=kind),
+        ),
+        _input(
+            DraftIds.REVIEWERS,
+            "draft.reviewers.label",
+            UserMultiSelectElement(action_id=DraftIds.REVIEWERS),
+            hint="draft.reviewers.hint",
+            optional=True,
+        ),
+    ]
+    if route:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=t("draft.approvers.route", route=" → ".join(route)))])
+        )
+    elif approvers:
+        options = [Option(value=user, text=fit(name, 75)) for user, name in approvers[:100]]
+        blocks.append(
+            _input(
+                DraftIds.APPROVERS,
+                "draft.approvers.label",
+                StaticMultiSelectElement(action_id=DraftIds.APPROVERS, options=options, initial_options=options),
+                optional=True,
+            )
+        )
+    blocks += [
+        _input(
+            DraftIds.SCHEDULED_AT,
+            "draft.scheduled_at.label",
+            DateTimePickerElement(action_id=DraftIds.SCHEDULED_AT),
+            optional=True,
+        ),
+        _input(
+            DraftIds.NOTE,
+            "draft.note.label",
+            PlainTextInputElement(
+                action_id=DraftIds.NOTE,
+                multiline=True,
+                max_length=NOTE_MAX,
+                initial_value=prefill.note if prefill else None,
+            ),
+            optional=True,
+        ),
+        _input(
+            DraftIds.CORRECTS,
+            "draft.corrects.label",
+            PlainTextInputElement(
+                action_id=DraftIds.CORRECTS,
+                max_length=2000,
+                placeholder="https://",
+                initial_value=prefill.corrects_url if prefill else None,
+            ),
+            hint="draft.corrects.hint",
+            optional=True,
+        ),
+        _input(
+            DraftIds.CONSENT,
+            "draft.consent.label",
+            CheckboxesElement(
+                action_id=DraftIds.CONSENT, options=[Option(value="consented", text=t("draft.consent.option"))]
+            ),
+            optional=True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=DraftIds.SUBMIT,
+        title=t("draft.modal.title"),
+        submit=t("draft.modal.submit"),
+        close=t("common.close"),
+        private_metadata=DraftAction(draft_id=prefill.draft_id).encode() if prefill else "",
+        blocks=blocks,
+    )
+
+
+def finding_lines(findings: list[dict[str, Any]]) -> str:
+    """The linter's findings, one line each, naming the rule; blocking ones first."""
+    if not findings:
+        return t("draft.findings.clean")
+    ordered = sorted(findings, key=lambda f: f["severity"] != "block")
+    lines = [
+        t(
+            "draft.findings.line",
+            icon=t(f"draft.findings.{f['severity']}"),
+            excerpt=escape(fit(f["excerpt"], 40)),
+            message=f["message"],
+        )
+        for f in ordered[:MAX_FINDINGS_SHOWN]
+    ]
+    if len(ordered) > MAX_FINDINGS_SHOWN:
+        lines.append(t("draft.findings.more", count=len(ordered) - MAX_FINDINGS_SHOWN))
+    return fit("\n".join(lines), SECTION_LIMIT)
+
+
+def findings_block(findings: list[dict[str, Any]]) -> SectionBlock:
+    return SectionBlock(text=fit(t("draft.findings.title") + "\n" + finding_lines(findings), SECTION_LIMIT))
+
+
+def submitted_view(kind: DraftKind, asked: list[str], findings: list[dict[str, Any]]) -> View:
+    if kind == DraftKind.OFFICIAL_VIEW:
+        first = t("draft.submitted.official_view", names="、".join(asked))
+    elif asked:
+        first = t("draft.submitted.announcement", names="、".join(asked))
+    else:
+        first = t("draft.submitted.announcement.alone")
+    return View(
+        type="modal",
+        title=t("draft.submitted.title"),
+        close=t("common.close"),
+        blocks=[SectionBlock(text=first), findings_block(findings)],
+    )
+
+
+def check_result(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """/sns-check's ephemeral answer."""
+    blocks = [
+        SectionBlock(text=t("draft.check.title")),
+        SectionBlock(text=fit(escape(text), SECTION_LIMIT)),
+        findings_block(findings),
+        ContextBlock(elements=[MarkdownTextObject(text=t("draft.check.note"))]),
+    ]
+    return {"response_type": "ephemeral", "text": t("draft.check.title"), "blocks": [b.to_dict() for b in blocks]}
+
+
+REVIEW_BUTTONS = ((DraftIds.REVIEW_OK, Answer.OK, "primary"), (DraftIds.REVIEW_ISSUE, Answer.ISSUE, None))
+DECISION_BUTTONS = (
+    (DraftIds.APPROVE, Answer.APPROVE, "primary"),
+    (DraftIds.RETURN, Answer.RETURN, None),
+    (DraftIds.REJECT, Answer.REJECT, "danger"),
+)
+
+
+def answer_buttons(
+    draft_id: int, request_id: int, buttons: tuple[tuple[DraftIds, Answer, str | None], ...]
+) -> ActionsBlock:
+    value = DraftAction(draft_id=draft_id, request_id=request_id).encode()
+    return ActionsBlock(
+        elements=[
+            ButtonElement(text=t(f"draft.button.{answer}"), action_id=action, value=value, style=style)
+            for action, answer, style in buttons
+        ]
+    )
+
+
+# -- the DMs -----------------------------------------------------------------------------------
+
+
+class DraftRenderer:
+    """The service's Renderer, with times shown in the organisation's zone."""
+
+    def __init__(self, timezone: ZoneInfo) -> None:
+        self.timezone = timezone
+
+    def when(self, at: datetime) -> str:
+        return at.astimezone(self.timezone).strftime("%m/%d %H:%M")
+
+    def request(self, draft: DraftSnapshot, request_id: int, role: RequestRole, user_id: str) -> dict[str, Any]:
+        own = next(r for r in draft.requests if r.id == request_id)
+        if role == RequestRole.REVIEWER:
+            title, intro = t("draft.request.review.title"), t("draft.request.review.intro", author=draft.author_name)
+            buttons = REVIEW_BUTTONS
+            open_ = own.answer is None and draft.status == DraftStatus.CHECKING
+        else:
+            title = t("draft.request.approval.title")
+            intro = t(
+                "draft.request.approval.intro", author=draft.author_name, kind=t(f"draft.kind.{draft.kind}.short")
+            )
+            buttons = DECISION_BUTTONS
+            open_ = (
+                own.answer is None
+                and draft.status == DraftStatus.PENDING
+                and (own.version, own.step) == (draft.version, draft.step)
+            )
+        blocks = [SectionBlock(text=f"{title}\n{intro}"), *self._body(draft), self._answers(draft)]
+        if open_:
+            blocks.append(answer_buttons(draft.id, request_id, buttons))
+        return self._message(draft, blocks)
+
+    def author_status(self, draft: DraftSnapshot, request_id: int) -> dict[str, Any]:
+        blocks = [*self._body(draft), self._answers(draft)]
+        value = DraftAction(draft_id=draft.id).encode()
+        if draft.status in (DraftStatus.APPROVED, DraftStatus.CHECKING):
+            blocks.append(
+                ActionsBlock(
+                    elements=[
+                        ButtonElement(text=t("draft.button.published"), action_id=DraftIds.PUBLISHED, value=value)
+                    ]
+                )
+            )
+        elif draft.status in (DraftStatus.RETURNED, DraftStatus.EXPIRED):
+            blocks.append(
+                ActionsBlock(
+                    elements=[
+                        ButtonElement(
+                            text=t("draft.button.revise"), action_id=DraftIds.REVISE, value=value, style="primary"
+                        )
+                    ]
+                )
+            )
+        return self._message(draft, blocks)
+
+    def notice(self, draft: DraftSnapshot, kind: str, **params: Any) -> dict[str, Any]:
+        if kind == "decided":
+            comment = t("draft.answer.comment", comment=escape(params["comment"])) if params.get("comment") else ""
+            text = t(
+                "draft.notice.decided",
+                id=draft.id,
+                version=draft.version,
+                answer=t(f"draft.answer.{params['answer']}"),
+                name=params["name"],
+                comment=comment,
+            )
+            hint = {
+                DraftStatus.RETURNED: "draft.notice.returned_hint",
+                DraftStatus.APPROVED: "draft.notice.approved_hint",
+            }
+            if draft.status in hint:
+                text += "\n" + t(hint[draft.status])
+        elif kind == "expired":
+            text = t("draft.notice.expired", id=draft.id)
+        else:
+            text = t("draft.notice.reminder", id=draft.id, hours=params["hours"])
+        return {"text": fit(text, SECTION_LIMIT), "blocks": [SectionBlock(text=fit(text, SECTION_LIMIT)).to_dict()]}
+
+    def _message(self, draft: DraftSnapshot, blocks: list[Block]) -> dict[str, Any]:
+        fallback = t("draft.draft.text", id=draft.id, excerpt=escape(fit(draft.text, 80)))
+        return {"text": fallback, "blocks": [b.to_dict() for b in blocks]}
+
+    def _body(self, draft: DraftSnapshot) -> list[Block]:
+        fields = [
+            t("draft.draft.kind", kind=t(f"draft.kind.{draft.kind}.short")),
+            t("draft.draft.account", account=escape(draft.account) if draft.account else t("draft.draft.account.none")),
+            t("draft.draft.author", author=draft.author_name),
+            t(
+                "draft.draft.scheduled_at",
+                at=self.when(draft.scheduled_at) if draft.scheduled_at else t("draft.draft.scheduled_at.none"),
+            ),
+            t("draft.draft.status", status=self._status(draft)),
+        ]
+        blocks: list[Block] = [
+            HeaderBlock(text=t("draft.draft.header", id=draft.id, version=draft.version)),
+            SectionBlock(fields=[MarkdownTextObject(text=fit(f, 2000)) for f in fields]),
+            SectionBlock(text=fit(t("draft.draft.body", text=escape(draft.text)), SECTION_LIMIT)),
+        ]
+        if draft.note:
+            blocks.append(SectionBlock(text=fit(t("draft.draft.note", note=escape(draft.note)), SECTION_LIMIT)))
+        if draft.corrects_url:
+            blocks.append(
+                SectionBlock(text=fit(t("draft.draft.corrects", url=escape(draft.corrects_url)), SECTION_LIMIT))
+            )
+        blocks.append(findings_block(draft.findings))
+        notes = [t("draft.draft.consented")] if draft.consented else []
+        if draft.published_url:
+            notes.append(t("draft.draft.published", url=escape(draft.published_url)))
+        if notes:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes]))
+        return blocks
+
+    def _status(self, draft: DraftSnapshot) -> str:
+        if draft.status == DraftStatus.PENDING:
+            return t("draft.status.pending", step=draft.step + 1, steps=draft.steps)
+        return t(f"draft.status.{draft.status}")
+
+    def _answers(self, draft: DraftSnapshot) -> Block:
+        current = [r for r in draft.requests if r.version == draft.version]
+        lines = [self._answer_line(r, draft) for r in current] or [t("draft.request.answer.waiting", name="—")]
+        return SectionBlock(text=fit(t("draft.request.answers") + "\n" + "\n".join(lines), SECTION_LIMIT))
+
+    def _answer_line(self, request: RequestView, draft: DraftSnapshot) -> str:
+        name = request.name
+        if draft.steps > 1 and request.role == RequestRole.APPROVER:
+            name = f"{t('draft.request.step', step=request.step + 1)} {name}"
+        if request.answer is None or request.answered_at is None:
+            return t("draft.request.answer.waiting", name=name)
+        comment = t("draft.answer.comment", comment=escape(fit(request.comment, 300))) if request.comment else ""
+        return t(
+            "draft.request.answer",
+            name=name,
+            answer=t(f"draft.answer.{request.answer}"),
+            comment=comment,
+            at=self.when(request.answered_at),
+        )
+
+
+# -- modals opened from the DMs ------------------------------------------------------------------
+
+
+def comment_modal(action: DraftAction) -> View:
+    answer = t(f"draft.answer.{action.answer}")
+    return View(
+        type="modal",
+        callback_id=DraftIds.COMMENT_SUBMIT,
+        title=t("draft.comment.title"),
+        submit=t("draft.comment.submit"),
+        close=t("common.close"),
+        private_metadata=action.encode(),
+        blocks=[
+            InputBlock(
+                block_id=DraftIds.COMMENT,
+                label=t("draft.comment.label", answer=answer),
+                element=PlainTextInputElement(action_id=DraftIds.COMMENT, multiline=True, max_length=1000),
+            )
+        ],
+    )
+
+
+def published_modal(action: DraftAction) -> View:
+    return View(
+        type="modal",
+        callback_id=DraftIds.PUBLISHED_SUBMIT,
+        title=t("draft.published.title"),
+        submit=t("draft.published.submit"),
+        close=t("common.close"),
+        private_metadata=action.encode(),
+        blocks=[
+            _input(
+                DraftIds.PUBLISHED_URL,
+                "draft.published.label",
+                PlainTextInputElement(action_id=DraftIds.PUBLISHED_URL, max_length=2000, placeholder="https://"),
+            )
+        ],
+    )
