@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Draft, DraftRequest, DraftStatus, DraftVersion, RequestRole
+from storage.models import Absence, Draft, DraftRequest, DraftStatus, DraftVersion, RequestRole
 
 
 def get(session: Session, draft_id: int, *, for_update: bool = False) -> Draft | None:
@@ -86,4 +86,30 @@ def due_for_reminder(session: Session, submitted_before: datetime) -> list[Draft
             )
             .order_by(Draft.id)
         )
+    )
+
+
+def absent(session: Session, user_ids: list[str], at: datetime) -> set[str]:
+    """Which of ``user_ids`` are away at ``at``."""
+    return set(
+        session.scalars(
+            select(Absence.user_id).where(
+                Absence.user_id.in_(user_ids),
+                Absence.starts_at <= at,
+                or_(Absence.ends_at.is_(None), Absence.ends_at > at),
+            )
+        )
+    )
+
+
+def add_absence(session: Session, user_id: str, starts_at: datetime, ends_at: datetime | None) -> None:
+    session.add(Absence(user_id=user_id, starts_at=starts_at, ends_at=ends_at))
+
+
+def end_absences(session: Session, user_id: str, at: datetime) -> None:
+    """Ends every absence of ``user_id`` still running at ``at``."""
+    session.execute(
+        update(Absence)
+        .where(Absence.user_id == user_id, or_(Absence.ends_at.is_(None), Absence.ends_at > at))
+        .values(ends_at=at)
     )

@@ -331,8 +331,21 @@ class DraftRequest(Base):
     answer: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Asked as a 代決者 because the step's approvers were all absent.
+    deputy: Mapped[bool] = mapped_column(default=False)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
 
     message: Mapped[OutboxMessage | None] = relationship()
 
     __table_args__ = (UniqueConstraint("draft_id", "version", "step", "role", "user_id"), Index(None, "user_id"))
+
+
+class Absence(Base):
+    """An approver away (/sns-draft absent): their steps may be decided by the department's 代決者."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # NULL: until turned off

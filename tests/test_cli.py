@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
+from storage.models import Draft, DraftVersion
 from tests.support.bot import APP_TOKEN, APP_YAML, BOT_TOKEN, ROOT
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, send, slash_command
@@ -376,3 +379,59 @@ def test_serve_answers_reloads_on_sighup_and_stops_on_sigterm(
             assert secret not in bot.output()
     finally:
         engine.dispose()
+
+
+# -- sns-bot lint ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_lint_prints_only_json_and_exits_1_when_something_blocks(tmp_path: Path) -> None:
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}")
+    text = "連絡先 ０９０－１２３４－５６７８、○○課長が検討中です"
+
+    result = run(sns_bot("lint", "--json", "--config", str(APP_YAML), text), env=env, cwd=tmp_path)
+
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in findings] == [
+        ("personal_info", "block"), ("fuseji", "warn"), ("undecided", "warn"),
+    ]  # fmt: skip
+    assert all(text[f["start"] : f["end"]] == f["excerpt"] for f in findings)
+    assert (tmp_path / "fresh.db").exists()  # a fresh database is created as serve does
+
+
+@pytest.mark.slow
+def test_lint_reads_standard_input_and_remembers_the_accounts_texts(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'lint.db'}"
+    env = clean_environment(DATABASE_URL=url)
+    text = "桃太郎まつりは予定どおり開催します。"
+
+    def lint_stdin(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            sns_bot("lint", "--config", str(APP_YAML), *args, "-"), input=text, env=env, cwd=tmp_path,
+            capture_output=True, text=True, timeout=QUICK_TIMEOUT, check=False,
+        )  # fmt: skip
+
+    assert (lint_stdin().returncode, lint_stdin().stdout) == (0, "")
+    # The same text submitted for the account last week makes it a repetition (4(3)②).
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        draft = Draft(
+            kind="announcement",
+            status="published",
+            version=1,
+            step=0,
+            author_id="U0STAFF1",
+            author_name="総社 太郎",
+            account="@soja_kanko",
+            account_key="@soja_kanko",
+            chosen_approvers=[],
+            created_at=datetime.now(UTC) - timedelta(days=7),
+            submitted_at=datetime.now(UTC) - timedelta(days=7),
+        )
+        draft.versions.append(DraftVersion(version=1, text=text, findings=[], submitted_at=draft.submitted_at))
+        session.add(draft)
+    engine.dispose()
+    repeated = lint_stdin("--account", "@SOJA_kanko")
+    assert repeated.returncode == 0  # a warning, not a block
+    assert "repetition" in repeated.stdout

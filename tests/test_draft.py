@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
@@ -488,3 +489,73 @@ def test_app_home_shows_what_waits_for_the_users_decision(bot: RunningBot, fake_
     assert json.loads(approve["value"])["request_id"] == request.id
     assert press(bot, fake_slack, "draft.decision.approve", request, None, user_id=DEPUTY).status == 200
     assert draft(bot).status == "approved"
+
+
+# -- 代決 and 後閲 ----------------------------------------------------------------------------------
+
+DAIKETSU = "U0DAIKETSU"
+
+
+@pytest.fixture
+def deputy_bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
+    path = unpaced_config(tmp_path)
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["departments"][0]["deputies"] = [DAIKETSU]
+    config["people"][DAIKETSU] = "代決 三郎"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with running_bot(fake_slack, database_url, clock=clock, config_path=path) as running:
+        yield running
+
+
+def absent(bot: RunningBot, fake: FakeSlack, user_id: str, *words: str) -> str:
+    name = f"absent-{user_id}-{len(fake.calls)}"
+    body = slash_command(
+        "/sns-draft", user_id=user_id, text=" ".join(["absent", *words]), response_url=fake.response_url(name)
+    )
+    assert send(bot.url, body).status == 200
+    (reply,) = fake.wait_for("response_url", where=lambda c: c.args["response_url"] == fake.response_url(name))
+    return reply.args["text"]
+
+
+def test_while_every_approver_is_away_a_deputy_decides_and_they_read_it_afterwards(
+    deputy_bot: RunningBot, fake_slack: FakeSlack
+) -> None:
+    assert absent(deputy_bot, fake_slack, HEAD, "on") == t("draft.absent.on")
+    assert absent(deputy_bot, fake_slack, DEPUTY, "2026-11-20", "2026-11-30").startswith("2026-11-20 から 2026-11-30")
+
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+    (ask,) = dm_posts(fake_slack, DAIKETSU)
+    assert t("draft.request.deputy") in strings(ask.args)
+
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DAIKETSU), user_id=DAIKETSU)
+    delivered(deputy_bot)
+
+    assert draft(deputy_bot).status == "approved"
+    for away in (HEAD, DEPUTY):
+        notices = [c for c in dm_posts(fake_slack, away) if "【後閲】" in strings(c.args)]
+        assert len(notices) == 1
+        assert OFFICIAL in strings(notices[0].args)
+
+
+def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake_slack: FakeSlack) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+
+    assert dm_posts(fake_slack, DAIKETSU) == []
+
+
+def test_going_away_offers_waiting_drafts_to_the_deputy(deputy_bot: RunningBot, fake_slack: FakeSlack) -> None:
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
+    delivered(deputy_bot)
+    assert dm_posts(fake_slack, DAIKETSU) == []
+
+    reply = absent(deputy_bot, fake_slack, DEPUTY, "on")
+
+    assert t("draft.absent.offered", count=1) in reply
+    delivered(deputy_bot)
+    assert len(dm_posts(fake_slack, DAIKETSU)) == 1
+    assert absent(deputy_bot, fake_slack, DEPUTY, "off") == t("draft.absent.off")
+    assert absent(deputy_bot, fake_slack, DEPUTY, "someday") == t("draft.absent.usage")

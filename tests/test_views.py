@@ -8,7 +8,8 @@ from slack_sdk.models.blocks import HeaderBlock
 
 from bot.config import load_config
 from handlers.common.failure import failure_modal
-from handlers.help.views import guideline_blocks, help_message, home_view
+from handlers.help.views import guideline_blocks, help_message
+from handlers.home.views import home_view
 from tests.support.bot import APP_YAML
 
 CONFIG = load_config(APP_YAML)
@@ -38,11 +39,14 @@ def test_help_is_ephemeral_with_a_text_fallback() -> None:
     assert message["text"] == "SNS活用ガイドライン（要点）"
 
 
-def test_home_view_is_a_valid_home_tab() -> None:
-    view = home_view(CONFIG.organization.name, CONFIG.offices).to_dict()
+def test_home_view_is_a_valid_home_tab_with_the_guideline_last() -> None:
+    guideline = guideline_blocks(CONFIG.organization.name, CONFIG.offices)
+    view = home_view([], [], [], guideline).to_dict()
 
     assert view["type"] == "home"
     assert len(view["blocks"]) <= 100
+    assert view["blocks"][-len(guideline) :] == [b.to_dict() for b in guideline]
+    assert "決裁待ちの下書きはありません" in str(view)
 
 
 def test_failure_modal_quotes_the_reference() -> None:

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from bot.lint import checks
 from bot.lint.length import weighted_length
-from bot.lint.messages import MESSAGES
 from bot.lint.model import Finding, LintSettings, Rule, Severity
 from bot.lint.text import normalise_for_repetition
 from bot.lint.words import DEFAULT_FORBIDDEN_WORDS, FORBIDDEN_EXCEPTIONS, UNDECIDED_WORDS
@@ -20,7 +19,6 @@ from bot.lint.words import DEFAULT_FORBIDDEN_WORDS, FORBIDDEN_EXCEPTIONS, UNDECI
 __all__ = [
     "DEFAULT_FORBIDDEN_WORDS",
     "FORBIDDEN_EXCEPTIONS",
-    "MESSAGES",
     "UNDECIDED_WORDS",
     "Finding",
     "LintSettings",

@@ -11,8 +11,8 @@ from difflib import SequenceMatcher
 import phonenumbers
 from phonenumbers import Leniency
 
+from bot.catalog import t
 from bot.lint.length import weighted_over
-from bot.lint.messages import MESSAGES
 from bot.lint.model import Finding, Rule, Severity
 from bot.lint.text import Folded, nfkc_casefold, normalise_for_repetition, url_spans
 from bot.lint.words import FORBIDDEN_EXCEPTIONS, UNDECIDED_WORDS
@@ -39,7 +39,7 @@ class Context:
         """A finding for the copy's ``[start, end)``, pointing into the original."""
         first, last = self.folded.span(start, end)
         excerpt = self.text[first:last]
-        return Finding(rule, severity, first, last, excerpt, MESSAGES[key].format(excerpt=excerpt, **params))
+        return Finding(rule, severity, first, last, excerpt, t(f"lint.{key}", excerpt=excerpt, **params))
 
 
 # -- 個人情報 (4(2)②, 4(3)①) -------------------------------------------------------------------------------
@@ -150,10 +150,11 @@ def fuseji(ctx: Context) -> list[Finding]:
     if not any(mark in text for mark in _MARKS):
         return []
     emphasis = [span for m in _EMPHASIS.finditer(text) for span in ((m.start(), m.start() + 2), (m.end() - 2, m.end()))]
+    lines = _Lines(text)
     found = []
     for match in _FUSEJI.finditer(text):
         start, end = match.span()
-        if _overlaps(start, end, emphasis) or ctx.in_url(start, end) or _is_bullet_or_rule(text, start, end):
+        if _overlaps(start, end, emphasis) or ctx.in_url(start, end) or lines.is_bullet_or_rule(start, end):
             continue
         if match.group()[0] in "○〇◯" and _next_to(text, start, end, _KANJI_DIGIT):
             continue  # 二〇〇〇年, 一〇〇人: a kanji zero, not a hidden word
@@ -161,21 +162,38 @@ def fuseji(ctx: Context) -> list[Finding]:
     return found
 
 
-def _is_bullet_or_rule(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    line = text[line_start:line_end]
-    if not line.strip(_MARKS + _LINE_SPACE):
-        return True  # a line of marks only ("■■■■■■", "＊＊＊ ＊＊＊") separates parts of the post
-    before, after = text[line_start:start], text[end:line_end]
-    stands_alone = (not after or after[0] in _LINE_SPACE) and (not before or before[-1] in _LINE_SPACE)
-    if not stands_alone:
-        return False
-    if not before.strip(_LINE_SPACE):
-        return True  # "○○ 日時: …" bullet or "■■ お知らせ" heading at the start of a line
-    # "■■ お知らせ ■■": the closing marks of a heading that opened with marks.
-    return not after.strip(_LINE_SPACE) and _FUSEJI.match(line.lstrip(_LINE_SPACE)) is not None
+class _Lines:
+    """Whether a run of marks is a bullet, a heading's decoration or a separator line rather than hiding
+    a word. Each line is looked at once, however many runs it holds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._marks_only: dict[int, bool] = {}
+
+    def is_bullet_or_rule(self, start: int, end: int) -> bool:
+        text = self.text
+        open_before = start == 0 or text[start - 1] in _LINE_SPACE + "\n"
+        open_after = end == len(text) or text[end] in _LINE_SPACE + "\n"
+        if not (open_before or text[start - 1] in _MARKS) or not (open_after or text[end] in _MARKS):
+            return False  # written against a word: 〇〇課長, **さん
+        line_start = text.rfind("\n", 0, start) + 1
+        if self._marks_only_line(line_start):
+            return True  # a line of marks only ("■■■■■■", "＊＊＊ ＊＊＊") separates parts of the post
+        if not (open_before and open_after):
+            return False
+        if not text[line_start:start].strip(_LINE_SPACE):
+            return True  # "○○ 日時: …" bullet or "■■ お知らせ" heading at the start of a line
+        # "■■ お知らせ ■■": the closing marks of a heading that opened with marks.
+        line_end = text.find("\n", end)
+        closing = not text[end : len(text) if line_end < 0 else line_end].strip(_LINE_SPACE)
+        return closing and _FUSEJI.match(text[line_start:start].lstrip(_LINE_SPACE)) is not None
+
+    def _marks_only_line(self, line_start: int) -> bool:
+        if line_start not in self._marks_only:
+            line_end = self.text.find("\n", line_start)
+            line = self.text[line_start : len(self.text) if line_end < 0 else line_end]
+            self._marks_only[line_start] = not line.strip(_MARKS + _LINE_SPACE)
+        return self._marks_only[line_start]
 
 
 def _next_to(text: str, start: int, end: int, chars: str) -> bool:
@@ -238,30 +256,62 @@ def repetition(text: str, previous: Iterable[str]) -> list[Finding]:
     key = normalise_for_repetition(text)
     if not key:
         return []  # nothing left once links and spaces are gone
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(key)  # SequenceMatcher indexes its second text once, for every first one
-    counts = Counter(key)
+    compared: set[str] = set()
+    near = _Near(key)
     for earlier in previous:
         other = normalise_for_repetition(earlier)
+        if other in compared:
+            continue  # the same earlier text again (a repeat of a repeat)
+        compared.add(other)
         if other == key:
             ratio = 1.0
         elif min(len(key), len(other)) < NEAR_MIN_LENGTH:
             continue
         else:
-            # Cheap upper bounds of the ratio first, lengths then characters in common: most earlier posts
-            # are nothing like this one, and ratio() compares them character by character.
-            size = len(key) + len(other)
-            if 2 * min(len(key), len(other)) < NEAR_RATIO * size:
-                continue
-            if 2 * sum((counts & Counter(other)).values()) < NEAR_RATIO * size:
-                continue
-            matcher.set_seq1(other)
-            ratio = matcher.ratio()
+            ratio = near.ratio(other)
             if ratio < NEAR_RATIO:
                 continue
-        message = MESSAGES["repetition"].format(percent=int(ratio * 100))
+        message = t("lint.repetition", percent=int(ratio * 100))
         return [Finding(Rule.REPETITION, Severity.WARN, 0, len(text), text, message)]
     return []
+
+
+class _Near:
+    """difflib's ratio against ``key``, after bounds that rule most texts out cheaply: ratio() costs several
+    milliseconds for two unrelated texts of 2,000 characters. What it needs is built once, when first needed."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._chars: Counter[str] | None = None
+        self._trigrams: Counter[str] | None = None
+        self._matcher: SequenceMatcher[str] | None = None
+
+    def ratio(self, other: str) -> float:
+        size = len(self.key) + len(other)
+        # ratio = 2·matched / size. Matched characters are at most the shorter text...
+        if 2 * min(len(self.key), len(other)) < NEAR_RATIO * size:
+            return 0.0
+        # ... and at most the characters the two have in common, counted with repeats.
+        if self._chars is None:
+            self._chars = Counter(self.key)
+        if 2 * sum((self._chars & Counter(other)).values()) < NEAR_RATIO * size:
+            return 0.0
+        # At ratio r, r·size/2 characters match, in at most size·(1 - r) + 1 blocks (two blocks are apart by
+        # an unmatched character), and a block of k characters holds k - 2 trigrams found in both texts: at
+        # least size·(2.5r - 2) - 2 of them, a quarter of size at r = 0.9.
+        if self._trigrams is None:
+            self._trigrams = _trigrams(self.key)
+        if sum((self._trigrams & _trigrams(other)).values()) < (2.5 * NEAR_RATIO - 2) * size - 2:
+            return 0.0
+        if self._matcher is None:
+            self._matcher = SequenceMatcher(None)
+            self._matcher.set_seq2(self.key)  # SequenceMatcher indexes its second text once for every first one
+        self._matcher.set_seq1(other)
+        return self._matcher.ratio()
+
+
+def _trigrams(text: str) -> Counter[str]:
+    return Counter(text[i : i + 3] for i in range(len(text) - 2))
 
 
 # -- 文字数 and links ---------------------------------------------------------------------------------------
@@ -278,7 +328,7 @@ def length(text: str, limit: int, weighted: bool) -> list[Finding]:
         if len(text) <= limit:
             return []
         count, start, key = len(text), limit, "length.plain"
-    message = MESSAGES[key].format(count=count, limit=limit)
+    message = t(f"lint.{key}", count=count, limit=limit)
     return [Finding(Rule.LENGTH, Severity.WARN, start, len(text), text[start:], message)]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 
 from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
 from twitter_text.config import config as _TWITTER_CONFIG
@@ -56,11 +57,14 @@ def _entities(text: str) -> dict[int, tuple[int, int]]:
                 start, end = emoji["indices"]
                 found[run.start() + start] = (run.start() + end, _EMOJI_WEIGHT)
     if "." in text:  # every link twitter-text recognises has a dot in its domain
-        for url in extract_urls_with_indices(text):
-            start, end = url["indices"]
-            found[start] = (end, _URL_WEIGHT)
-            for inside in [s for s in found if start < s < end]:  # an emoji inside a link is part of the link
-                del found[inside]
+        urls = [url["indices"] for url in extract_urls_with_indices(text)]
+        if found:  # an emoji inside a link is part of the link
+            starts = [start for start, _ in urls]
+            for emoji in list(found):
+                index = bisect_right(starts, emoji) - 1
+                if index >= 0 and emoji < urls[index][1]:
+                    del found[emoji]
+        found.update((start, (end, _URL_WEIGHT)) for start, end in urls)
     return found
 
 

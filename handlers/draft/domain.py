@@ -53,6 +53,7 @@ class RequestView:
     answer: str | None
     comment: str | None
     answered_at: datetime | None
+    deputy: bool
 
 
 @dataclass(frozen=True)
@@ -129,4 +130,5 @@ def _request_view(request: DraftRequest) -> RequestView:
         answer=request.answer,
         comment=request.comment,
         answered_at=request.answered_at,
+        deputy=request.deputy,
     )

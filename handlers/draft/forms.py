@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.catalog import t
 from bot.config import Department
@@ -97,3 +98,23 @@ def _corrects(text: str, errors: Errors) -> str | None:
         errors[DraftIds.CORRECTS] = t("draft.error.corrects.invalid")
         return None
     return urls[0]
+
+
+Absence = tuple[datetime, datetime | None] | None  # (from, until); None: back now
+
+
+def read_absence(words: list[str], timezone: ZoneInfo, now: datetime) -> Absence | str:
+    """``/sns-draft absent on|off|FROM UNTIL`` → the absence, or "usage" when it does not parse.
+    Dates are whole days in the organisation's zone: FROM 00:00 to the day after UNTIL."""
+    if words == ["on"]:
+        return now, None
+    if words == ["off"]:
+        return None
+    try:
+        first, last = (date.fromisoformat(w) for w in words)
+    except ValueError:
+        return "usage"
+    if last < first:
+        return "usage"
+    start = datetime.combine(first, time(), timezone)
+    return start, datetime.combine(last + timedelta(days=1), time(), timezone)

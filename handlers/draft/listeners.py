@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -17,7 +18,7 @@ from handlers.common.forms import FormValues
 from handlers.draft import service
 from handlers.draft.context import context_of
 from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
-from handlers.draft.forms import read_draft
+from handlers.draft.forms import read_absence, read_draft
 from handlers.draft.ids import DraftIds
 from handlers.draft.metadata import DraftAction
 from handlers.draft.views import (
@@ -53,12 +54,35 @@ def _modal(directory: Directory, department: Department | None, now: Any, prefil
     return draft_modal(approvers, route, now, prefill)
 
 
-def open_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def open_draft(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
     ack()
     runtime = runtime_of(context)
+    words = (body.get("text") or "").split()
+    if words[:1] == ["absent"]:
+        respond(text=_absence(runtime, body["user_id"], words[1:]), response_type="ephemeral")
+        return
     directory = runtime.config.directory
     view = _modal(directory, _department(directory, body["user_id"]), runtime.clock.now())
     client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _absence(runtime: Any, user_id: str, words: list[str]) -> str:
+    """/sns-draft absent on|off|FROM UNTIL: the reply to show."""
+    ctx = context_of(runtime)
+    absence = read_absence(words, ctx.directory.timezone, ctx.now)
+    if absence == "usage":
+        return t("draft.absent.usage")
+    starts, ends = absence if isinstance(absence, tuple) else (None, None)
+    with runtime.sessions.begin() as session:
+        offered = service.set_absence(session, ctx, user_id, starts, ends)
+    if starts is None:
+        reply = t("draft.absent.off")
+    elif ends is None:
+        reply = t("draft.absent.on")
+    else:
+        shown = ends.astimezone(ctx.directory.timezone) - timedelta(days=1)
+        reply = t("draft.absent.range", start=starts.date().isoformat(), end=shown.date().isoformat())
+    return reply + ("\n" + t("draft.absent.offered", count=offered) if offered else "")
 
 
 def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:

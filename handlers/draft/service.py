@@ -158,34 +158,55 @@ def _ask(
     """Sends the draft out: to the reviewers (事実の告知) or the current step's approvers (決裁),
     and on a new version a status message to the author. Returns the requests made."""
     if draft.kind == DraftKind.ANNOUNCEMENT:
-        people = [r for r in reviewers if r != draft.author_id]
-        role = RequestRole.REVIEWER
+        requests = [_request(ctx, draft, RequestRole.REVIEWER, r) for r in reviewers if r != draft.author_id]
     else:
-        people = list(_current_step(ctx, draft).approvers)
-        role = RequestRole.APPROVER
-    requests = [_request(ctx, draft, role, user) for user in people]
+        step = _current_step(ctx, draft)
+        requests = [_request(ctx, draft, RequestRole.APPROVER, user) for user in step.approvers]
+        requests += [_request(ctx, draft, RequestRole.APPROVER, d, deputy=True) for d in _deputies(session, ctx, draft)]
     if with_author:
         requests.append(_request(ctx, draft, RequestRole.AUTHOR, draft.author_id))
+    _send(session, ctx, draft, requests)
+    return requests
+
+
+def _send(session: Session, ctx: Context, draft: Draft, requests: list[DraftRequest]) -> None:
     draft.requests.extend(requests)
     session.flush()
     shown = snapshot(draft, len(_steps(ctx, draft)))
     for request in requests:
+        role = RequestRole(request.role)
         message = (
             ctx.render.author_status(shown, request.id)
-            if request.role == RequestRole.AUTHOR
+            if role == RequestRole.AUTHOR
             else ctx.render.request(shown, request.id, role, request.user_id)
         )
         request.message = outbox.post_message(session, channel=request.user_id, message=message, now=ctx.now)
-    return requests
+
+
+def _deputies(session: Session, ctx: Context, draft: Draft) -> list[str]:
+    """The 代決者 to ask as well: only when every approver of the current step is absent."""
+    department = ctx.directory.department(draft.department_id)
+    approvers = list(_current_step(ctx, draft).approvers)
+    if department is None or not department.deputies or not approvers:
+        return []
+    if drafts.absent(session, approvers, ctx.now) != set(approvers):
+        return []
+    asked = {r.user_id for r in draft.requests if _in_step(r, draft.version, draft.step)}
+    return [d for d in department.deputies if d != draft.author_id and d not in approvers and d not in asked]
 
 
 def _asked(requests: list[DraftRequest]) -> list[str]:
     return [r.user_name for r in requests if r.role != RequestRole.AUTHOR]
 
 
-def _request(ctx: Context, draft: Draft, role: RequestRole, user_id: str) -> DraftRequest:
+def _request(ctx: Context, draft: Draft, role: RequestRole, user_id: str, *, deputy: bool = False) -> DraftRequest:
     return DraftRequest(
-        version=draft.version, step=draft.step, role=role, user_id=user_id, user_name=ctx.directory.name_of(user_id)
+        version=draft.version,
+        step=draft.step,
+        role=role,
+        user_id=user_id,
+        user_name=ctx.directory.name_of(user_id),
+        deputy=deputy,
     )
 
 
@@ -277,9 +298,10 @@ def _decide(
     if not _open(draft, request):
         return Outcome.UNCHANGED  # decided already, or an older version or step
     steps = _steps(ctx, draft)
-    if given == Answer.APPROVE and steps[min(step, len(steps) - 1)].mode == "all":
+    # A 代決者 decides the step on the absent approvers' behalf, whatever its mode.
+    if given == Answer.APPROVE and steps[min(step, len(steps) - 1)].mode == "all" and not request.deputy:
         _record(session, request, given, comment, ctx.now)
-        if any(r.answer != Answer.APPROVE for r in draft.requests if _in_step(r, version, step)):
+        if any(r.answer != Answer.APPROVE for r in draft.requests if _in_step(r, version, step) and not r.deputy):
             _refresh(session, ctx, draft, version=version)
             _audit(session, ctx, draft, request.user_id, "draft.approved_in_step", {"step": step})
             return Outcome.DONE
@@ -292,10 +314,48 @@ def _decide(
     _refresh(session, ctx, draft, version=version, skip={r.id for r in fresh})
     if draft.status != DraftStatus.PENDING:
         _notify_author(session, ctx, draft, "decided", answer=given, name=request.user_name, comment=comment)
+    if request.deputy:
+        _send_kouetsu(session, ctx, draft, steps[min(step, len(steps) - 1)], given, request.user_name)
     _audit(
         session, ctx, draft, request.user_id, f"draft.{given}", {"version": version, "step": step, "comment": comment}
     )
     return Outcome.DONE
+
+
+def _send_kouetsu(session: Session, ctx: Context, draft: Draft, step: Step, given: Answer, deputy: str) -> None:
+    """後閲: the absent approvers see afterwards what their 代決者 decided, with the draft."""
+    shown = snapshot(draft, len(_steps(ctx, draft)))
+    for approver in step.approvers:
+        message = ctx.render.notice(shown, "kouetsu", answer=given, name=deputy)
+        outbox.post_message(session, channel=approver, message=message, now=ctx.now)
+
+
+def set_absence(
+    session: Session, ctx: Context, user_id: str, starts_at: datetime | None, ends_at: datetime | None
+) -> int:
+    """Marks ``user_id`` away from ``starts_at`` (None: back now). Drafts already waiting on a step
+    whose approvers are now all away are offered to the 代決者; returns how many."""
+    if starts_at is None:
+        drafts.end_absences(session, user_id, ctx.now)
+        _audit_user(session, ctx, user_id, "draft.absence_ended", {})
+        return 0
+    drafts.add_absence(session, user_id, starts_at, ends_at)
+    session.flush()
+    _audit_user(
+        session,
+        ctx,
+        user_id,
+        "draft.absent",
+        {"from": starts_at.isoformat(), "until": ends_at.isoformat() if ends_at else None},
+    )
+    offered = 0
+    for waiting in drafts.awaiting(session, user_id):
+        draft = _lock(session, waiting.draft_id)
+        deputies = [_request(ctx, draft, RequestRole.APPROVER, d, deputy=True) for d in _deputies(session, ctx, draft)]
+        if deputies:
+            _send(session, ctx, draft, deputies)
+            offered += 1
+    return offered
 
 
 def _in_step(request: DraftRequest, version: int, step: int) -> bool:
@@ -456,3 +516,8 @@ def _audit(
 ) -> None:
     actor = ctx.directory.actor(user_id) if user_id else None
     audit.record(session, at=ctx.now, actor=actor, action=action, entity_type="draft", entity_id=draft.id, after=after)
+
+
+def _audit_user(session: Session, ctx: Context, user_id: str, action: str, after: dict[str, Any]) -> None:
+    actor = ctx.directory.actor(user_id)
+    audit.record(session, at=ctx.now, actor=actor, action=action, entity_type="user", entity_id=user_id, after=after)

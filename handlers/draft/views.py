@@ -254,6 +254,8 @@ class DraftRenderer:
             intro = t(
                 "draft.request.approval.intro", author=draft.author_name, kind=t(f"draft.kind.{draft.kind}.short")
             )
+            if own.deputy:
+                intro += "\n" + t("draft.request.deputy")
             buttons = DECISION_BUTTONS
             open_ = (
                 own.answer is None
@@ -307,6 +309,10 @@ class DraftRenderer:
                 text += "\n" + t(hint[draft.status])
         elif kind == "expired":
             text = t("draft.notice.expired", id=draft.id)
+        elif kind == "kouetsu":
+            answer = t(f"draft.answer.{params['answer']}")
+            text = t("draft.notice.kouetsu", id=draft.id, version=draft.version, name=params["name"], answer=answer)
+            text += "\n\n" + t("draft.draft.body", text=escape(draft.text))
         else:
             text = t("draft.notice.reminder", id=draft.id, hours=params["hours"])
         return {"text": fit(text, SECTION_LIMIT), "blocks": [SectionBlock(text=fit(text, SECTION_LIMIT)).to_dict()]}

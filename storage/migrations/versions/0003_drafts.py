@@ -1,4 +1,4 @@
-"""Drafts for /sns-draft: versions, peer checks and 決裁 requests.
+"""Drafts for /sns-draft: versions, peer checks, 決裁 requests and absences.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +19,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "absences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("starts_at", UTC_DATETIME, nullable=False),
+        sa.Column("ends_at", UTC_DATETIME, nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_absences")),
+    )
+    op.create_index(op.f("ix_absences_user_id"), "absences", ["user_id"])
+
     op.create_table(
         "drafts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,6 +68,7 @@ def upgrade() -> None:
         sa.Column("answer", sa.String(length=16), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("answered_at", UTC_DATETIME, nullable=True),
+        sa.Column("deputy", sa.Boolean(), nullable=False),
         sa.Column("outbox_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["draft_id"], ["drafts.id"], name=op.f("fk_draft_requests_draft_id_drafts")),
         sa.ForeignKeyConstraint(["outbox_id"], ["outbox.id"], name=op.f("fk_draft_requests_outbox_id_outbox")),
@@ -94,3 +105,4 @@ def downgrade() -> None:
     op.drop_table("draft_versions")
     op.drop_table("draft_requests")
     op.drop_table("drafts")
+    op.drop_table("absences")
