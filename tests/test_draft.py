@@ -559,3 +559,28 @@ def test_going_away_offers_waiting_drafts_to_the_deputy(deputy_bot: RunningBot, 
     assert len(dm_posts(fake_slack, DAIKETSU)) == 1
     assert absent(deputy_bot, fake_slack, DEPUTY, "off") == t("draft.absent.off")
     assert absent(deputy_bot, fake_slack, DEPUTY, "someday") == t("draft.absent.usage")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("連絡先は０９０－１２３４－５６７８です", "「０９０－１２３４－５６７８」"),
+        ("問い合わせ: yamada@example.jp", "「yamada@example.jp」"),
+        ("○○課長が来ます", "「○○」"),
+        ("詳細は未発表です", "「未発表」"),
+        ("拡散希望！", "「拡散希望」"),
+        ("詳しくは http://example.jp/ へ", "「http://example.jp/」"),
+        ("あ" * 141, "X の上限を超えています"),
+        ("2026-04-01 10:00〜12:00 入場料1,200円 第12回 予定どおり開催", t("draft.findings.clean")),
+    ],
+    ids=["phone", "email", "fuseji", "undecided", "flashpoint", "http", "length", "clean"],
+)
+def test_sns_check_finds_each_kind_of_problem_and_passes_clean_text(
+    bot: RunningBot, fake_slack: FakeSlack, text: str, found: str
+) -> None:
+    assert (
+        send(bot.url, slash_command("/sns-check", text=text, response_url=fake_slack.response_url("c"))).status == 200
+    )
+
+    (answer,) = fake_slack.wait_for("response_url")
+    assert found in strings(answer.args)
