@@ -10,18 +10,35 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
+import handlers
 from bot import logs
+from bot.audit_export import (
+    FORMATS,
+    day_range,
+    default_filename,
+    export_audit_fields,
+    write_csv,
+    write_jsonl,
+    write_xlsx,
+)
 from bot.catalog import bilingual
-from bot.clock import SystemClock
+from bot.clock import FixedClock, SystemClock
 from bot.config import ConfigError, load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
+from bot.runtime import Runtime
 from bot.server import serving
-from bot.service import BotService, StartupError, prepare_database, required_secrets
+from bot.service import BotService, StartupError, delivery_worker, open_runtime, prepare_database, required_secrets
+from handlers.account import service as account_service
+from handlers.account.importer import import_accounts
 from handlers.draft import service as draft_service
-from storage import migrate
+from storage import accounts as account_store
+from storage import audit, migrate
+from storage.audit_query import entries_between
 from storage.db import make_engine, make_sessions
 
 log = logging.getLogger("sns_bot")
@@ -59,6 +76,24 @@ def _parser() -> argparse.ArgumentParser:
     lint_parser.add_argument("--json", action="store_true", help="print only a JSON document of the findings")
     lint_parser.add_argument("--account", help="the account it is for: repetition within 14 days is checked")
     lint_parser.add_argument("text", nargs="?", default="-", help="the text, or - (default) to read standard input")
+    reminders_parser = command("reminders", reminders, "run the sweep now (or as of --now), or list what is due")
+    reminders_parser.add_argument("action", choices=["run", "list"])
+    reminders_parser.add_argument("--now", type=_instant, help="ISO 8601 instant with offset (run only)")
+    reminders_parser.add_argument("--json", action="store_true", help="list as JSON")
+    export_parser = command("export", export_audit, "export the audit log for the committee (6(1))")
+    export_parser.add_argument("what", choices=["audit"])
+    export_parser.add_argument("--from", dest="first", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    export_parser.add_argument(
+        "--to", dest="last", type=date.fromisoformat, required=True, help="YYYY-MM-DD (inclusive)"
+    )
+    export_parser.add_argument("--format", choices=FORMATS, default="xlsx")
+    export_parser.add_argument("--output", type=Path, help="file to write (default: stdout; xlsx: audit-FROM-TO.xlsx)")
+    accounts_parser = command("accounts", accounts_command, "import existing accounts, or list the register")
+    accounts_parser.add_argument("action", choices=["import", "list"])
+    accounts_parser.add_argument("file", nargs="?", type=Path, help="import: a CSV (UTF-8) or .xlsx file")
+    accounts_parser.add_argument("--json", action="store_true", help="list as JSON")
+    scheduler_parser = command("scheduler", serve_scheduler, "run only the scheduler and delivery (no HTTP)")
+    scheduler_parser.set_defaults(socket=False)
     db_parser = command("db", upgrade_database, "database maintenance")
     db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
     return parser
@@ -94,6 +129,180 @@ def _reload_in_background(service: BotService) -> None:
     # Off the signal handler: a reload reads a file and writes the database.
     if service.ready.is_set():
         threading.Thread(target=service.runtime.config.reload, name="reload").start()
+
+
+def export_audit(args: argparse.Namespace, env: Environment) -> int:
+    """Every audit entry between two days (inclusive, in the organisation's zone); the export is audited."""
+    try:
+        runtime = open_runtime(env, SystemClock())
+    except (ConfigError, StartupError) as error:
+        _print_startup_error(error)
+        return 2
+    timezone = runtime.config.directory.timezone
+    try:
+        start, end = day_range(args.first, args.last, timezone)
+        with runtime.sessions() as session:
+            rows = _write_export(args, entries_between(session, start, end), timezone)
+        with runtime.sessions.begin() as session:
+            fields = export_audit_fields(args.first, args.last, timezone, args.format, rows)
+            audit.record(session, at=runtime.clock.now(), actor=None, **fields)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    finally:
+        runtime.engine.dispose()
+    return 0
+
+
+def _write_export(args: argparse.Namespace, entries: Any, timezone: Any) -> int:
+    if args.format == "xlsx":
+        path = args.output or Path(default_filename(args.first, args.last))
+        rows = write_xlsx(entries, path, timezone)
+        print(path, file=sys.stderr)
+        return rows
+    writer = write_csv if args.format == "csv" else write_jsonl
+    if args.output is None:
+        return writer(entries, sys.stdout.buffer, timezone)
+    with args.output.open("wb") as out:
+        return writer(entries, out, timezone)
+
+
+def accounts_command(args: argparse.Namespace, env: Environment) -> int:
+    if args.action == "import" and args.file is None:
+        print("sns-bot accounts import FILE", file=sys.stderr)
+        return 2
+    try:
+        runtime = open_runtime(env, SystemClock())
+    except (ConfigError, StartupError) as error:
+        _print_startup_error(error)
+        return 2
+    try:
+        return _import_accounts(runtime, args.file) if args.action == "import" else _list_accounts(runtime, args.json)
+    finally:
+        runtime.engine.dispose()
+
+
+def _import_accounts(runtime: Runtime, path: Path) -> int:
+    """All rows or none: every problem is printed with its line and column, and nothing is imported."""
+    directory = runtime.config.directory
+    with runtime.sessions.begin() as session:
+        result = import_accounts(session, directory.config, path, now=runtime.clock.now(), timezone=directory.timezone)
+        if result.problems:
+            session.rollback()
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    print(
+        bilingual(
+            "cli.accounts.imported", imported=result.imported, unchanged=result.unchanged, problems=len(result.problems)
+        )
+    )
+    return 1 if result.problems else 0
+
+
+def _list_accounts(runtime: Runtime, as_json: bool) -> int:
+    with runtime.sessions() as session:
+        rows = [account_service.view_of(a) for a in account_store.register(session)]
+    listed = [
+        {
+            "platform": a.platform,
+            "name": a.name,
+            "url": a.url,
+            "department": a.department_name,
+            "state": a.state,
+            "managers": a.managers,
+            "password_changed_on": a.password_changed_on.isoformat(),
+            "next_review_on": a.next_review_on.isoformat(),
+        }
+        for a in rows
+    ]
+    if as_json:
+        print(json.dumps({"accounts": listed}, ensure_ascii=False))
+    else:
+        for a in listed:
+            print(
+                f"{a['platform']:<9} {a['state']:<11} {a['name']} {a['url']} ({a['department']}) "
+                f"password {a['password_changed_on']} review {a['next_review_on']}"
+            )
+    return 0
+
+
+def _instant(text: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 instant") from None
+    if instant.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no offset (e.g. 2026-12-01T08:30+09:00)")
+    return instant
+
+
+def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
+    """The sweeps and the delivery worker without an HTTP endpoint: for a second, dedicated process."""
+    if not env.bot_token:  # it receives nothing from Slack: no signing secret or app token needed
+        print(bilingual("cli.missing_secrets", names="SLACK_BOT_TOKEN"), file=sys.stderr)
+        return 2
+    service = BotService(env, scheduler=True)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(service))
+    try:
+        service.start()
+        stopping.wait()
+    except (ConfigError, StartupError) as error:
+        _print_startup_error(error)
+        return 2
+    finally:
+        service.stop()
+    return 0
+
+
+def reminders(args: argparse.Namespace, env: Environment) -> int:
+    clock = FixedClock(args.now) if args.now else SystemClock()
+    try:
+        runtime = open_runtime(env, clock)
+    except (ConfigError, StartupError) as error:
+        _print_startup_error(error)
+        return 2
+    try:
+        return _run_sweeps(runtime) if args.action == "run" else _list_reminders(runtime, as_json=args.json)
+    finally:
+        runtime.engine.dispose()
+
+
+def _run_sweeps(runtime: Runtime) -> int:
+    """Every scheduled sweep once, as of the clock's instant; then delivers what they queued."""
+    for job in handlers.JOBS:
+        print(f"{job.id}: {job.func(runtime)}")
+    if not runtime.env.bot_token:
+        print(bilingual("cli.reminders.queued_only"), file=sys.stderr)
+        return 0
+    print(f"delivered: {delivery_worker(runtime).drain()}")
+    return 0
+
+
+def _list_reminders(runtime: Runtime, *, as_json: bool) -> int:
+    directory = runtime.config.directory
+    now = runtime.clock.now()
+    with runtime.sessions() as session:
+        rows = account_service.upcoming(session, directory, now.astimezone(directory.timezone).date())
+    hours = directory.office_hours
+    listed = [
+        {
+            "kind": kind,
+            "account": view.name,
+            "url": view.url,
+            "due_on": due.isoformat(),
+            "sent_at": hours.next_open(max(now, datetime.combine(due, time(), directory.timezone))).isoformat(),
+        }
+        for view, kind, due in rows
+    ]
+    if as_json:
+        print(json.dumps({"reminders": listed}, ensure_ascii=False))
+    else:
+        for row in listed:
+            print(f"{row['due_on']} {row['kind']:<8} {row['account']} ({row['url']}) → {row['sent_at']}")
+    return 0
 
 
 def _print_startup_error(error: Exception) -> None:

@@ -15,3 +15,15 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock stopped at one instant: `sns-bot reminders run --now` sweeps as of then."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("give the instant with its offset, e.g. 2026-12-01T08:30+09:00")
+        self._at = at
+
+    def now(self) -> datetime:
+        return self._at

@@ -178,6 +178,22 @@ class OutboxWorker:
             claimed = outbox.claim(session, now=now, worker=self.worker_id, lease=self.lease, limit=limit, accept=paced)
         return claimed, min(waits, default=None)
 
+    def drain(self, timeout: float = 60.0) -> int:
+        """Delivers, in this thread, everything due now, keeping Slack's pace: for one-shot commands
+        (`sns-bot reminders run`). Returns how many messages were attempted."""
+        deadline = time.monotonic() + timeout
+        attempted = 0
+        while time.monotonic() < deadline:
+            claimed, pacing_wait = self.claim(limit=self.settings.workers)
+            for item in claimed:
+                self.deliver(item)
+            attempted += len(claimed)
+            if not claimed:
+                if pacing_wait is None:
+                    break  # nothing else is due now
+                self._stopping.wait(min(pacing_wait, max(0.0, deadline - time.monotonic())))
+        return attempted
+
     def run_once(self) -> list[Outcome]:
         """Claims what is due and delivers it in this thread."""
         claimed, _ = self.claim(limit=self.settings.workers)

@@ -53,14 +53,8 @@ class BotService:
 
     def start(self) -> None:
         """Raises ConfigError for a bad app.yaml, StartupError for anything else the operator must fix."""
-        config = load_config(self.env.config_path)
-        engine = make_engine(self.env.database_url or config.database.url)
-        self._stops.append(engine.dispose)
-        prepare_database(engine)
-        sessions = make_sessions(engine)
-        live = LiveConfig(self.env.config_path, config, sessions=sessions, clock=self.clock)
-        live.record()  # a restart with a changed app.yaml is a reload
-        self.runtime = Runtime(env=self.env, config=live, engine=engine, sessions=sessions, clock=self.clock)
+        self.runtime = open_runtime(self.env, self.clock)
+        self._stops.append(self.runtime.engine.dispose)
         self.app = self._create_app()
         self._start_delivery()
         if self.with_scheduler:
@@ -69,17 +63,10 @@ class BotService:
             self._stops.append(scheduler.shutdown)
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"
-        log.info("sns-bot ready (%s, database %s)", mode, engine.url.render_as_string())
+        log.info("sns-bot ready (%s, database %s)", mode, self.runtime.engine.url.render_as_string())
 
     def _start_delivery(self) -> None:
-        settings = self.runtime.config.current.delivery
-        client = WebClient(
-            token=self.env.bot_token,
-            base_url=self.env.api_url,
-            timeout=int(settings.request_timeout_seconds),
-            retry_handlers=[],  # the outbox retries, durably
-        )
-        self.worker = OutboxWorker(sessions=self.runtime.sessions, client=client, settings=settings, clock=self.clock)
+        self.worker = delivery_worker(self.runtime)
         outbox.on_commit(self.runtime.sessions, self.worker.wake)
         self.worker.start()
         self._stops.append(self.worker.stop)
@@ -102,6 +89,33 @@ class BotService:
         for stop in reversed(self._stops):
             stop()
         self._stops.clear()
+
+
+def open_runtime(env: Environment, clock: Clock) -> Runtime:
+    """Configuration, database (migrated or checked) and directory: what every command that
+    touches the data needs, the Slack connection aside. The caller disposes of the engine."""
+    config = load_config(env.config_path)
+    engine = make_engine(env.database_url or config.database.url)
+    try:
+        prepare_database(engine)
+        sessions = make_sessions(engine)
+        live = LiveConfig(env.config_path, config, sessions=sessions, clock=clock)
+        live.record()  # a restart with a changed app.yaml is a reload
+    except BaseException:
+        engine.dispose()
+        raise
+    return Runtime(env=env, config=live, engine=engine, sessions=sessions, clock=clock)
+
+
+def delivery_worker(runtime: Runtime) -> OutboxWorker:
+    settings = runtime.config.current.delivery
+    client = WebClient(
+        token=runtime.env.bot_token,
+        base_url=runtime.env.api_url,
+        timeout=int(settings.request_timeout_seconds),
+        retry_handlers=[],  # the outbox retries, durably
+    )
+    return OutboxWorker(sessions=runtime.sessions, client=client, settings=settings, clock=runtime.clock)
 
 
 def check_health(ready: threading.Event, engine: Engine | None) -> tuple[bool, dict[str, Any]]:

@@ -4,14 +4,14 @@ from slack_bolt import App
 
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
-from handlers import draft, home, report
+from handlers import account, application, draft, home, report
 from handlers import help as guideline_help
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error
 
-FEATURES = (guideline_help, report, draft, home)
+FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
-JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS)
+JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS)
 
 
 def register(app: App, runtime: Runtime) -> None:

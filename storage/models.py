@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -28,7 +28,7 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    __table_args__ = (Index(None, "entity_type", "entity_id"),)
+    __table_args__ = (Index(None, "entity_type", "entity_id"), Index(None, "occurred_at"))
 
 
 class OutboxStatus(StrEnum):
@@ -349,3 +349,116 @@ class Absence(Base):
     user_id: Mapped[str] = mapped_column(String(32), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # NULL: until turned off
+
+
+# -- /sns-account: applications, the register, reminders --------------------------------------
+
+
+class Platform(StrEnum):
+    X = "x"
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    LINE = "line"
+    YOUTUBE = "youtube"
+    NOTE = "note"
+    OTHER = "other"
+
+
+class ApplicationStatus(StrEnum):
+    WITH_HEAD = "with_head"  # filled by staff, waiting for their head to apply (4(4)①)
+    SUBMITTED = "submitted"  # waiting for 市政情報課
+    APPROVED = "approved"
+    RETURNED = "returned"  # 差戻し (by the head or 市政情報課): may be edited and sent again
+    REJECTED = "rejected"
+    REGISTERED = "registered"  # the approved account has been taken and registered (4(4)⑤)
+
+
+class Application(Base):
+    """A usage application for one platform, with the nine items of its usage policy (4(4)②)."""
+
+    __tablename__ = "account_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(String(16))
+    status: Mapped[ApplicationStatus] = mapped_column(String(16))
+    emergency: Mapped[bool] = mapped_column(default=False)
+    purpose: Mapped[str] = mapped_column(Text)
+    # [3]–[9] as answered, keyed by item; [5]'s 担当者 as Slack user IDs.
+    items: Mapped[dict[str, Any]] = mapped_column(JSON)
+    review_interval_days: Mapped[int]
+    department_id: Mapped[str] = mapped_column(String(64))
+    department_name: Mapped[str] = mapped_column(String(80))
+    filled_by: Mapped[str] = mapped_column(String(32))
+    filled_by_name: Mapped[str] = mapped_column(String(120))
+    head_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    head_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    office_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+    head_message: Mapped[OutboxMessage | None] = relationship(foreign_keys=[head_message_id])
+    office_message: Mapped[OutboxMessage | None] = relationship(foreign_keys=[office_message_id])
+
+    __table_args__ = (Index(None, "status"),)
+
+
+class AccountState(StrEnum):
+    ACTIVE = "active"  # 運用中
+    WITHDRAWING = "withdrawing"  # 撤退予告中
+    DELETED = "deleted"  # 削除済み
+
+
+class Account(Base):
+    """An official account in the register. Its password is never stored: only when it last changed."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("account_applications.id"))
+    platform: Mapped[Platform] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    department_id: Mapped[str] = mapped_column(String(64))
+    department_name: Mapped[str] = mapped_column(String(80))
+    managers: Mapped[list[str]] = mapped_column(JSON)
+    state: Mapped[AccountState] = mapped_column(String(16), default=AccountState.ACTIVE)
+    public_policy_url: Mapped[str | None] = mapped_column(Text)
+    send_only: Mapped[bool] = mapped_column(default=False)
+    # 4(5)②: the official account links to the city website and the website to the account.
+    links_to_site: Mapped[bool] = mapped_column(default=False)
+    linked_from_site: Mapped[bool] = mapped_column(default=False)
+    password_changed_on: Mapped[date]
+    # 「明日もう一度」: the one day this cycle's password reminder comes again.
+    password_snooze_on: Mapped[date | None]
+    review_interval_days: Mapped[int]
+    last_review_on: Mapped[date]
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    registered_by: Mapped[str] = mapped_column(String(120))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawal_notice_until: Mapped[date | None]
+    announced_in_account: Mapped[bool] = mapped_column(default=False)
+    announced_on_site: Mapped[bool] = mapped_column(default=False)
+    deleted_on: Mapped[date | None]
+
+    __table_args__ = (Index(None, "state"),)
+
+
+class Reminder(Base):
+    """A reminder sent: (kind, subject, due) is unique, so each is sent once, whichever process
+    sweeps first and however often the sweep runs."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))  # e.g. "account:12"
+    due_on: Mapped[date]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+    message: Mapped[OutboxMessage | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("kind", "subject", "due_on"),)

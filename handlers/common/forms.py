@@ -6,7 +6,7 @@ wrong shape) means the request was not made by that modal: BadRequest.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.errors import BadRequest
@@ -73,3 +73,13 @@ class FormValues:
         if values is None or not all(isinstance(v, str) for v in values):
             raise BadRequest(f"{block_id} has malformed options")
         return values
+
+    def day(self, block_id: str) -> date | None:
+        """A datepicker's choice."""
+        value = self._element(block_id).get("selected_date")
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise BadRequest(f"{block_id} is not a date") from None

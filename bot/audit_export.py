@@ -1,0 +1,246 @@
+"""Exports of the audit trail: evidence for the 情報セキュリティ委員会 (guideline 6(1)).
+
+``sns-bot export audit`` reads entries with ``storage.audit_query.entries_between(session, *day_range(...))``
+and hands them to one writer. The committee works in Excel, so xlsx is the default and CSV is shaped to open
+correctly in Excel too; jsonl is for machines and keeps every value exactly.
+
+Writers only read the entries. They return the number of entries written (the header row not counted),
+which the caller records with ``export_audit_fields`` in its own transaction once the export has succeeded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, NamedTuple
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from storage.models import AuditEntry
+
+Format = Literal["xlsx", "csv", "jsonl"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv", "jsonl")
+
+EXPORTED_ACTION = "audit.exported"
+
+
+class Column(NamedTuple):
+    key: str  # the jsonl key and AuditEntry attribute
+    header: str  # the CSV / xlsx heading
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "番号"),
+    Column("occurred_at", "日時"),
+    Column("actor_id", "実行者ID"),
+    Column("actor_name", "実行者"),
+    Column("action", "操作"),
+    Column("entity_type", "対象の種類"),
+    Column("entity_id", "対象"),
+    Column("before", "変更前"),
+    Column("after", "変更後"),
+)
+
+# Excel widths are in characters of the default font; Japanese characters take about two.
+_WIDTHS = {
+    "id": 8,
+    "occurred_at": 20,
+    "actor_id": 14,
+    "actor_name": 22,
+    "action": 24,
+    "entity_type": 14,
+    "entity_id": 16,
+    "before": 60,
+    "after": 60,
+}
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+SHEET_TITLE = "監査ログ"
+
+# Excel (and LibreOffice) start a formula with these; Japanese Excel also accepts the full-width forms.
+_FORMULA_STARTS = tuple("=+-@\t\r＝＋－＠")
+# Excel refuses more than 32,767 characters (UTF-16 units) in a cell; openpyxl would cut silently.
+_XLSX_CELL_LIMIT = 32767
+_TRUNCATED = "…（32,767文字を超えるため省略。全文はCSV/JSONL出力にあります）"
+# Characters XML 1.0 cannot carry (openpyxl refuses the controls; lone surrogates cannot be encoded).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Line breaks to str.splitlines() that json.dumps(ensure_ascii=False) leaves raw: escaped, a JSON line stays one line.
+_JSON_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_BOM = "\ufeff".encode()
+
+
+def day_range(first: date, last: date, timezone: tzinfo) -> tuple[datetime, datetime]:
+    """The days ``first``..``last`` (inclusive) in ``timezone`` as aware UTC ``[start, end)``."""
+    if last < first:
+        raise ValueError(f"the range ends ({last.isoformat()}) before it starts ({first.isoformat()})")
+    start = datetime.combine(first, time(), tzinfo=timezone)
+    end = datetime.combine(last + timedelta(days=1), time(), tzinfo=timezone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def default_filename(first: date, last: date, fmt: Format = "xlsx") -> str:
+    return f"audit-{first.isoformat()}-{last.isoformat()}.{fmt}"
+
+
+def export_audit_fields(first: date, last: date, timezone: tzinfo, fmt: Format, rows: int) -> dict[str, Any]:
+    """Keyword arguments for ``storage.audit.record`` describing an export:
+    ``audit.record(session, at=clock.now(), actor=actor, **export_audit_fields(...))``."""
+    return {
+        "action": EXPORTED_ACTION,
+        "entity_type": "audit_log",
+        "entity_id": f"{first.isoformat()}/{last.isoformat()}",  # an ISO 8601 interval
+        "after": {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "timezone": str(timezone),
+            "format": fmt,
+            "rows": rows,
+        },
+    }
+
+
+def write_csv(entries: Iterable[AuditEntry], out: BinaryIO, timezone: tzinfo) -> int:
+    """CSV for Excel: UTF-8 with a BOM (without it Excel reads Shift_JIS), CRLF, Japanese headings,
+    ISO 8601 times with their offset, before/after as compact JSON. ``out`` is a binary stream
+    (a file opened "wb", ``sys.stdout.buffer``) so the encoding is ours, not the locale's; it is left open.
+    Values Excel would run as a formula get a leading ``'``."""
+    out.write(_BOM)
+    # backslashreplace: a lone surrogate from a JSON value becomes its JSON escape rather than aborting the export.
+    text = io.TextIOWrapper(out, encoding="utf-8", errors="backslashreplace", newline="")
+    try:
+        writer = csv.writer(text)  # csv's default dialect is Excel's: quoting and CRLF as Excel writes them
+        writer.writerow(column.header for column in COLUMNS)
+        rows = 0
+        for entry in entries:
+            values = _values(entry)
+            values["occurred_at"] = entry.occurred_at.astimezone(timezone).isoformat()
+            writer.writerow(_neutralise(values[column.key]) for column in COLUMNS)
+            rows += 1
+    finally:
+        text.flush()
+        text.detach()  # the caller owns ``out``: closing the wrapper would close it
+    return rows
+
+
+def write_jsonl(entries: Iterable[AuditEntry], out: BinaryIO, timezone: tzinfo) -> int:
+    """One JSON object per line (UTF-8, no BOM) with the English ``COLUMNS`` keys, ISO 8601 times with
+    their offset and before/after as JSON objects: every value exactly as stored. ``out`` is binary, left open."""
+    rows = 0
+    for entry in entries:
+        record = {
+            "id": entry.id,
+            "occurred_at": entry.occurred_at.astimezone(timezone).isoformat(),
+            "actor_id": entry.actor_id,
+            "actor_name": entry.actor_name,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": entry.entity_id,
+            "before": entry.before,
+            "after": entry.after,
+        }
+        line = _JSON_LINE_BREAKS.sub(_json_escape, _compact_json(record))
+        out.write(line.encode("utf-8", "backslashreplace") + b"\n")
+        rows += 1
+    return rows
+
+
+def write_xlsx(entries: Iterable[AuditEntry], path: Path | BinaryIO, timezone: tzinfo) -> int:
+    """An Excel workbook with one sheet: a bold, frozen heading row with an autofilter over the data,
+    times as Excel datetimes in ``timezone`` (naive: Excel has no zones), text never read as a formula.
+
+    Written in openpyxl's write-only mode, so rows stream to a temporary file; ``path`` is only
+    written when every entry has been read."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    # Column widths and panes go at the top of the sheet's XML: they must be set before any row.
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column.key]
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    rows = 0
+    for entry in entries:
+        values = _values(entry)
+        values["occurred_at"] = _excel_datetime(sheet, entry.occurred_at.astimezone(timezone))
+        sheet.append([_excel_value(sheet, values[column.key]) for column in COLUMNS])
+        rows += 1
+    # The autofilter is written after the rows, so it can cover exactly the rows written.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
+    workbook.save(path)
+    return rows
+
+
+def _values(entry: AuditEntry) -> dict[str, Any]:
+    """The cells shared by CSV and xlsx; occurred_at is left for each format to render."""
+    return {
+        "id": entry.id,
+        "occurred_at": None,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,  # stored display text (mrkdwn-safe), shown as it is
+        "action": entry.action,
+        "entity_type": entry.entity_type,
+        "entity_id": entry.entity_id,
+        "before": None if entry.before is None else _compact_json(entry.before),
+        "after": None if entry.after is None else _compact_json(entry.after),
+    }
+
+
+def _compact_json(value: Any) -> str:
+    # Japanese stays readable; key order stays as recorded.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    # These characters only occur inside JSON strings, where \uXXXX is their exact escape.
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _neutralise(value: Any) -> Any:
+    """CSV injection: a leading quote makes Excel show the text instead of evaluating it."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _excel_datetime(sheet: WriteOnlyWorksheet, local: datetime) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=local.replace(tzinfo=None))
+    cell.number_format = DATETIME_FORMAT
+    return cell
+
+
+def _excel_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    value = _fit_cell(_XML_ILLEGAL.sub(_json_escape, value))
+    if not value.startswith(_FORMULA_STARTS):
+        return value
+    # openpyxl stores a string starting with "=" as a formula: force a plain string. quotePrefix keeps it
+    # text even when someone edits the cell in Excel.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _fit_cell(value: str) -> str:
+    if len(value) * 2 <= _XLSX_CELL_LIMIT:  # cannot be over the limit even if every character takes two units
+        return value
+    encoded = value.encode("utf-16-le")
+    if len(encoded) // 2 <= _XLSX_CELL_LIMIT:
+        return value
+    # "ignore" drops half a surrogate pair cut at the end.
+    kept = encoded[: (_XLSX_CELL_LIMIT - len(_TRUNCATED)) * 2].decode("utf-16-le", "ignore")
+    return kept + _TRUNCATED

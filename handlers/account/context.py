@@ -1,0 +1,13 @@
+"""The service's Context for one unit of work, from the process's Runtime."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.runtime import Runtime
+from handlers.account.service import Context
+from handlers.account.views import AccountRenderer
+
+
+def context_of(runtime: Runtime, now: datetime | None = None) -> Context:
+    return Context(directory=runtime.config.directory, render=AccountRenderer(), now=now or runtime.clock.now())

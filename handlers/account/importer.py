@@ -1,0 +1,508 @@
+"""`sns-bot accounts import FILE`: registers the official accounts the city already runs (the roll-out), in one go.
+
+All or nothing: every row is checked first and every problem is reported with its line and column; one bad row
+means no account at all is imported, so a half-imported register never has to be repaired by hand.
+
+A row is one account, identified by its URL (compared as ``handlers.report.urls.normalize`` keys, so
+``twitter.com/soja`` and ``x.com/soja`` are the same account). A URL already in the register is never changed:
+a row that agrees with the registered account is skipped as unchanged (so re-importing a file does nothing), and
+one that disagrees is reported as a conflict. Agreement ignores what the register legitimately moves on by itself:
+a registered password change or review date later than the file's, the account's state (撤退予告中, 削除済み), the
+department's current name, and optional cells left empty.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy.orm import Session
+
+from bot.config import USER_ID, Config, Department
+from handlers.report.urls import normalize, parse_urls
+from storage import accounts, audit
+from storage.models import Account, AccountState, Platform
+
+# -- message templates (Japanese, shown to the operator; to move to the catalog) ---------------------------------
+
+MSG_UNREADABLE = "{file} を読めません: {error}"
+MSG_XLS = "{file} は古いExcel形式（.xls）です。.xlsx か CSV（UTF-8）で保存し直してください"
+MSG_NOT_XLSX = "{file} はExcel（.xlsx）ファイルとして読めません"
+MSG_NOT_UTF8 = "UTF-8 ではない文字があります。CSV は UTF-8 で保存してください（Excel では「CSV UTF-8」形式）"
+MSG_BAD_CSV = "CSV として読めません: {error}"
+MSG_NO_HEADER = "見出し行がありません"
+MSG_UNKNOWN_COLUMN = "'{value}' は使えない列名です。使える列: {columns}"
+MSG_DUPLICATE_COLUMN = "'{first}' と同じ項目の列が2つあります"
+MSG_MISSING_COLUMN = "必須の列がありません（{japanese}）"
+MSG_UNNAMED_VALUE = "見出しのない列に値があります"
+MSG_REQUIRED = "値がありません"
+MSG_UNKNOWN_PLATFORM = "'{value}' は知らない種類です。使える種類: X, Facebook, Instagram, LINE, YouTube, note, その他"
+MSG_NAME_TOO_LONG = "{limit}文字以内にしてください"
+MSG_BAD_URL = "'{value}' はURLとして使えません。http:// または https:// で始まるURLを1つ書いてください"
+MSG_DUPLICATE_URL = "'{value}' は{first}行目と同じアカウントのURLです"
+MSG_CONFLICT = "'{value}' は登録済みで、内容が違います（{columns}）。取り込みでは登録済みのアカウントを変更しません"
+MSG_UNKNOWN_DEPARTMENT = "'{value}' は設定にない部署IDです"
+MSG_BAD_USER_ID = "'{value}' はSlackのユーザーIDの形ではありません（例: U012AB3CD）"
+MSG_BAD_DATE = "'{value}' は日付として読めません。YYYY-MM-DD の形で書いてください"
+MSG_FUTURE_DATE = "'{value}' は未来の日付です"
+MSG_BAD_INTERVAL = "'{value}' は1以上{limit}以下の整数で書いてください"
+# Account.registered_by of an imported account (the file and line are in its audit entry).
+REGISTERED_BY = "一括取り込み"
+
+NAME_LIMIT = 200  # Account.name's column
+# Longer would be no review at all, and a huge number overflows the date arithmetic of the reminder sweep.
+REVIEW_INTERVAL_LIMIT = 3660
+MAX_SHOWN = 80  # a value echoed in a message is cut here
+
+AUDIT_ACCOUNT = "account.imported"
+AUDIT_SUMMARY = "accounts.import"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, at a line of the file (0: the file as a whole) and a column as written in its header."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return self.message
+        where = f"{self.line}行目 {self.column}" if self.column else f"{self.line}行目"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened; with any problem nothing was imported (imported and unchanged are then 0)."""
+
+    imported: int
+    unchanged: int
+    problems: list[Problem]
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: str
+    japanese: str
+    required: bool
+
+
+COLUMNS = (
+    _Column("platform", "種類", True),
+    _Column("name", "アカウント名", True),
+    _Column("url", "URL", True),
+    _Column("department", "所属", True),
+    _Column("managers", "管理者", True),
+    _Column("password_changed_on", "パスワード変更日", True),
+    _Column("review_interval_days", "振り返り間隔日数", False),
+    _Column("last_review_on", "前回振り返り日", False),
+    _Column("public_policy_url", "運用ポリシーURL", False),
+)
+
+
+def _key(text: str) -> str:
+    """How labels compare: full-width and case folded, so ＬＩＮＥ, line and LINE are one."""
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+_HEADERS = {_key(name): column for column in COLUMNS for name in (column.field, column.japanese)}
+_PLATFORMS = {
+    **{_key(platform.value): platform for platform in Platform},
+    _key("Twitter"): Platform.X,
+    _key("その他"): Platform.OTHER,
+}
+_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})")
+# Spaces (ASCII or full-width) as asked; commas too, since a pasted list often has them.
+_MANAGER_SEPARATOR = re.compile(r"[\s,、，]+")
+
+
+# -- reading the file ---------------------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header as written and, per non-blank data row, (its line in the file, {column: value}).
+
+    CSV (UTF-8 with or without BOM) or .xlsx (the first sheet; the line is the sheet's row number). A value under
+    a blank header cell or beyond the header is keyed "N列目". Raises ImportFileError when the file is unreadable.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise ImportFileError(Problem(0, "", MSG_XLS.format(file=path.name)))
+    lines = _xlsx_lines(path) if suffix in (".xlsx", ".xlsm") else _csv_lines(path)
+    if not lines:
+        return [], []
+    header = list(lines[0][1])  # always line 1: an empty first line means no header
+    while header and not header[-1].strip():
+        header.pop()  # Excel's trailing blank cells
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, cells in lines[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank rows (Excel's trailing ones included) are no accounts
+        row: dict[str, str] = {}
+        # Short rows (a CSV's, or an xlsx row without its empty trailing cells) hold every column all the same.
+        for index, value in enumerate([*cells, *[""] * (len(header) - len(cells))]):
+            name = header[index] if index < len(header) and header[index].strip() else f"{index + 1}列目"
+            if index < len(header) or value.strip():
+                row[name] = value
+        rows.append((line, row))
+    return header, rows
+
+
+def _csv_lines(path: Path) -> list[tuple[int, list[str]]]:
+    data = _read_bytes(path).removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(Problem(data.count(b"\n", 0, error.start) + 1, "", MSG_NOT_UTF8)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    lines: list[tuple[int, list[str]]] = []
+    try:
+        # A quoted value may span lines: a row is numbered by the line it starts on.
+        start = 1
+        for cells in reader:
+            lines.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFileError(Problem(reader.line_num, "", MSG_BAD_CSV.format(error=error))) from None
+    return lines
+
+
+def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
+    _read_bytes(path)  # the same message as for a CSV when it is missing or unreadable
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)  # data_only: a formula's value, not its text
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ImportFileError(Problem(0, "", MSG_NOT_XLSX.format(file=path.name))) from None
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong used range, which would cut columns off
+        # Read-only sheets yield every row from the first, empty ones included, so the count is the row number.
+        return [
+            (number, [_cell_text(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(
+            Problem(0, "", MSG_UNREADABLE.format(file=path.name, error=error.strerror or error))
+        ) from None
+
+
+def _cell_text(value: Any) -> str:
+    """An xlsx cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# -- checking the rows --------------------------------------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """A value that cannot be used; its message is the Problem's."""
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1] + "…"
+
+
+def _one_url(raw: str) -> str:
+    urls, invalid = parse_urls(raw)
+    if len(urls) != 1 or invalid:
+        raise _Invalid(MSG_BAD_URL.format(value=_shown(raw)))
+    return urls[0]
+
+
+def _url_key(url: str) -> str:
+    try:
+        return normalize(url)
+    except ValueError:
+        return url  # a register entry from before URLs were checked: compared as written
+
+
+class _Checker:
+    """Turns one cell's text into its value, or raises _Invalid."""
+
+    def __init__(self, config: Config, today: date) -> None:
+        self.departments = {department.id: department for department in config.departments}
+        self.today = today
+        self.by_field: dict[str, Callable[[str], Any]] = {
+            "platform": self.platform,
+            "name": self.name,
+            "url": _one_url,
+            "department": self.department,
+            "managers": self.managers,
+            "password_changed_on": self.date,
+            "review_interval_days": self.interval,
+            "last_review_on": self.date,
+            "public_policy_url": _one_url,
+        }
+
+    def platform(self, raw: str) -> Platform:
+        if (platform := _PLATFORMS.get(_key(raw))) is None:
+            raise _Invalid(MSG_UNKNOWN_PLATFORM.format(value=_shown(raw)))
+        return platform
+
+    def name(self, raw: str) -> str:
+        if len(raw) > NAME_LIMIT:
+            raise _Invalid(MSG_NAME_TOO_LONG.format(limit=NAME_LIMIT))
+        return raw
+
+    def department(self, raw: str) -> Department:
+        if (department := self.departments.get(raw)) is None:
+            raise _Invalid(MSG_UNKNOWN_DEPARTMENT.format(value=_shown(raw)))
+        return department
+
+    def managers(self, raw: str) -> list[str]:
+        ids = [item for item in _MANAGER_SEPARATOR.split(raw) if item]
+        if bad := [item for item in ids if not USER_ID.fullmatch(item)]:
+            raise _Invalid("、".join(MSG_BAD_USER_ID.format(value=_shown(item)) for item in bad))
+        return list(dict.fromkeys(ids))
+
+    def date(self, raw: str) -> date:
+        # Excel re-saves a CSV's dates as 2024/4/1: unambiguous, so accepted besides YYYY-MM-DD.
+        match = _DATE.fullmatch(unicodedata.normalize("NFKC", raw))
+        try:
+            value = date(*(int(part) for part in match.groups())) if match else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise _Invalid(MSG_BAD_DATE.format(value=_shown(raw)))
+        if value > self.today:
+            raise _Invalid(MSG_FUTURE_DATE.format(value=_shown(raw)))
+        return value
+
+    def interval(self, raw: str) -> int:
+        text = unicodedata.normalize("NFKC", raw)
+        # int() alone would also take "+5", "1_000" and "-3"; only plain digits are meant.
+        if not re.fullmatch(r"[0-9]+", text) or not 1 <= int(text) <= REVIEW_INTERVAL_LIMIT:
+            raise _Invalid(MSG_BAD_INTERVAL.format(value=_shown(raw), limit=REVIEW_INTERVAL_LIMIT))
+        return int(text)
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    platform: Platform
+    name: str
+    url: str
+    url_key: str
+    department: Department
+    managers: list[str]
+    password_changed_on: date
+    # None: the cell was empty (the default applies, and a registered account's value is not compared).
+    review_interval_days: int | None
+    last_review_on: date | None
+    public_policy_url: str | None
+
+
+def _header_columns(header: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """{field: column as written} for the known columns, and the header's problems (on line 1)."""
+    line = 1
+    columns: dict[str, str] = {}
+    problems: list[Problem] = []
+    for written in header:
+        if not written.strip():
+            continue  # a blank header cell only matters when values sit under it
+        column = _HEADERS.get(_key(written))
+        if column is None:
+            names = ", ".join(f"{c.field}（{c.japanese}）" for c in COLUMNS)
+            problems.append(Problem(line, written, MSG_UNKNOWN_COLUMN.format(value=_shown(written), columns=names)))
+        elif column.field in columns:
+            problems.append(Problem(line, written, MSG_DUPLICATE_COLUMN.format(first=columns[column.field])))
+        else:
+            columns[column.field] = written
+    for column in COLUMNS:
+        if column.required and column.field not in columns:
+            problems.append(Problem(line, column.field, MSG_MISSING_COLUMN.format(japanese=column.japanese)))
+    return columns, problems
+
+
+def _check_row(
+    line: int, cells: dict[str, str], header: list[str], columns: dict[str, str], checker: _Checker
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The row's valid values by field, and its problems (values under an unknown column are the header's)."""
+    problems = [Problem(line, name, MSG_UNNAMED_VALUE) for name, value in cells.items() if name not in header and value]
+    values: dict[str, Any] = {}
+    for column in COLUMNS:
+        written = columns.get(column.field)
+        if written is None:
+            continue  # a missing column is reported once, on the header's line
+        raw = cells.get(written, "").strip()
+        if not raw:
+            if column.required:
+                problems.append(Problem(line, written, MSG_REQUIRED))
+            continue
+        try:
+            values[column.field] = checker.by_field[column.field](raw)
+        except _Invalid as error:
+            problems.append(Problem(line, written, str(error)))
+    return values, problems
+
+
+def _differences(row: _Row, account: Account, columns: dict[str, str]) -> list[str]:
+    """The columns in which a row disagrees with the account registered under its URL."""
+    differs = {
+        "platform": account.platform != row.platform,
+        "name": account.name != row.name,
+        "department": account.department_id != row.department.id,
+        "managers": set(account.managers) != set(row.managers),
+        # Dates move on after registration (a password change, a review): only an earlier register is a conflict.
+        "password_changed_on": account.password_changed_on < row.password_changed_on,
+        "review_interval_days": row.review_interval_days not in (None, account.review_interval_days),
+        "last_review_on": row.last_review_on is not None and account.last_review_on < row.last_review_on,
+        "public_policy_url": row.public_policy_url is not None
+        and _url_key(account.public_policy_url or "") != _url_key(row.public_policy_url),
+    }
+    return [columns[field] for field, different in differs.items() if different]
+
+
+# -- importing ----------------------------------------------------------------------------------------------------
+
+
+def import_accounts(session: Session, config: Config, path: Path, *, now: datetime, timezone: ZoneInfo) -> ImportResult:
+    """Checks every row of ``path``; without any problem, adds its new accounts (運用中) and their audit rows to
+    the session (the caller commits). With a problem, adds nothing and returns all the problems."""
+    try:
+        header, rows = read_rows(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except ImportFileError as error:
+        return ImportResult(0, 0, [error.problem])
+    except OSError as error:  # the file vanished between the two reads
+        return ImportResult(0, 0, [Problem(0, "", MSG_UNREADABLE.format(file=path.name, error=error.strerror))])
+    if not header:
+        return ImportResult(0, 0, [Problem(1, "", MSG_NO_HEADER)])
+    today = now.astimezone(timezone).date()
+    checker = _Checker(config, today)
+    columns, problems = _header_columns(header)
+    registered = {_url_key(account.url): account for account in accounts.register(session)}
+
+    first_line: dict[str, int] = {}
+    new: list[_Row] = []
+    unchanged = 0
+    for line, cells in rows:
+        values, row_problems = _check_row(line, cells, header, columns, checker)
+        if "url" in values:
+            url_key = _url_key(values["url"])
+            if url_key in first_line:
+                message = MSG_DUPLICATE_URL.format(value=_shown(values["url"]), first=first_line[url_key])
+                row_problems.append(Problem(line, columns["url"], message))
+            first_line.setdefault(url_key, line)
+        problems += row_problems
+        if row_problems or any(column.required and column.field not in values for column in COLUMNS):
+            continue
+        row = _Row(
+            line=line,
+            platform=values["platform"],
+            name=values["name"],
+            url=values["url"],
+            url_key=_url_key(values["url"]),
+            department=values["department"],
+            managers=values["managers"],
+            password_changed_on=values["password_changed_on"],
+            review_interval_days=values.get("review_interval_days"),
+            last_review_on=values.get("last_review_on"),
+            public_policy_url=values.get("public_policy_url"),
+        )
+        if (account := registered.get(row.url_key)) is None:
+            new.append(row)
+        elif different := _differences(row, account, columns):
+            message = MSG_CONFLICT.format(value=_shown(row.url), columns=", ".join(different))
+            problems.append(Problem(line, columns["url"], message))
+        else:
+            unchanged += 1
+    if problems:
+        return ImportResult(0, 0, problems)
+
+    default_interval = config.reminders.effectiveness_review_days
+    created = [(row, _account(row, default_interval, today, now)) for row in new]
+    session.add_all(account for _, account in created)
+    session.flush()  # the ids, for the audit rows
+    for row, account in created:
+        after = {"file": path.name, "line": row.line, **_audit_values(account)}
+        audit.record(
+            session, at=now, actor=None, action=AUDIT_ACCOUNT, entity_type="account", entity_id=account.id, after=after
+        )
+    summary = {
+        "file": path.name,
+        "imported": len(created),
+        "unchanged": unchanged,
+        "accounts": [account.id for _, account in created],
+    }
+    # The file's digest names the import: re-importing the same file lands under the same entity.
+    audit.record(
+        session, at=now, actor=None, action=AUDIT_SUMMARY, entity_type="import", entity_id=digest, after=summary
+    )
+    return ImportResult(len(created), unchanged, [])
+
+
+def _account(row: _Row, default_interval: int, today: date, now: datetime) -> Account:
+    return Account(
+        application_id=None,  # in use before the bot: there is no application on record
+        platform=row.platform,
+        name=row.name,
+        url=row.url,
+        department_id=row.department.id,
+        department_name=row.department.name,
+        managers=row.managers,
+        state=AccountState.ACTIVE,
+        public_policy_url=row.public_policy_url,
+        send_only=False,
+        links_to_site=False,
+        linked_from_site=False,
+        password_changed_on=row.password_changed_on,
+        password_snooze_on=None,
+        review_interval_days=row.review_interval_days or default_interval,
+        last_review_on=row.last_review_on or today,
+        registered_at=now,
+        registered_by=REGISTERED_BY,
+    )
+
+
+def _audit_values(account: Account) -> dict[str, Any]:
+    return {
+        "platform": str(account.platform),
+        "name": account.name,
+        "url": account.url,
+        "department": account.department_id,
+        "managers": list(account.managers),
+        "password_changed_on": account.password_changed_on.isoformat(),
+        "review_interval_days": account.review_interval_days,
+        "last_review_on": account.last_review_on.isoformat(),
+        "public_policy_url": account.public_policy_url,
+    }

@@ -1,0 +1,18 @@
+"""The scheduler's one account job: a sweep every minute that sends whatever is due."""
+
+from __future__ import annotations
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.runtime import Runtime
+from bot.scheduler import ScheduledJob
+from handlers.account import service
+from handlers.account.context import context_of
+
+
+def sweep(runtime: Runtime) -> int:
+    with runtime.sessions.begin() as session:
+        return service.sweep(session, context_of(runtime))
+
+
+JOBS = (ScheduledJob(id="account.reminders", func=sweep, trigger=IntervalTrigger(minutes=1)),)

@@ -1,0 +1,214 @@
+"""Thin listeners for /sns-account and the reminders' buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.catalog import t
+from bot.runtime import Runtime
+from handlers.account import service
+from handlers.account.context import context_of
+from handlers.account.forms import read_register, read_review, read_withdrawal
+from handlers.account.metadata import AccountAction
+from handlers.account.views import account_list, register_modal, review_modal, withdraw_modal
+from handlers.application.listeners import open_application
+from handlers.common.context import runtime_of
+from storage import accounts, applications
+
+
+def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    """/sns-account apply | register | list | withdraw."""
+    ack()
+    runtime = runtime_of(context)
+    user = body["user_id"]
+    word = (body.get("text") or "").strip().lower()
+    if word == "apply":
+        open_application(client, body["trigger_id"], runtime, user)
+    elif word == "register":
+        _open(client, respond, body["trigger_id"], _register_view(runtime, user), "account.register.none")
+    elif word == "withdraw":
+        _open(client, respond, body["trigger_id"], _withdraw_view(runtime, user), "account.withdraw.none")
+    elif word == "list":
+        respond(**_list(runtime))
+    else:
+        respond(text=t("account.usage"), response_type="ephemeral")
+
+
+def _open(client: WebClient, respond: Respond, trigger_id: str, view: Any, nothing: str) -> None:
+    if view is None:
+        respond(text=t(nothing), response_type="ephemeral")
+    else:
+        client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _register_view(runtime: Runtime, user: str) -> Any:
+    directory = runtime.config.directory
+    departments = [d.id for d in directory.departments_of(user)]
+    if directory.is_public_info(user):
+        departments = [d.id for d in directory.departments]
+    with runtime.sessions() as session:
+        approved = applications.approved_for_departments(session, departments)
+    today = context_of(runtime).today
+    return register_modal(approved, today) if approved else None
+
+
+def _withdraw_view(runtime: Runtime, user: str) -> Any:
+    directory = runtime.config.directory
+    with runtime.sessions() as session:
+        live = [a for a in accounts.live(session) if a.state == "active"]
+    allowed = [a for a in live if service.may_act(directory, a, user, "withdraw")]
+    return withdraw_modal(allowed) if allowed else None
+
+
+def _list(runtime: Runtime) -> dict[str, Any]:
+    directory = runtime.config.directory
+    known = {user for d in directory.departments for user in (d.head, *d.members, *d.approvers)}
+    with runtime.sessions() as session:
+        shown = [service.view_of(a) for a in accounts.register(session)]
+        waiting = accounts.open_applications(session)
+    orphaned = {a.id for a in shown if a.state != "deleted" and not set(a.managers) & known}
+    return account_list(shown, waiting, orphaned, directory.name_of)
+
+
+def submit_register(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
+    ctx = context_of(runtime)
+    form, errors = read_register(view, ctx.today)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    with runtime.sessions.begin() as session:
+        result = service.register(session, ctx, form, body["user"]["id"])
+        registered = not isinstance(result, str)
+        name = form.name
+    if not registered:
+        block = "account.register.url" if result == "account.error.url.taken" else "account.register.application"
+        ack(response_action="errors", errors={block: t(result)})
+        return
+    ack()
+    client.chat_postEphemeral(
+        channel=body["user"]["id"], user=body["user"]["id"], text=t("account.register.done", name=name)
+    )
+
+
+def _clicked(action: dict[str, Any]) -> AccountAction:
+    return AccountAction.decode(action.get("value"))
+
+
+def password_changed(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
+    ctx = context_of(runtime)
+    with runtime.sessions.begin() as session:
+        account = service.password_changed(session, ctx, _clicked(action).account_id, body["user"]["id"])
+        reply = _recorded(ctx, account) if account else t("account.denied")
+    ack()
+    respond(text=reply, response_type="ephemeral", replace_original=account is not None)
+
+
+def _recorded(ctx: service.Context, account: Any) -> str:
+    rotation = ctx.directory.config.reminders.password_rotation_days
+    upcoming = account.password_changed_on.toordinal() + rotation
+    return t(
+        "account.password.recorded",
+        name=account.name,
+        date=ctx.today.isoformat(),
+        next=type(ctx.today).fromordinal(upcoming).isoformat(),
+    )
+
+
+def password_snooze(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
+    with runtime.sessions.begin() as session:
+        snoozed = service.snooze(session, context_of(runtime), _clicked(action).account_id, body["user"]["id"])
+    ack()
+    key = {True: "account.password.snoozed", False: "account.password.already_snoozed", None: "account.denied"}[snoozed]
+    respond(text=t(key), response_type="ephemeral", replace_original=False)
+
+
+def open_review(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
+    account_id = _clicked(action).account_id
+    with runtime.sessions() as session:
+        account = accounts.get(session, account_id)
+        allowed = account is not None and service.may_act(
+            runtime.config.directory, account, body["user"]["id"], "review"
+        )
+        shown = service.view_of(account) if account else None
+    ack()
+    if allowed and shown is not None:
+        client.views_open(trigger_id=body["trigger_id"], view=review_modal(shown))
+    else:
+        respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
+
+
+def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    review, errors = read_review(view)
+    if review is None:
+        ack(response_action="errors", errors=errors)
+        return
+    account_id = AccountAction.decode(view.get("private_metadata")).account_id
+    with runtime.sessions.begin() as session:
+        done = service.submit_review(session, context_of(runtime), account_id, body["user"]["id"], review)
+    if done:
+        ack()
+    else:
+        ack(response_action="errors", errors={"account.review.indicators": t("account.denied")})
+
+
+def submit_withdrawal(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    chosen, errors = read_withdrawal(view)
+    if chosen is None:
+        ack(response_action="errors", errors=errors)
+        return
+    account_id, criteria, immediate = chosen
+    with runtime.sessions.begin() as session:
+        done = service.withdraw(
+            session, context_of(runtime), account_id, body["user"]["id"], criteria, immediate=immediate
+        )
+    if done:
+        ack()
+    else:
+        ack(response_action="errors", errors={"account.withdraw.account": t("account.denied")})
+
+
+def announced(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    meta = _clicked(action)
+    ctx = context_of(runtime)
+    with runtime.sessions.begin() as session:
+        account = service.mark_announced(session, ctx, meta.account_id, body["user"]["id"], meta.task or "")
+        message = (
+            ctx.render.reminder(service.view_of(account), "withdrawal", criteria=account.withdrawal_reason.split(","))
+            if account
+            else None
+        )
+    ack()
+    if message is None:
+        respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
+    else:
+        respond(replace_original=True, **message)
+
+
+def deleted(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    runtime = runtime_of(context)
+    with runtime.sessions.begin() as session:
+        account = service.deleted(session, context_of(runtime), _clicked(action).account_id, body["user"]["id"])
+        name = account.name if account else None
+    ack()
+    if name is None:
+        respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
+    else:
+        respond(text=t("account.deleted.done", name=name), replace_original=True)

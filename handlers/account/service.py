@@ -1,0 +1,411 @@
+"""The account register's rules, free of Slack: registration of an approved application (4(4)④⑤),
+password rotation (4(5)①), effectiveness reviews (4(4)②[9]) and withdrawal (4(6)).
+
+Reminders are due dates computed from the register (last change + interval); each (kind,
+subject, due date) is claimed by a unique key before it is sent, so it goes out once whichever
+process sweeps first, and a restart or a changed interval never loses or doubles one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.config import Reminders
+from bot.directory import Directory
+from bot.errors import BadRequest
+from storage import accounts, applications, audit, outbox, summary
+from storage.models import Account, AccountState, ApplicationStatus
+
+PASSWORD_OVERDUE_GRACE = timedelta(days=7)  # then the head is told too
+SUMMARY_HOUR = time(9, 0)
+CRITERIA = ("purpose_achieved", "no_prospect", "security", "quality")  # 4(6)①[1]–[4]
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: int
+    platform: str
+    name: str
+    url: str
+    department_name: str
+    managers: list[str]
+    state: AccountState
+    password_changed_on: date
+    next_review_on: date
+    withdrawal_notice_until: date | None
+    announced_in_account: bool
+    announced_on_site: bool
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str  # password, password_snooze, password_overdue, review, deletion
+    due_on: date
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisterForm:
+    application_id: int
+    name: str
+    url: str
+    managers: list[str]
+    public_policy_url: str | None
+    send_only: bool
+    links_to_site: bool
+    linked_from_site: bool
+    password_changed_on: date
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    indicators: str
+    goal: str
+    decision: str  # continue or withdraw
+    criteria: list[str]
+    note: str | None
+
+
+class Renderer(Protocol):
+    def reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]: ...
+
+    def office_notice(self, kind: str, **params: Any) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    directory: Directory
+    render: Renderer
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.directory.timezone).date()
+
+
+def view_of(account: Account) -> AccountView:
+    return AccountView(
+        id=account.id,
+        platform=account.platform,
+        name=account.name,
+        url=account.url,
+        department_name=account.department_name,
+        managers=list(account.managers),
+        state=AccountState(account.state),
+        password_changed_on=account.password_changed_on,
+        next_review_on=account.last_review_on + timedelta(days=account.review_interval_days),
+        withdrawal_notice_until=account.withdrawal_notice_until,
+        announced_in_account=account.announced_in_account,
+        announced_on_site=account.announced_on_site,
+    )
+
+
+# -- what is due --------------------------------------------------------------------------------
+
+
+def due_for(account: Account, settings: Reminders, head: str | None, today: date) -> list[Due]:
+    """The reminders an account has due on ``today`` (each sent once: see sweep)."""
+    managers = tuple(account.managers)
+    due: list[Due] = []
+    if account.state == AccountState.ACTIVE:
+        password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
+        review = account.last_review_on + timedelta(days=account.review_interval_days)
+        candidates = [
+            Due("password", password, managers),
+            Due("password_overdue", password + PASSWORD_OVERDUE_GRACE, (head,) if head else ()),
+            Due("review", review, (head,) if head else ()),
+        ]
+        if account.password_snooze_on is not None:
+            candidates.append(Due("password_snooze", account.password_snooze_on, managers))
+        due += [d for d in candidates if d.due_on <= today and d.recipients]
+    elif account.state == AccountState.WITHDRAWING and (until := account.withdrawal_notice_until) and until <= today:
+        due.append(Due("deletion", until, (*managers, *([head] if head else []))))
+    return due
+
+
+def sweep(session: Session, ctx: Context) -> int:
+    """Sends every reminder due now, once. Ordinary reminders wait for office hours (weekdays
+    08:30–17:15, not on holidays or 12/29–1/3): a sweep outside them sends nothing."""
+    if not ctx.directory.office_hours.is_open(ctx.now):
+        return 0
+    sent = 0
+    settings = ctx.directory.config.reminders
+    for account in accounts.live(session):
+        department = ctx.directory.department(account.department_id)
+        for due in due_for(account, settings, department.head if department else None, ctx.today):
+            if accounts.claim_reminder(session, due.kind, f"account:{account.id}", due.due_on, ctx.now) is None:
+                continue  # sent before, by this process or another
+            shown = view_of(account)
+            for user in dict.fromkeys(due.recipients):
+                message = ctx.render.reminder(shown, due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
+                outbox.post_message(session, channel=user, message=message, now=ctx.now)
+            _audit(
+                session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()}
+            )
+            sent += 1
+    return sent + _monthly_summary(session, ctx)
+
+
+def _monthly_summary(session: Session, ctx: Context) -> int:
+    """On the first business day of a month, from 09:00: last month's summary to 市政情報課."""
+    today = ctx.today
+    first = today.replace(day=1)
+    hours = ctx.directory.office_hours
+    first_business_day = next(
+        first + timedelta(days=n) for n in range(31) if hours.is_open_day(first + timedelta(days=n))
+    )
+    if today != first_business_day or ctx.now.astimezone(ctx.directory.timezone).time() < SUMMARY_HOUR:
+        return 0
+    if accounts.claim_reminder(session, "monthly_summary", "organization", first, ctx.now) is None:
+        return 0
+    previous = (first - timedelta(days=1)).replace(day=1)
+    start = datetime.combine(previous, time(), ctx.directory.timezone)
+    end = datetime.combine(first, time(), ctx.directory.timezone)
+    figures = summary.month(session, start, end, ctx.directory.config.reminders, today)
+    message = ctx.render.office_notice("summary", month=previous.strftime("%Y年%m月"), figures=figures)
+    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+    return 1
+
+
+def upcoming(session: Session, directory: Directory, today: date) -> list[tuple[AccountView, str, date]]:
+    """What each live account has coming next, for `sns-bot reminders list`."""
+    settings = directory.config.reminders
+    rows = []
+    for account in accounts.live(session):
+        shown = view_of(account)
+        if account.state == AccountState.WITHDRAWING and account.withdrawal_notice_until:
+            rows.append((shown, "deletion", account.withdrawal_notice_until))
+            continue
+        password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
+        rows += [(shown, "password", password), (shown, "review", shown.next_review_on)]
+    return sorted(rows, key=lambda row: row[2])
+
+
+# -- registration --------------------------------------------------------------------------------
+
+
+def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -> Account | str:
+    """Registers the account of an approved application, or says why not (a catalog key)."""
+    application = applications.get(session, form.application_id, for_update=True)
+    if application is None:
+        raise BadRequest(f"no application {form.application_id}")
+    if not _may_register(ctx.directory, application.department_id, user_id):
+        _audit_denied(session, ctx, user_id, "register", application.id)
+        return "account.denied"
+    if application.status != ApplicationStatus.APPROVED:
+        return "account.error.application.gone"
+    account = Account(
+        application_id=application.id,
+        platform=application.platform,
+        name=form.name,
+        url=form.url,
+        department_id=application.department_id,
+        department_name=application.department_name,
+        managers=form.managers,
+        state=AccountState.ACTIVE,
+        public_policy_url=form.public_policy_url,
+        send_only=form.send_only,
+        links_to_site=form.links_to_site,
+        linked_from_site=form.linked_from_site,
+        password_changed_on=form.password_changed_on,
+        review_interval_days=application.review_interval_days,
+        last_review_on=ctx.today,
+        registered_at=ctx.now,
+        registered_by=ctx.directory.name_of(user_id),
+    )
+    try:
+        with session.begin_nested():
+            session.add(account)
+            session.flush()
+    except IntegrityError:
+        return "account.error.url.taken"
+    application.status = ApplicationStatus.REGISTERED
+    notice = ctx.render.office_notice("registered", account=view_of(account))
+    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+    _audit(session, ctx, account, user_id, "account.registered", {"application": application.id, "url": form.url})
+    return account
+
+
+def _may_register(directory: Directory, department_id: str, user_id: str) -> bool:
+    department = directory.department(department_id)
+    in_department = department is not None and user_id in (department.head, *department.members)
+    return in_department or directory.is_public_info(user_id)
+
+
+# -- password rotation ------------------------------------------------------------------------------
+
+
+def password_changed(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
+    """「変更しました」: records today and restarts the cycle (the reminders key on the new date)."""
+    account = _authorized(session, ctx, account_id, user_id, "password_changed")
+    if account is None:
+        return None
+    before = account.password_changed_on
+    account.password_changed_on, account.password_snooze_on = ctx.today, None
+    _audit(
+        session,
+        ctx,
+        account,
+        user_id,
+        "account.password_changed",
+        {"before": before.isoformat(), "after": ctx.today.isoformat()},
+    )
+    return account
+
+
+def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> bool | None:
+    """「明日もう一度」, once per cycle: True when set, False when this cycle was snoozed already."""
+    account = _authorized(session, ctx, account_id, user_id, "password_snooze")
+    if account is None:
+        return None
+    if account.password_snooze_on is not None:
+        return False
+    account.password_snooze_on = ctx.today + timedelta(days=1)
+    _audit(
+        session, ctx, account, user_id, "account.password_snoozed", {"until": account.password_snooze_on.isoformat()}
+    )
+    return True
+
+
+# -- effectiveness review and withdrawal -------------------------------------------------------------
+
+
+def submit_review(session: Session, ctx: Context, account_id: int, user_id: str, review: ReviewForm) -> bool:
+    """The head's review restarts the cycle and goes to 市政情報課; 撤退 starts a withdrawal with notice."""
+    account = _authorized(session, ctx, account_id, user_id, "review")
+    if account is None:
+        return False
+    account.last_review_on = ctx.today
+    name = ctx.directory.name_of(user_id)
+    notice = ctx.render.office_notice("review", account=view_of(account), review=review, by=name)
+    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+    _audit(
+        session,
+        ctx,
+        account,
+        user_id,
+        "account.reviewed",
+        {
+            "goal": review.goal,
+            "decision": review.decision,
+            "criteria": review.criteria,
+            "indicators": review.indicators,
+        },
+    )
+    if review.decision == "withdraw":
+        _withdraw(session, ctx, account, user_id, review.criteria, immediate=False)
+    return True
+
+
+def withdraw(
+    session: Session, ctx: Context, account_id: int, user_id: str, criteria: list[str], *, immediate: bool
+) -> bool:
+    """Withdrawal decided by the department, or ordered by 市政情報課 (4(6))."""
+    account = _authorized(session, ctx, account_id, user_id, "withdraw")
+    if account is None or account.state != AccountState.ACTIVE:
+        return False
+    _withdraw(session, ctx, account, user_id, criteria, immediate=immediate)
+    return True
+
+
+def _withdraw(
+    session: Session, ctx: Context, account: Account, user_id: str, criteria: list[str], *, immediate: bool
+) -> None:
+    """予告後削除: announce, wait the notice period, then the deletion reminder. 即時削除 (ただし書き):
+    the deletion is asked for now, and recorded as the reminder so the sweep never asks again."""
+    notice_days = 0 if immediate else ctx.directory.config.reminders.withdrawal_notice_days
+    account.state = AccountState.WITHDRAWING
+    account.withdrawal_reason = ",".join(criteria)
+    account.withdrawal_notice_until = ctx.today + timedelta(days=notice_days)
+    shown = view_of(account)
+    department = ctx.directory.department(account.department_id)
+    people = dict.fromkeys([*account.managers, *([department.head] if department else [])])
+    kind = "deletion" if immediate else "withdrawal"
+    if immediate:
+        accounts.claim_reminder(session, "deletion", f"account:{account.id}", ctx.today, ctx.now)
+    for user in people:
+        message = ctx.render.reminder(shown, kind, criteria=criteria)
+        outbox.post_message(session, channel=user, message=message, now=ctx.now)
+    office = ctx.render.office_notice("withdrawal", account=shown, immediate=immediate, criteria=criteria)
+    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=office, now=ctx.now)
+    _audit(
+        session,
+        ctx,
+        account,
+        user_id,
+        "account.withdrawing",
+        {"criteria": criteria, "immediate": immediate, "until": account.withdrawal_notice_until.isoformat()},
+    )
+
+
+def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str, task: str) -> Account | None:
+    if task not in ("announced_in_account", "announced_on_site"):
+        raise BadRequest(f"{task!r} is no withdrawal task")
+    account = _authorized(session, ctx, account_id, user_id, "announce")
+    if account is None:
+        return None
+    setattr(account, task, True)
+    _audit(session, ctx, account, user_id, "account.announced", {"task": task})
+    return account
+
+
+def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
+    """「削除しました」: the account leaves the register's live list; 市政情報課 hears of it."""
+    account = _authorized(session, ctx, account_id, user_id, "deleted")
+    if account is None or account.state != AccountState.WITHDRAWING:
+        return None
+    account.state, account.deleted_on = AccountState.DELETED, ctx.today
+    notice = ctx.render.office_notice("deleted", account=view_of(account), by=ctx.directory.name_of(user_id))
+    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+    _audit(session, ctx, account, user_id, "account.deleted", {"on": ctx.today.isoformat()})
+    return account
+
+
+# -- who may ---------------------------------------------------------------------------------------
+
+
+def may_act(directory: Directory, account: Account, user_id: str, action: str) -> bool:
+    """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6))."""
+    department = directory.department(account.department_id)
+    head = department.head if department else None
+    if directory.is_public_info(user_id):
+        return True
+    if action in ("password_changed", "password_snooze", "announce", "deleted"):
+        return user_id in account.managers or user_id == head
+    return user_id == head
+
+
+def _authorized(session: Session, ctx: Context, account_id: int, user_id: str, action: str) -> Account | None:
+    account = accounts.get(session, account_id, for_update=True)
+    if account is None:
+        raise BadRequest(f"no account {account_id}")
+    if may_act(ctx.directory, account, user_id, action):
+        return account
+    _audit(session, ctx, account, user_id, "account.denied", {"action": action})
+    return None
+
+
+def _audit_denied(session: Session, ctx: Context, user_id: str, action: str, application_id: int) -> None:
+    audit.record(
+        session,
+        at=ctx.now,
+        actor=ctx.directory.actor(user_id),
+        action="account.denied",
+        entity_type="application",
+        entity_id=application_id,
+        after={"action": action},
+    )
+
+
+def _audit(
+    session: Session, ctx: Context, account: Account, user_id: str | None, action: str, after: dict[str, Any]
+) -> None:
+    actor = ctx.directory.actor(user_id) if user_id else None
+    audit.record(
+        session, at=ctx.now, actor=actor, action=action, entity_type="account", entity_id=account.id, after=after
+    )

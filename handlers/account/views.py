@@ -1,0 +1,363 @@
+"""Block Kit for /sns-account: the register, its modals, the reminders and the notices to 市政情報課.
+Pure; typed text escaped; times in the organisation's zone."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.catalog import t
+from bot.mrkdwn import escape, fit
+from handlers.account.ids import AccountIds
+from handlers.account.metadata import AccountAction
+from handlers.account.service import CRITERIA, AccountView, ReviewForm
+from handlers.application.views import platform_name
+from storage.models import Account, Application, Platform
+from storage.summary import Figures
+
+SECTION_LIMIT = 3000
+
+
+def _input(block_id: str, label: str, element: Any, *, optional: bool = False, **params: Any) -> InputBlock:
+    return InputBlock(block_id=block_id, label=t(label, **params), element=element, optional=optional)
+
+
+def _message(text: str, buttons: list[ButtonElement] | None = None) -> dict[str, Any]:
+    blocks: list[Block] = [SectionBlock(text=fit(text, SECTION_LIMIT))]
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
+    return {"text": fit(text, 200), "blocks": [b.to_dict() for b in blocks]}
+
+
+def _button(
+    account_id: int, action: AccountIds, label: str, task: str | None = None, style: str | None = None
+) -> ButtonElement:
+    value = AccountAction(account_id=account_id, task=task).encode()
+    return ButtonElement(text=t(label), action_id=action, value=value, style=style)
+
+
+class AccountRenderer:
+    def reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]:
+        names = {"name": escape(account.name), "url": escape(account.url)}
+        if kind == "password":
+            days = params["settings"].password_rotation_days
+            return _message(
+                t("account.reminder.password", days=days, **names),
+                [
+                    _button(
+                        account.id, AccountIds.PASSWORD_CHANGED, "account.button.password_changed", style="primary"
+                    ),
+                    _button(account.id, AccountIds.PASSWORD_SNOOZE, "account.button.password_snooze"),
+                ],
+            )
+        if kind == "password_snooze":
+            return _message(
+                t("account.reminder.password_snooze", **names),
+                [
+                    _button(
+                        account.id, AccountIds.PASSWORD_CHANGED, "account.button.password_changed", style="primary"
+                    ),
+                ],
+            )
+        if kind == "password_overdue":
+            late = (params["today"] - params["due_on"]).days + 7
+            return _message(t("account.reminder.password_overdue", late=late, **names))
+        if kind == "review":
+            return _message(
+                t("account.reminder.review", **names),
+                [
+                    _button(account.id, AccountIds.REVIEW_OPEN, "account.button.review", style="primary"),
+                ],
+            )
+        if kind == "withdrawal":
+            return self._withdrawal(account, params["criteria"], names)
+        return _message(
+            t(
+                "account.withdraw.immediate" if "criteria" in params else "account.reminder.deletion",
+                reason=_criteria(params.get("criteria", [])),
+                **names,
+            ),
+            [
+                _button(account.id, AccountIds.DELETED, "account.button.deleted", style="danger"),
+            ],
+        )
+
+    def _withdrawal(self, account: AccountView, criteria: list[str], names: dict[str, str]) -> dict[str, Any]:
+        until = account.withdrawal_notice_until.isoformat() if account.withdrawal_notice_until else ""
+        text = t("account.withdraw.notice", reason=_criteria(criteria), until=until, **names)
+        tasks = [
+            _button(account.id, AccountIds.ANNOUNCED, f"account.button.{task}", task=task)
+            for task in ("announced_in_account", "announced_on_site")
+            if not getattr(account, task)
+        ]
+        return _message(text, tasks)
+
+    def office_notice(self, kind: str, **params: Any) -> dict[str, Any]:
+        if kind == "summary":
+            return summary_message(params["month"], params["figures"])
+        account: AccountView = params["account"]
+        names = {
+            "platform": platform_name(Platform(account.platform)),
+            "name": escape(account.name),
+            "url": escape(account.url),
+            "department": escape(account.department_name),
+        }
+        if kind == "registered":
+            return _message(t("account.register.notice", **names))
+        if kind == "review":
+            return _message(review_result(account, params["review"], params["by"]))
+        if kind == "withdrawal":
+            mode = t("account.withdraw.mode.immediate" if params["immediate"] else "account.withdraw.mode.notice")
+            return _message(t("account.withdraw.office", mode=mode, reason=_criteria(params["criteria"]), **names))
+        return _message(t("account.deleted.office", by=params["by"], **names))
+
+
+def _criteria(criteria: list[str]) -> str:
+    return "、".join(t(f"account.criteria.{c}") for c in criteria) or "—"
+
+
+def review_result(account: AccountView, review: ReviewForm, by: str) -> str:
+    criteria = f"（{_criteria(review.criteria)}）" if review.decision == "withdraw" else ""
+    text = t(
+        "account.review.result",
+        name=escape(account.name),
+        department=escape(account.department_name),
+        by=by,
+        goal=t(f"account.review.goal.{review.goal}"),
+        decision=t(f"account.review.decision.{review.decision}"),
+        criteria=criteria,
+        indicators=escape(review.indicators),
+    )
+    return text + (f"\n{escape(review.note)}" if review.note else "")
+
+
+def summary_message(month: str, figures: Figures) -> dict[str, Any]:
+    reports = [
+        f"{t(f'report.kind.{kind}')}・{t(f'report.status.{status}')}: {n}"
+        for (kind, status), n in sorted(figures.reports.items())
+    ]
+    accounts = [f"{t(f'account.state.{state}')}: {n}" for state, n in sorted(figures.accounts.items())]
+    blocks = [
+        SectionBlock(text=t("account.summary.title", month=month)),
+        SectionBlock(
+            text=t(
+                "account.summary.reports",
+                count=sum(figures.reports.values()),
+                lines="\n".join(reports) or t("account.summary.none"),
+            )
+        ),
+        SectionBlock(
+            text=t(
+                "account.summary.drafts",
+                approved=figures.decisions.get("approve", 0),
+                returned=figures.decisions.get("return", 0),
+                rejected=figures.decisions.get("reject", 0),
+            )
+        ),
+        SectionBlock(text=t("account.summary.accounts", lines="\n".join(accounts) or t("account.summary.none"))),
+        SectionBlock(
+            text=t("account.summary.overdue", passwords=figures.overdue_passwords, reviews=figures.overdue_reviews)
+        ),
+    ]
+    return {"text": t("account.summary.title", month=month), "blocks": [b.to_dict() for b in blocks]}
+
+
+# -- modals ---------------------------------------------------------------------------------------
+
+
+def register_modal(approved: list[Application], today: date) -> View:
+    options = [
+        Option(value=str(a.id), text=fit(f"{platform_name(Platform(a.platform))} {a.department_name}: {a.purpose}", 75))
+        for a in approved[:100]
+    ]
+    links = [
+        Option(value="to_site", text=t("account.register.link.to_site")),
+        Option(value="from_site", text=t("account.register.link.from_site")),
+    ]
+    return View(
+        type="modal",
+        callback_id=AccountIds.REGISTER_SUBMIT,
+        title=t("account.register.title"),
+        submit=t("account.register.submit"),
+        close=t("common.close"),
+        blocks=[
+            _input(
+                AccountIds.APPLICATION,
+                "account.register.application",
+                StaticSelectElement(action_id=AccountIds.APPLICATION, options=options, initial_option=options[0]),
+            ),
+            _input(
+                AccountIds.NAME,
+                "account.register.name",
+                PlainTextInputElement(action_id=AccountIds.NAME, max_length=200),
+            ),
+            _input(
+                AccountIds.URL,
+                "account.register.url",
+                PlainTextInputElement(action_id=AccountIds.URL, max_length=2000, placeholder="https://"),
+            ),
+            _input(
+                AccountIds.MANAGERS, "account.register.managers", UserMultiSelectElement(action_id=AccountIds.MANAGERS)
+            ),
+            _input(
+                AccountIds.POLICY_URL,
+                "account.register.policy_url",
+                PlainTextInputElement(action_id=AccountIds.POLICY_URL, max_length=2000),
+                optional=True,
+            ),
+            _input(
+                AccountIds.SEND_ONLY,
+                "account.register.use",
+                CheckboxesElement(
+                    action_id=AccountIds.SEND_ONLY,
+                    options=[Option(value="send_only", text=fit(t("account.register.send_only"), 75))],
+                ),
+                optional=True,
+            ),
+            _input(
+                AccountIds.LINKS,
+                "account.register.links",
+                CheckboxesElement(action_id=AccountIds.LINKS, options=links),
+                optional=True,
+            ),
+            _input(
+                AccountIds.PASSWORD_CHANGED_ON,
+                "account.register.password_changed_on",
+                DatePickerElement(action_id=AccountIds.PASSWORD_CHANGED_ON, initial_date=today.isoformat()),
+            ),
+        ],
+    )
+
+
+def review_modal(account: AccountView) -> View:
+    goals = [Option(value=g, text=t(f"account.review.goal.{g}")) for g in ("yes", "partly", "no")]
+    decisions = [Option(value=d, text=t(f"account.review.decision.{d}")) for d in ("continue", "withdraw")]
+    criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
+    return View(
+        type="modal",
+        callback_id=AccountIds.REVIEW_SUBMIT,
+        title=t("account.review.title"),
+        submit=t("account.review.submit"),
+        close=t("common.close"),
+        private_metadata=AccountAction(account_id=account.id).encode(),
+        blocks=[
+            SectionBlock(text=f"*{escape(account.name)}*（{escape(account.url)}）"),
+            _input(
+                AccountIds.INDICATORS,
+                "account.review.indicators",
+                PlainTextInputElement(action_id=AccountIds.INDICATORS, multiline=True, max_length=2000),
+            ),
+            _input(
+                AccountIds.GOAL_REACHED,
+                "account.review.goal_reached",
+                RadioButtonsElement(action_id=AccountIds.GOAL_REACHED, options=goals),
+            ),
+            _input(
+                AccountIds.DECISION,
+                "account.review.decision",
+                RadioButtonsElement(action_id=AccountIds.DECISION, options=decisions, initial_option=decisions[0]),
+            ),
+            _input(
+                AccountIds.CRITERIA,
+                "account.review.criteria",
+                CheckboxesElement(action_id=AccountIds.CRITERIA, options=criteria),
+                optional=True,
+            ),
+            _input(
+                AccountIds.NOTE,
+                "account.review.note",
+                PlainTextInputElement(action_id=AccountIds.NOTE, multiline=True, max_length=1000),
+                optional=True,
+            ),
+        ],
+    )
+
+
+def withdraw_modal(accounts: list[Account]) -> View:
+    options = [
+        Option(value=str(a.id), text=fit(f"{platform_name(Platform(a.platform))} {a.name}", 75)) for a in accounts[:100]
+    ]
+    modes = [Option(value=m, text=fit(t(f"account.withdraw.mode.{m}"), 75)) for m in ("notice", "immediate")]
+    criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
+    return View(
+        type="modal",
+        callback_id=AccountIds.WITHDRAW_SUBMIT,
+        title=t("account.withdraw.title"),
+        submit=t("account.withdraw.submit"),
+        close=t("common.close"),
+        blocks=[
+            _input(
+                AccountIds.ACCOUNT,
+                "account.withdraw.account",
+                StaticSelectElement(action_id=AccountIds.ACCOUNT, options=options),
+            ),
+            _input(
+                AccountIds.CRITERIA,
+                "account.review.criteria",
+                CheckboxesElement(action_id=AccountIds.CRITERIA, options=criteria),
+            ),
+            _input(
+                AccountIds.MODE,
+                "account.withdraw.mode",
+                RadioButtonsElement(action_id=AccountIds.MODE, options=modes, initial_option=modes[0]),
+            ),
+        ],
+    )
+
+
+# -- the list -------------------------------------------------------------------------------------
+
+
+def account_list(
+    accounts: list[AccountView], applications: list[Application], orphaned: set[int], name_of: Any
+) -> dict[str, Any]:
+    """Every account with its state, managers, last password change and next review; open applications
+    as 申請中 / 承認済み; accounts whose managers all left the directory flagged."""
+    lines = [
+        t(
+            "account.list.line",
+            platform=platform_name(Platform(a.platform)),
+            name=escape(a.name),
+            department=escape(a.department_name),
+            state=t(f"account.state.{a.state}"),
+            managers="、".join(name_of(m) for m in a.managers) or "—",
+            password=a.password_changed_on.isoformat(),
+            review=a.next_review_on.isoformat(),
+            warning=t("account.list.no_managers") if a.id in orphaned else "",
+        )
+        for a in accounts
+    ] + [
+        t(
+            "account.list.application",
+            platform=platform_name(Platform(a.platform)),
+            department=escape(a.department_name),
+            state=t(f"account.state.{a.status}"),
+            purpose=escape(fit(a.purpose, 60)),
+        )
+        for a in applications
+    ]
+    blocks: list[Block] = [SectionBlock(text=t("account.list.title"))]
+    chunk: list[str] = []
+    for line in lines or [t("account.list.empty")]:
+        if sum(len(c) + 1 for c in chunk) + len(line) > SECTION_LIMIT - 100:
+            blocks.append(SectionBlock(text="\n\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    blocks.append(SectionBlock(text="\n\n".join(chunk)))
+    return {"response_type": "ephemeral", "text": t("account.list.title"), "blocks": [b.to_dict() for b in blocks[:50]]}

@@ -1,0 +1,247 @@
+"""Usage application rules, free of Slack (4(4)①②).
+
+The applicant of record is the department head: an application a staff member fills in waits for
+the head's 「申請する」 before it reaches 市政情報課, and a head's own goes straight on. Only
+市政情報課 members decide, never on an application they filled in or applied for.
+
+Every answer locks its application first, then moves it with a conditional UPDATE naming the
+status it leaves: of two people pressing at the same moment exactly one UPDATE matches, and the
+other finds nothing to do. Messages are rendered by the caller's Renderer and queued in the
+same transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.config import Department
+from bot.errors import BadRequest
+from bot.mrkdwn import fit
+from handlers.application.domain import (
+    DECISIONS,
+    HEAD_ANSWERS,
+    Answer,
+    ApplicationForm,
+    Context,
+    Outcome,
+    snapshot,
+)
+from storage import applications, audit, outbox
+from storage.models import Application, ApplicationStatus, OutboxMessage
+
+NAME_LIMIT = 120
+_DECIDED = {
+    Answer.APPROVE: ApplicationStatus.APPROVED,
+    Answer.RETURN: ApplicationStatus.RETURNED,
+    Answer.REJECT: ApplicationStatus.REJECTED,
+}
+
+
+@dataclass(frozen=True)
+class Submitted:
+    application_id: int
+    status: ApplicationStatus  # WITH_HEAD: waits for the head; SUBMITTED: with 市政情報課
+    head_name: str
+
+
+def head_department(departments: list[Department], user_id: str) -> Department | None:
+    """The department a user applies for: one they head first (兼務), otherwise the first they belong to."""
+    for department in departments:
+        if department.head == user_id:
+            return department
+    return departments[0] if departments else None
+
+
+def submit(session: Session, ctx: Context, form: ApplicationForm, user_id: str, department: Department) -> Submitted:
+    """Stores the application and sends it on: to the head's DM, or when the head filled it in
+    themselves, straight to the 市政情報課 channel."""
+    by_head = user_id == department.head
+    application = applications.add(
+        session,
+        Application(
+            platform=form.platform,
+            status=ApplicationStatus.SUBMITTED if by_head else ApplicationStatus.WITH_HEAD,
+            emergency=form.emergency,
+            purpose=form.purpose,
+            items=form.items,
+            review_interval_days=form.review_interval_days,
+            department_id=department.id,
+            department_name=department.name,
+            filled_by=user_id,
+            filled_by_name=_name(ctx, user_id),
+            head_id=department.head,
+            created_at=ctx.now,
+            submitted_at=ctx.now if by_head else None,
+        ),
+    )
+    shown = snapshot(application, ctx.directory)
+    if by_head:
+        application.office_message = _post_to_office(session, ctx, application)
+    else:
+        message = ctx.render.head_request(shown)
+        application.head_message = outbox.post_message(session, channel=department.head, message=message, now=ctx.now)
+    action = "application.submitted" if by_head else "application.filled"
+    _audit(session, ctx, application, user_id, action, _summary(application))
+    return Submitted(application.id, ApplicationStatus(application.status), shown.head_name)
+
+
+def may_answer(
+    session: Session, ctx: Context, application_id: int, user_id: str, given: Answer, channel: str | None
+) -> Outcome:
+    """Whether ``user_id`` may give ``given`` now (before a comment modal opens): DONE, UNCHANGED or DENIED."""
+    checked = _checked(session, ctx, application_id, user_id, given, channel)
+    if isinstance(checked, Outcome):
+        return checked
+    expected = ApplicationStatus.WITH_HEAD if given in HEAD_ANSWERS else ApplicationStatus.SUBMITTED
+    return Outcome.DONE if checked.status == expected else Outcome.UNCHANGED
+
+
+def answer(
+    session: Session,
+    ctx: Context,
+    application_id: int,
+    user_id: str,
+    given: Answer,
+    comment: str | None,
+    channel: str | None,
+) -> Outcome:
+    """The head's 申請する / 差し戻す, or 市政情報課's 承認 / 差戻し / 却下, from the button (``channel``:
+    where it was pressed) or from the comment modal (``channel`` None)."""
+    checked = _checked(session, ctx, application_id, user_id, given, channel)
+    if isinstance(checked, Outcome):
+        return checked
+    if given in HEAD_ANSWERS:
+        return _head_answer(session, ctx, checked, user_id, given, comment)
+    return _decide(session, ctx, checked, user_id, given, comment)
+
+
+def _checked(
+    session: Session, ctx: Context, application_id: int, user_id: str, given: Answer, channel: str | None
+) -> Application | Outcome:
+    """The locked application, when ``user_id`` may give ``given``; a refusal is audited."""
+    application = applications.get(session, application_id, for_update=True)
+    if application is None:
+        raise BadRequest(f"no application {application_id}")
+    where = application.head_message if given in HEAD_ANSWERS else application.office_message
+    if channel is not None and (where is None or where.slack_channel != channel):
+        raise BadRequest(f"application {application_id} was not answered where it was asked")
+    if given in HEAD_ANSWERS:
+        # The head asked, and still the head: after April's reload someone who left decides nothing.
+        department = ctx.directory.department(application.department_id)
+        allowed = user_id == application.head_id and department is not None and department.head == user_id
+    else:
+        allowed = ctx.directory.is_public_info(user_id) and user_id not in (application.filled_by, application.head_id)
+    if not allowed:
+        _audit(
+            session, ctx, application, user_id, "application.denied", {"answer": given, "status": application.status}
+        )
+        return Outcome.DENIED
+    return application
+
+
+def _head_answer(
+    session: Session, ctx: Context, application: Application, user_id: str, given: Answer, comment: str | None
+) -> Outcome:
+    if given == Answer.APPLY:
+        values: dict[str, Any] = {"status": ApplicationStatus.SUBMITTED, "submitted_at": ctx.now}
+    else:
+        values = {
+            "status": ApplicationStatus.RETURNED,
+            "decided_at": ctx.now,
+            "decided_by": _name(ctx, user_id),
+            "decision_comment": comment,
+        }
+    if not applications.move(session, application.id, expected=ApplicationStatus.WITH_HEAD, **values):
+        return Outcome.UNCHANGED
+    session.refresh(application)
+    if given == Answer.APPLY:
+        application.office_message = _post_to_office(session, ctx, application)
+    shown = snapshot(application, ctx.directory)
+    if application.head_message is not None:
+        outbox.update_message(
+            session, target=application.head_message, message=ctx.render.head_request(shown), now=ctx.now
+        )
+    kind = "head_applied" if given == Answer.APPLY else "head_returned"
+    outbox.post_message(
+        session, channel=application.filled_by, message=ctx.render.notice(shown, kind, comment=comment), now=ctx.now
+    )
+    action = "application.submitted" if given == Answer.APPLY else "application.head_returned"
+    after = {"status": application.status, "comment": comment}
+    _audit(session, ctx, application, user_id, action, after, before={"status": ApplicationStatus.WITH_HEAD})
+    return Outcome.DONE
+
+
+def _decide(
+    session: Session, ctx: Context, application: Application, user_id: str, given: Answer, comment: str | None
+) -> Outcome:
+    if given not in DECISIONS:
+        raise BadRequest(f"{given} is no decision")
+    values = {
+        "status": _DECIDED[given],
+        "decided_at": ctx.now,
+        "decided_by": _name(ctx, user_id),
+        "decision_comment": comment,
+    }
+    if not applications.move(session, application.id, expected=ApplicationStatus.SUBMITTED, **values):
+        return Outcome.UNCHANGED
+    session.refresh(application)
+    shown = snapshot(application, ctx.directory)
+    if application.office_message is not None:
+        outbox.update_message(
+            session, target=application.office_message, message=ctx.render.office_post(shown), now=ctx.now
+        )
+    # 4(4)①: the head applied; whoever filled the form in hears it too.
+    for recipient in dict.fromkeys([application.filled_by, application.head_id]):
+        message = ctx.render.notice(shown, "decided", answer=given, comment=comment)
+        outbox.post_message(session, channel=recipient, message=message, now=ctx.now)
+    after = {"status": application.status, "comment": comment}
+    before = {"status": ApplicationStatus.SUBMITTED}
+    _audit(session, ctx, application, user_id, f"application.{_DECIDED[given]}", after, before=before)
+    return Outcome.DONE
+
+
+def _post_to_office(session: Session, ctx: Context, application: Application) -> OutboxMessage:
+    message = ctx.render.office_post(snapshot(application, ctx.directory))
+    return outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+
+
+def _name(ctx: Context, user_id: str) -> str:
+    """A person's mrkdwn-safe name as the record keeps it (the column holds 120 characters)."""
+    return fit(ctx.directory.name_of(user_id), NAME_LIMIT)
+
+
+def _summary(application: Application) -> dict[str, Any]:
+    return {
+        "status": application.status,
+        "platform": application.platform,
+        "purpose": application.purpose,
+        "emergency": application.emergency,
+        "department": application.department_id,
+        "head": application.head_id,
+        "review_interval_days": application.review_interval_days,
+    }
+
+
+def _audit(
+    session: Session,
+    ctx: Context,
+    application: Application,
+    user_id: str,
+    action: str,
+    after: dict[str, Any],
+    *,
+    before: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        at=ctx.now,
+        actor=ctx.directory.actor(user_id),
+        action=action,
+        entity_type="application",
+        entity_id=application.id,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,60 @@
+"""Data functions for the account register and reminders. They never commit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import Account, AccountState, Application, ApplicationStatus, Reminder
+
+
+def get(session: Session, account_id: int, *, for_update: bool = False) -> Account | None:
+    statement = select(Account).where(Account.id == account_id)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(statement).first()
+
+
+def by_url(session: Session, url: str) -> Account | None:
+    return session.scalars(select(Account).where(Account.url == url)).first()
+
+
+def live(session: Session) -> list[Account]:
+    """Accounts not yet deleted: the ones reminders are about."""
+    return list(session.scalars(select(Account).where(Account.state != AccountState.DELETED).order_by(Account.id)))
+
+
+def register(session: Session) -> list[Account]:
+    return list(session.scalars(select(Account).order_by(Account.department_id, Account.platform, Account.id)))
+
+
+def open_applications(session: Session) -> list[Application]:
+    """Applications not yet registered as accounts: shown as 申請中 / 承認済み in the register."""
+    waiting = (ApplicationStatus.WITH_HEAD, ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)
+    return list(session.scalars(select(Application).where(Application.status.in_(waiting)).order_by(Application.id)))
+
+
+def claim_reminder(session: Session, kind: str, subject: str, due_on: date, now: datetime) -> Reminder | None:
+    """Records a reminder as sent, unless (kind, subject, due) already was: the database decides, so
+    two sweeping processes never both send it. Returns the new row, or None when it was sent before."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.execute(
+        dialect.insert(Reminder)
+        .values(kind=kind, subject=subject, due_on=due_on, sent_at=now)
+        .on_conflict_do_nothing(index_elements=[Reminder.kind, Reminder.subject, Reminder.due_on])
+        .returning(Reminder.id)
+    ).scalar_one_or_none()
+    return session.get(Reminder, inserted) if inserted is not None else None
+
+
+def reminder_sent(session: Session, kind: str, subject: str, due_on: date) -> bool:
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.kind == kind, Reminder.subject == subject, Reminder.due_on == due_on)
+        )
+    )

@@ -1,0 +1,48 @@
+"""The figures of the monthly summary to 市政情報課. Reads only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.config import Reminders
+from storage.models import Account, AccountState, AuditEntry, Case
+
+
+@dataclass(frozen=True)
+class Figures:
+    reports: dict[tuple[str, str], int]  # (kind, status) -> count, of cases opened in the month
+    decisions: dict[str, int]  # approve / return / reject -> count, of 決裁 in the month
+    accounts: dict[str, int]  # state -> count, now
+    overdue_passwords: int
+    overdue_reviews: int
+
+
+def month(session: Session, start: datetime, end: datetime, settings: Reminders, today: date) -> Figures:
+    reports = session.execute(
+        select(Case.kind, Case.status, func.count())
+        .where(Case.created_at >= start, Case.created_at < end)
+        .group_by(Case.kind, Case.status)
+    ).all()
+    decisions = session.execute(
+        select(AuditEntry.action, func.count())
+        .where(
+            AuditEntry.occurred_at >= start,
+            AuditEntry.occurred_at < end,
+            AuditEntry.action.in_(["draft.approve", "draft.return", "draft.reject"]),
+        )
+        .group_by(AuditEntry.action)
+    ).all()
+    states = session.execute(select(Account.state, func.count()).group_by(Account.state)).all()
+    active = list(session.scalars(select(Account).where(Account.state == AccountState.ACTIVE)))
+    rotation = timedelta(days=settings.password_rotation_days)
+    return Figures(
+        reports={(kind, status): n for kind, status, n in reports},
+        decisions={action.removeprefix("draft."): n for action, n in decisions},
+        accounts={state: n for state, n in states},
+        overdue_passwords=sum(a.password_changed_on + rotation < today for a in active),
+        overdue_reviews=sum(a.last_review_on + timedelta(days=a.review_interval_days) < today for a in active),
+    )

@@ -1,0 +1,132 @@
+"""The operators' commands: `sns-bot reminders run|list`, `sns-bot export audit`, `sns-bot accounts`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+
+from storage import migrate
+from storage.db import make_engine
+from storage.models import Account, AccountState, AuditEntry, Reminder
+from tests.support.bot import APP_YAML, BOT_TOKEN
+from tests.support.fake_slack import FakeSlack
+from tests.test_cli import clean_environment
+
+pytestmark = pytest.mark.slow
+
+
+def sns_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args, "--config", str(APP_YAML)],
+        env=clean_environment(**env), cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'ops.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with Session(engine) as session, session.begin():
+        session.add(Account(
+            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
+            department_name="観光プロモーション課", managers=["U0STAFF1"], state=AccountState.ACTIVE,
+            password_changed_on=date(2026, 8, 30), review_interval_days=180, last_review_on=date(2026, 11, 1),
+            registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+        ))  # fmt: skip
+    engine.dispose()
+    return url
+
+
+def test_reminders_list_says_what_is_due_and_when_it_is_sent(tmp_path: Path, database: str) -> None:
+    result = sns_bot(tmp_path, "reminders", "list", "--json", DATABASE_URL=database)
+
+    assert result.returncode == 0, result.stderr
+    password = next(r for r in json.loads(result.stdout)["reminders"] if r["kind"] == "password")
+    assert password["due_on"] == "2026-11-28"  # a Saturday: sent on Monday morning
+    assert password["sent_at"].startswith("2026-11-30T08:30:00+09:00")
+
+
+def test_reminders_run_as_of_an_instant_sends_once_and_delivers(
+    tmp_path: Path, database: str, fake_slack: FakeSlack
+) -> None:
+    env = {"DATABASE_URL": database, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake_slack.api_url}
+
+    first = sns_bot(tmp_path, "reminders", "run", "--now", "2026-11-30T08:30:00+09:00", **env)
+    second = sns_bot(tmp_path, "reminders", "run", "--now", "2026-11-30T09:00:00+09:00", **env)
+
+    assert first.returncode == 0, first.stderr
+    assert "account.reminders: 1" in first.stdout
+    assert "delivered: 1" in first.stdout
+    assert "account.reminders: 0" in second.stdout
+    (reminder,) = fake_slack.calls_to("chat.postMessage")
+    assert reminder.args["channel"] == "U0STAFF1"
+    engine = create_engine(database)
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Reminder)) == 1
+    engine.dispose()
+
+
+def test_reminders_run_on_a_saturday_sends_nothing(tmp_path: Path, database: str) -> None:
+    result = sns_bot(tmp_path, "reminders", "run", "--now", "2026-11-28T10:00:00+09:00", DATABASE_URL=database)
+
+    assert result.returncode == 0, result.stderr
+    assert "account.reminders: 0" in result.stdout
+
+
+def test_export_audit_to_csv_and_xlsx_and_the_export_is_audited(tmp_path: Path, database: str) -> None:
+    day = datetime.now(UTC).date().isoformat()  # the entries the bot wrote on opening the database are today's
+
+    as_csv = subprocess.run(
+        [sys.executable, "-m", "bot", "export", "audit", "--from", day, "--to", day, "--format", "csv",
+         "--config", str(APP_YAML)],
+        env=clean_environment(DATABASE_URL=database), cwd=tmp_path, capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert as_csv.returncode == 0, as_csv.stderr
+    assert as_csv.stdout.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(as_csv.stdout.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["番号", "日時", "実行者ID"]
+    assert any(row[4] == "config.directory_changed" for row in rows[1:])
+
+    as_xlsx = sns_bot(tmp_path, "export", "audit", "--from", day, "--to", day, DATABASE_URL=database)
+    assert as_xlsx.returncode == 0, as_xlsx.stderr
+    sheet = openpyxl.load_workbook(tmp_path / f"audit-{day}-{day}.xlsx").active
+    assert sheet.cell(1, 5).value == "操作"
+    engine = create_engine(database)
+    with Session(engine) as session:
+        exported = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.exported")).all()
+    engine.dispose()
+    assert [e.after["format"] for e in exported] == ["csv", "xlsx"]
+
+
+def test_accounts_import_then_list(tmp_path: Path, database: str) -> None:
+    good = tmp_path / "accounts.csv"
+    good.write_text(
+        "\ufeff種類,アカウント名,URL,所属,管理者,パスワード変更日,振り返り間隔日数,前回振り返り日,運用ポリシーURL\n"
+        "Instagram,soja_gram,https://www.instagram.com/soja_gram/,kanko,U0STAFF1 U0STAFF2,2026-10-01,,,\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("platform,name,url,department,managers,password_changed_on\n"
+                   "x,a,https://x.com/a,nosuch,U0STAFF1,2026-10-01\n", encoding="utf-8")  # fmt: skip
+
+    refused = sns_bot(tmp_path, "accounts", "import", str(bad), DATABASE_URL=database)
+    assert refused.returncode == 1
+    assert "2行目 department" in refused.stderr
+    imported = sns_bot(tmp_path, "accounts", "import", str(good), DATABASE_URL=database)
+    assert imported.returncode == 0, imported.stderr
+    again = sns_bot(tmp_path, "accounts", "import", str(good), DATABASE_URL=database)
+    assert "変更なし 1 件" in again.stdout
+
+    listed = json.loads(sns_bot(tmp_path, "accounts", "list", "--json", DATABASE_URL=database).stdout)["accounts"]
+    assert sorted(a["name"] for a in listed) == ["soja_gram", "総社市観光"]
