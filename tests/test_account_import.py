@@ -14,6 +14,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from bot.catalog import t
 from bot.config import Config, load_config
 from handlers.account import importer
 from handlers.account.importer import ImportResult, Problem, import_accounts, read_rows
@@ -310,7 +311,7 @@ def test_a_registered_url_with_other_values_is_a_conflict(
 
     result = run(sessions, config, write_csv(tmp_path / "second.csv", EN, rows))
 
-    message = importer.MSG_CONFLICT.format(value="https://lin.ee/soja", columns=written)
+    message = t("account_import.conflict", value="https://lin.ee/soja", columns=written)
     assert result == ImportResult(imported=0, unchanged=0, problems=[Problem(3, "url", message)])
     assert set(registered(sessions)) == {"https://lin.ee/soja"}  # X_ROW, fine on its own, was not imported
     assert registered(sessions)["https://lin.ee/soja"].name == "総社市公式LINE"
@@ -325,7 +326,7 @@ def test_a_conflict_names_every_differing_column_as_written(
     result = run(sessions, config, write_csv(tmp_path / "second.csv", JA, [row]))
 
     assert result.problems == [
-        Problem(2, "URL", importer.MSG_CONFLICT.format(value="https://lin.ee/soja", columns="アカウント名, 管理者"))
+        Problem(2, "URL", t("account_import.conflict", value="https://lin.ee/soja", columns="アカウント名, 管理者"))
     ]
 
 
@@ -338,45 +339,45 @@ def bad(column: str, value: str) -> list[list[str]]:
 
 
 BAD_ROWS = [
-    ("department", "kankou", importer.MSG_UNKNOWN_DEPARTMENT.format(value="kankou")),
-    ("department", "観光プロモーション課", importer.MSG_UNKNOWN_DEPARTMENT.format(value="観光プロモーション課")),
-    ("managers", "U0STAFF1 taro", importer.MSG_BAD_USER_ID.format(value="taro")),
-    ("managers", "u0staff1", importer.MSG_BAD_USER_ID.format(value="u0staff1")),
-    ("managers", "", importer.MSG_REQUIRED),
-    ("password_changed_on", "2025-13-01", importer.MSG_BAD_DATE.format(value="2025-13-01")),
-    ("password_changed_on", "2025年12月1日", importer.MSG_BAD_DATE.format(value="2025年12月1日")),
-    ("password_changed_on", "2026-04-11", importer.MSG_FUTURE_DATE.format(value="2026-04-11")),
-    ("password_changed_on", "", importer.MSG_REQUIRED),
-    ("last_review_on", "2026-02-30", importer.MSG_BAD_DATE.format(value="2026-02-30")),
-    ("platform", "TikTok", importer.MSG_UNKNOWN_PLATFORM.format(value="TikTok")),
-    ("platform", "", importer.MSG_REQUIRED),
-    ("review_interval_days", "0", importer.MSG_BAD_INTERVAL.format(value="0", limit=importer.REVIEW_INTERVAL_LIMIT)),
+    ("department", "kankou", t("account_import.unknown_department", value="kankou")),
+    ("department", "観光プロモーション課", t("account_import.unknown_department", value="観光プロモーション課")),
+    ("managers", "U0STAFF1 taro", t("account_import.bad_user_id", value="taro")),
+    ("managers", "u0staff1", t("account_import.bad_user_id", value="u0staff1")),
+    ("managers", "", t("account_import.required")),
+    ("password_changed_on", "2025-13-01", t("account_import.bad_date", value="2025-13-01")),
+    ("password_changed_on", "2025年12月1日", t("account_import.bad_date", value="2025年12月1日")),
+    ("password_changed_on", "2026-04-11", t("account_import.future_date", value="2026-04-11")),
+    ("password_changed_on", "", t("account_import.required")),
+    ("last_review_on", "2026-02-30", t("account_import.bad_date", value="2026-02-30")),
+    ("platform", "TikTok", t("account_import.unknown_platform", value="TikTok")),
+    ("platform", "", t("account_import.required")),
+    ("review_interval_days", "0", t("account_import.bad_interval", value="0", limit=importer.REVIEW_INTERVAL_LIMIT)),
     (
         "review_interval_days",
         "-30",
-        importer.MSG_BAD_INTERVAL.format(value="-30", limit=importer.REVIEW_INTERVAL_LIMIT),
+        t("account_import.bad_interval", value="-30", limit=importer.REVIEW_INTERVAL_LIMIT),
     ),
     (
         "review_interval_days",
         "半年",
-        importer.MSG_BAD_INTERVAL.format(value="半年", limit=importer.REVIEW_INTERVAL_LIMIT),
+        t("account_import.bad_interval", value="半年", limit=importer.REVIEW_INTERVAL_LIMIT),
     ),
     (
         "review_interval_days",
         "99999",
-        importer.MSG_BAD_INTERVAL.format(value="99999", limit=importer.REVIEW_INTERVAL_LIMIT),
+        t("account_import.bad_interval", value="99999", limit=importer.REVIEW_INTERVAL_LIMIT),
     ),
-    ("name", "", importer.MSG_REQUIRED),
-    ("name", "あ" * 201, importer.MSG_NAME_TOO_LONG.format(limit=200)),
-    ("url", "", importer.MSG_REQUIRED),
-    ("url", "lin.ee/soja", importer.MSG_BAD_URL.format(value="lin.ee/soja")),
-    ("url", "ftp://lin.ee/soja", importer.MSG_BAD_URL.format(value="ftp://lin.ee/soja")),
+    ("name", "", t("account_import.required")),
+    ("name", "あ" * 201, t("account_import.name_too_long", limit=200)),
+    ("url", "", t("account_import.required")),
+    ("url", "lin.ee/soja", t("account_import.bad_url", value="lin.ee/soja")),
+    ("url", "ftp://lin.ee/soja", t("account_import.bad_url", value="ftp://lin.ee/soja")),
     (
         "url",
         "https://lin.ee/a https://lin.ee/b",
-        importer.MSG_BAD_URL.format(value="https://lin.ee/a https://lin.ee/b"),
+        t("account_import.bad_url", value="https://lin.ee/a https://lin.ee/b"),
     ),
-    ("public_policy_url", "see website", importer.MSG_BAD_URL.format(value="see website")),
+    ("public_policy_url", "see website", t("account_import.bad_url", value="see website")),
 ]
 
 
@@ -417,7 +418,7 @@ def test_a_duplicate_url_in_the_file(sessions: SessionFactory, config: Config, t
 
     result = run(sessions, config, path)
 
-    message = importer.MSG_DUPLICATE_URL.format(value="https://www.twitter.com/soja_kanko", first=2)
+    message = t("account_import.duplicate_url", value="https://www.twitter.com/soja_kanko", first=2)
     assert result.problems == [Problem(4, "url", message)]
     assert account_count(sessions) == 0
 
@@ -443,8 +444,8 @@ def test_missing_and_repeated_columns(sessions: SessionFactory, config: Config, 
     result = run(sessions, config, write_csv(tmp_path / "accounts.csv", header, rows))
 
     assert result.problems == [
-        Problem(1, "アカウント名", importer.MSG_DUPLICATE_COLUMN.format(first="name")),
-        Problem(1, "department", importer.MSG_MISSING_COLUMN.format(japanese="所属")),
+        Problem(1, "アカウント名", t("account_import.duplicate_column", first="name")),
+        Problem(1, "department", t("account_import.missing_column", japanese="所属")),
     ]
     assert account_count(sessions) == 0
 
@@ -454,7 +455,7 @@ def test_a_value_without_a_header(sessions: SessionFactory, config: Config, tmp_
 
     result = run(sessions, config, path)
 
-    assert result.problems == [Problem(3, "11列目", importer.MSG_UNNAMED_VALUE)]
+    assert result.problems == [Problem(3, "11列目", t("account_import.unnamed_value"))]
     assert account_count(sessions) == 0
 
 
@@ -487,7 +488,7 @@ def test_a_bad_row_in_xlsx_is_reported_by_its_sheet_row(
 
     result = run(sessions, config, path)
 
-    assert result.problems == [Problem(4, "department", importer.MSG_UNKNOWN_DEPARTMENT.format(value="kankou"))]
+    assert result.problems == [Problem(4, "department", t("account_import.unknown_department", value="kankou"))]
     assert account_count(sessions) == 0
 
 
@@ -538,15 +539,15 @@ def test_a_shift_jis_csv_says_where_and_how_to_fix_it(sessions: SessionFactory, 
 
     result = run(sessions, config, path)
 
-    assert result == ImportResult(0, 0, [Problem(2, "", importer.MSG_NOT_UTF8)])
+    assert result == ImportResult(0, 0, [Problem(2, "", t("account_import.not_utf8"))])
     assert account_count(sessions) == 0
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("accounts.xls", b"\xd0\xcf\x11\xe0", importer.MSG_XLS.format(file="accounts.xls")),
-        ("accounts.xlsx", b"not a zip", importer.MSG_NOT_XLSX.format(file="accounts.xlsx")),
+        ("accounts.xls", b"\xd0\xcf\x11\xe0", t("account_import.xls", file="accounts.xls")),
+        ("accounts.xlsx", b"not a zip", t("account_import.not_xlsx", file="accounts.xlsx")),
     ],
 )
 def test_files_that_are_no_spreadsheet(
@@ -569,7 +570,7 @@ def test_an_empty_file_has_no_header(sessions: SessionFactory, config: Config, t
     path = tmp_path / "accounts.csv"
     path.write_bytes(b"\xef\xbb\xbf")
 
-    assert run(sessions, config, path) == ImportResult(0, 0, [Problem(1, "", importer.MSG_NO_HEADER)])
+    assert run(sessions, config, path) == ImportResult(0, 0, [Problem(1, "", t("account_import.no_header"))])
 
 
 def test_nothing_is_added_to_the_session_on_a_problem(config: Config, sessions: SessionFactory, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.orm import Session
 
+from bot.catalog import t
 from bot.config import USER_ID, Config, Department
 from handlers.report.urls import normalize, parse_urls
 from storage import accounts, audit
@@ -38,27 +39,6 @@ from storage.models import Account, AccountState, Platform
 
 # -- message templates (Japanese, shown to the operator; to move to the catalog) ---------------------------------
 
-MSG_UNREADABLE = "{file} を読めません: {error}"
-MSG_XLS = "{file} は古いExcel形式（.xls）です。.xlsx か CSV（UTF-8）で保存し直してください"
-MSG_NOT_XLSX = "{file} はExcel（.xlsx）ファイルとして読めません"
-MSG_NOT_UTF8 = "UTF-8 ではない文字があります。CSV は UTF-8 で保存してください（Excel では「CSV UTF-8」形式）"
-MSG_BAD_CSV = "CSV として読めません: {error}"
-MSG_NO_HEADER = "見出し行がありません"
-MSG_UNKNOWN_COLUMN = "'{value}' は使えない列名です。使える列: {columns}"
-MSG_DUPLICATE_COLUMN = "'{first}' と同じ項目の列が2つあります"
-MSG_MISSING_COLUMN = "必須の列がありません（{japanese}）"
-MSG_UNNAMED_VALUE = "見出しのない列に値があります"
-MSG_REQUIRED = "値がありません"
-MSG_UNKNOWN_PLATFORM = "'{value}' は知らない種類です。使える種類: X, Facebook, Instagram, LINE, YouTube, note, その他"
-MSG_NAME_TOO_LONG = "{limit}文字以内にしてください"
-MSG_BAD_URL = "'{value}' はURLとして使えません。http:// または https:// で始まるURLを1つ書いてください"
-MSG_DUPLICATE_URL = "'{value}' は{first}行目と同じアカウントのURLです"
-MSG_CONFLICT = "'{value}' は登録済みで、内容が違います（{columns}）。取り込みでは登録済みのアカウントを変更しません"
-MSG_UNKNOWN_DEPARTMENT = "'{value}' は設定にない部署IDです"
-MSG_BAD_USER_ID = "'{value}' はSlackのユーザーIDの形ではありません（例: U012AB3CD）"
-MSG_BAD_DATE = "'{value}' は日付として読めません。YYYY-MM-DD の形で書いてください"
-MSG_FUTURE_DATE = "'{value}' は未来の日付です"
-MSG_BAD_INTERVAL = "'{value}' は1以上{limit}以下の整数で書いてください"
 # Account.registered_by of an imported account (the file and line are in its audit entry).
 REGISTERED_BY = "一括取り込み"
 
@@ -150,7 +130,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise ImportFileError(Problem(0, "", MSG_XLS.format(file=path.name)))
+        raise ImportFileError(Problem(0, "", t("account_import.xls", file=path.name)))
     lines = _xlsx_lines(path) if suffix in (".xlsx", ".xlsm") else _csv_lines(path)
     if not lines:
         return [], []
@@ -176,7 +156,9 @@ def _csv_lines(path: Path) -> list[tuple[int, list[str]]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ImportFileError(Problem(data.count(b"\n", 0, error.start) + 1, "", MSG_NOT_UTF8)) from None
+        raise ImportFileError(
+            Problem(data.count(b"\n", 0, error.start) + 1, "", t("account_import.not_utf8"))
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     lines: list[tuple[int, list[str]]] = []
     try:
@@ -186,7 +168,7 @@ def _csv_lines(path: Path) -> list[tuple[int, list[str]]]:
             lines.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise ImportFileError(Problem(reader.line_num, "", MSG_BAD_CSV.format(error=error))) from None
+        raise ImportFileError(Problem(reader.line_num, "", t("account_import.bad_csv", error=error))) from None
     return lines
 
 
@@ -195,7 +177,7 @@ def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)  # data_only: a formula's value, not its text
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(Problem(0, "", MSG_NOT_XLSX.format(file=path.name))) from None
+        raise ImportFileError(Problem(0, "", t("account_import.not_xlsx", file=path.name))) from None
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong used range, which would cut columns off
@@ -213,7 +195,7 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise ImportFileError(
-            Problem(0, "", MSG_UNREADABLE.format(file=path.name, error=error.strerror or error))
+            Problem(0, "", t("account_import.unreadable", file=path.name, error=error.strerror or error))
         ) from None
 
 
@@ -244,7 +226,7 @@ def _shown(value: str) -> str:
 def _one_url(raw: str) -> str:
     urls, invalid = parse_urls(raw)
     if len(urls) != 1 or invalid:
-        raise _Invalid(MSG_BAD_URL.format(value=_shown(raw)))
+        raise _Invalid(t("account_import.bad_url", value=_shown(raw)))
     return urls[0]
 
 
@@ -275,23 +257,23 @@ class _Checker:
 
     def platform(self, raw: str) -> Platform:
         if (platform := _PLATFORMS.get(_key(raw))) is None:
-            raise _Invalid(MSG_UNKNOWN_PLATFORM.format(value=_shown(raw)))
+            raise _Invalid(t("account_import.unknown_platform", value=_shown(raw)))
         return platform
 
     def name(self, raw: str) -> str:
         if len(raw) > NAME_LIMIT:
-            raise _Invalid(MSG_NAME_TOO_LONG.format(limit=NAME_LIMIT))
+            raise _Invalid(t("account_import.name_too_long", limit=NAME_LIMIT))
         return raw
 
     def department(self, raw: str) -> Department:
         if (department := self.departments.get(raw)) is None:
-            raise _Invalid(MSG_UNKNOWN_DEPARTMENT.format(value=_shown(raw)))
+            raise _Invalid(t("account_import.unknown_department", value=_shown(raw)))
         return department
 
     def managers(self, raw: str) -> list[str]:
         ids = [item for item in _MANAGER_SEPARATOR.split(raw) if item]
         if bad := [item for item in ids if not USER_ID.fullmatch(item)]:
-            raise _Invalid("、".join(MSG_BAD_USER_ID.format(value=_shown(item)) for item in bad))
+            raise _Invalid("、".join(t("account_import.bad_user_id", value=_shown(item)) for item in bad))
         return list(dict.fromkeys(ids))
 
     def date(self, raw: str) -> date:
@@ -302,16 +284,16 @@ class _Checker:
         except ValueError:
             value = None
         if value is None:
-            raise _Invalid(MSG_BAD_DATE.format(value=_shown(raw)))
+            raise _Invalid(t("account_import.bad_date", value=_shown(raw)))
         if value > self.today:
-            raise _Invalid(MSG_FUTURE_DATE.format(value=_shown(raw)))
+            raise _Invalid(t("account_import.future_date", value=_shown(raw)))
         return value
 
     def interval(self, raw: str) -> int:
         text = unicodedata.normalize("NFKC", raw)
         # int() alone would also take "+5", "1_000" and "-3"; only plain digits are meant.
         if not re.fullmatch(r"[0-9]+", text) or not 1 <= int(text) <= REVIEW_INTERVAL_LIMIT:
-            raise _Invalid(MSG_BAD_INTERVAL.format(value=_shown(raw), limit=REVIEW_INTERVAL_LIMIT))
+            raise _Invalid(t("account_import.bad_interval", value=_shown(raw), limit=REVIEW_INTERVAL_LIMIT))
         return int(text)
 
 
@@ -342,14 +324,16 @@ def _header_columns(header: list[str]) -> tuple[dict[str, str], list[Problem]]:
         column = _HEADERS.get(_key(written))
         if column is None:
             names = ", ".join(f"{c.field}（{c.japanese}）" for c in COLUMNS)
-            problems.append(Problem(line, written, MSG_UNKNOWN_COLUMN.format(value=_shown(written), columns=names)))
+            problems.append(
+                Problem(line, written, t("account_import.unknown_column", value=_shown(written), columns=names))
+            )
         elif column.field in columns:
-            problems.append(Problem(line, written, MSG_DUPLICATE_COLUMN.format(first=columns[column.field])))
+            problems.append(Problem(line, written, t("account_import.duplicate_column", first=columns[column.field])))
         else:
             columns[column.field] = written
     for column in COLUMNS:
         if column.required and column.field not in columns:
-            problems.append(Problem(line, column.field, MSG_MISSING_COLUMN.format(japanese=column.japanese)))
+            problems.append(Problem(line, column.field, t("account_import.missing_column", japanese=column.japanese)))
     return columns, problems
 
 
@@ -357,7 +341,11 @@ def _check_row(
     line: int, cells: dict[str, str], header: list[str], columns: dict[str, str], checker: _Checker
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The row's valid values by field, and its problems (values under an unknown column are the header's)."""
-    problems = [Problem(line, name, MSG_UNNAMED_VALUE) for name, value in cells.items() if name not in header and value]
+    problems = [
+        Problem(line, name, t("account_import.unnamed_value"))
+        for name, value in cells.items()
+        if name not in header and value
+    ]
     values: dict[str, Any] = {}
     for column in COLUMNS:
         written = columns.get(column.field)
@@ -366,7 +354,7 @@ def _check_row(
         raw = cells.get(written, "").strip()
         if not raw:
             if column.required:
-                problems.append(Problem(line, written, MSG_REQUIRED))
+                problems.append(Problem(line, written, t("account_import.required")))
             continue
         try:
             values[column.field] = checker.by_field[column.field](raw)
@@ -404,9 +392,11 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
     except ImportFileError as error:
         return ImportResult(0, 0, [error.problem])
     except OSError as error:  # the file vanished between the two reads
-        return ImportResult(0, 0, [Problem(0, "", MSG_UNREADABLE.format(file=path.name, error=error.strerror))])
+        return ImportResult(
+            0, 0, [Problem(0, "", t("account_import.unreadable", file=path.name, error=error.strerror))]
+        )
     if not header:
-        return ImportResult(0, 0, [Problem(1, "", MSG_NO_HEADER)])
+        return ImportResult(0, 0, [Problem(1, "", t("account_import.no_header"))])
     today = now.astimezone(timezone).date()
     checker = _Checker(config, today)
     columns, problems = _header_columns(header)
@@ -420,7 +410,7 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
         if "url" in values:
             url_key = _url_key(values["url"])
             if url_key in first_line:
-                message = MSG_DUPLICATE_URL.format(value=_shown(values["url"]), first=first_line[url_key])
+                message = t("account_import.duplicate_url", value=_shown(values["url"]), first=first_line[url_key])
                 row_problems.append(Problem(line, columns["url"], message))
             first_line.setdefault(url_key, line)
         problems += row_problems
@@ -442,7 +432,7 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
         if (account := registered.get(row.url_key)) is None:
             new.append(row)
         elif different := _differences(row, account, columns):
-            message = MSG_CONFLICT.format(value=_shown(row.url), columns=", ".join(different))
+            message = t("account_import.conflict", value=_shown(row.url), columns=", ".join(different))
             problems.append(Problem(line, columns["url"], message))
         else:
             unchanged += 1
