@@ -70,7 +70,10 @@ class HttpServer:
         self._server.task_dispatcher.shutdown()
         # Close the listener and every connection from inside waitress's loop (its trigger
         # runs the thunk there), so the loop ends now rather than at its next poll timeout.
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
+        try:
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))
+        except OSError:  # the loop already closed its trigger (it is ending): close what is left from here
+            wasyncore.close_all(self._server._map)
         self._thread.join(5)
 
 

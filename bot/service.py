@@ -56,6 +56,7 @@ class BotService:
         self.runtime = open_runtime(self.env, self.clock)
         self._stops.append(self.runtime.engine.dispose)
         self.app = self._create_app()
+        self._stops.append(lambda: self.app.listener_runner.listener_executor.shutdown(wait=True))
         self._start_delivery()
         if self.with_scheduler:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
