@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ class LiveConfig:
         self.path = path
         # One reference, swapped whole: a reader never sees one file's config with another's directory.
         self._directory = Directory(config)
+        # Called after each successful reload (the April personnel change re-addresses open items).
+        self.on_reload: Callable[[], None] | None = None
         self._sessions = sessions
         self._clock = clock
         self._lock = threading.Lock()
@@ -66,7 +69,9 @@ class LiveConfig:
                 log.warning("server, database and delivery settings in %s take effect at restart", self.path)
             self._directory = Directory(config)
             log.info("configuration reloaded from %s (%d departments)", self.path, len(config.departments))
-            return True
+        if self.on_reload is not None:
+            self.on_reload()
+        return True
 
     def record(self, config: Config | None = None) -> None:
         """Records ``config`` (default: the current one) when its directory differs from the last recorded."""

@@ -58,6 +58,9 @@ class BotService:
         self.app = self._create_app()
         self._stops.append(lambda: self.app.listener_runner.listener_executor.shutdown(wait=True))
         self._start_delivery()
+        # A restart with a changed app.yaml is a reload: open items follow the directory, then and on SIGHUP.
+        self.runtime.config.on_reload = lambda: handlers.readdress(self.runtime)
+        handlers.readdress(self.runtime)
         if self.with_scheduler:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()

@@ -6,8 +6,14 @@ from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
 from handlers import account, application, draft, home, report
 from handlers import help as guideline_help
+from handlers.account import service as account_service
+from handlers.account.context import context_of as account_context
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error
+from handlers.draft import service as draft_service
+from handlers.draft.context import context_of as draft_context
+from handlers.report import service as report_service
+from handlers.report.context import context_of as report_context
 
 FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
@@ -19,3 +25,12 @@ def register(app: App, runtime: Runtime) -> None:
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)
+
+
+def readdress(runtime: Runtime) -> None:
+    """After the directory changed (April's reload, or a restart with a new app.yaml): open items
+    whose people left go to the current ones. Idempotent: safe at every start."""
+    with runtime.sessions.begin() as session:
+        report_service.readdress(session, report_context(runtime))
+        draft_service.readdress(session, draft_context(runtime))
+        account_service.flag_orphans(session, account_context(runtime))

@@ -115,3 +115,14 @@ def open_reported_by(session: Session, user_id: str, limit: int = 10) -> list[Ca
             .limit(limit)
         )
     )
+
+
+def unacknowledged(session: Session) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.acknowledged_at.is_(None), Case.status != CaseStatus.RESOLVED)
+            .options(selectinload(Case.copies))
+            .order_by(Case.id)
+        )
+    )

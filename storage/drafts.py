@@ -67,6 +67,17 @@ def of_author(session: Session, user_id: str, limit: int = 10) -> list[Draft]:
     )
 
 
+def pending(session: Session) -> list[Draft]:
+    return list(
+        session.scalars(
+            select(Draft)
+            .where(Draft.status == DraftStatus.PENDING)
+            .options(selectinload(Draft.requests))
+            .order_by(Draft.id)
+        )
+    )
+
+
 def due_to_expire(session: Session, now: datetime) -> list[Draft]:
     return list(
         session.scalars(

@@ -65,7 +65,7 @@ def _withdraw_view(runtime: Runtime, user: str) -> Any:
 
 def _list(runtime: Runtime) -> dict[str, Any]:
     directory = runtime.config.directory
-    known = {user for d in directory.departments for user in (d.head, *d.members, *d.approvers)}
+    known = directory.everyone()
     with runtime.sessions() as session:
         shown = [service.view_of(a) for a in accounts.register(session)]
         waiting = accounts.open_applications(session)

@@ -366,6 +366,25 @@ def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Ac
     return account
 
 
+# -- the April personnel change ------------------------------------------------------------------
+
+
+def flag_orphans(session: Session, ctx: Context) -> int:
+    """Accounts whose managers have all left the directory: 市政情報課 hears of each, once a day at most."""
+    known = ctx.directory.everyone()
+    flagged = 0
+    for account in accounts.live(session):
+        if set(account.managers) & known:
+            continue
+        if accounts.claim_reminder(session, "orphaned", f"account:{account.id}", ctx.today, ctx.now) is None:
+            continue
+        notice = ctx.render.office_notice("orphaned", account=view_of(account))
+        outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+        _audit(session, ctx, account, None, "account.orphaned", {"managers": list(account.managers)})
+        flagged += 1
+    return flagged
+
+
 # -- who may ---------------------------------------------------------------------------------------
 
 

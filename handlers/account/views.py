@@ -122,6 +122,8 @@ class AccountRenderer:
             return _message(t("account.register.notice", **names))
         if kind == "review":
             return _message(review_result(account, params["review"], params["by"]))
+        if kind == "orphaned":
+            return _message(t("account.orphaned", **names))
         if kind == "withdrawal":
             mode = t("account.withdraw.mode.immediate" if params["immediate"] else "account.withdraw.mode.notice")
             return _message(t("account.withdraw.office", mode=mode, reason=_criteria(params["criteria"]), **names))

@@ -84,7 +84,7 @@ def _approvers(
     gone = [user for user in chosen if user not in department.approvers]
     if gone:
         errors[DraftIds.APPROVERS] = t("draft.error.approvers.unknown", names="、".join(map(directory.name_of, gone)))
-    elif not all(step.approvers for step in steps_for(department, chosen, author_id)):
+    elif not chosen or not all(step.approvers for step in steps_for(department, chosen, author_id)):
         # nobody else to decide: nobody decides a draft they wrote
         errors[DraftIds.APPROVERS] = t("draft.error.approvers.required")
     return chosen

@@ -51,7 +51,8 @@ def steps_for(department: Department | None, chosen: list[str], author_id: str) 
         route = [Step(tuple(step.approvers), step.mode) for step in department.approval_route]
     else:
         allowed = department.approvers if department else []
-        route = [Step(tuple(a for a in allowed if a in chosen), "any")]
+        # When every chosen approver has left (April), the department's current approvers take over.
+        route = [Step(tuple(a for a in allowed if a in chosen) or tuple(allowed), "any")]
     return [Step(tuple(a for a in step.approvers if a != author_id), step.mode) for step in route]
 
 
@@ -262,10 +263,26 @@ def _checked(
     draft = _lock(session, request.draft_id)
     if channel is not None and (request.message is None or request.message.slack_channel != channel):
         raise BadRequest(f"request {request_id} was not pressed in its own DM")
-    if request.user_id != user_id or user_id == draft.author_id or request.role == RequestRole.AUTHOR:
+    if (
+        request.user_id != user_id
+        or user_id == draft.author_id
+        or request.role == RequestRole.AUTHOR
+        or not _still_entitled(ctx, draft, request)
+    ):
         _audit(session, ctx, draft, user_id, "draft.denied", {"request": request_id})
         return Outcome.DENIED
     return draft, request
+
+
+def _still_entitled(ctx: Context, draft: Draft, request: DraftRequest) -> bool:
+    """An approver who left the route (April's reload) can no longer decide; deputies stay deputies."""
+    if request.role != RequestRole.APPROVER:
+        return True
+    department = ctx.directory.department(draft.department_id)
+    if request.deputy:
+        return department is not None and request.user_id in department.deputies
+    steps = _steps(ctx, draft)
+    return request.user_id in steps[min(request.step, len(steps) - 1)].approvers
 
 
 def _open(draft: Draft, request: DraftRequest) -> bool:
@@ -455,6 +472,26 @@ def remind_due(session: Session, ctx: Context) -> int:
         _audit(session, ctx, draft, None, "draft.reminded", {"version": draft.version, "step": draft.step})
         reminded += 1
     return reminded
+
+
+# -- the April personnel change ------------------------------------------------------------------
+
+
+def readdress(session: Session, ctx: Context) -> int:
+    """Drafts pending at a step whose approvers changed: the step's current approvers who were
+    not yet asked get the draft with its buttons (audited). Returns how many drafts."""
+    moved = 0
+    for pending in drafts.pending(session):
+        draft = _lock(session, pending.id)
+        asked = {r.user_id for r in draft.requests if _in_step(r, draft.version, draft.step)}
+        new = [u for u in _current_step(ctx, draft).approvers if u not in asked]
+        if not new:
+            continue
+        requests = [_request(ctx, draft, RequestRole.APPROVER, user) for user in new]
+        _send(session, ctx, draft, requests)
+        _audit(session, ctx, draft, None, "draft.readdressed", {"step": draft.step, "asked": new})
+        moved += 1
+    return moved
 
 
 # -- App Home --------------------------------------------------------------------------------

@@ -393,6 +393,30 @@ def number_of(session: Session, case_id: int) -> str:
     return case.number
 
 
+# -- the April personnel change ------------------------------------------------------------------
+
+
+def readdress(session: Session, ctx: Context) -> int:
+    """Cases nobody has acknowledged whose department now has another head: the new head gets the
+    case (audited, once: an existing copy to them is never sent twice). Returns how many."""
+    moved = 0
+    for open_case in cases.unacknowledged(session):
+        department = ctx.directory.department(open_case.department_id)
+        if department is None or any(
+            c.audience == Audience.HEAD and c.target == department.head for c in open_case.copies
+        ):
+            continue
+        if not any(c.audience == Audience.HEAD for c in open_case.copies):
+            continue  # routed without a head (an unknown department): nothing to re-address
+        case = _lock(session, open_case.id)
+        head = routing.Recipient(Audience.HEAD, department.head, ctx.directory.name_of(department.head))
+        _send_copies(session, ctx, case, [head])
+        _refresh(session, ctx, case, Event("readdressed", ctx.now, {"name": head.name}))
+        _audit(session, ctx, case, None, "case.readdressed", after={"head": department.head})
+        moved += 1
+    return moved
+
+
 # -- listing -----------------------------------------------------------------------------------
 
 
@@ -436,12 +460,14 @@ def may_act(directory: Directory, case: Case, copy: CaseCopy, user_id: str, acti
         return directory.is_public_info(user_id)
     if directory.is_public_info(user_id) or directory.is_security_officer(user_id):
         return True
+    # A head who left the directory (April) can no longer act on what was sent to them.
+    still_head = any(d.head == user_id for d in directory.departments)
     if action == "notify_officer":
-        return any(c.audience == Audience.HEAD and c.target == user_id for c in case.copies)
+        return still_head and any(c.audience == Audience.HEAD and c.target == user_id for c in case.copies)
     if copy.audience in routing.CHANNEL_OFFICES:
         office = getattr(directory.offices, routing.CHANNEL_OFFICES[copy.audience])
         return not office.members or user_id in office.members
-    return copy.audience != Audience.REPORTER and copy.target == user_id
+    return copy.audience == Audience.HEAD and copy.target == user_id and still_head
 
 
 def _changed(
