@@ -4,6 +4,7 @@ staff U0STAFF1/U0STAFF2; 市政情報課 C0PUBLICINFO with U0PUBINFO1; password 
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -200,6 +202,17 @@ def test_across_the_new_year_closure_the_reminder_waits_for_january_4th(
         assert sweep_at(bot, clock, jst(2026, 12, day, 10, 0)) == 0
     assert sweep_at(bot, clock, jst(2027, 1, 4, 8, 29)) == 0
     assert sweep_at(bot, clock, jst(2027, 1, 4, 8, 30)) == 1
+
+
+def test_on_a_national_holiday_the_reminder_waits_for_the_next_business_morning(
+    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+) -> None:
+    seed_account(bot, changed=date(2026, 10, 13))  # + 90 days = Monday 2027-01-11, 成人の日
+
+    assert sweep_at(bot, clock, jst(2027, 1, 11, 10, 0)) == 0
+    assert sweep_at(bot, clock, jst(2027, 1, 12, 8, 29)) == 0
+    assert sweep_at(bot, clock, jst(2027, 1, 12, 8, 30)) == 1
+    assert len(dms(fake_slack, STAFF1, "パスワードを変更する時期です")) == 1
 
 
 def test_snooze_once_then_changed_restarts_the_cycle(
@@ -410,3 +423,31 @@ def test_the_list_shows_each_account_and_waiting_applications(bot: RunningBot, f
     assert "運用中" in shown
     assert "パスワード変更: 2026-11-20" in shown
     assert "申請中: 観光情報の発信" in shown
+
+
+# -- evidence for the committee (6(1)) -----------------------------------------------------------------
+
+
+def test_public_info_gets_the_audit_log_as_xlsx_in_their_dm(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    seed_account(bot, changed=date(2026, 11, 1))
+    body = slash_command("/sns-account", user_id=PUBINFO, text="export 2026-11-01 2026-11-30")
+
+    assert send(bot.url, body).status == 200
+
+    (completed,) = fake_slack.wait_for("files.completeUploadExternal")
+    assert completed.args["channel_id"] == "D0PUBINFO1"
+    (upload,) = fake_slack.calls_to("file_upload")
+    sheet = openpyxl.load_workbook(io.BytesIO(fake_slack.uploads[upload.args["file_id"]])).active
+    assert sheet.cell(1, 5).value == "操作"
+    assert "config.directory_changed" in [sheet.cell(row, 5).value for row in range(2, sheet.max_row + 1)]
+    assert audit_actions(bot)[-1] == "audit.exported"
+
+
+def test_nobody_else_gets_the_audit_log(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    body = slash_command("/sns-account", user_id=STAFF1, text="export", response_url=fake_slack.response_url("x"))
+
+    assert send(bot.url, body).status == 200
+
+    assert fake_slack.wait_for("response_url")[0].args["text"] == t("account.denied")
+    assert fake_slack.calls_to("files.getUploadURLExternal") == []
+    assert "audit.export_denied" in audit_actions(bot)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.catalog import t
@@ -96,3 +96,15 @@ def _criteria(values: FormValues) -> list[str]:
     if any(c not in CRITERIA for c in chosen):
         raise BadRequest("a withdrawal criterion the guideline does not have")
     return chosen
+
+
+def read_period(words: list[str], today: date) -> tuple[date, date] | None:
+    """``[FROM TO]`` as YYYY-MM-DD, inclusive; none given: last month. None when it does not parse."""
+    if not words:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    try:
+        first, last = (date.fromisoformat(w) for w in words)
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.audit_export import day_range, default_filename, export_audit_fields, write_xlsx
 from bot.catalog import t
 from bot.runtime import Runtime
 from handlers.account import service
 from handlers.account.context import context_of
-from handlers.account.forms import read_register, read_review, read_withdrawal
+from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
 from handlers.account.metadata import AccountAction
 from handlers.account.views import account_list, register_modal, review_modal, withdraw_modal
 from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
-from storage import accounts, applications
+from storage import accounts, applications, audit
+from storage.audit_query import entries_between
 
 
 def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
@@ -33,6 +36,8 @@ def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: 
         _open(client, respond, body["trigger_id"], _withdraw_view(runtime, user), "account.withdraw.none")
     elif word == "list":
         respond(**_list(runtime))
+    elif word.split()[:1] == ["export"]:
+        _export(client, respond, runtime, user, word.split()[1:])
     else:
         respond(text=t("account.usage"), response_type="ephemeral")
 
@@ -71,6 +76,36 @@ def _list(runtime: Runtime) -> dict[str, Any]:
         waiting = accounts.open_applications(session)
     orphaned = {a.id for a in shown if a.state != "deleted" and not set(a.managers) & known}
     return account_list(shown, waiting, orphaned, directory.name_of)
+
+
+def _export(client: WebClient, respond: Respond, runtime: Runtime, user: str, words: list[str]) -> None:
+    """/sns-account export [FROM TO]: the audit log as xlsx, uploaded to the 市政情報課 member's DM (6(1))."""
+    ctx = context_of(runtime)
+    period = read_period(words, ctx.today)
+    if period is None:
+        respond(text=t("account.export.usage"), response_type="ephemeral")
+        return
+    with runtime.sessions.begin() as session:
+        allowed = service.may_export(session, ctx, user)
+    if not allowed:
+        respond(text=t("account.denied"), response_type="ephemeral")
+        return
+    first, last = period
+    timezone = ctx.directory.timezone
+    workbook = io.BytesIO()
+    with runtime.sessions() as session:
+        rows = write_xlsx(entries_between(session, *day_range(first, last, timezone)), workbook, timezone)
+    with runtime.sessions.begin() as session:
+        fields = export_audit_fields(first, last, timezone, "xlsx", rows)
+        audit.record(session, at=ctx.now, actor=ctx.directory.actor(user), **fields)
+    channel = client.conversations_open(users=user)["channel"]["id"]
+    client.files_upload_v2(
+        channel=channel,
+        file=workbook.getvalue(),
+        filename=default_filename(first, last),
+        title=default_filename(first, last),
+        initial_comment=t("account.export.done", first=first.isoformat(), last=last.isoformat(), rows=rows),
+    )
 
 
 def submit_register(

@@ -385,6 +385,22 @@ def flag_orphans(session: Session, ctx: Context) -> int:
     return flagged
 
 
+def may_export(session: Session, ctx: Context, user_id: str) -> bool:
+    """The audit log goes only to 市政情報課 members; an attempt by anyone else is itself audited."""
+    if ctx.directory.is_public_info(user_id):
+        return True
+    audit.record(
+        session,
+        at=ctx.now,
+        actor=ctx.directory.actor(user_id),
+        action="audit.export_denied",
+        entity_type="audit_log",
+        entity_id="-",
+        after={},
+    )
+    return False
+
+
 # -- who may ---------------------------------------------------------------------------------------
 
 

@@ -115,6 +115,11 @@ class _Handler(BaseHTTPRequestHandler):
             method, extra = path.removeprefix("/api/"), {}
         elif path.startswith("/response/"):
             method, extra = RESPONSE_URL, {"response_url": fake.response_url(path.removeprefix("/response/"))}
+        elif path.startswith("/upload/"):
+            # files_upload_v2's step 2: the file's bytes, to the URL files.getUploadURLExternal gave out.
+            fake._store_upload(path.removeprefix("/upload/"), body)
+            self._send((200, {"ok": True}, {}))
+            return
         else:
             self._send((404, {"ok": False, "error": "not_found"}, {}))
             return
@@ -171,7 +176,11 @@ class FakeSlack:
             "views.update": self._view,
             "views.push": self._view,
             "views.publish": self._view,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
+        # Uploaded files by id, for tests to open.
+        self.uploads: dict[str, bytes] = {}
         if socket_mode:
             self._methods["apps.connections.open"] = self._apps_connections_open
 
@@ -309,6 +318,21 @@ class FakeSlack:
                 if not args.get(name):
                     return 200, {"ok": False, "error": error}, {}
             return 200, handler(args, token), {}
+
+    def _upload_url(self, args: Json, token: str) -> Json:
+        file_id = f"F{next(self._seq):08d}"
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self._base_url}/upload/{file_id}"}
+
+    def _store_upload(self, file_id: str, data: bytes) -> None:
+        with self._cond:
+            self.uploads[file_id] = data
+            self._calls.append(Call("file_upload", {"file_id": file_id, "size": len(data)}, None, time.monotonic()))
+            self._cond.notify_all()
+
+    def _complete_upload(self, args: Json, token: str) -> Json:
+        files = args.get("files")
+        listed = json.loads(files) if isinstance(files, str) else files or []
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
 
     def _next_ts(self) -> str:
         micros = next(self._seq) * 100  # unique, increasing, and shaped like "1700000000.000100"
