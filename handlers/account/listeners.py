@@ -180,9 +180,10 @@ def open_review(
             runtime.config.directory, account, body["user"]["id"], "review"
         )
         shown = service.view_of(account) if account else None
+        indicators = service.indicators_of(session, account) if account else None
     ack()
     if allowed and shown is not None:
-        client.views_open(trigger_id=body["trigger_id"], view=review_modal(shown))
+        client.views_open(trigger_id=body["trigger_id"], view=review_modal(shown, indicators))
     else:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
 

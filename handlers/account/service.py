@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.config import Reminders
 from bot.directory import Directory
 from bot.errors import BadRequest
+from handlers.application.domain import Item
 from storage import accounts, applications, audit, outbox, summary
 from storage.models import Account, AccountState, ApplicationStatus
 
@@ -273,6 +274,14 @@ def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> boo
 
 
 # -- effectiveness review and withdrawal -------------------------------------------------------------
+
+
+def indicators_of(session: Session, account: Account) -> str | None:
+    """The indicators item [9] of the account's application named (imported accounts have none)."""
+    if account.application_id is None:
+        return None
+    application = applications.get(session, account.application_id)
+    return (application.items or {}).get(Item.INDICATORS) if application else None
 
 
 def submit_review(session: Session, ctx: Context, account_id: int, user_id: str, review: ReviewForm) -> bool:

@@ -247,7 +247,8 @@ def register_modal(approved: list[Application], today: date) -> View:
     )
 
 
-def review_modal(account: AccountView) -> View:
+def review_modal(account: AccountView, indicators: str | None = None) -> View:
+    """``indicators``: what the application's item [9] named, to fill in with this period's values."""
     goals = [Option(value=g, text=t(f"account.review.goal.{g}")) for g in ("yes", "partly", "no")]
     decisions = [Option(value=d, text=t(f"account.review.decision.{d}")) for d in ("continue", "withdraw")]
     criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
@@ -263,7 +264,12 @@ def review_modal(account: AccountView) -> View:
             _input(
                 AccountIds.INDICATORS,
                 "account.review.indicators",
-                PlainTextInputElement(action_id=AccountIds.INDICATORS, multiline=True, max_length=2000),
+                PlainTextInputElement(
+                    action_id=AccountIds.INDICATORS,
+                    multiline=True,
+                    max_length=2000,
+                    initial_value=fit(indicators, 2000) if indicators else None,
+                ),
             ),
             _input(
                 AccountIds.GOAL_REACHED,
