@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from storage import migrate
 from storage.db import make_engine
-from storage.models import Account, AccountState, AuditEntry, Reminder
+from storage.models import Account, AccountState, AuditEntry, OutboxMessage, Reminder
+from tests.conftest import POSTGRES_URL
 from tests.support.bot import APP_YAML, BOT_TOKEN
 from tests.support.fake_slack import FakeSlack
 from tests.test_cli import clean_environment
@@ -130,3 +132,49 @@ def test_accounts_import_then_list(tmp_path: Path, database: str) -> None:
 
     listed = json.loads(sns_bot(tmp_path, "accounts", "list", "--json", DATABASE_URL=database).stdout)["accounts"]
     assert sorted(a["name"] for a in listed) == ["soja_gram", "総社市観光"]
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL does not answer")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_processes_sweeping_one_postgresql_send_each_reminder_once(tmp_path: Path, database_url: str) -> None:
+    engine = create_engine(database_url)
+    with Session(engine) as session, session.begin():
+        for n in range(20):
+            session.add(Account(
+                platform="x", name=f"a{n}", url=f"https://x.com/a{n}", department_id="kanko",
+                department_name="観光プロモーション課", managers=["U0STAFF1"], state=AccountState.ACTIVE,
+                password_changed_on=date(2026, 8, 1), review_interval_days=30, last_review_on=date(2026, 10, 1),
+                registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+            ))  # fmt: skip
+    command = [sys.executable, "-m", "bot", "reminders", "run", "--now", "2026-11-30T09:30:00+09:00",
+               "--config", str(APP_YAML)]  # fmt: skip
+    env = clean_environment(DATABASE_URL=database_url)
+
+    runs = [subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]  # fmt: skip
+    outputs = [run.communicate(timeout=60) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    sent = [int(out.split("account.reminders: ")[1].split()[0]) for out, _ in outputs]
+    assert sum(sent) == 60  # per account: the password reminder, its overdue notice and the review
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Reminder)) == 60
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 60
+    engine.dispose()
+
+
+def test_the_scheduler_runs_alone_and_stops_cleanly(tmp_path: Path, database: str, fake_slack: FakeSlack) -> None:
+    env = clean_environment(DATABASE_URL=database, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "scheduler", "--config", str(APP_YAML)],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        fake_slack.wait_for("auth.test", timeout=30)  # started: the token was checked
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, stderr
+    assert "sns-bot ready" in stderr
+    assert "Traceback" not in stderr
