@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint check-config
+.PHONY: run test bench reliability check-config
 
 # Reinstalled when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -19,6 +19,14 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The benchmark against a bare Bolt floor; writes bench/RESULTS.md.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+# Every fault-injection scenario, the long ones included; writes bench/RELIABILITY.md.
+reliability: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/reliability -m "reliability_long or not reliability_long" -p no:cacheprovider -s
 
 check-config: $(VENV)/.installed
 	$(BIN)/sns-bot check-config

@@ -175,10 +175,14 @@ class Delivery(_Section):
     workers: PositiveInt = 8
     # Safety net only: committing an outbox row wakes the worker at once.
     poll_seconds: PositiveFloat = 10.0
-    max_attempts: PositiveInt = 10
+    # Transient failures (5xx, network) are retried with a backoff of at most max_backoff_seconds,
+    # until the message is give_up_after_minutes old: then it is marked failed and audited.
+    max_backoff_seconds: PositiveFloat = 5.0
+    give_up_after_minutes: PositiveInt = 1440
     # Slack allows about one message per second per channel, with short bursts.
     channel_interval_seconds: PositiveFloat = 1.0
-    channel_burst: PositiveInt = 3
+    # Pace a channel ahead of time only beyond a burst; below it Slack's 429 and Retry-After suffice.
+    channel_burst: PositiveInt = 20
     request_timeout_seconds: PositiveFloat = 10.0
 
 

@@ -3,8 +3,9 @@ in order and within Slack's pace for each destination, with retries that survive
 
 Outcomes per Slack's answer: 429 waits for Retry-After (not counted as an attempt); 5xx,
 connection errors and Slack's own transient errors back off exponentially up to
-``max_attempts``; any other error (channel_not_found, invalid_blocks…) is permanent:
-the message is marked failed, logged and audited, never retried forever.
+``max_backoff_seconds``, until the message is ``give_up_after_minutes`` old; any other error
+(channel_not_found, invalid_blocks…) is permanent: the message is marked failed, logged and
+audited, never retried forever.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 
 # Slack's errors that mean "try again later" rather than "this message is wrong".
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
-MAX_BACKOFF_SECONDS = 600
 
 
 class Outcome(StrEnum):
@@ -239,9 +239,11 @@ class OutboxWorker:
 
     def _retry(self, item: outbox.Claimed, reason: str) -> Outcome:
         attempts = item.attempts + 1
-        if attempts >= self.settings.max_attempts:
-            return self._fail(item, f"gave up after {attempts} attempts; last: {reason}")
-        seconds = min(2**attempts, MAX_BACKOFF_SECONDS)
+        age = self.clock.now() - item.created_at
+        if age >= timedelta(minutes=self.settings.give_up_after_minutes):
+            return self._fail(item, f"gave up after {attempts} attempts over {age}; last: {reason}")
+        # A short cap: Slack's trouble is usually brief, and only the head of each channel's queue retries.
+        seconds = min(2 ** (attempts - 1), self.settings.max_backoff_seconds)
         log.warning(
             "message %d to %s not delivered (%s); attempt %d, next in %d s",
             item.id,

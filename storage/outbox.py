@@ -81,6 +81,7 @@ class Claimed:
     method: OutboxMethod
     payload: dict[str, Any]
     attempts: int
+    created_at: datetime
     # The parent's place in Slack: the thread to reply in, or the message to update.
     parent_channel: str | None
     parent_ts: str | None
@@ -135,6 +136,7 @@ def claim(
                     method=OutboxMethod(row.method),
                     payload=row.payload,
                     attempts=row.attempts,
+                    created_at=row.created_at,
                     parent_channel=parent.slack_channel if parent else None,
                     parent_ts=parent.slack_ts if parent else None,
                 )

@@ -20,7 +20,7 @@ from tests.conftest import POSTGRES_URL
 from tests.support.clock import FrozenClock
 from tests.support.fake_slack import FakeSlack
 
-SETTINGS = Delivery(workers=4, max_attempts=4, channel_burst=10, poll_seconds=60)
+SETTINGS = Delivery(workers=4, give_up_after_minutes=30, max_backoff_seconds=5, channel_burst=10, poll_seconds=60)
 
 
 def make_worker(sessions: SessionFactory, fake: FakeSlack, clock: Clock, settings: Delivery = SETTINGS) -> OutboxWorker:
@@ -127,20 +127,21 @@ def test_429_waits_for_retry_after_without_counting_an_attempt(
     assert len(fake_slack.calls_to("chat.postMessage")) == 2
 
 
-def test_server_errors_back_off_exponentially_then_deliver(
+def test_server_errors_back_off_exponentially_up_to_a_short_cap_then_deliver(
     sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
 ) -> None:
-    fake_slack.fail_next("chat.postMessage", status=500, times=2)
+    fake_slack.fail_next("chat.postMessage", status=500, times=5)
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
 
-    assert worker.run_once() == [Outcome.RETRY]
-    assert row(sessions, message_id).next_attempt_at == clock.now() + timedelta(seconds=2)
-    clock.advance(seconds=2)
-    assert worker.run_once() == [Outcome.RETRY]
-    assert row(sessions, message_id).next_attempt_at == clock.now() + timedelta(seconds=4)
-    clock.advance(seconds=4)
+    waits = []
+    for _ in range(5):
+        assert worker.run_once() == [Outcome.RETRY]
+        wait = row(sessions, message_id).next_attempt_at - clock.now()
+        waits.append(wait.total_seconds())
+        clock.advance(seconds=wait.total_seconds())
+    assert waits == [1, 2, 4, 5, 5]  # capped at delivery.max_backoff_seconds
     assert worker.run_once() == [Outcome.SENT]
-    assert row(sessions, message_id).attempts == 3
+    assert row(sessions, message_id).attempts == 6
 
 
 def test_slack_transient_errors_are_retried(
@@ -197,19 +198,19 @@ def test_a_failed_message_does_not_block_its_destination(
     assert worker.run_once() == [Outcome.SENT]
 
 
-def test_retries_end_after_max_attempts(
+def test_retries_end_once_the_message_is_too_old(
     sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", status=503, times=10)
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
 
     outcomes = []
-    for _ in range(SETTINGS.max_attempts):
+    for _ in range(4):
         outcomes += worker.run_once()
-        clock.advance(minutes=10)
+        clock.advance(minutes=10)  # give_up_after_minutes is 30 here
 
-    assert outcomes == [Outcome.RETRY] * (SETTINGS.max_attempts - 1) + [Outcome.FAILED]
-    assert row(sessions, message_id).attempts == SETTINGS.max_attempts
+    assert outcomes == [Outcome.RETRY] * 3 + [Outcome.FAILED]
+    assert row(sessions, message_id).attempts == 4
     assert "gave up after 4 attempts" in row(sessions, message_id).last_error
 
 
