@@ -462,3 +462,15 @@ class Reminder(Base):
     message: Mapped[OutboxMessage | None] = relationship()
 
     __table_args__ = (UniqueConstraint("kind", "subject", "due_on"),)
+
+
+class ProcessedView(Base):
+    """A modal submission already acted on, by Slack's view id: a retried or repeated submission
+    gets the first one's answer instead of doing the work again."""
+
+    __tablename__ = "processed_views"
+
+    view_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    callback_id: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -584,3 +584,19 @@ def test_sns_check_finds_each_kind_of_problem_and_passes_clean_text(
 
     (answer,) = fake_slack.wait_for("response_url")
     assert found in strings(answer.args)
+
+
+def test_a_retried_submission_makes_one_draft(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    payload = submission("draft.submit", user_id=AUTHOR, values=values(kind="official_view", approvers=[DEPUTY],
+                                                                          text=OFFICIAL))  # fmt: skip
+    payload["view"]["private_metadata"] = ""
+    body = interactive(payload)
+
+    first = send(bot.url, body)
+    retried = send(bot.url, body, headers={"X-Slack-Retry-Num": "1"})
+    delivered(bot)
+
+    assert first.json() == retried.json()
+    assert "繰り返し" not in strings(retried.json())  # its own first submission is no repetition
+    assert count(bot, Draft) == 1
+    assert len(dm_posts(fake_slack, DEPUTY)) == 1

@@ -47,6 +47,7 @@ from tests.support.report import (
     option,
     posts,
     quiet,
+    report_values,
     strings,
     submit_modal,
     submit_report,
@@ -55,7 +56,7 @@ from tests.support.report import (
     unpaced_config,
     updates,
 )
-from tests.support.slack_requests import interactive, send, slash_command
+from tests.support.slack_requests import interactive, send, slash_command, view_submission
 
 NOBODY = "U0NOBODY"  # in no department of app.yaml
 NOW = "11/26 09:00"
@@ -1203,3 +1204,17 @@ def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_a
     assert urls.splitlines() == ["https://example.com/post", "https://x.com/a/status/9"]
     summary = modal_block(view, "report.summary")["element"]["initial_value"]
     assert summary == "市の投稿 (https://example.com/post) が炎上しています & こちらも https://x.com/a/status/9"
+
+
+def test_a_retried_submission_opens_no_second_case(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+    payload = view_submission("report.submit", user_id=STAFF1, values=report_values())
+    body = interactive(payload)
+
+    first = send(bot.url, body)
+    retried = send(bot.url, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    delivered(bot)
+
+    assert first.json() == retried.json()  # the same answer: 受け付けました SNS-2026-0001
+    assert count(bot, Case) == 1
+    assert case(bot).reporter_count == 1
+    assert len(posts(fake_slack, PUBLIC_INFO, threaded=False)) == 1

@@ -12,6 +12,14 @@ from typing import Any
 from bot.errors import BadRequest
 
 
+def view_id_of(view: dict[str, Any]) -> str:
+    """Slack's id of a submitted view: the key that makes a repeated submission a no-op."""
+    view_id = view.get("id")
+    if not isinstance(view_id, str) or not view_id:
+        raise BadRequest("a submitted view without its id")
+    return view_id
+
+
 class FormValues:
     def __init__(self, view: dict[str, Any]) -> None:
         values = (view.get("state") or {}).get("values")

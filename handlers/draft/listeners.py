@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.catalog import t
 from bot.config import Department
@@ -14,7 +16,7 @@ from bot.directory import Directory
 from bot.errors import BadRequest
 from bot.lint import Severity
 from handlers.common.context import runtime_of
-from handlers.common.forms import FormValues
+from handlers.common.forms import FormValues, view_id_of
 from handlers.draft import service
 from handlers.draft.context import context_of
 from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
@@ -30,6 +32,7 @@ from handlers.draft.views import (
     submitted_view,
 )
 from handlers.report.urls import parse_urls
+from storage.idempotency import once
 from storage.models import Draft
 
 ANSWERS = {
@@ -95,21 +98,27 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    with runtime.sessions.begin() as session:
+    with runtime.sessions() as session:
         findings = service.check_text(session, ctx, form.text, form.account, exclude_draft=revising)
-        blocking = [f for f in findings if f.severity == Severity.BLOCK]
-        if blocking and not form.consented:
-            items = "、".join(f"「{f.excerpt}」" for f in blocking[:5])
-            ack(response_action="errors", errors={DraftIds.TEXT: t("draft.error.personal_info", items=items)})
-            return
+    blocking = [f for f in findings if f.severity == Severity.BLOCK]
+    if blocking and not form.consented:
+        items = "、".join(f"「{f.excerpt}」" for f in blocking[:5])
+        ack(response_action="errors", errors={DraftIds.TEXT: t("draft.error.personal_info", items=items)})
+        return
+
+    def work(session: Session) -> dict[str, Any] | None:
         if revising is None:
-            submitted = service.submit(session, ctx, form, author, findings, department)
+            done = service.submit(session, ctx, form, author, findings, department)
         else:
-            submitted = service.resubmit(session, ctx, revising, form, author, findings)
+            done = service.resubmit(session, ctx, revising, form, author, findings)
+        return {**asdict(done), "findings": [f.to_dict() for f in findings]} if done else None
+
+    # A retried submission gets the first one's answer: one draft, one round of requests.
+    submitted = once(runtime.sessions, view_id_of(view), DraftIds.SUBMIT, ctx.now, work)
     if submitted is None:
         ack(response_action="errors", errors={DraftIds.TEXT: t("draft.error.not_revisable")})
         return
-    ack(response_action="update", view=submitted_view(form.kind, submitted.asked, [f.to_dict() for f in findings]))
+    ack(response_action="update", view=submitted_view(form.kind, submitted["asked"], submitted["findings"]))
 
 
 def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[DraftAction, str | None]:

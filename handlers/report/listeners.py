@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -14,10 +15,10 @@ from bot.errors import BadRequest
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.common.context import runtime_of
-from handlers.common.forms import FormValues
+from handlers.common.forms import FormValues, view_id_of
 from handlers.report import service
 from handlers.report.context import context_of
-from handlers.report.domain import Context, CopyRef, Outcome
+from handlers.report.domain import Context, CopyRef, Outcome, Submission
 from handlers.report.forms import prefill_from, read_report
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
@@ -33,6 +34,7 @@ from handlers.report.views import (
     report_modal,
     resolve_modal,
 )
+from storage.idempotency import once
 
 Change = Callable[[Session, Context, CopyRef, str], Outcome]
 
@@ -73,8 +75,14 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context:
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    with runtime.sessions.begin() as session:
-        submission = service.submit(session, ctx, form, body["user"]["id"])
+    result = once(
+        runtime.sessions,
+        view_id_of(view),
+        ReportIds.SUBMIT,
+        ctx.now,
+        lambda session: asdict(service.submit(session, ctx, form, body["user"]["id"])),
+    )
+    submission = Submission(**result)  # a retried submission gets the first one's answer
     ack(response_action="update", view=received_view(submission, escape(ctx.directory.offices.public_info.name)))
 
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +105,7 @@ def view_submission(callback_id: str, *, user_id: str = "U0STAFF1", values: dict
     return {
         **_interaction("view_submission", user_id),
         "view": {
-            "id": "V0TEST",
+            "id": "V" + secrets.token_hex(5).upper(),  # each opened modal is its own view; a retry reuses it
             "type": "modal",
             "callback_id": callback_id,
             "private_metadata": "",

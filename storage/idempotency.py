@@ -1,0 +1,39 @@
+"""Once per modal submission: Slack's view id is the key, the database decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.db import SessionFactory
+from storage.models import ProcessedView
+
+Result = dict[str, Any]
+
+
+def once(
+    sessions: SessionFactory, view_id: str, callback_id: str, now: datetime, work: Callable[[Session], Result | None]
+) -> Result | None:
+    """Runs ``work`` in one transaction, unless this view was submitted before: then the first
+    submission's result. ``work`` returning None (a refusal) records nothing, so it may be tried again.
+    Two identical submissions at the same instant: the second's insert conflicts, its whole
+    transaction rolls back, and it answers with the first's result."""
+    try:
+        with sessions.begin() as session:
+            if (done := session.get(ProcessedView, view_id)) is not None:
+                return done.result
+            result = work(session)
+            if result is not None:
+                session.add(ProcessedView(view_id=view_id, callback_id=callback_id, result=result, processed_at=now))
+                session.flush()
+            return result
+    except IntegrityError:
+        with sessions() as session:
+            done = session.get(ProcessedView, view_id)
+            if done is None:
+                raise
+            return done.result
