@@ -104,11 +104,7 @@ def serve(args: argparse.Namespace, env: Environment) -> int:
         print(bilingual("cli.missing_secrets", names=", ".join(missing)), file=sys.stderr)
         return 2
     service = BotService(env, scheduler=not args.no_scheduler, socket_mode=args.socket)
-    stopping = threading.Event()
-    # Installed before start-up, so a stop asked for during migrations is a clean one.
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(service))
+    stopping = _handle_signals(service)
     try:
         service.start()
         settings = service.runtime.config.current.server
@@ -123,6 +119,16 @@ def serve(args: argparse.Namespace, env: Environment) -> int:
     finally:
         service.stop()
     return 0
+
+
+def _handle_signals(service: BotService) -> threading.Event:
+    """SIGTERM and SIGINT stop (the returned event is set), SIGHUP reloads app.yaml. Installed before
+    start-up, so a stop asked for during migrations is a clean one."""
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(service))
+    return stopping
 
 
 def _reload_in_background(service: BotService) -> None:
@@ -242,10 +248,7 @@ def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
         print(bilingual("cli.missing_secrets", names="SLACK_BOT_TOKEN"), file=sys.stderr)
         return 2
     service = BotService(env, scheduler=True)
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    signal.signal(signal.SIGHUP, lambda *_: _reload_in_background(service))
+    stopping = _handle_signals(service)
     try:
         service.start()
         stopping.wait()

@@ -41,6 +41,7 @@ from handlers.application.domain import (
     Server,
 )
 from handlers.application.ids import ApplicationIds as Ids
+from handlers.common import views as common_views
 from storage.models import ApplicationStatus, Platform
 
 SECTION_LIMIT = 3000
@@ -273,21 +274,14 @@ def submitted_view(to_head: bool, head_name: str, office: str) -> View:
 
 
 def comment_modal(action: ApplicationAction) -> View:
-    answer = t(f"application.answer.{action.answer}")
-    return View(
-        type="modal",
+    return common_views.comment_modal(
         callback_id=Ids.COMMENT_SUBMIT,
+        block_id=Ids.COMMENT,
         title=t("application.comment.title"),
         submit=t("application.comment.submit"),
-        close=t("common.close"),
-        private_metadata=action.encode(),
-        blocks=[
-            InputBlock(
-                block_id=Ids.COMMENT,
-                label=t("application.comment.label", answer=answer),
-                element=PlainTextInputElement(action_id=Ids.COMMENT, multiline=True, max_length=COMMENT_MAX),
-            )
-        ],
+        label=t("application.comment.label", answer=t(f"application.answer.{action.answer}")),
+        metadata=action.encode(),
+        max_length=COMMENT_MAX,
     )
 
 

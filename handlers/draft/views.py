@@ -29,6 +29,7 @@ from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.mrkdwn import escape, fit
+from handlers.common import views as common_views
 from handlers.draft.domain import Answer, DraftSnapshot, RequestView
 from handlers.draft.ids import DraftIds
 from handlers.draft.metadata import DraftAction
@@ -381,21 +382,14 @@ class DraftRenderer:
 
 
 def comment_modal(action: DraftAction) -> View:
-    answer = t(f"draft.answer.{action.answer}")
-    return View(
-        type="modal",
+    return common_views.comment_modal(
         callback_id=DraftIds.COMMENT_SUBMIT,
+        block_id=DraftIds.COMMENT,
         title=t("draft.comment.title"),
         submit=t("draft.comment.submit"),
-        close=t("common.close"),
-        private_metadata=action.encode(),
-        blocks=[
-            InputBlock(
-                block_id=DraftIds.COMMENT,
-                label=t("draft.comment.label", answer=answer),
-                element=PlainTextInputElement(action_id=DraftIds.COMMENT, multiline=True, max_length=1000),
-            )
-        ],
+        label=t("draft.comment.label", answer=t(f"draft.answer.{action.answer}")),
+        metadata=action.encode(),
+        max_length=1000,
     )
 
 

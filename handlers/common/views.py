@@ -1,0 +1,30 @@
+"""Block Kit pieces several features build the same way."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+from slack_sdk.models.views import View
+
+from bot.catalog import t
+
+
+def comment_modal(
+    *, callback_id: str, block_id: str, title: str, submit: str, label: str, metadata: str, max_length: int
+) -> View:
+    """A modal asking for one comment (差戻し, 却下, 指摘あり…), carrying its subject in private_metadata.
+    ``title``, ``submit`` and ``label`` are already the texts to show."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close=t("common.close"),
+        private_metadata=metadata,
+        blocks=[
+            InputBlock(
+                block_id=block_id,
+                label=label,
+                element=PlainTextInputElement(action_id=block_id, multiline=True, max_length=max_length),
+            )
+        ],
+    )
