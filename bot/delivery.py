@@ -98,8 +98,31 @@ class OutboxWorker:
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> None:
+        with self.sessions.begin() as session:
+            released = outbox.release_claims(session, prefix=f"{socket.gethostname()}:", dead=self._dead)
+        if released:
+            log.info("took back %d messages a crashed sender on this host had claimed", released)
         self._thread = threading.Thread(target=self._run, name="outbox-dispatcher", daemon=True)
         self._thread.start()
+
+    def _dead(self, worker_id: str) -> bool:
+        """Whether the worker (host:pid:nonce, on this host) is gone. Our own pid with another nonce
+        is a previous life of this process's pid (a container restarted), so gone too."""
+        try:
+            pid = int(worker_id.rsplit(":", 2)[1])
+        except (IndexError, ValueError):
+            return False  # not one of ours: let its lease decide
+        if worker_id == self.worker_id:
+            return False
+        if pid == os.getpid():
+            return True
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # alive, someone else's
+            return False
+        return False
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stops claiming and waits for the messages in flight to settle."""

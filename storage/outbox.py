@@ -220,3 +220,22 @@ def _fail(session: Session, row: OutboxMessage, *, error: str, now: datetime) ->
 def next_due(session: Session) -> datetime | None:
     """When the next message that could be claimed falls due, if any."""
     return session.scalar(select(func.min(_due_at())).where(_first_unsent_of_its_channel()))
+
+
+def release_claims(session: Session, *, prefix: str, dead: Callable[[str], bool]) -> int:
+    """Gives back, at once, the messages held by dead workers whose ids start with ``prefix`` (this
+    host): after a crash their channels need not wait for the leases to run out."""
+    held = session.scalars(
+        select(OutboxMessage.claimed_by)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by.startswith(prefix))
+        .distinct()
+    ).all()
+    gone = [worker for worker in held if worker and dead(worker)]
+    if not gone:
+        return 0
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by.in_(gone))
+        .values(status=OutboxStatus.PENDING, claimed_by=None, lease_until=None)
+    )
+    return result.rowcount

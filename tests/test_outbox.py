@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -377,3 +378,28 @@ def test_audit_log_is_append_only(sessions: SessionFactory, clock: FrozenClock) 
     for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
         with pytest.raises(Exception, match="append-only"), sessions.begin() as session:
             session.execute(text(statement))
+
+
+def test_a_restart_takes_back_at_once_what_a_crashed_sender_on_this_host_had_claimed(
+    sessions: SessionFactory, fake_slack: FakeSlack
+) -> None:
+    clock = SystemClock()
+    message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
+    crashed = make_worker(sessions, fake_slack, clock)
+    crashed.worker_id = f"{socket.gethostname()}:{2**22 + 12345}:dead00"  # a pid no process has
+    crashed.claim(limit=10)  # ...and it dies holding the message, its lease still running
+    elsewhere = make_worker(sessions, fake_slack, clock)
+    elsewhere.worker_id = "another-host:1:abc123"  # another host's claims are left to their leases
+    queue(sessions, clock, "C0GENERAL", "別の報告")
+    elsewhere.claim(limit=10)
+
+    restarted = make_worker(sessions, fake_slack, clock)
+    restarted.start()
+    try:
+        (call,) = fake_slack.wait_for("chat.postMessage", timeout=3)
+    finally:
+        restarted.stop()
+
+    assert call.args["text"] == "報告"
+    assert row(sessions, message_id).status == OutboxStatus.SENT
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
