@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,32 @@ def by_url(session: Session, url: str) -> Account | None:
 def live(session: Session) -> list[Account]:
     """Accounts not yet deleted: the ones reminders are about."""
     return list(session.scalars(select(Account).where(Account.state != AccountState.DELETED).order_by(Account.id)))
+
+
+def due_candidates(session: Session, today: date, rotation_days: int) -> list[Account]:
+    """Accounts with anything due by ``today``, found by index (a quiet sweep reads no account at all)."""
+    active = and_(
+        Account.state == AccountState.ACTIVE,
+        or_(
+            Account.password_changed_on <= today - timedelta(days=rotation_days),
+            Account.password_snooze_on <= today,
+            Account.review_due_on <= today,
+        ),
+    )
+    withdrawing = and_(Account.state == AccountState.WITHDRAWING, Account.withdrawal_notice_until <= today)
+    return list(session.scalars(select(Account).where(or_(active, withdrawing)).order_by(Account.id)))
+
+
+def sent(session: Session, subjects: list[str]) -> set[tuple[str, str, date]]:
+    """(kind, subject, due) of the reminders already sent about ``subjects``."""
+    keys: set[tuple[str, str, date]] = set()
+    for start in range(0, len(subjects), 500):  # bounded IN lists
+        chunk = subjects[start : start + 500]
+        rows = session.execute(
+            select(Reminder.kind, Reminder.subject, Reminder.due_on).where(Reminder.subject.in_(chunk))
+        )
+        keys.update((kind, subject, due_on) for kind, subject, due_on in rows)
+    return keys
 
 
 def register(session: Session) -> list[Account]:

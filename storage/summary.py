@@ -44,5 +44,5 @@ def month(session: Session, start: datetime, end: datetime, settings: Reminders,
         decisions={action.removeprefix("draft."): n for action, n in decisions},
         accounts={state: n for state, n in states},
         overdue_passwords=sum(a.password_changed_on + rotation < today for a in active),
-        overdue_reviews=sum(a.last_review_on + timedelta(days=a.review_interval_days) < today for a in active),
+        overdue_reviews=sum(a.review_due_on < today for a in active),
     )

@@ -99,7 +99,7 @@ def view_of(account: Account) -> AccountView:
         managers=list(account.managers),
         state=AccountState(account.state),
         password_changed_on=account.password_changed_on,
-        next_review_on=account.last_review_on + timedelta(days=account.review_interval_days),
+        next_review_on=account.review_due_on,
         withdrawal_notice_until=account.withdrawal_notice_until,
         announced_in_account=account.announced_in_account,
         announced_on_site=account.announced_on_site,
@@ -115,7 +115,7 @@ def due_for(account: Account, settings: Reminders, head: str | None, today: date
     due: list[Due] = []
     if account.state == AccountState.ACTIVE:
         password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
-        review = account.last_review_on + timedelta(days=account.review_interval_days)
+        review = account.review_due_on
         candidates = [
             Due("password", password, managers),
             Due("password_overdue", password + PASSWORD_OVERDUE_GRACE, (head,) if head else ()),
@@ -134,13 +134,18 @@ def sweep(session: Session, ctx: Context) -> int:
     08:30–17:15, not on holidays or 12/29–1/3): a sweep outside them sends nothing."""
     if not ctx.directory.office_hours.is_open(ctx.now):
         return 0
-    sent = 0
     settings = ctx.directory.config.reminders
-    for account in accounts.live(session):
+    candidates = accounts.due_candidates(session, ctx.today, settings.password_rotation_days)
+    already = accounts.sent(session, [f"account:{a.id}" for a in candidates])
+    sent = 0
+    for account in candidates:
         department = ctx.directory.department(account.department_id)
+        subject = f"account:{account.id}"
         for due in due_for(account, settings, department.head if department else None, ctx.today):
-            if accounts.claim_reminder(session, due.kind, f"account:{account.id}", due.due_on, ctx.now) is None:
-                continue  # sent before, by this process or another
+            if (due.kind, subject, due.due_on) in already:
+                continue
+            if accounts.claim_reminder(session, due.kind, subject, due.due_on, ctx.now) is None:
+                continue  # another process sent it a moment ago
             shown = view_of(account)
             for user in dict.fromkeys(due.recipients):
                 message = ctx.render.reminder(shown, due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
