@@ -19,11 +19,11 @@ import pytest
 from sqlalchemy import Engine, make_url, text
 
 from bot.logs import RedactSecrets
+from playground.slack_api import SlackStandIn
 from storage import migrate
 from storage.base import Base
 from storage.db import SessionFactory, make_engine, make_sessions
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import FakeSlack
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -131,6 +131,6 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
+def fake_slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as fake:
         yield fake

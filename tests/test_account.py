@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 
 from bot.catalog import t
 from handlers.account import jobs
+from playground.slack_api import SlackStandIn
 from storage.db import make_engine, make_sessions
 from storage.models import Account, AccountState, Application, ApplicationStatus, OutboxMessage, Reminder
 from tests.conftest import POSTGRES_URL
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import FakeSlack
 from tests.support.flow import audit_actions, count, delivered, posts, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, interactive, send, slash_command, view_submission
 
@@ -37,7 +37,7 @@ def jst(*args: int) -> datetime:
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
     with running_bot(fake_slack, database_url, clock=clock, config_path=unpaced_config(tmp_path)) as running:
         yield running
 
@@ -81,7 +81,7 @@ def sweep_at(bot: RunningBot, clock: FrozenClock, at: datetime) -> int:
     return sent
 
 
-def press(bot: RunningBot, fake: FakeSlack, action_id: str, account_id: int, *, user_id: str, task: str | None = None,
+def press(bot: RunningBot, fake: SlackStandIn, action_id: str, account_id: int, *, user_id: str, task: str | None = None,
           name: str = "press") -> Reply:  # fmt: skip
     payload = block_action(action_id, user_id=user_id, value=json.dumps({"v": 1, "account_id": account_id,
                                                                          "task": task}))  # fmt: skip
@@ -89,7 +89,7 @@ def press(bot: RunningBot, fake: FakeSlack, action_id: str, account_id: int, *, 
     return send(bot.url, interactive(payload))
 
 
-def dms(fake: FakeSlack, user_id: str, text: str) -> list[Any]:
+def dms(fake: SlackStandIn, user_id: str, text: str) -> list[Any]:
     return [c for c in posts(fake, user_id) if text in strings(c.args)]
 
 
@@ -119,7 +119,7 @@ def submit_registration(bot: RunningBot, application_id: int, *, user_id: str = 
 
 
 def test_an_approved_application_is_registered_and_reported_to_public_info(
-    bot: RunningBot, fake_slack: FakeSlack
+    bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     application_id = seed_application(bot)
     send(bot.url, slash_command("/sns-account", user_id=HEAD, text="register"))
@@ -141,7 +141,7 @@ def test_an_approved_application_is_registered_and_reported_to_public_info(
     assert "account.registered" in audit_actions(bot)
 
 
-def test_register_is_refused_without_an_approved_application(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_register_is_refused_without_an_approved_application(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     pending = seed_application(bot, ApplicationStatus.SUBMITTED)
 
     send(
@@ -178,7 +178,7 @@ def test_someone_from_another_department_may_not_register(bot: RunningBot) -> No
 
 
 def test_the_password_reminder_fires_once_at_the_next_business_morning(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     seed_account(bot, changed=date(2026, 8, 30))  # + 90 days = Saturday 2026-11-28
 
@@ -194,7 +194,7 @@ def test_the_password_reminder_fires_once_at_the_next_business_morning(
 
 
 def test_across_the_new_year_closure_the_reminder_waits_for_january_4th(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     seed_account(bot, changed=date(2026, 9, 30))  # + 90 days = Tuesday 2026-12-29, the offices closed until 1/3
 
@@ -205,7 +205,7 @@ def test_across_the_new_year_closure_the_reminder_waits_for_january_4th(
 
 
 def test_on_a_national_holiday_the_reminder_waits_for_the_next_business_morning(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     seed_account(bot, changed=date(2026, 10, 13))  # + 90 days = Monday 2027-01-11, 成人の日
 
@@ -216,7 +216,7 @@ def test_on_a_national_holiday_the_reminder_waits_for_the_next_business_morning(
 
 
 def test_snooze_once_then_changed_restarts_the_cycle(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     account_id = seed_account(bot, changed=date(2026, 8, 30))
     sweep_at(bot, clock, jst(2026, 11, 30, 9, 0))
@@ -241,7 +241,9 @@ def test_snooze_once_then_changed_restarts_the_cycle(
     assert len(dms(fake_slack, STAFF1, "パスワードを変更する時期です")) == 2
 
 
-def test_seven_days_overdue_the_head_is_told_once(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_seven_days_overdue_the_head_is_told_once(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
     seed_account(bot, changed=date(2026, 8, 27))  # due Wednesday 11-25: overdue from Wednesday 12-02
 
     assert sweep_at(bot, clock, jst(2026, 12, 1, 8, 45)) == 1  # the managers' reminder, missed while down: once
@@ -252,7 +254,7 @@ def test_seven_days_overdue_the_head_is_told_once(bot: RunningBot, fake_slack: F
 
 
 def test_a_restart_between_sweep_and_delivery_loses_and_doubles_nothing(
-    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path
 ) -> None:
     config = unpaced_config(tmp_path)
     with running_bot(fake_slack, database_url, clock=clock, config_path=config) as first:
@@ -321,7 +323,7 @@ def submit_review(bot: RunningBot, account_id: int, decision: str, criteria: lis
 
 
 def test_the_review_goes_to_public_info_and_restarts_the_cycle(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     account_id = seed_account(bot, changed=date(2026, 11, 1), reviewed=date(2026, 6, 1), interval=180)
 
@@ -350,7 +352,7 @@ def test_only_the_head_or_public_info_reviews(bot: RunningBot) -> None:
 
 
 def test_withdrawal_with_notice_ends_in_a_deletion_reminder(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     account_id = seed_account(bot, changed=date(2026, 11, 1))
 
@@ -377,7 +379,7 @@ def test_withdrawal_with_notice_ends_in_a_deletion_reminder(
 
 
 def test_an_immediate_withdrawal_asks_for_deletion_at_once_and_only_once(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     account_id = seed_account(bot, changed=date(2026, 11, 1))
     values = {
@@ -399,7 +401,7 @@ def test_an_immediate_withdrawal_asks_for_deletion_at_once_and_only_once(
 
 
 def test_the_monthly_summary_goes_out_on_the_first_business_day_at_nine(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     seed_account(bot, changed=date(2026, 11, 20))
 
@@ -411,7 +413,7 @@ def test_the_monthly_summary_goes_out_on_the_first_business_day_at_nine(
     assert "運用中: 1" in strings(summary.args)
 
 
-def test_the_list_shows_each_account_and_waiting_applications(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_the_list_shows_each_account_and_waiting_applications(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     seed_account(bot, changed=date(2026, 11, 20))
     seed_application(bot, ApplicationStatus.SUBMITTED)
 
@@ -428,7 +430,7 @@ def test_the_list_shows_each_account_and_waiting_applications(bot: RunningBot, f
 # -- evidence for the committee (6(1)) -----------------------------------------------------------------
 
 
-def test_public_info_gets_the_audit_log_as_xlsx_in_their_dm(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_public_info_gets_the_audit_log_as_xlsx_in_their_dm(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     seed_account(bot, changed=date(2026, 11, 1))
     body = slash_command("/sns-account", user_id=PUBINFO, text="export 2026-11-01 2026-11-30")
 
@@ -443,7 +445,7 @@ def test_public_info_gets_the_audit_log_as_xlsx_in_their_dm(bot: RunningBot, fak
     assert audit_actions(bot)[-1] == "audit.exported"
 
 
-def test_nobody_else_gets_the_audit_log(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_nobody_else_gets_the_audit_log(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     body = slash_command("/sns-account", user_id=STAFF1, text="export", response_url=fake_slack.response_url("x"))
 
     assert send(bot.url, body).status == 200

@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from playground.slack_api import SlackStandIn
 from storage import migrate
 from storage.db import make_engine
 from storage.models import Account, AccountState, AuditEntry, OutboxMessage, Reminder
 from tests.conftest import POSTGRES_URL
 from tests.support.bot import APP_YAML, BOT_TOKEN
-from tests.support.fake_slack import FakeSlack
 from tests.test_cli import clean_environment
 
 pytestmark = pytest.mark.slow
@@ -60,7 +60,7 @@ def test_reminders_list_says_what_is_due_and_when_it_is_sent(tmp_path: Path, dat
 
 
 def test_reminders_run_as_of_an_instant_sends_once_and_delivers(
-    tmp_path: Path, database: str, fake_slack: FakeSlack
+    tmp_path: Path, database: str, fake_slack: SlackStandIn
 ) -> None:
     env = {"DATABASE_URL": database, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake_slack.api_url}
 
@@ -163,7 +163,7 @@ def test_two_processes_sweeping_one_postgresql_send_each_reminder_once(tmp_path:
     engine.dispose()
 
 
-def test_the_scheduler_runs_alone_and_stops_cleanly(tmp_path: Path, database: str, fake_slack: FakeSlack) -> None:
+def test_the_scheduler_runs_alone_and_stops_cleanly(tmp_path: Path, database: str, fake_slack: SlackStandIn) -> None:
     env = clean_environment(DATABASE_URL=database, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "scheduler", "--config", str(APP_YAML)],

@@ -20,10 +20,10 @@ import handlers
 from bot.catalog import t
 from handlers import application as feature
 from handlers.application.listeners import open_application
+from playground.slack_api import Call, SlackStandIn
 from storage.models import Application, AuditEntry, OutboxMessage
 from tests.support.bot import BOT_TOKEN, RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import Call, FakeSlack
 from tests.support.flow import audit_actions, count, delivered, dm, posts, quiet, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, interactive, send
 from tests.support.slack_requests import view_submission as submission
@@ -35,7 +35,7 @@ PURPOSE = "観光イベントと季節の見どころを市外の若い世代に
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
     path = unpaced_config(tmp_path)
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     config["offices"]["public_info"]["members"] = [PUBINFO, PUBINFO2]
@@ -154,7 +154,7 @@ def message(bot: RunningBot, outbox_id: int | None) -> OutboxMessage:
         return found
 
 
-def press(bot: RunningBot, fake: FakeSlack, action_id: str, where: OutboxMessage, *, user_id: str) -> Reply:
+def press(bot: RunningBot, fake: SlackStandIn, action_id: str, where: OutboxMessage, *, user_id: str) -> Reply:
     """Presses a button of ``where`` (the head's DM or the 市政情報課 post) as ``user_id``."""
     value = json.dumps({"v": 1, "application_id": application(bot).id})
     payload = block_action(action_id, user_id=user_id, value=value)
@@ -164,7 +164,7 @@ def press(bot: RunningBot, fake: FakeSlack, action_id: str, where: OutboxMessage
     return send(bot.url, interactive(payload))
 
 
-def comment(bot: RunningBot, fake: FakeSlack, text: str, *, user_id: str) -> Reply:
+def comment(bot: RunningBot, fake: SlackStandIn, text: str, *, user_id: str) -> Reply:
     """Submits the comment modal the last views.open opened."""
     opened = fake.calls_to("views.open")[-1].args["view"]
     assert opened["callback_id"] == "application.comment.submit"
@@ -184,11 +184,11 @@ def buttons(call: Call) -> list[str]:
     return [e["action_id"] for b in call.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
 
-def last_update(fake: FakeSlack, target: OutboxMessage) -> Call:
+def last_update(fake: SlackStandIn, target: OutboxMessage) -> Call:
     return [c for c in fake.calls_to("chat.update") if c.args["ts"] == target.slack_ts][-1]
 
 
-def applied_by_head(bot: RunningBot, fake: FakeSlack) -> None:
+def applied_by_head(bot: RunningBot, fake: SlackStandIn) -> None:
     """The staff member's application, sent on by the head: now with 市政情報課."""
     apply(bot)
     delivered(bot)
@@ -199,7 +199,7 @@ def applied_by_head(bot: RunningBot, fake: FakeSlack) -> None:
 # -- opening --------------------------------------------------------------------------------
 
 
-def test_sns_account_apply_opens_page_one_naming_the_head(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_sns_account_apply_opens_page_one_naming_the_head(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
 
     open_application(client, "1337.42.abcd", bot.service.runtime, STAFF)
@@ -219,7 +219,7 @@ def test_sns_account_apply_opens_page_one_naming_the_head(bot: RunningBot, fake_
 
 
 def test_a_staff_application_goes_to_the_head_then_to_public_info_and_is_approved(
-    bot: RunningBot, fake_slack: FakeSlack
+    bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     reply = apply(bot)
 
@@ -266,7 +266,7 @@ def test_a_staff_application_goes_to_the_head_then_to_public_info_and_is_approve
     ]  # fmt: skip
 
 
-def test_a_heads_own_application_goes_straight_to_public_info(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_a_heads_own_application_goes_straight_to_public_info(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     reply = apply(bot, user_id=HEAD)
 
     assert t("application.submitted.to_office", office="市政情報課") in strings(reply.json()["view"])
@@ -279,7 +279,7 @@ def test_a_heads_own_application_goes_straight_to_public_info(bot: RunningBot, f
 
 
 def test_the_head_returns_with_a_comment_and_it_never_reaches_public_info(
-    bot: RunningBot, fake_slack: FakeSlack
+    bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     apply(bot)
     delivered(bot)
@@ -301,7 +301,7 @@ def test_the_head_returns_with_a_comment_and_it_never_reaches_public_info(
 # -- 緊急 (4(4)② ただし書き) -----------------------------------------------------------------------
 
 
-def test_an_emergency_application_needs_page_one_only(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_an_emergency_application_needs_page_one_only(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     first = page_one(emergency=True, audience=None, content=None, purpose="大雨災害時の避難情報の発信", staff=[STAFF])
 
     reply = submit_page(bot, "application.page1.submit", first, user_id=HEAD)
@@ -335,7 +335,7 @@ def test_without_emergency_page_one_needs_items_3_and_4(bot: RunningBot) -> None
 # -- who decides --------------------------------------------------------------------------------
 
 
-def test_only_public_info_members_decide_and_refusals_are_audited(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_only_public_info_members_decide_and_refusals_are_audited(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     apply(bot)
     delivered(bot)
     # Nobody but the head sends it on.
@@ -364,7 +364,7 @@ def test_only_public_info_members_decide_and_refusals_are_audited(bot: RunningBo
         assert {d.entity_type for d in denied} == {"application"}
 
 
-def test_two_members_approving_at_the_same_moment_make_one_decision(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_two_members_approving_at_the_same_moment_make_one_decision(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     applied_by_head(bot, fake_slack)
     target = office_post(bot)
     fake_slack.clear()
@@ -396,7 +396,7 @@ def test_two_members_approving_at_the_same_moment_make_one_decision(bot: Running
     assert len(fake_slack.calls_to("chat.update")) == 1
 
 
-def test_public_info_returns_with_a_comment(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_public_info_returns_with_a_comment(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     applied_by_head(bot, fake_slack)
     fake_slack.clear()
 
@@ -419,7 +419,7 @@ def test_public_info_returns_with_a_comment(bot: RunningBot, fake_slack: FakeSla
     assert "application.returned" in audit_actions(bot)
 
 
-def test_a_rejection_needs_a_comment(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_a_rejection_needs_a_comment(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     applied_by_head(bot, fake_slack)
     press(bot, fake_slack, "application.decision.reject", office_post(bot), user_id=PUBINFO)
     fake_slack.wait_for("views.open")
@@ -504,7 +504,7 @@ def test_tampered_page_one_metadata_is_a_bad_request(bot: RunningBot) -> None:
     assert count(bot, Application) == 0
 
 
-def test_a_platform_named_other_travels_with_its_name(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_a_platform_named_other_travels_with_its_name(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     apply(bot, user_id=HEAD, first=page_one(platform="other", platform_other="Threads"))
     delivered(bot)
 
@@ -512,7 +512,7 @@ def test_a_platform_named_other_travels_with_its_name(bot: RunningBot, fake_slac
     assert "その他（Threads）" in posts(fake_slack, OFFICE_CHANNEL)[0].args["text"]
 
 
-def test_typed_mentions_never_reach_slack_unescaped(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_typed_mentions_never_reach_slack_unescaped(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     hostile = "<!channel> <@U0PUBINFO1> <https://evil.example|click>"
     first = page_one(purpose=hostile, audience=hostile, content=hostile, setup=hostile)
     second = page_two(account_name=hostile, indicators=hostile, frequency=hostile)

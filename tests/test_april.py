@@ -14,10 +14,10 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import FakeSlack
 from tests.support.flow import audit_actions, delivered, posts, strings, unpaced_config
 from tests.support.report import click, copies, submit_report
 from tests.support.slack_requests import block_action, interactive, send, view_submission
@@ -31,7 +31,7 @@ def config_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
     with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
         yield running
 
@@ -53,7 +53,7 @@ def new_head(config: dict[str, Any]) -> None:
 
 
 def test_an_unacknowledged_case_goes_to_the_new_head_and_the_old_one_can_no_longer_act(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock, config_path: Path
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
 ) -> None:
     submit_report(bot, clock)
     delivered(bot)
@@ -95,7 +95,7 @@ def draft_values(approvers: list[str]) -> dict[str, Any]:
     return {block: {block: element} for block, element in fields.items()}
 
 
-def approve(bot: RunningBot, fake: FakeSlack, user_id: str) -> None:
+def approve(bot: RunningBot, fake: SlackStandIn, user_id: str) -> None:
     with bot.service.runtime.sessions() as session:
         request, message = session.execute(
             select(DraftRequest, OutboxMessage)
@@ -113,7 +113,7 @@ def approve(bot: RunningBot, fake: FakeSlack, user_id: str) -> None:
 
 
 def test_a_pending_draft_goes_to_the_new_approver_and_the_old_one_cannot_decide(
-    bot: RunningBot, fake_slack: FakeSlack, config_path: Path
+    bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
 ) -> None:
     submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values([DEPUTY]))
     send(bot.url, interactive(submission))
@@ -133,7 +133,7 @@ def test_a_pending_draft_goes_to_the_new_approver_and_the_old_one_cannot_decide(
 
 
 def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
-    bot: RunningBot, fake_slack: FakeSlack, config_path: Path
+    bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
 ) -> None:
     with bot.service.runtime.sessions.begin() as session:
         session.add(Account(

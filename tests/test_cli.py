@@ -24,9 +24,9 @@ import yaml
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from playground.slack_api import SlackStandIn
 from storage.models import Draft, DraftVersion
 from tests.support.bot import APP_TOKEN, APP_YAML, BOT_TOKEN, ROOT
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SIGNING_SECRET, send, slash_command
 
 pytestmark = pytest.mark.slow
@@ -139,7 +139,7 @@ def test_serve_with_a_broken_config_names_the_key_and_exits(tmp_path: Path) -> N
     assert "  departments[0].head: 'X123' は Slack のユーザーIDではありません" in result.stderr
 
 
-def test_serve_when_slack_refuses_the_token_exits_with_the_reason(tmp_path: Path, fake_slack: FakeSlack) -> None:
+def test_serve_when_slack_refuses_the_token_exits_with_the_reason(tmp_path: Path, fake_slack: SlackStandIn) -> None:
     fake_slack.fail_next("auth.test", error="invalid_auth")
     env = clean_environment(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -157,7 +157,7 @@ def test_serve_when_slack_refuses_the_token_exits_with_the_reason(tmp_path: Path
     assert call.token == BOT_TOKEN
 
 
-def test_serve_on_a_port_in_use_exits_with_a_clear_message(tmp_path: Path, fake_slack: FakeSlack) -> None:
+def test_serve_on_a_port_in_use_exits_with_a_clear_message(tmp_path: Path, fake_slack: SlackStandIn) -> None:
     env = clean_environment(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -288,7 +288,7 @@ def audit_after(engine: Engine, revision_id: int) -> Any:
     return json.loads(after) if isinstance(after, str) else after  # SQLite answers text, PostgreSQL JSON
 
 
-def ask_for_help(bot: ServeProcess, fake: FakeSlack, name: str) -> str:
+def ask_for_help(bot: ServeProcess, fake: SlackStandIn, name: str) -> str:
     """Sends /sns-help; returns the text of the ephemeral answer posted to its response_url."""
     reply = send(bot.url, slash_command("/sns-help", response_url=fake.response_url(name)))
     assert reply.status == 200
@@ -300,7 +300,7 @@ def ask_for_help(bot: ServeProcess, fake: FakeSlack, name: str) -> str:
 
 
 def test_serve_answers_reloads_on_sighup_and_stops_on_sigterm(
-    tmp_path: Path, database_url: str, fake_slack: FakeSlack
+    tmp_path: Path, database_url: str, fake_slack: SlackStandIn
 ) -> None:
     config = tmp_path / "app.yaml"
     shutil.copy(APP_YAML, config)

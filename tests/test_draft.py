@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from bot.catalog import t
 from handlers.draft import jobs
+from playground.slack_api import Call, SlackStandIn
 from storage.models import AuditEntry, Draft, DraftRequest, DraftVersion, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import Call, FakeSlack
 from tests.support.flow import audit_actions, count, delivered, posts, quiet, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, event_callback, interactive, send, slash_command
 from tests.support.slack_requests import view_submission as submission
@@ -30,7 +30,7 @@ OFFICIAL = "総社市は、駅前広場の再整備について市の方針を�
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
     with running_bot(fake_slack, database_url, clock=clock, config_path=unpaced_config(tmp_path)) as running:
         yield running
 
@@ -92,7 +92,7 @@ def request_of(bot: RunningBot, user_id: str, version: int = 1) -> tuple[DraftRe
 
 def press(
     bot: RunningBot,
-    fake: FakeSlack,
+    fake: SlackStandIn,
     action_id: str,
     request: DraftRequest,
     message: OutboxMessage | None,
@@ -112,7 +112,7 @@ def press(
     return send(bot.url, interactive(payload))
 
 
-def comment(bot: RunningBot, fake: FakeSlack, text: str, *, user_id: str) -> Reply:
+def comment(bot: RunningBot, fake: SlackStandIn, text: str, *, user_id: str) -> Reply:
     """Submits the comment modal that the last views.open opened."""
     opened = fake.calls_to("views.open")[-1].args["view"]
     payload = submission(
@@ -131,14 +131,14 @@ def draft(bot: RunningBot) -> Draft:
         return found
 
 
-def dm_posts(fake: FakeSlack, user_id: str) -> list[Call]:
+def dm_posts(fake: SlackStandIn, user_id: str) -> list[Call]:
     return posts(fake, user_id)
 
 
 # -- 事実の告知: peer checks ----------------------------------------------------------------------------
 
 
-def test_an_announcement_reaches_its_reviewers_and_never_an_approver(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_an_announcement_reaches_its_reviewers_and_never_an_approver(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     reply = submit(bot, reviewers=[STAFF2])
 
     assert reply.status == 200
@@ -165,7 +165,7 @@ def test_an_announcement_without_reviewers_recommends_a_check(bot: RunningBot) -
 
 
 def test_an_issue_raised_by_a_reviewer_reaches_the_author_with_its_comment(
-    bot: RunningBot, fake_slack: FakeSlack
+    bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     submit(bot, reviewers=[STAFF2])
     delivered(bot)
@@ -184,7 +184,7 @@ def test_an_issue_raised_by_a_reviewer_reaches_the_author_with_its_comment(
 # -- 組織判断・公式見解: 決裁 ------------------------------------------------------------------------------
 
 
-def test_an_official_view_reaches_exactly_the_chosen_approvers(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_an_official_view_reaches_exactly_the_chosen_approvers(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     reply = submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
 
     assert t("draft.submitted.official_view", names="観光 次郎") in strings(reply.json()["view"])
@@ -197,7 +197,7 @@ def test_an_official_view_reaches_exactly_the_chosen_approvers(bot: RunningBot, 
     ]  # fmt: skip
 
 
-def test_the_linters_findings_travel_with_the_request(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_the_linters_findings_travel_with_the_request(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     text = "○○課長が検討中の件について、詳細は http://example.jp/ をご覧ください。"
     submit(bot, text=text, kind="official_view", approvers=[HEAD, DEPUTY])
     delivered(bot)
@@ -209,7 +209,7 @@ def test_the_linters_findings_travel_with_the_request(bot: RunningBot, fake_slac
         assert "「http://example.jp/」" in shown
 
 
-def test_a_non_approver_and_the_author_are_refused_and_audited(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_a_non_approver_and_the_author_are_refused_and_audited(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
     delivered(bot)
     request, _ = request_of(bot, DEPUTY)
@@ -234,7 +234,7 @@ def test_the_author_cannot_be_the_only_approver(bot: RunningBot) -> None:
     assert count(bot, Draft) == 0
 
 
-def test_an_approver_author_is_never_asked_about_their_own_draft(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_an_approver_author_is_never_asked_about_their_own_draft(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(bot, user_id=HEAD, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
     delivered(bot)
 
@@ -242,7 +242,7 @@ def test_an_approver_author_is_never_asked_about_their_own_draft(bot: RunningBot
     assert [r.role for r, _ in requests(bot) if r.user_id == HEAD] == ["author"]
 
 
-def test_two_approvals_at_the_same_moment_make_one_decision(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_two_approvals_at_the_same_moment_make_one_decision(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
     delivered(bot)
     pressed = [request_of(bot, HEAD), request_of(bot, DEPUTY)]
@@ -271,7 +271,7 @@ def test_two_approvals_at_the_same_moment_make_one_decision(bot: RunningBot, fak
     assert draft(bot).status == "approved"
 
 
-def test_return_then_resubmit_then_approve_keeps_both_versions(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_return_then_resubmit_then_approve_keeps_both_versions(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
     delivered(bot)
     request, message = request_of(bot, DEPUTY)
@@ -314,7 +314,7 @@ def test_return_then_resubmit_then_approve_keeps_both_versions(bot: RunningBot, 
     ]  # fmt: skip
 
 
-def test_after_approval_the_author_records_the_published_post(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_after_approval_the_author_records_the_published_post(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
     delivered(bot)
     press(bot, fake_slack, "draft.decision.approve", *request_of(bot, DEPUTY), user_id=DEPUTY)
@@ -345,7 +345,7 @@ def test_after_approval_the_author_records_the_published_post(bot: RunningBot, f
 
 
 def test_a_draft_still_pending_at_its_planned_time_expires(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     planned = int(clock.now().timestamp()) + 600
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY], scheduled_at=planned)
@@ -365,7 +365,7 @@ def test_a_draft_still_pending_at_its_planned_time_expires(
 
 
 def test_a_waiting_approver_is_reminded_once_in_office_hours(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
     delivered(bot)
@@ -381,7 +381,7 @@ def test_a_waiting_approver_is_reminded_once_in_office_hours(
 
 
 def test_a_draft_submitted_before_a_crash_is_delivered_after_the_restart(
-    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path
 ) -> None:
     config = unpaced_config(tmp_path)
     with running_bot(fake_slack, database_url, clock=clock, config_path=config) as first:
@@ -421,7 +421,7 @@ def test_a_draft_submitted_before_a_crash_is_delivered_after_the_restart(
     ],
 )
 def test_bad_input_is_answered_in_the_modal_and_nothing_is_stored(
-    bot: RunningBot, fake_slack: FakeSlack, fields: dict[str, Any], block: str, message: str
+    bot: RunningBot, fake_slack: SlackStandIn, fields: dict[str, Any], block: str, message: str
 ) -> None:
     reply = submit(bot, **fields)
 
@@ -430,7 +430,7 @@ def test_bad_input_is_answered_in_the_modal_and_nothing_is_stored(
     assert [a for a in audit_actions(bot) if a.startswith("draft.")] == []
 
 
-def test_personal_information_blocks_until_consent_is_ticked(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_personal_information_blocks_until_consent_is_ticked(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     text = "お問い合わせは担当の山田（090-1234-5678）まで。"
 
     refused = submit(bot, text=text)
@@ -453,7 +453,7 @@ def test_repeating_the_same_text_for_an_account_is_a_finding(bot: RunningBot) ->
 # -- /sns-check and App Home -----------------------------------------------------------------------
 
 
-def test_sns_check_answers_with_the_findings_only_to_the_asker(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_sns_check_answers_with_the_findings_only_to_the_asker(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     body = slash_command(
         "/sns-check", user_id=STAFF2, text="××さんの噂、拡散希望", response_url=fake_slack.response_url("c")
     )
@@ -467,7 +467,7 @@ def test_sns_check_answers_with_the_findings_only_to_the_asker(bot: RunningBot, 
     assert count(bot, Draft) == 0
 
 
-def test_app_home_shows_what_waits_for_the_users_decision(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_app_home_shows_what_waits_for_the_users_decision(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
     delivered(bot)
 
@@ -497,7 +497,7 @@ DAIKETSU = "U0DAIKETSU"
 
 
 @pytest.fixture
-def deputy_bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
+def deputy_bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
     path = unpaced_config(tmp_path)
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     config["departments"][0]["deputies"] = [DAIKETSU]
@@ -507,7 +507,7 @@ def deputy_bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, tmp
         yield running
 
 
-def absent(bot: RunningBot, fake: FakeSlack, user_id: str, *words: str) -> str:
+def absent(bot: RunningBot, fake: SlackStandIn, user_id: str, *words: str) -> str:
     name = f"absent-{user_id}-{len(fake.calls)}"
     body = slash_command(
         "/sns-draft", user_id=user_id, text=" ".join(["absent", *words]), response_url=fake.response_url(name)
@@ -518,7 +518,7 @@ def absent(bot: RunningBot, fake: FakeSlack, user_id: str, *words: str) -> str:
 
 
 def test_while_every_approver_is_away_a_deputy_decides_and_they_read_it_afterwards(
-    deputy_bot: RunningBot, fake_slack: FakeSlack
+    deputy_bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     assert absent(deputy_bot, fake_slack, HEAD, "on") == t("draft.absent.on")
     assert absent(deputy_bot, fake_slack, DEPUTY, "2026-11-20", "2026-11-30").startswith("2026-11-20 から 2026-11-30")
@@ -538,7 +538,7 @@ def test_while_every_approver_is_away_a_deputy_decides_and_they_read_it_afterwar
         assert OFFICIAL in strings(notices[0].args)
 
 
-def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
     absent(deputy_bot, fake_slack, HEAD, "on")
 
     submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
@@ -547,7 +547,7 @@ def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake
     assert dm_posts(fake_slack, DAIKETSU) == []
 
 
-def test_going_away_offers_waiting_drafts_to_the_deputy(deputy_bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_going_away_offers_waiting_drafts_to_the_deputy(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
     submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
     delivered(deputy_bot)
     assert dm_posts(fake_slack, DAIKETSU) == []
@@ -576,7 +576,7 @@ def test_going_away_offers_waiting_drafts_to_the_deputy(deputy_bot: RunningBot, 
     ids=["phone", "email", "fuseji", "undecided", "flashpoint", "http", "length", "clean"],
 )
 def test_sns_check_finds_each_kind_of_problem_and_passes_clean_text(
-    bot: RunningBot, fake_slack: FakeSlack, text: str, found: str
+    bot: RunningBot, fake_slack: SlackStandIn, text: str, found: str
 ) -> None:
     assert (
         send(bot.url, slash_command("/sns-check", text=text, response_url=fake_slack.response_url("c"))).status == 200
@@ -586,7 +586,7 @@ def test_sns_check_finds_each_kind_of_problem_and_passes_clean_text(
     assert found in strings(answer.args)
 
 
-def test_a_retried_submission_makes_one_draft(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_a_retried_submission_makes_one_draft(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     payload = submission("draft.submit", user_id=AUTHOR, values=values(kind="official_view", approvers=[DEPUTY],
                                                                           text=OFFICIAL))  # fmt: skip
     payload["view"]["private_metadata"] = ""

@@ -10,8 +10,8 @@ import pytest
 from slack_bolt import Ack
 
 from bot.errors import BadRequest
+from playground.slack_api import SlackStandIn
 from tests.support.bot import RunningBot, running_bot
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import interactive, send, slash_command, view_submission
 
 
@@ -29,7 +29,7 @@ def boom_after_ack(ack: Ack) -> None:
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str) -> Iterator[RunningBot]:
     with running_bot(fake_slack, database_url) as running:
         app = running.service.app
         app.command("/sns-boom")(boom)
@@ -62,7 +62,7 @@ def test_a_failing_submission_turns_the_modal_into_an_error_view(bot: RunningBot
     assert reply.json()["view"]["title"]["text"] == "エラーが発生しました"
 
 
-def test_a_failure_after_the_ack_is_told_through_response_url(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_a_failure_after_the_ack_is_told_through_response_url(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     reply = send(bot.url, slash_command("/sns-late", response_url=fake_slack.response_url("late")))
 
     assert reply.status == 200

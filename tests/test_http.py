@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.service import check_health
+from playground.slack_api import SlackStandIn
 from storage.db import make_engine
 from tests.support.bot import RunningBot, running_bot
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import (
     block_action,
     event_callback,
@@ -26,16 +26,16 @@ from tests.support.slack_requests import (
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str) -> Iterator[RunningBot]:
     with running_bot(fake_slack, database_url) as running:
         yield running
 
 
-def help_request(fake: FakeSlack, name: str = "help", user_id: str = "U0STAFF1") -> str:
+def help_request(fake: SlackStandIn, name: str = "help", user_id: str = "U0STAFF1") -> str:
     return slash_command("/sns-help", user_id=user_id, response_url=fake.response_url(name))
 
 
-def test_sns_help_answers_with_the_guideline_in_short(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_sns_help_answers_with_the_guideline_in_short(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     reply = send(bot.url, help_request(fake_slack))
 
     assert reply.status == 200
@@ -56,7 +56,7 @@ def test_sns_help_answers_with_the_guideline_in_short(bot: RunningBot, fake_slac
         assert expected in everything
 
 
-def test_app_home_shows_the_guideline_only_on_the_home_tab(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_app_home_shows_the_guideline_only_on_the_home_tab(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     home = send(
         bot.url,
         event_callback({"type": "app_home_opened", "user": "U0STAFF1", "tab": "home"}),
@@ -95,7 +95,7 @@ def test_an_event_nobody_listens_to_is_acknowledged(bot: RunningBot) -> None:
         ),
     ],
 )
-def test_forged_requests_get_401(bot: RunningBot, fake_slack: FakeSlack, case: str, kwargs: dict) -> None:
+def test_forged_requests_get_401(bot: RunningBot, fake_slack: SlackStandIn, case: str, kwargs: dict) -> None:
     reply = send(bot.url, help_request(fake_slack), **kwargs)
 
     assert reply.status == 401, case
@@ -156,7 +156,7 @@ def test_healthz_reports_ready_and_database(bot: RunningBot) -> None:
     assert reply.json() == {"status": "ok", "ready": True, "database": "ok"}
 
 
-def test_200_concurrent_connections_are_all_served(bot: RunningBot, fake_slack: FakeSlack) -> None:
+def test_200_concurrent_connections_are_all_served(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     def one(index: int) -> int:
         return send(bot.url, help_request(fake_slack, name=f"c{index}"), timeout=30).status
 

@@ -14,23 +14,25 @@ from sqlalchemy import Engine, select, text
 from bot.clock import Clock, SystemClock
 from bot.config import Delivery
 from bot.delivery import ChannelPacer, OutboxWorker, Outcome, PostgresDoorbell
+from playground.slack_api import SlackStandIn
 from storage import audit, outbox
 from storage.db import SessionFactory, make_engine, make_sessions
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
 from tests.conftest import POSTGRES_URL
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import FakeSlack
 
 SETTINGS = Delivery(workers=4, give_up_after_minutes=30, max_backoff_seconds=5, channel_burst=10, poll_seconds=60)
 
 
-def make_worker(sessions: SessionFactory, fake: FakeSlack, clock: Clock, settings: Delivery = SETTINGS) -> OutboxWorker:
+def make_worker(
+    sessions: SessionFactory, fake: SlackStandIn, clock: Clock, settings: Delivery = SETTINGS
+) -> OutboxWorker:
     client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=[])
     return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock)
 
 
 @pytest.fixture
-def worker(sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock) -> OutboxWorker:
+def worker(sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock) -> OutboxWorker:
     return make_worker(sessions, fake_slack, clock)
 
 
@@ -47,7 +49,7 @@ def row(sessions: SessionFactory, message_id: int) -> OutboxMessage:
 
 
 def test_a_queued_message_is_delivered_and_its_place_in_slack_recorded(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     message_id = queue(sessions, clock, "C0PUBLICINFO", "届出がありました")
 
@@ -72,7 +74,7 @@ def test_a_message_to_a_user_goes_to_the_bots_dm_and_records_that_channel(
 
 
 def test_one_destination_in_order_one_at_a_time_others_concurrently(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     for n in range(3):
         queue(sessions, clock, "C0SECRETARIAT", f"secretariat {n}")
@@ -88,7 +90,7 @@ def test_one_destination_in_order_one_at_a_time_others_concurrently(
 
 
 def test_thread_replies_and_updates_find_their_parent_in_slack(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     with sessions.begin() as session:
         parent = outbox.post_message(session, channel="U0HEADKANKO", message={"text": "case"}, now=clock.now())
@@ -111,7 +113,7 @@ def test_thread_replies_and_updates_find_their_parent_in_slack(
 
 
 def test_429_waits_for_retry_after_without_counting_an_attempt(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "7"})
     message_id = queue(sessions, clock, "C0PUBLICINFO", "炎上の報告")
@@ -129,7 +131,7 @@ def test_429_waits_for_retry_after_without_counting_an_attempt(
 
 
 def test_server_errors_back_off_exponentially_up_to_a_short_cap_then_deliver(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", status=500, times=5)
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
@@ -146,7 +148,7 @@ def test_server_errors_back_off_exponentially_up_to_a_short_cap_then_deliver(
 
 
 def test_slack_transient_errors_are_retried(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", error="service_unavailable")
     queue(sessions, clock, "C0PUBLICINFO", "報告")
@@ -155,7 +157,7 @@ def test_slack_transient_errors_are_retried(
 
 
 def test_connection_errors_are_retried(sessions: SessionFactory, clock: FrozenClock) -> None:
-    with FakeSlack() as gone:
+    with SlackStandIn() as gone:
         url = gone.api_url
     client = WebClient(token="xoxb-test", base_url=url, timeout=2, retry_handlers=[])
     worker = OutboxWorker(sessions=sessions, client=client, settings=SETTINGS, clock=clock)
@@ -168,7 +170,7 @@ def test_connection_errors_are_retried(sessions: SessionFactory, clock: FrozenCl
 def test_a_permanent_error_fails_the_message_once_logged_and_audited(
     sessions: SessionFactory,
     worker: OutboxWorker,
-    fake_slack: FakeSlack,
+    fake_slack: SlackStandIn,
     clock: FrozenClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -189,7 +191,7 @@ def test_a_permanent_error_fails_the_message_once_logged_and_audited(
 
 
 def test_a_failed_message_does_not_block_its_destination(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", error="invalid_blocks")
     queue(sessions, clock, "C0PUBLICINFO", "broken")
@@ -200,7 +202,7 @@ def test_a_failed_message_does_not_block_its_destination(
 
 
 def test_retries_end_once_the_message_is_too_old(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", status=503, times=10)
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
@@ -216,7 +218,7 @@ def test_retries_end_once_the_message_is_too_old(
 
 
 def test_replies_and_updates_of_a_failed_message_fail_too(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     fake_slack.fail_next("chat.postMessage", error="channel_not_found")
     with sessions.begin() as session:
@@ -233,7 +235,7 @@ def test_replies_and_updates_of_a_failed_message_fail_too(
 
 
 def test_after_a_crash_claimed_messages_are_delivered_once_the_lease_ends(
-    sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
     crashed = make_worker(sessions, fake_slack, clock)
@@ -251,7 +253,7 @@ def test_after_a_crash_claimed_messages_are_delivered_once_the_lease_ends(
 
 
 def test_pending_messages_survive_a_restart(
-    sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock, database_url: str
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, database_url: str
 ) -> None:
     queue(sessions, clock, "C0PUBLICINFO", "before the restart")
     fresh_sessions = make_sessions(make_engine(database_url))
@@ -260,7 +262,7 @@ def test_pending_messages_survive_a_restart(
 
 
 def test_each_destination_keeps_slacks_pace(
-    sessions: SessionFactory, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     seconds = [0.0]
     worker = make_worker(sessions, fake_slack, clock, Delivery(channel_burst=2, channel_interval_seconds=1.0))
@@ -284,7 +286,7 @@ def test_channel_pacer_refills_one_token_per_interval() -> None:
 
 
 def test_rolled_back_messages_are_never_sent(
-    sessions: SessionFactory, worker: OutboxWorker, fake_slack: FakeSlack, clock: FrozenClock
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     def change_that_fails() -> None:
         with sessions.begin() as session:
@@ -299,7 +301,7 @@ def test_rolled_back_messages_are_never_sent(
 
 
 @pytest.fixture
-def running_worker(sessions: SessionFactory, fake_slack: FakeSlack) -> Iterator[OutboxWorker]:
+def running_worker(sessions: SessionFactory, fake_slack: SlackStandIn) -> Iterator[OutboxWorker]:
     # Real time here: the worker sleeps on its bell, and only a commit can ring it within the poll of 60 s.
     worker = make_worker(sessions, fake_slack, SystemClock())
     outbox.on_commit(sessions, worker.wake)
@@ -309,7 +311,7 @@ def running_worker(sessions: SessionFactory, fake_slack: FakeSlack) -> Iterator[
 
 
 def test_a_commit_wakes_the_worker_at_once(
-    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: FakeSlack
+    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: SlackStandIn
 ) -> None:
     threading.Event().wait(0.1)  # let the worker fall asleep on its bell
     queue(sessions, SystemClock(), "C0PUBLICINFO", "wake up")
@@ -319,7 +321,7 @@ def test_a_commit_wakes_the_worker_at_once(
 
 
 def test_independent_destinations_are_delivered_concurrently(
-    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: FakeSlack
+    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: SlackStandIn
 ) -> None:
     fake_slack.latency = 0.3
     with sessions.begin() as session:
@@ -354,7 +356,9 @@ def test_concurrent_claims_never_share_a_message(sessions: SessionFactory, clock
 
 
 @postgres_only
-def test_notify_wakes_a_worker_in_another_process(database_url: str, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_notify_wakes_a_worker_in_another_process(
+    database_url: str, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
     listener_engine = make_engine(database_url)
     worker = make_worker(make_sessions(listener_engine), fake_slack, SystemClock())
     doorbell = PostgresDoorbell(listener_engine, worker.wake)
@@ -381,7 +385,7 @@ def test_audit_log_is_append_only(sessions: SessionFactory, clock: FrozenClock) 
 
 
 def test_a_restart_takes_back_at_once_what_a_crashed_sender_on_this_host_had_claimed(
-    sessions: SessionFactory, fake_slack: FakeSlack
+    sessions: SessionFactory, fake_slack: SlackStandIn
 ) -> None:
     clock = SystemClock()
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")

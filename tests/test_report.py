@@ -20,10 +20,10 @@ from sqlalchemy import select
 
 from bot.catalog import t
 from handlers.report import jobs
+from playground.slack_api import Call, SlackStandIn
 from storage.models import AuditEntry, Case, CaseCounter, CaseUrl, OpenCaseUrl, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import Call, FakeSlack
 from tests.support.report import (
     COMMITTEE,
     DEFAULT_URL,
@@ -76,7 +76,7 @@ def config_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
+def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
     with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
         yield running
 
@@ -117,7 +117,7 @@ def _buttons(call: Call) -> list[tuple[str, str]]:
     ]
 
 
-def original(fake: FakeSlack, copy: Copy) -> Call:
+def original(fake: SlackStandIn, copy: Copy) -> Call:
     """The chat.postMessage that created ``copy`` (the first top-level post to its target)."""
     return posts(fake, copy.target, threaded=False)[0]
 
@@ -126,11 +126,11 @@ def status_field(status: str, detail: str) -> str:
     return t("report.case.status", status=f"{t(f'report.status.{status}')}\n{detail}")
 
 
-def thread_lines(fake: FakeSlack, copy: Copy) -> list[str]:
+def thread_lines(fake: SlackStandIn, copy: Copy) -> list[str]:
     return [c.args["text"] for c in posts(fake, copy.channel, threaded=True) if c.args["thread_ts"] == copy.ts]
 
 
-def assert_every_copy_updated_once(fake: FakeSlack, shown: dict[str, Copy], *expected: str) -> None:
+def assert_every_copy_updated_once(fake: SlackStandIn, shown: dict[str, Copy], *expected: str) -> None:
     for target, copy in shown.items():
         (update,) = updates(fake, copy)
         for text in expected:
@@ -150,7 +150,7 @@ ROUTES = [
 @pytest.mark.parametrize(("capacity", "reporter", "department", "recipients"), ROUTES)
 def test_a_report_reaches_exactly_the_recipients_the_guideline_names(
     bot: RunningBot,
-    fake_slack: FakeSlack,
+    fake_slack: SlackStandIn,
     clock: FrozenClock,
     capacity: str,
     reporter: str,
@@ -173,7 +173,7 @@ def test_a_report_reaches_exactly_the_recipients_the_guideline_names(
 
 
 def test_each_copy_shows_the_case_and_the_buttons_its_audience_may_use(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, account="@soja_kanko")
 
@@ -203,7 +203,7 @@ def test_each_copy_shows_the_case_and_the_buttons_its_audience_may_use(
 
 
 def test_every_copy_names_all_the_recipients_from_the_start(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
 
@@ -213,7 +213,7 @@ def test_every_copy_names_all_the_recipients_from_the_start(
 
 
 def test_a_private_report_says_so_and_never_reaches_the_secretariat_or_general_affairs(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, capacity="private")
     click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD)
@@ -246,7 +246,7 @@ def test_the_received_view_shows_the_number_the_recipients_and_the_no_rebuttal_w
 
 
 def test_a_reporter_without_a_department_is_told_the_report_went_to_public_info(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     reply = submit_report(bot, clock, user_id=NOBODY, department=None)
 
@@ -260,7 +260,7 @@ def test_a_reporter_without_a_department_is_told_the_report_went_to_public_info(
 
 
 def test_a_reporter_missing_from_app_yaml_is_shown_by_name(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, user_id=NOBODY, department=None)
 
@@ -271,7 +271,7 @@ def test_a_reporter_missing_from_app_yaml_is_shown_by_name(
 
 
 def test_a_violation_goes_to_the_head_then_the_security_officer_then_the_committee(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, kind="violation", account="@soja_kanko_official")
 
@@ -336,7 +336,9 @@ def test_a_violation_goes_to_the_head_then_the_security_officer_then_the_committ
     assert top_level_channels(fake_slack.calls) == [COMMITTEE]
 
 
-def test_notifying_the_officer_twice_sends_one_copy(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_notifying_the_officer_twice_sends_one_copy(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
     shown = open_case(bot, clock, kind="violation")
 
     for _ in range(2):
@@ -348,7 +350,7 @@ def test_notifying_the_officer_twice_sends_one_copy(bot: RunningBot, fake_slack:
 
 
 def test_only_the_security_officer_may_report_to_the_committee(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, kind="violation")
     click(bot, fake_slack, shown[HEAD], NOTIFY_OFFICER, user_id=HEAD)
@@ -381,7 +383,7 @@ def test_only_the_security_officer_may_report_to_the_committee(
 
 
 def test_acknowledging_updates_every_copy_once_and_a_double_click_changes_nothing(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     fake_slack.clear()
@@ -407,7 +409,7 @@ def test_acknowledging_updates_every_copy_once_and_a_double_click_changes_nothin
 
 
 def test_in_progress_and_resolve_update_every_copy_and_show_the_reason(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     fake_slack.clear()
@@ -465,7 +467,7 @@ def test_in_progress_and_resolve_update_every_copy_and_show_the_reason(
 
 
 def test_resolving_without_a_reason_is_an_error_in_the_modal(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
 
@@ -488,7 +490,7 @@ def test_resolving_without_a_reason_is_an_error_in_the_modal(
 
 
 def test_a_comment_from_public_info_goes_to_the_thread(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     fake_slack.clear()
@@ -512,7 +514,7 @@ def test_a_comment_from_public_info_goes_to_the_thread(
 
 
 def test_ticking_a_checklist_item_updates_every_copy(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     assert checklist_items(original(fake_slack, shown[HEAD])) == [
@@ -535,7 +537,7 @@ def test_ticking_a_checklist_item_updates_every_copy(
 
 
 def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confidential_content(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, kind="mistake", account="@soja_kanko")
     head = shown[HEAD]
@@ -590,7 +592,7 @@ VARIANTS = [
 
 @pytest.mark.parametrize(("first_url", "variant"), VARIANTS)
 def test_a_duplicate_report_attaches_to_the_open_case_without_a_new_fan_out(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock, first_url: str, variant: str
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, first_url: str, variant: str
 ) -> None:
     shown = open_case(bot, clock, urls=first_url)
     clock.advance(seconds=11)
@@ -613,7 +615,7 @@ def test_a_duplicate_report_attaches_to_the_open_case_without_a_new_fan_out(
 
 
 def test_an_official_report_of_a_privately_reported_post_widens_the_case(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     open_case(bot, clock, capacity="private")
     fake_slack.clear()
@@ -633,7 +635,7 @@ def test_an_official_report_of_a_privately_reported_post_widens_the_case(
 
 
 def test_a_reporter_of_another_department_widens_the_case_to_their_head(
-    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path
 ) -> None:
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     config["departments"].append({"id": "hisho", "name": "秘書課", "head": "U0HEADHISHO", "members": ["U0STAFF3"]})
@@ -651,7 +653,7 @@ def test_a_reporter_of_another_department_widens_the_case_to_their_head(
 
 
 def test_a_burst_of_duplicates_updates_each_copy_at_most_once_per_ten_seconds(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     clock.advance(seconds=11)
@@ -687,7 +689,7 @@ def test_a_burst_of_duplicates_updates_each_copy_at_most_once_per_ten_seconds(
 
 
 def test_the_same_post_reported_at_the_same_instant_opens_one_case(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     reporters = [STAFF1, STAFF2, "U0DUP1", "U0DUP2", "U0DUP3"]
 
@@ -711,7 +713,7 @@ def test_the_same_post_reported_at_the_same_instant_opens_one_case(
 
 
 def test_after_resolution_the_same_post_opens_a_new_case(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     submit_modal(
@@ -731,7 +733,7 @@ def test_after_resolution_the_same_post_opens_a_new_case(
 
 
 def test_the_same_reporter_reporting_again_changes_no_copy(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     clock.advance(seconds=11)
@@ -752,7 +754,7 @@ def test_the_same_reporter_reporting_again_changes_no_copy(
 
 
 def test_an_unacknowledged_flame_escalates_once_after_the_deadline(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     fake_slack.clear()
@@ -783,7 +785,7 @@ def test_an_unacknowledged_flame_escalates_once_after_the_deadline(
     assert audit_actions(bot).count("case.escalated") == 1
 
 
-def test_an_acknowledged_case_never_escalates(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_an_acknowledged_case_never_escalates(bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock) -> None:
     shown = open_case(bot, clock)
     clock.advance(minutes=10)
     click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD)
@@ -798,7 +800,7 @@ def test_an_acknowledged_case_never_escalates(bot: RunningBot, fake_slack: FakeS
 
 
 def test_only_flames_and_impersonation_escalate_out_of_office_hours(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     runtime = bot.service.runtime
     clock.advance(days=2)  # Saturday 2026-11-28 09:00 JST
@@ -834,7 +836,7 @@ def assert_nothing_pings(texts: list[str]) -> None:
 
 
 def test_mentions_typed_into_any_field_never_reach_slack_unescaped(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     replies = [
         submit_report(
@@ -883,7 +885,7 @@ def test_mentions_typed_into_any_field_never_reach_slack_unescaped(
 
 
 def test_mentions_typed_into_a_violation_never_reach_the_officer_or_the_committee_unescaped(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock, kind="violation", summary=TYPED, account=TYPED)
     click(bot, fake_slack, shown[HEAD], NOTIFY_OFFICER, user_id=HEAD)
@@ -916,7 +918,7 @@ REFUSALS = [
 
 
 def test_unauthorised_clicks_change_nothing_and_are_audited(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     fake_slack.clear()
@@ -941,7 +943,7 @@ def test_unauthorised_clicks_change_nothing_and_are_audited(
 
 
 def test_anyone_who_sees_an_office_channel_without_a_member_list_may_act_there(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     # 秘書室 has no `members` in app.yaml: anyone who can see its channel counts as the office.
     shown = open_case(bot, clock)
@@ -955,7 +957,9 @@ def test_anyone_who_sees_an_office_channel_without_a_member_list_may_act_there(
     assert case(bot).acknowledged_by == "吉備 さくら"
 
 
-def test_a_public_info_member_may_act_on_any_copy(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_a_public_info_member_may_act_on_any_copy(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
     shown = open_case(bot, clock)
 
     # A 市政情報課 member pressing the button on 総務課's channel post.
@@ -967,7 +971,7 @@ def test_a_public_info_member_may_act_on_any_copy(bot: RunningBot, fake_slack: F
 
 
 def test_a_click_from_a_channel_that_is_not_the_copys_is_tampering(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     fake_slack.clear()
@@ -986,7 +990,7 @@ def test_a_click_from_a_channel_that_is_not_the_copys_is_tampering(
 # -- 9. restart between submit and delivery -----------------------------------------------------------
 
 
-def assert_delivered_exactly_once(fake: FakeSlack, bot: RunningBot) -> None:
+def assert_delivered_exactly_once(fake: SlackStandIn, bot: RunningBot) -> None:
     expected = sorted([PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL, STAFF1])
     assert top_level_channels(fake.calls) == expected
     shown = copies(bot)
@@ -996,7 +1000,7 @@ def assert_delivered_exactly_once(fake: FakeSlack, bot: RunningBot) -> None:
 
 
 def test_a_report_submitted_before_a_crash_is_delivered_after_the_restart(
-    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path
 ) -> None:
     with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as first:
         first.service.worker.stop()  # the process dies before its sender gets to the outbox
@@ -1011,7 +1015,7 @@ def test_a_report_submitted_before_a_crash_is_delivered_after_the_restart(
 
 
 def test_copies_slack_refused_before_a_restart_are_delivered_once_after_it(
-    fake_slack: FakeSlack, database_url: str, clock: FrozenClock, config_path: Path
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path
 ) -> None:
     fake_slack.fail_next("chat.postMessage", status=500, times=5)
     with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as first:
@@ -1072,7 +1076,7 @@ INVALID = [
 
 
 def test_an_invalid_report_is_an_error_in_the_modal_and_nothing_is_stored(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     for problem, fields, block, message in INVALID:
         reply = submit_report(bot, clock, **fields)
@@ -1096,7 +1100,7 @@ def test_a_3000_character_summary_is_accepted(bot: RunningBot, clock: FrozenCloc
 
 @pytest.mark.parametrize("fields", [{"kind": "bogus"}, {"capacity": "bogus"}], ids=["kind", "capacity"])
 def test_a_tampered_choice_is_a_bad_request(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock, fields: dict[str, str]
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, fields: dict[str, str]
 ) -> None:
     assert submit_report(bot, clock, **fields).status == 400
     assert count(bot, Case) == 0
@@ -1112,7 +1116,7 @@ def listed(answer: Call) -> str:
 
 
 def test_the_list_shows_own_cases_and_public_info_sees_every_open_case(
-    bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     open_case(bot, clock, capacity="private")  # SNS-2026-0001, STAFF1's private find
     clock.advance(minutes=90)
@@ -1138,7 +1142,9 @@ def test_the_list_shows_own_cases_and_public_info_sees_every_open_case(
     assert "SNS-2026-0001" not in listed(list_cases(bot, fake_slack, "U0OUTSIDER"))
 
 
-def test_public_info_does_not_list_resolved_cases(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_public_info_does_not_list_resolved_cases(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
     shown = open_case(bot, clock)
     submit_modal(
         bot,
@@ -1159,7 +1165,7 @@ def modal_block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
 
 
 def test_the_command_opens_the_report_modal_with_the_reporters_department(
-    bot: RunningBot, fake_slack: FakeSlack
+    bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     assert send(bot.url, slash_command("/sns-report", user_id=STAFF1)).status == 200
     assert send(bot.url, slash_command("/sns-report", user_id=NOBODY)).status == 200
@@ -1173,7 +1179,7 @@ def test_the_command_opens_the_report_modal_with_the_reporters_department(
 
 
 def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_and_links(
-    bot: RunningBot, fake_slack: FakeSlack
+    bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
     payload = {
         "type": "message_action",
@@ -1206,7 +1212,9 @@ def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_a
     assert summary == "市の投稿 (https://example.com/post) が炎上しています & こちらも https://x.com/a/status/9"
 
 
-def test_a_retried_submission_opens_no_second_case(bot: RunningBot, fake_slack: FakeSlack, clock: FrozenClock) -> None:
+def test_a_retried_submission_opens_no_second_case(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
     payload = view_submission("report.submit", user_id=STAFF1, values=report_values())
     body = interactive(payload)
 

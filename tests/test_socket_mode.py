@@ -6,25 +6,25 @@ from collections.abc import Iterator
 
 import pytest
 
+from playground.slack_api import SlackStandIn
 from tests.support.bot import RunningBot, running_bot
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import send
 
 
 @pytest.fixture
-def socket_slack() -> Iterator[FakeSlack]:
-    with FakeSlack(socket_mode=True) as fake:
+def socket_slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(socket_mode=True) as fake:
         yield fake
 
 
 @pytest.fixture
-def socket_bot(socket_slack: FakeSlack, database_url: str) -> Iterator[RunningBot]:
+def socket_bot(socket_slack: SlackStandIn, database_url: str) -> Iterator[RunningBot]:
     with running_bot(socket_slack, database_url, socket_mode=True) as running:
         socket_slack.wait_for_socket_client()
         yield running
 
 
-def test_sns_help_over_socket_mode(socket_bot: RunningBot, socket_slack: FakeSlack) -> None:
+def test_sns_help_over_socket_mode(socket_bot: RunningBot, socket_slack: SlackStandIn) -> None:
     (connection,) = socket_slack.calls_to("apps.connections.open")
     assert connection.token.startswith("xapp-")
 

@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.environment import Environment
 from bot.server import serving
 from bot.service import BotService
-from tests.support.fake_slack import FakeSlack
+from playground.slack_api import SlackStandIn
 from tests.support.slack_requests import SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-test-app-token"
 
 
-def environment_for(fake: FakeSlack, database_url: str, config_path: Path = APP_YAML) -> Environment:
+def environment_for(fake: SlackStandIn, database_url: str, config_path: Path = APP_YAML) -> Environment:
     return Environment(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
@@ -39,7 +39,7 @@ class RunningBot:
 
 @contextmanager
 def running_bot(
-    fake: FakeSlack,
+    fake: SlackStandIn,
     database_url: str,
     *,
     config_path: Path = APP_YAML,

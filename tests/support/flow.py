@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from playground.slack_api import Call, SlackStandIn
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
 from tests.support.bot import APP_YAML, RunningBot
-from tests.support.fake_slack import Call, FakeSlack
 
 
 def unpaced_config(directory: Path) -> Path:
@@ -50,7 +50,7 @@ def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
     assert not statuses.get(OutboxStatus.FAILED), f"outbox messages failed: {statuses}"
 
 
-def quiet(fake: FakeSlack, window: float = 0.5) -> list[Call]:
+def quiet(fake: SlackStandIn, window: float = 0.5) -> list[Call]:
     """The calls that arrive during a short window in which nothing more should happen."""
     before = len(fake.calls)
     time.sleep(window)
@@ -68,7 +68,7 @@ def strings(value: Any) -> str:
     return ""
 
 
-def posts(fake: FakeSlack, channel: str | None = None, *, threaded: bool | None = None) -> list[Call]:
+def posts(fake: SlackStandIn, channel: str | None = None, *, threaded: bool | None = None) -> list[Call]:
     """chat.postMessage calls, to ``channel`` if given, only (not) in threads if told."""
     return [
         c

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from playground.slack_api import Call, SlackStandIn
 from storage.models import Case, CaseCopy, OutboxMessage
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
-from tests.support.fake_slack import Call, FakeSlack
 from tests.support.flow import (  # noqa: F401 - the flow helpers, re-exported for the report tests
     audit_actions,
     count,
@@ -90,7 +90,7 @@ def option(value: str) -> dict[str, Any]:
     return {"type": "static_select", "selected_option": {"value": value}}
 
 
-def list_cases(bot: RunningBot, fake: FakeSlack, user_id: str) -> Call:
+def list_cases(bot: RunningBot, fake: SlackStandIn, user_id: str) -> Call:
     """``/sns-report list`` as ``user_id``; the ephemeral answer posted to the response_url."""
     name = f"list-{user_id}"
     reply = send(
@@ -142,7 +142,7 @@ def copies(bot: RunningBot, number: str = "SNS-2026-0001") -> dict[str, Copy]:
 
 def click(
     bot: RunningBot,
-    fake: FakeSlack,
+    fake: SlackStandIn,
     copy: Copy,
     action_id: str,
     *,
@@ -168,7 +168,7 @@ def top_level_channels(calls: Iterable[Call]) -> list[str]:
     return sorted(c.args["channel"] for c in calls if c.method == "chat.postMessage" and not c.args.get("thread_ts"))
 
 
-def updates(fake: FakeSlack, copy: Copy) -> list[Call]:
+def updates(fake: SlackStandIn, copy: Copy) -> list[Call]:
     """chat.update calls that rewrote ``copy``."""
     return [
         c for c in fake.calls_to("chat.update") if (c.args.get("channel"), c.args.get("ts")) == (copy.channel, copy.ts)

@@ -1,7 +1,8 @@
-"""Loopback fake of the Slack Web API (and optionally Socket Mode) for tests.
+"""A loopback stand-in for the Slack Web API (and optionally Socket Mode).
 
-Point ``slack_sdk.WebClient(base_url=fake.api_url)`` at it, drive the code under test, then assert on
-``fake.calls`` / ``fake.wait_for(...)``. Faults and latency can be injected to exercise retry paths.
+One stand-in serves the tests, the benchmark and the playground. Point ``slack_sdk.WebClient(base_url=api.api_url)``
+(or the bot's ``SLACK_API_URL``) at it, drive the bot, then read ``api.calls`` / ``api.wait_for(...)``. Faults and
+latency can be injected to exercise retry paths.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def _dm_id(user_id: str) -> str:
     return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
 
 
-def _decode_form(body: bytes) -> dict[str, Any]:
+def decode_form(body: bytes) -> dict[str, Any]:
     args: dict[str, Any] = {}
     for key, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
         args[key] = value
@@ -88,7 +89,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512  # listen() backlog: hundreds of simultaneous clients must not be refused
 
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: SlackStandIn) -> None:
         self.fake = fake
         super().__init__((HOST, 0), _Handler)
 
@@ -145,7 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-class FakeSlack:
+class SlackStandIn:
     """Thread-safe fake Slack server on 127.0.0.1; use as a context manager or via ``start()``/``stop()``."""
 
     def __init__(self, *, socket_mode: bool = False) -> None:
@@ -186,7 +187,7 @@ class FakeSlack:
 
     # ----- lifecycle
 
-    def start(self) -> FakeSlack:
+    def start(self) -> SlackStandIn:
         self._running = True
         # A short poll interval keeps stop() (and so each test's teardown) fast; the default is 0.5 s.
         self._spawn(lambda: self._http.serve_forever(poll_interval=0.02))
@@ -211,7 +212,7 @@ class FakeSlack:
             thread.join(timeout=5)
         self._threads.clear()
 
-    def __enter__(self) -> FakeSlack:
+    def __enter__(self) -> SlackStandIn:
         return self.start()
 
     def __exit__(
@@ -296,7 +297,7 @@ class FakeSlack:
                 parsed = None
             args = parsed if isinstance(parsed, dict) else None
         else:
-            args = _decode_form(body)
+            args = decode_form(body)
             token = token or args.pop("token", None)
         with self._cond:
             self._calls.append(Call(method, {**(args or {}), **extra}, token, time.monotonic()))
@@ -444,7 +445,7 @@ class FakeSlack:
     def wait_for_socket_client(self, timeout: float = 5.0) -> None:
         """Block until a Socket Mode client is connected and has been sent ``hello``."""
         if self._ws_server is None:
-            raise RuntimeError("Socket Mode needs FakeSlack(socket_mode=True) and start()")
+            raise RuntimeError("Socket Mode needs SlackStandIn(socket_mode=True) and start()")
         with self._cond:
             if not self._cond.wait_for(lambda: bool(self._ws_clients), timeout):
                 raise AssertionError(f"no Socket Mode client connected within {timeout}s")

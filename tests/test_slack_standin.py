@@ -19,7 +19,7 @@ from slack_sdk.webhook import WebhookClient
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.support.fake_slack import FakeSlack
+from playground.slack_api import SlackStandIn
 
 
 @pytest.fixture(autouse=True)
@@ -30,13 +30,13 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as server:
+def fake() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as server:
         yield server
 
 
 @pytest.fixture
-def client(fake: FakeSlack) -> WebClient:
+def client(fake: SlackStandIn) -> WebClient:
     # No retry handlers: every injected fault must reach the test unchanged.
     return WebClient(base_url=fake.api_url, token="xoxb-test", retry_handlers=[])
 
@@ -81,7 +81,7 @@ def test_update_ephemeral_delete_and_views(client: WebClient) -> None:
     assert published["view"]["type"] == "home"
 
 
-def test_auth_users_and_conversations(fake: FakeSlack, client: WebClient) -> None:
+def test_auth_users_and_conversations(fake: SlackStandIn, client: WebClient) -> None:
     fake.users["U42"] = "山田 太郎"
 
     auth = client.auth_test()
@@ -97,7 +97,7 @@ def test_auth_users_and_conversations(fake: FakeSlack, client: WebClient) -> Non
     assert dm["channel"]["id"] == "D42"
 
 
-def test_records_json_body_with_bearer_token(fake: FakeSlack, client: WebClient) -> None:
+def test_records_json_body_with_bearer_token(fake: SlackStandIn, client: WebClient) -> None:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*投稿前チェック*"}}]
     client.chat_postMessage(channel="C1", text="fallback", blocks=blocks)
 
@@ -109,7 +109,7 @@ def test_records_json_body_with_bearer_token(fake: FakeSlack, client: WebClient)
     assert fake.calls == []
 
 
-def test_form_body_decodes_json_fields_and_keeps_scalars(fake: FakeSlack, client: WebClient) -> None:
+def test_form_body_decodes_json_fields_and_keeps_scalars(fake: SlackStandIn, client: WebClient) -> None:
     blocks = [{"type": "divider"}]
     client.api_call("chat.postMessage", data={"channel": "C1", "blocks": json.dumps(blocks), "unfurl_links": 0})
     body = b"token=xoxb-form&user=U9"
@@ -121,7 +121,7 @@ def test_form_body_decodes_json_fields_and_keeps_scalars(fake: FakeSlack, client
     assert (status, answer["ok"], info.token, info.args) == (200, True, "xoxb-form", {"user": "U9"})
 
 
-def test_not_authed_and_unknown_method(fake: FakeSlack, client: WebClient) -> None:
+def test_not_authed_and_unknown_method(fake: SlackStandIn, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as no_token:
         WebClient(base_url=fake.api_url, retry_handlers=[]).chat_postMessage(channel="C1", text="x")
     with pytest.raises(SlackApiError) as unknown:
@@ -132,7 +132,7 @@ def test_not_authed_and_unknown_method(fake: FakeSlack, client: WebClient) -> No
     assert [call.token for call in fake.calls] == [None, "xoxb-test"]
 
 
-def test_rate_limit_is_visible_to_slack_sdk(fake: FakeSlack, client: WebClient) -> None:
+def test_rate_limit_is_visible_to_slack_sdk(fake: SlackStandIn, client: WebClient) -> None:
     fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1"})
 
     with pytest.raises(SlackApiError) as limited:
@@ -146,7 +146,7 @@ def test_rate_limit_is_visible_to_slack_sdk(fake: FakeSlack, client: WebClient) 
     assert len(fake.calls_to("chat.postMessage")) == 2
 
 
-def test_server_error_and_ok_false_error_with_times(fake: FakeSlack, client: WebClient) -> None:
+def test_server_error_and_ok_false_error_with_times(fake: SlackStandIn, client: WebClient) -> None:
     fake.fail_next("chat.postMessage", status=500)
     fake.fail_next("chat.postMessage", error="channel_not_found", times=2)
 
@@ -165,7 +165,7 @@ def test_server_error_and_ok_false_error_with_times(fake: FakeSlack, client: Web
     assert len(fake.calls_to("chat.postMessage")) == 4
 
 
-def test_latency_is_applied_to_every_answer(fake: FakeSlack, client: WebClient) -> None:
+def test_latency_is_applied_to_every_answer(fake: SlackStandIn, client: WebClient) -> None:
     fake.latency = 0.2
 
     started = time.monotonic()
@@ -176,7 +176,7 @@ def test_latency_is_applied_to_every_answer(fake: FakeSlack, client: WebClient) 
     assert 0.4 <= elapsed < 2.0
 
 
-def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
+def test_response_url_posts_are_recorded(fake: SlackStandIn) -> None:
     url = fake.response_url("cmd-1")
 
     response = WebhookClient(url).send(text="受け付けました", response_type="ephemeral")
@@ -187,7 +187,7 @@ def test_response_url_posts_are_recorded(fake: FakeSlack) -> None:
     assert call.token is None
 
 
-def test_malformed_requests_do_not_break_the_server(fake: FakeSlack, client: WebClient) -> None:
+def test_malformed_requests_do_not_break_the_server(fake: SlackStandIn, client: WebClient) -> None:
     status, answer = _post(fake.api_url + "chat.postMessage", b"{not json", "application/json")
     port = int(fake.api_url.split(":")[2].split("/")[0])
     replies = []
@@ -202,7 +202,7 @@ def test_malformed_requests_do_not_break_the_server(fake: FakeSlack, client: Web
     assert client.auth_test()["ok"]
 
 
-def test_wait_for_filters_and_reports_recorded_methods_on_timeout(fake: FakeSlack, client: WebClient) -> None:
+def test_wait_for_filters_and_reports_recorded_methods_on_timeout(fake: SlackStandIn, client: WebClient) -> None:
     threading.Thread(target=lambda: client.chat_postMessage(channel="U5", text="late"), daemon=True).start()
 
     [call] = fake.wait_for("chat.postMessage", where=lambda c: c.args["channel"] == "U5")
@@ -211,7 +211,7 @@ def test_wait_for_filters_and_reports_recorded_methods_on_timeout(fake: FakeSlac
     assert call.args["text"] == "late"
 
 
-def test_hundreds_of_concurrent_clients_are_served_in_parallel(fake: FakeSlack) -> None:
+def test_hundreds_of_concurrent_clients_are_served_in_parallel(fake: SlackStandIn) -> None:
     fake.latency = 0.2  # serial handling would take 40 s
     clients = 200
     barrier = threading.Barrier(clients)
@@ -238,7 +238,7 @@ def test_hundreds_of_concurrent_clients_are_served_in_parallel(fake: FakeSlack) 
 
 
 def test_apps_connections_open_requires_app_token() -> None:
-    with FakeSlack(socket_mode=True) as fake:
+    with SlackStandIn(socket_mode=True) as fake:
         ok = WebClient(base_url=fake.api_url).apps_connections_open(app_token="xapp-1")
         with pytest.raises(SlackApiError) as bot_token:
             WebClient(base_url=fake.api_url).apps_connections_open(app_token="xoxb-test")
@@ -248,7 +248,7 @@ def test_apps_connections_open_requires_app_token() -> None:
 
 
 def test_socket_mode_hello_envelope_ack_and_clean_close() -> None:
-    with FakeSlack(socket_mode=True) as fake:
+    with SlackStandIn(socket_mode=True) as fake:
         url = WebClient(base_url=fake.api_url).apps_connections_open(app_token="xapp-1")["url"]
         with connect(url) as ws:
             hello = json.loads(ws.recv(timeout=5))
@@ -274,7 +274,7 @@ def test_socket_mode_hello_envelope_ack_and_clean_close() -> None:
 
 
 def test_bolt_socket_mode_round_trip() -> None:
-    with FakeSlack(socket_mode=True) as fake:
+    with SlackStandIn(socket_mode=True) as fake:
         app = App(client=WebClient(base_url=fake.api_url, token="xoxb-test"))
 
         @app.command("/ping")

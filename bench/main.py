@@ -1,0 +1,332 @@
+"""`python -m bench`: the whole benchmark in one run; the figures go to bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import shlex
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench import ack, burst, linter, routing, sweep
+from bench.directory import Staff, staff, write_config
+from bench.machine import watched
+from bench.processes import LOCAL_POSTGRES, Child, Database, Databases, floor, postgres_answers, running, sns_bot
+from bench.profiling import Profiles
+from bench.report import Results, Startup, Stop, write
+from bench.slack import RecordingSlack
+from bot.config import load_config
+
+SECTIONS = ("ack", "routing", "burst", "sweep", "lint")
+DATABASES = ("sqlite", "postgresql")
+API_LATENCY = 0.030
+RESULTS_PATH = Path(__file__).with_name("RESULTS.md")
+
+
+class Plan:
+    """How much of each part to run: the full run, or `--quick` (the same shape, smaller)."""
+
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.ack = (
+            ack.AckPlan({1: 40, 20: 100, 50: 150}, warmup=10)
+            if quick
+            else ack.AckPlan({1: 200, 20: 400, 50: 500}, warmup=40)
+        )
+        self.routing_reports = 6 if quick else 30
+        self.routing_interval = 1.0
+        self.routing_wait = 20.0 if quick else 60.0
+        self.burst = (
+            burst.BurstPlan(reports=150, posts=15, people=30, seconds=6, drain_wait=6, rate_limit=False)
+            if quick
+            else burst.BurstPlan(reports=1000, posts=50, people=200, seconds=30, drain_wait=20, rate_limit=False)
+        )
+        # The quick run bursts once per database, with 429s (which checks the clean run's targets too).
+        self.burst_variants = (True,) if quick else (False, True)
+        self.sweep_accounts, self.sweep_due, self.idle_repeats = 10_000, 1_000, (3 if quick else 10)
+        self.lint_texts = 2_000 if quick else 10_000
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a short run (under two minutes): fewer requests")
+    parser.add_argument(
+        "--databases",
+        help="comma-separated: sqlite,postgresql (default: both, or SQLite alone when PostgreSQL does not answer)",
+    )
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated parts: {','.join(SECTIONS)}")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or LOCAL_POSTGRES,
+        help="an admin URL of a PostgreSQL database; the run makes (and drops) its own schemas in it",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS_PATH, help="where to write the results (Markdown)")
+    parser.add_argument("--profile", type=Path, help="also profile (py-spy, pyinstrument) into this directory")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (configs, logs, SQLite files)")
+    args = parser.parse_args(argv)
+    args.explicit_databases = args.databases is not None
+    args.databases = [d.strip() for d in (args.databases or ",".join(DATABASES)).split(",") if d.strip()]
+    args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    for name in args.databases:
+        if name not in DATABASES:
+            parser.error(f"unknown database {name!r}")
+    for name in args.only:
+        if name not in SECTIONS:
+            parser.error(f"unknown part {name!r}")
+    return args
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    # A SIGTERM unwinds like Ctrl-C, so the finally blocks stop the servers and drop the schemas.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    plan = Plan(args.quick)
+    if "postgresql" in args.databases and not postgres_answers(args.postgres_url):
+        if args.explicit_databases:
+            print(f"PostgreSQL does not answer at {args.postgres_url}", file=sys.stderr)
+            return 2
+        say(f"PostgreSQL does not answer at {args.postgres_url}: SQLite only")
+        args.databases.remove("postgresql")
+    profiles = Profiles(args.profile) if args.profile else None
+    if (load := os.getloadavg()[0]) > 1.0:
+        say(f"warning: the machine is busy (1-minute load average {load:.1f}); the figures will show it")
+    command = "python -m bench" + "".join(f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv))
+    results = Results(
+        command=command,
+        started=datetime.now().astimezone(),
+        cores=os.cpu_count() or 0,
+        quick=args.quick,
+        databases=args.databases,
+        sections=args.only,
+        api_latency=API_LATENCY,
+        python=sys.version.split()[0],
+        loadavg_start=os.getloadavg()[0],
+        channel_burst=0,
+        channel_interval=1.0,
+    )
+    begun = time.monotonic()
+    workdir_context: AbstractContextManager[Any] = (
+        nullcontext(tempfile.mkdtemp(prefix="sns-bench-"))
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="sns-bench-")
+    )
+    with workdir_context as tmp, RecordingSlack() as fake:
+        fake.latency = API_LATENCY
+        workdir = Path(tmp)
+        if args.keep:
+            say(f"work directory: {workdir}")
+        run = Run(args, plan, results, fake, workdir, profiles)
+        try:
+            run.everything()
+        finally:
+            run.databases.close()
+    results.seconds = time.monotonic() - begun
+    if profiles is not None:
+        results.profiles = [str(p) for p in profiles.written]
+    write(results, args.output)
+    say(f"done in {results.seconds:.0f} s; wrote {args.output}")
+    return 0
+
+
+class Run:
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        plan: Plan,
+        results: Results,
+        fake: RecordingSlack,
+        workdir: Path,
+        profiles: Profiles | None,
+    ) -> None:
+        self.args = args
+        self.plan = plan
+        self.results = results
+        self.fake = fake
+        self.workdir = workdir
+        self.profiles = profiles
+        self.config = write_config(workdir)
+        pacing = load_config(self.config).delivery
+        results.channel_burst, results.channel_interval = pacing.channel_burst, pacing.channel_interval_seconds
+        self.staff: list[Staff] = staff()
+        self.databases = Databases(workdir, self.config, args.postgres_url)
+        self.posts: Iterator[int] = itertools.count(1)  # every report of the run names a post of its own
+
+    def everything(self) -> None:
+        sections = self.args.only
+        if "ack" in sections:
+            self.floor_ack()
+        for kind in self.args.databases:
+            if "ack" in sections:
+                self.bot_ack(kind)
+            if "routing" in sections:
+                self.routing(kind)
+            if "burst" in sections:
+                for n, rate_limit in enumerate(self.plan.burst_variants):
+                    self.burst(kind, rate_limit=rate_limit, then_restart=n == 0)
+            if "sweep" in sections:
+                self.sweep(kind)
+        if "lint" in sections:
+            say(f"linter: {self.plan.lint_texts} drafts")
+            with self._watched("linter", None):
+                self.results.lint = linter.run(self.config, self.plan.lint_texts, self._call_profile())
+
+    # -- parts -------------------------------------------------------------------------------
+
+    def floor_ack(self) -> None:
+        say("ack latency: the bare Bolt floor")
+        with running(floor(self.workdir, self.fake.api_url)) as child, self._watched("ack: floor", child):
+            runs = ack.measure(
+                "floor",
+                child.url,
+                self.plan.ack,
+                self.staff,
+                self.posts,
+                is_bot=False,
+                settle=self.fake.wait_quiet,
+                cpu=child.cpu_seconds,
+            )
+        self._ack_done(runs)
+
+    def bot_ack(self, kind: str) -> None:
+        say(f"ack latency: sns-bot on {kind}")
+        with (
+            self._bot(kind, "ack") as child,
+            self._spy(f"ack-{kind}", child),
+            self._watched(f"ack: sns-bot, {kind}", child),
+        ):
+            runs = ack.measure(
+                kind,
+                child.url,
+                self.plan.ack,
+                self.staff,
+                self.posts,
+                is_bot=True,
+                settle=self.fake.wait_quiet,
+                cpu=child.cpu_seconds,
+            )
+        self._ack_done(runs)
+
+    def _ack_done(self, runs: list[ack.AckRun]) -> None:
+        self.results.ack += runs
+        for r in runs:
+            say(
+                f"  {r.server:<10} {r.endpoint:<15} c={r.concurrency:<3} p50 {r.latency.p50 * 1000:6.1f} "
+                f"p95 {r.latency.p95 * 1000:6.1f} p99 {r.latency.p99 * 1000:6.1f} ms  errors {r.errors or 0}"
+            )
+        self.fake.clear()
+
+    def routing(self, kind: str) -> None:
+        say(f"end-to-end routing: sns-bot on {kind}, {self.plan.routing_reports} reports a second apart")
+        self.fake.clear()
+        with self._bot(kind, "routing") as child, self._watched(f"routing: {kind}", child):
+            measured = routing.measure(
+                kind,
+                child.url,
+                self.fake,
+                self.staff,
+                self.posts,
+                reports=self.plan.routing_reports,
+                interval=self.plan.routing_interval,
+                wait=self.plan.routing_wait,
+            )
+        self.results.routing.append(measured)
+        say(
+            f"  p50 {measured.latency.p50 * 1000:.0f} ms p95 {measured.latency.p95 * 1000:.0f} ms, "
+            f"missing {measured.missing}"
+        )
+        self.fake.clear()
+
+    def burst(self, kind: str, *, rate_limit: bool, then_restart: bool) -> None:
+        plan = burst.BurstPlan(**{**self.plan.burst.__dict__, "rate_limit": rate_limit})
+        label = "429" if rate_limit else "clean"
+        say(f"burst ({label}): sns-bot on {kind}, {plan.reports} reports of {plan.posts} posts in {plan.seconds:.0f} s")
+        database = self.databases.fresh(kind)
+        first_post = next(self.posts)
+        for _ in range(plan.posts):
+            next(self.posts)
+        with (
+            self._bot(kind, f"burst-{label}", database) as child,
+            self._spy(f"burst-{label}-{kind}", child),
+            self._watched(f"burst ({label}): {kind}", child),
+        ):
+            measured = burst.run(
+                kind,
+                child.url,
+                self.fake,
+                database.url,
+                self.staff,
+                plan,
+                first_post,
+                peak_rss=child.peak_rss_mb,
+                stop=child.stop,
+            )
+        self.results.bursts.append(measured)
+        say(
+            f"  accepted {measured.accepted}/{measured.sent}, cases {measured.cases}, lost {measured.lost}, "
+            f"duplicates {measured.duplicate_posts}, most {measured.peak_1s}/s ({measured.peak_1s_channel}), "
+            f"fan-out delivered {measured.fanout_done}, rss {measured.peak_rss_mb:.0f} MB"
+        )
+        if then_restart:
+            # A restart on the database the burst left behind: the start-up an operator sees.
+            with self._bot(kind, "restart", database, label="restart"):
+                pass
+        self.fake.clear()
+
+    def sweep(self, kind: str) -> None:
+        say(f"reminder sweep: {self.plan.sweep_accounts} accounts, {self.plan.sweep_due} due, on {kind}")
+        database = self.databases.fresh(kind)
+        with self._watched(f"sweep: {kind}", None):
+            measured = sweep.run(
+                database,
+                self.config,
+                self.staff,
+                accounts=self.plan.sweep_accounts,
+                due=self.plan.sweep_due,
+                idle_repeats=self.plan.idle_repeats,
+                profile=self._call_profile(),
+            )
+        self.results.sweeps.append(measured)
+        say(
+            f"  due sweep {measured.due_sweep * 1000:.0f} ms ({measured.sent} sent), idle p50 "
+            f"{sorted(measured.idle)[len(measured.idle) // 2] * 1000:.0f} ms, repeat {measured.repeat * 1000:.0f} ms"
+        )
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @contextmanager
+    def _bot(
+        self, kind: str, name: str, database: Database | None = None, label: str = "fresh database"
+    ) -> Iterator[Child]:
+        """`sns-bot serve` on ``database`` (a fresh one unless given), its start-up time recorded."""
+        database = database or self.databases.fresh(kind)
+        child = sns_bot(self.workdir, self.config, database, self.fake.api_url, f"sns-bot-{kind}-{name}")
+        if self.profiles is not None:  # log the garbage collector's pauses too
+            child.env["PYTHONPATH"] = f"{self.profiles.gc_hook}{os.pathsep}{child.env['PYTHONPATH']}"
+        with running(child):
+            self.results.startups.append(Startup(kind, label, child.startup_seconds))
+            yield child
+        self.results.stops.append(Stop(kind, name, child.stop_seconds, child.killed))
+        if self.profiles is not None:
+            self.profiles.gc_pauses(f"{name}-{kind}", child.log_path)
+
+    def _watched(self, part: str, child: Child | None) -> AbstractContextManager[None]:
+        """The machine's, the server's and the bench's CPU use over a part, for the report."""
+        return watched(part, child.cpu_seconds if child is not None else lambda: 0.0, self.results.loads)
+
+    def _spy(self, name: str, child: Child) -> AbstractContextManager[None]:
+        return self.profiles.serve(name, child.pid) if self.profiles is not None else nullcontext()
+
+    def _call_profile(self) -> Callable[[str, Callable[[], Any]], Any] | None:
+        return self.profiles.call if self.profiles is not None else None
