@@ -81,8 +81,8 @@ def sweep_at(bot: RunningBot, clock: FrozenClock, at: datetime) -> int:
     return sent
 
 
-def press(bot: RunningBot, fake: SlackStandIn, action_id: str, account_id: int, *, user_id: str, task: str | None = None,
-          name: str = "press") -> Reply:  # fmt: skip
+def press(bot: RunningBot, fake: SlackStandIn, action_id: str, account_id: int, *, user_id: str,
+          task: str | None = None, name: str = "press") -> Reply:  # fmt: skip
     payload = block_action(action_id, user_id=user_id, value=json.dumps({"v": 1, "account_id": account_id,
                                                                          "task": task}))  # fmt: skip
     payload["response_url"] = fake.response_url(name)
