@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import threading
 import time
@@ -25,12 +24,10 @@ from urllib.parse import parse_qsl, urlsplit
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from playground.workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, ViewError, Workspace, dm_id
+
 HOST = "127.0.0.1"
-TEAM_ID = "T0TEST"
 TEAM_NAME = "総社市"
-BOT_USER_ID = "UBOT"
-BOT_ID = "BBOT"
-APP_ID = "A0TEST"
 RESPONSE_URL = "response_url"  # method name under which response_url posts are recorded
 
 Json = dict[str, Any]
@@ -66,11 +63,6 @@ class _Fault:
     status: int
     error: str
     headers: dict[str, str]
-
-
-def _dm_id(user_id: str) -> str:
-    # Slack answers a DM opened/posted to U123 with a D-prefixed conversation id.
-    return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
 
 
 def decode_form(body: bytes) -> dict[str, Any]:
@@ -115,7 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/api/"):
             method, extra = path.removeprefix("/api/"), {}
         elif path.startswith("/response/"):
-            method, extra = RESPONSE_URL, {"response_url": fake.response_url(path.removeprefix("/response/"))}
+            name = path.removeprefix("/response/")
+            method, extra = RESPONSE_URL, {"response_url": fake.response_url(name), "name": name}
         elif path.startswith("/upload/"):
             # files_upload_v2's step 2: the file's bytes, to the URL files.getUploadURLExternal gave out.
             fake._store_upload(path.removeprefix("/upload/"), body)
@@ -147,15 +140,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class SlackStandIn:
-    """Thread-safe fake Slack server on 127.0.0.1; use as a context manager or via ``start()``/``stop()``."""
+    """Thread-safe fake Slack server on 127.0.0.1; use as a context manager or via ``start()``/``stop()``.
 
-    def __init__(self, *, socket_mode: bool = False) -> None:
+    What the calls do is kept in ``workspace`` (messages by conversation, views by person), which the
+    playground's page shows."""
+
+    def __init__(self, *, socket_mode: bool = False, workspace: Workspace | None = None) -> None:
         self.latency: float = 0.0
-        self.users: dict[str, str] = {}  # user id -> real name answered by users.info
+        self.workspace = workspace or Workspace()
+        self.users = self.workspace.names  # user id -> real name answered by users.info
         self._cond = threading.Condition(threading.RLock())  # RLock: `where` callbacks may read the fake
         self._calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = {}
-        self._seq = itertools.count(1)
         self._socket_mode = socket_mode
         self._running = False
         self._ws_server: Server | None = None
@@ -169,14 +165,14 @@ class SlackStandIn:
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
-            "chat.postEphemeral": lambda args, _: {"ok": True, "message_ts": self._next_ts()},
-            "chat.delete": lambda args, _: {"ok": True, "channel": args["channel"], "ts": args["ts"]},
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.delete": self._chat_delete,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
-            "views.open": self._view,
-            "views.update": self._view,
-            "views.push": self._view,
-            "views.publish": self._view,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.push": self._views_push,
+            "views.publish": self._views_publish,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
         }
@@ -300,7 +296,9 @@ class SlackStandIn:
             args = decode_form(body)
             token = token or args.pop("token", None)
         with self._cond:
-            self._calls.append(Call(method, {**(args or {}), **extra}, token, time.monotonic()))
+            recorded = {**(args or {}), **extra}
+            recorded.pop("name", None)
+            self._calls.append(Call(method, recorded, token, time.monotonic()))
             self._cond.notify_all()
             if args is None:
                 return 200, {"ok": False, "error": "invalid_json"}, {}
@@ -309,6 +307,7 @@ class SlackStandIn:
                 fault = queue.popleft()
                 return fault.status, {"ok": False, "error": fault.error}, fault.headers
             if method == RESPONSE_URL:
+                self.workspace.respond(extra["name"], args)
                 return 200, {"ok": True}, {}
             if not token:
                 return 200, {"ok": False, "error": "not_authed"}, {}
@@ -321,23 +320,29 @@ class SlackStandIn:
             return 200, handler(args, token), {}
 
     def _upload_url(self, args: Json, token: str) -> Json:
-        file_id = f"F{next(self._seq):08d}"
+        file_id = f"F{self.workspace.next_seq():08d}"
+        self.workspace.files[file_id] = {"name": args.get("filename") or file_id}
         return {"ok": True, "file_id": file_id, "upload_url": f"{self._base_url}/upload/{file_id}"}
 
     def _store_upload(self, file_id: str, data: bytes) -> None:
         with self._cond:
             self.uploads[file_id] = data
+            self.workspace.add_file(file_id, data)
             self._calls.append(Call("file_upload", {"file_id": file_id, "size": len(data)}, None, time.monotonic()))
             self._cond.notify_all()
 
     def _complete_upload(self, args: Json, token: str) -> Json:
         files = args.get("files")
         listed = json.loads(files) if isinstance(files, str) else files or []
-        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
+        shared = [{"id": f["id"], "title": f.get("title"), **self._file_fields(f["id"])} for f in listed]
+        if args.get("channel_id"):
+            fields = {"text": args.get("initial_comment") or ""}
+            self.workspace.post(args["channel_id"], fields, thread_ts=args.get("thread_ts"), files=shared)
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
 
-    def _next_ts(self) -> str:
-        micros = next(self._seq) * 100  # unique, increasing, and shaped like "1700000000.000100"
-        return f"{1_700_000_000 + micros // 1_000_000}.{micros % 1_000_000:06d}"
+    def _file_fields(self, file_id: str) -> Json:
+        stored = self.workspace.files.get(file_id, {})
+        return {"name": stored.get("name", file_id), "size": len(stored.get("data", b""))}
 
     def _auth_test(self, args: Json, token: str) -> Json:
         return {
@@ -351,25 +356,37 @@ class SlackStandIn:
             "is_enterprise_install": False,
         }
 
-    def _message(self, args: Json, ts: str) -> Json:
-        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": args.get("text", ""), "ts": ts}
-        for key in ("blocks", "attachments", "thread_ts", "metadata"):
-            if key in args:
-                message[key] = args[key]
-        return message
-
     def _chat_post_message(self, args: Json, token: str) -> Json:
-        ts = self._next_ts()
-        return {"ok": True, "channel": _dm_id(args["channel"]), "ts": ts, "message": self._message(args, ts)}
+        conversation, message = self.workspace.post(args["channel"], args, thread_ts=args.get("thread_ts"))
+        return {"ok": True, "channel": conversation.id, "ts": message.ts, "message": message.to_json()}
+
+    def _chat_post_ephemeral(self, args: Json, token: str) -> Json:
+        user = str(args["user"])
+        _, message = self.workspace.post(args["channel"], args, thread_ts=args.get("thread_ts"), visible_to=user)
+        return {"ok": True, "message_ts": message.ts}
 
     def _chat_update(self, args: Json, token: str) -> Json:
-        message = self._message(args, args["ts"])
-        return {"ok": True, "channel": args["channel"], "ts": args["ts"], "text": message["text"], "message": message}
+        message = self.workspace.update(args["channel"], args["ts"], args)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        text = message.fields.get("text", "")
+        return {
+            "ok": True,
+            "channel": dm_id(args["channel"]),
+            "ts": args["ts"],
+            "text": text,
+            "message": message.to_json(),
+        }
+
+    def _chat_delete(self, args: Json, token: str) -> Json:
+        if not self.workspace.delete(args["channel"], args["ts"]):
+            return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": dm_id(args["channel"]), "ts": args["ts"]}
 
     def _conversations_open(self, args: Json, token: str) -> Json:
         users = str(args["users"]).split(",")
         if len(users) == 1:
-            return {"ok": True, "channel": {"id": _dm_id(users[0])}}
+            return {"ok": True, "channel": {"id": self.workspace.conversation(users[0]).id}}
         digest = hashlib.sha1(",".join(sorted(users)).encode(), usedforsecurity=False).hexdigest()[:10].upper()
         return {"ok": True, "channel": {"id": f"G{digest}", "is_mpim": True}}
 
@@ -392,20 +409,27 @@ class SlackStandIn:
             },
         }
 
-    def _view(self, args: Json, token: str) -> Json:
+    def _views_open(self, args: Json, token: str) -> Json:
+        return self._view_call(lambda view: self.workspace.open_view(view, args.get("trigger_id")), args)
+
+    def _views_push(self, args: Json, token: str) -> Json:
+        return self._view_call(lambda view: self.workspace.open_view(view, args.get("trigger_id"), push=True), args)
+
+    def _views_update(self, args: Json, token: str) -> Json:
+        ids = {"view_id": args.get("view_id"), "external_id": args.get("external_id"), "hash_": args.get("hash")}
+        return self._view_call(lambda view: self.workspace.update_view(view, **ids), args)
+
+    def _views_publish(self, args: Json, token: str) -> Json:
+        user = str(args["user_id"])
+        return self._view_call(lambda view: self.workspace.publish_home(user, view, args.get("hash")), args)
+
+    def _view_call(self, act: Callable[[Json], Json], args: Json) -> Json:
         if not isinstance(args["view"], dict):
             return {"ok": False, "error": "invalid_arguments"}
-        seq = next(self._seq)
-        view = {
-            **args["view"],
-            "id": args.get("view_id") or f"V{seq:08d}",
-            "hash": f"1700000000.{seq:08x}",
-            "team_id": TEAM_ID,
-            "app_id": APP_ID,
-            "bot_id": BOT_ID,
-            "state": {"values": {}},
-        }
-        return {"ok": True, "view": view}
+        try:
+            return {"ok": True, "view": act(args["view"])}
+        except ViewError as error:
+            return {"ok": False, "error": error.args[0]}
 
     def _apps_connections_open(self, args: Json, token: str) -> Json:
         if not token.startswith("xapp-"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
 import json
 import secrets
@@ -12,8 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from playground import signing
+
 SIGNING_SECRET = "test-signing-secret"
 FORM = "application/x-www-form-urlencoded"
+
+
+def signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """The playground's signing, with the tests' secret by default."""
+    return signing.signature_headers(body, secret=secret, timestamp=timestamp)
 
 
 @dataclass(frozen=True)
@@ -23,13 +28,6 @@ class Reply:
 
     def json(self) -> Any:
         return json.loads(self.body)
-
-
-def signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    base = f"v0:{timestamp}:".encode() + body
-    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
 
 
 def send(
@@ -59,7 +57,13 @@ def send(
         connection.close()
 
 
-def slash_command(command: str, *, user_id: str = "U0STAFF1", text: str = "", response_url: str = "") -> str:
+# Slack always sends a response_url; tests that read what is said there pass the stand-in's.
+UNREAD_RESPONSE_URL = "http://127.0.0.1:9/commands/unread"
+
+
+def slash_command(
+    command: str, *, user_id: str = "U0STAFF1", text: str = "", response_url: str = UNREAD_RESPONSE_URL
+) -> str:
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -97,6 +101,7 @@ def block_action(action_id: str, *, user_id: str = "U0STAFF1", value: str = "{}"
         **_interaction("block_actions", user_id),
         "container": {"type": "message", "channel_id": "C0RANDOM", "message_ts": "1700000000.000100"},
         "channel": {"id": "C0RANDOM"},
+        "response_url": UNREAD_RESPONSE_URL,
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
     }
 
