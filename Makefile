@@ -12,8 +12,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# Slack when SLACK_* tokens are set; otherwise the local playground (ARGS="--port 9000 --db :memory:" to vary).
 run: $(VENV)/.installed
-	$(BIN)/sns-bot serve
+	$(BIN)/sns-bot run $(ARGS)
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -94,9 +94,40 @@ def _parser() -> argparse.ArgumentParser:
     accounts_parser.add_argument("--json", action="store_true", help="list as JSON")
     scheduler_parser = command("scheduler", serve_scheduler, "run only the scheduler and delivery (no HTTP)")
     scheduler_parser.set_defaults(socket=False)
+    playground_parser = command("playground", playground, "the bot in a local web page, against a Slack stand-in")
+    _listen_options(playground_parser, port_help="port of the page (default: 8080)")
+    run_parser = command("run", run, "serve Slack when tokens are set, otherwise start the playground (make run)")
+    _listen_options(run_parser, port_help="port (default: server.port for Slack, 8080 for the playground)")
     db_parser = command("db", upgrade_database, "database maintenance")
     db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
     return parser
+
+
+def _listen_options(parser: argparse.ArgumentParser, *, port_help: str) -> None:
+    parser.add_argument("--host", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help=port_help)
+    parser.add_argument("--db", default="playground.db", help="playground: SQLite file, or :memory: for a clean one")
+
+
+def playground(args: argparse.Namespace, env: Environment, notice: str = "") -> int:
+    # Imported here: nothing on the serving path loads the playground.
+    from playground.runner import run as run_playground
+
+    host = args.host or "127.0.0.1"
+    port = 8080 if args.port is None else args.port
+    try:
+        return run_playground(config_path=env.config_path, db=args.db, host=host, port=port, notice=notice)
+    except ConfigError as error:
+        _print_startup_error(error)
+        return 2
+
+
+def run(args: argparse.Namespace, env: Environment) -> int:
+    """`make run`: Slack when any Slack token is set (Socket Mode with only an app token), else the playground."""
+    if env.bot_token or env.signing_secret or env.app_token:
+        socket_mode = bool(env.app_token and not env.signing_secret)
+        return serve(argparse.Namespace(**vars(args), socket=socket_mode, no_scheduler=False), env)
+    return playground(args, env, notice=bilingual("playground.no_tokens"))
 
 
 def serve(args: argparse.Namespace, env: Environment) -> int:

@@ -7,7 +7,9 @@ and wakes ``wait_change``, which is how the page learns to refresh (server-sent 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,26 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0TEST"
 APP_ID = "A0TEST"
 _MESSAGE_FIELDS = ("text", "blocks", "attachments", "metadata")
+
+
+def with_block_ids(blocks: Any) -> Any:
+    """Blocks as Slack stores them: one without a block_id gets one (derived from its content, so it is
+    stable across rewrites), which interaction payloads and view state are keyed by."""
+    if not isinstance(blocks, list):
+        return blocks
+    return [
+        {"block_id": hashlib.sha1(json.dumps(b, sort_keys=True).encode(), usedforsecurity=False).hexdigest()[:5], **b}
+        if isinstance(b, dict) and "block_id" not in b
+        else b
+        for b in blocks
+    ]
+
+
+def _kept(fields: Json) -> Json:
+    kept = {k: fields[k] for k in _MESSAGE_FIELDS if fields.get(k) is not None}
+    if "blocks" in kept:
+        kept["blocks"] = with_block_ids(kept["blocks"])
+    return kept
 
 
 def dm_id(user_id: str) -> str:
@@ -153,10 +175,9 @@ class Workspace:
         visible_to: str | None = None,
         files: list[Json] | None = None,
     ) -> tuple[Conversation, Message]:
-        kept = {k: fields[k] for k in _MESSAGE_FIELDS if fields.get(k) is not None}
         with self._changed:
             conversation = self.conversation(channel)
-            message = Message(self.next_ts(), user, kept, thread_ts or None, visible_to, files or [])
+            message = Message(self.next_ts(), user, _kept(fields), thread_ts or None, visible_to, files or [])
             conversation.messages.append(message)
             self._touch()
             return conversation, message
@@ -166,9 +187,7 @@ class Workspace:
             message = self.conversation(channel).find(ts)
             if message is None:
                 return None
-            for key in _MESSAGE_FIELDS:
-                if key in fields:
-                    message.fields[key] = fields[key]
+            message.fields.update(_kept(fields))
             message.edited = True
             self._touch()
             return message
@@ -306,6 +325,7 @@ class Workspace:
             "callback_id": "",
             "external_id": "",
             **view,
+            "blocks": with_block_ids(view.get("blocks", [])),
             "id": view_id,
             "hash": f"1700000000.{self.next_seq():08x}",
             "team_id": TEAM_ID,

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from playground.slack_api import SlackStandIn
 from storage.models import Draft, DraftVersion
+from tests.playground.support import playground_process
 from tests.support.bot import APP_TOKEN, APP_YAML, BOT_TOKEN, ROOT
+from tests.support.process import clean_environment, eventually
 from tests.support.slack_requests import SIGNING_SECRET, send, slash_command
 
 pytestmark = pytest.mark.slow
@@ -36,18 +36,6 @@ SECRETS = (BOT_TOKEN, SIGNING_SECRET, APP_TOKEN)
 SETUP_MESSAGE = ("Slack アプリを作成して", "manifest.yaml", "Create New App", "Create the Slack app")
 QUICK_TIMEOUT = 30.0  # a command that fails before serving anything
 STOP_TIMEOUT = 10.0
-
-
-def clean_environment(**extra: str) -> dict[str, str]:
-    """os.environ without anything that configures the bot (or routes loopback HTTP through a proxy)."""
-
-    def kept(name: str) -> bool:
-        upper = name.upper()
-        return not (
-            upper.startswith("SLACK_") or upper in ("DATABASE_URL", "SNS_BOT_CONFIG") or upper.endswith("_PROXY")
-        )
-
-    return {**{name: value for name, value in os.environ.items() if kept(name)}, **extra}
 
 
 def sns_bot(*args: str) -> list[str]:
@@ -71,17 +59,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def eventually(condition: Callable[[], Any], *, timeout: float, interval: float = 0.05, what: str = "") -> Any:
-    """Polls ``condition`` until it returns something truthy; fails after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if value := condition():
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s: {what or condition}")
-        time.sleep(interval)
 
 
 def write_config(path: Path, data: dict[str, Any]) -> None:
@@ -191,7 +168,7 @@ def test_db_upgrade_creates_the_schema_without_a_config(tmp_path: Path) -> None:
     assert revision in result.stdout
 
 
-def test_make_run_without_credentials_explains_the_set_up() -> None:
+def test_make_run_without_credentials_starts_the_playground_and_says_how_to_connect(tmp_path: Path) -> None:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
@@ -201,14 +178,27 @@ def test_make_run_without_credentials_explains_the_set_up() -> None:
     if (ROOT / "pyproject.toml").stat().st_mtime > stamp.stat().st_mtime:
         pytest.skip("pyproject.toml is newer than .venv/.installed: `make run` would reinstall from the network")
 
-    result = run([make, "run"], env=clean_environment(), cwd=ROOT, timeout=120)
+    args = [make, "--no-print-directory", "-C", str(ROOT), "run", "ARGS=--port 0 --db :memory:"]
+    with playground_process(args, cwd=tmp_path, env=clean_environment()) as playground:
+        url = playground.wait_until_ready()
+        output = playground.output()
+        page = http.client.HTTPConnection("127.0.0.1", int(url.rstrip("/").rsplit(":", 1)[1]), timeout=5)
+        page.request("GET", "/")
+        assert page.getresponse().status == 200
+        page.close()
+        playground.interrupt()
 
-    assert result.returncode != 0
-    assert "pip install" not in result.stdout  # it served from the existing .venv
-    assert "Traceback" not in result.stderr
-    assert "Slack credentials are not set: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in result.stderr
-    for expected in SETUP_MESSAGE:
-        assert expected in result.stderr
+    assert "pip install" not in output  # it served from the existing .venv
+    assert "Traceback" not in output
+    for expected in ("ローカルのお試し環境", "local playground", "manifest.yaml", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        assert expected in output
+
+
+def test_run_with_a_token_serves_slack(tmp_path: Path) -> None:
+    result = run(sns_bot("run"), env=clean_environment(SLACK_BOT_TOKEN=BOT_TOKEN), cwd=tmp_path)
+
+    assert_clean_failure(result)  # serve's own check: the HTTP mode also needs the signing secret
+    assert "Slack credentials are not set: SLACK_SIGNING_SECRET" in result.stderr
 
 
 # ----- the whole serve process

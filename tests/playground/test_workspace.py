@@ -119,7 +119,9 @@ def test_home_tab_is_published_per_user_and_keeps_its_id(workspace: Workspace, c
     again = client.views_publish(user_id="U0HEADKANKO", view={"type": "home", "blocks": [{"type": "divider"}]})["view"]
 
     assert again["id"] == first["id"]
-    assert workspace.homes["U0HEADKANKO"].view["blocks"] == [{"type": "divider"}]
+    [divider] = workspace.homes["U0HEADKANKO"].view["blocks"]
+    assert divider["type"] == "divider"
+    assert divider["block_id"]  # Slack gives every block an id
     assert "U0STAFF1" not in workspace.homes
 
 
