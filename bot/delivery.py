@@ -90,7 +90,9 @@ class OutboxWorker:
         self.monotonic = monotonic
         self._bell = threading.Event()
         self._stopping = threading.Event()
-        self._in_flight = 0
+        # Ids this process is sending: never claimed again here, even when a stall (a held SQLite
+        # write lock, a starved CPU) outlasts the lease before Slack's answer is recorded.
+        self._in_flight: set[int] = set()
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="outbox")
         self._thread: threading.Thread | None = None
@@ -150,12 +152,12 @@ class OutboxWorker:
     def _dispatch(self) -> float:
         """Hands due messages to the pool; returns how long to sleep unless woken."""
         with self._lock:
-            free = self.settings.workers - self._in_flight
+            free = self.settings.workers - len(self._in_flight)
         if free == 0:
             return self.settings.poll_seconds  # a finishing delivery rings the bell
         claimed, pacing_wait = self.claim(limit=free)
         with self._lock:
-            self._in_flight += len(claimed)
+            self._in_flight.update(item.id for item in claimed)
         for item in claimed:
             self._pool.submit(self._deliver_in_pool, item)
         if len(claimed) == free:
@@ -169,7 +171,7 @@ class OutboxWorker:
             log.exception("outbox message %d could not be settled; it is retried when its lease ends", item.id)
         finally:
             with self._lock:
-                self._in_flight -= 1
+                self._in_flight.discard(item.id)
             self._bell.set()
 
     def _idle_wait(self, pacing_wait: float | None) -> float:
@@ -190,6 +192,9 @@ class OutboxWorker:
         waits: list[float] = []
 
         def paced(row: Any) -> bool:
+            with self._lock:
+                if row.id in self._in_flight:
+                    return False
             if row.method != OutboxMethod.POST:
                 return True  # Slack's per-channel pace is for new messages
             wait = self.pacer.take(row.channel, self.monotonic())

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack_shapes import shape_problem
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -57,20 +59,24 @@ class SlackEndpoint:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             healthy, details = self.health()
             return _respond(start_response, 200 if healthy else 503, json.dumps(details), "application/json")
-        if path != EVENTS_PATH or self.bolt is None:
-            return _respond(start_response, 404, "Not Found")
-        if method != "POST":
-            return _respond(start_response, 405, "Method Not Allowed", headers=[("Allow", "POST")])
         try:
-            response = self.bolt.dispatch(self._bolt_request(environ))
+            response = self._dispatch(environ, path, method)
         except Rejected as rejected:
-            log.warning("rejected %s from %s: %s", path, environ.get("REMOTE_ADDR", "?"), rejected.reason)
-            return _respond(start_response, rejected.status, rejected.reason)
+            log.warning("rejected %s %s from %s: %s", method, path, environ.get("REMOTE_ADDR", "?"), rejected.reason)
+            allow = [("Allow", "POST")] if rejected.status == HTTPStatus.METHOD_NOT_ALLOWED else []
+            return _respond(start_response, rejected.status, rejected.reason, headers=allow)
         except Exception:
             # Bolt raised outside any listener: the payload tripped its parsing. Not our 500.
             log.exception("request to %s could not be dispatched", path)
             return _respond(start_response, 400, "Bad Request")
         return _respond_bolt(start_response, response)
+
+    def _dispatch(self, environ: WSGIEnvironment, path: str, method: str) -> BoltResponse:
+        if path != EVENTS_PATH or self.bolt is None:
+            raise Rejected(404, "Not Found")
+        if method != "POST":
+            raise Rejected(405, "Method Not Allowed")
+        return self.bolt.dispatch(self._bolt_request(environ))
 
     def _bolt_request(self, environ: WSGIEnvironment) -> BoltRequest:
         raw = self._read_body(environ)
@@ -89,6 +95,8 @@ class SlackEndpoint:
             raise Rejected(400, "payload is not a JSON object")
         if _deeper_than(request.body, MAX_JSON_DEPTH):
             raise Rejected(400, f"payload nested deeper than {MAX_JSON_DEPTH}")
+        if problem := shape_problem(request.body):
+            raise Rejected(400, f"malformed payload: {problem}")
         return request
 
     def _read_body(self, environ: WSGIEnvironment) -> bytes:

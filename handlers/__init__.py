@@ -9,7 +9,7 @@ from handlers import help as guideline_help
 from handlers.account import service as account_service
 from handlers.account.context import context_of as account_context
 from handlers.common.context import provide_runtime
-from handlers.common.failure import handle_error
+from handlers.common.failure import handle_error, keep_answers
 from handlers.draft import service as draft_service
 from handlers.draft.context import context_of as draft_context
 from handlers.report import service as report_service
@@ -22,6 +22,7 @@ JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS)
 
 def register(app: App, runtime: Runtime) -> None:
     provide_runtime(app, runtime)
+    keep_answers(app)
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)

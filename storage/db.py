@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
 
 
+BUSY_SECONDS = 30  # how long a transaction waits for SQLite's write lock before it fails
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine for ``url``. SQLite gets WAL, foreign keys, a busy timeout and
-    ``BEGIN IMMEDIATE`` transactions; PostgreSQL a pool sized for the listener threads."""
+    """An engine for ``url``. SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``
+    transactions queued in the process; PostgreSQL a pool sized for the listener threads."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS},
+            pool_size=pool_size,
+            max_overflow=pool_size * 2,
+        )
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+        _queue_writers(engine)
         return engine
     return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size * 2)
 
@@ -33,10 +42,33 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so two read-then-write transactions queue
-    # on busy_timeout instead of one failing with "database is locked" at its first write.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _queue_writers(engine: Engine) -> None:
+    """Every transaction takes SQLite's one write lock up front (``BEGIN IMMEDIATE``), so two
+    read-then-write transactions never fail with "database is locked" at their first write. Within
+    the process they queue on a lock, woken the moment it is free, instead of in SQLite's busy
+    handler, which polls with sleeps of up to 100 ms and so serves waiters out of order."""
+    turn = threading.Lock()
+
+    def begin(connection: Connection) -> None:
+        if not turn.acquire(timeout=BUSY_SECONDS):
+            raise TimeoutError(f"waited {BUSY_SECONDS} s for SQLite's write lock")
+        connection.info[_HOLDS_TURN] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            end(connection)
+            raise
+
+    def end(connection: Connection) -> None:
+        if connection.info.pop(_HOLDS_TURN, False):
+            turn.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", end)
+    event.listen(engine, "rollback", end)  # also fired when a connection closes or is invalidated mid-transaction
+
+
+_HOLDS_TURN = "sns_bot_holds_write_turn"
 
 
 def make_sessions(engine: Engine) -> SessionFactory:

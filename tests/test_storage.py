@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,7 +13,7 @@ from sqlalchemy import Engine, inspect
 
 from storage import migrate
 from storage.base import Base
-from storage.db import SessionFactory
+from storage.db import SessionFactory, make_engine
 from storage.models import AuditEntry
 
 
@@ -50,3 +52,34 @@ def test_times_are_stored_in_utc_and_read_back_aware(sessions: SessionFactory) -
 def test_naive_times_are_refused(sessions: SessionFactory) -> None:
     with pytest.raises(Exception, match="naive datetime"), sessions.begin() as session:
         session.add(AuditEntry(occurred_at=datetime(2026, 4, 1), action="a", entity_type="t", entity_id="1"))
+
+
+# -- SQLite's writers queue in the process ------------------------------------------------------------
+
+
+def test_sqlite_transactions_take_turns_and_every_ending_passes_the_turn_on(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'turns.db'}")
+    order: list[str] = []
+    first = engine.connect()
+    first.begin()
+    waiting = threading.Thread(target=lambda: _write(engine, order, "second"))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()  # queued behind the open transaction, not failed
+    order.append("first")
+    first.rollback()
+    waiting.join(5)
+    assert order == ["first", "second"]
+
+    with engine.connect() as closing:
+        closing.begin()
+    _write(engine, order, "after a connection closed mid-transaction")
+    assert order[-1] == "after a connection closed mid-transaction"
+    first.close()
+    engine.dispose()
+
+
+def _write(engine: Engine, order: list[str], name: str) -> None:
+    with engine.begin() as connection:
+        connection.exec_driver_sql("SELECT 1")
+        order.append(name)

@@ -7,9 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.audit_export import day_range, default_filename, export_audit_fields, write_xlsx
 from bot.catalog import t
+from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.account import service
 from handlers.account.context import context_of
@@ -18,8 +20,10 @@ from handlers.account.metadata import AccountAction
 from handlers.account.views import account_list, register_modal, review_modal, withdraw_modal
 from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
+from handlers.common.forms import view_id_of
 from storage import accounts, applications, audit
 from storage.audit_query import entries_between
+from storage.idempotency import once
 
 
 def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
@@ -127,7 +131,7 @@ def submit_register(
         return
     ack()
     client.chat_postEphemeral(
-        channel=body["user"]["id"], user=body["user"]["id"], text=t("account.register.done", name=name)
+        channel=body["user"]["id"], user=body["user"]["id"], text=t("account.register.done", name=escape(name))
     )
 
 
@@ -174,18 +178,13 @@ def open_review(
 ) -> None:
     runtime = runtime_of(context)
     account_id = _clicked(action).account_id
-    with runtime.sessions() as session:
-        account = accounts.get(session, account_id)
-        allowed = account is not None and service.may_act(
-            runtime.config.directory, account, body["user"]["id"], "review"
-        )
-        shown = service.view_of(account) if account else None
-        indicators = service.indicators_of(session, account) if account else None
+    with runtime.sessions.begin() as session:
+        review = service.review_form(session, context_of(runtime), account_id, body["user"]["id"])
     ack()
-    if allowed and shown is not None:
-        client.views_open(trigger_id=body["trigger_id"], view=review_modal(shown, indicators))
-    else:
+    if review is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=review_modal(*review))
 
 
 def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -195,9 +194,14 @@ def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context:
         ack(response_action="errors", errors=errors)
         return
     account_id = AccountAction.decode(view.get("private_metadata")).account_id
-    with runtime.sessions.begin() as session:
-        done = service.submit_review(session, context_of(runtime), account_id, body["user"]["id"], review)
-    if done:
+    ctx = context_of(runtime)
+
+    def work(session: Session) -> dict[str, bool] | None:
+        reviewed = service.submit_review(session, ctx, account_id, body["user"]["id"], review)
+        return {"reviewed": True} if reviewed else None
+
+    # A retried submission gets the first one's answer: one review, one notice to 市政情報課.
+    if once(runtime.sessions, view_id_of(view), view["callback_id"], ctx.now, work):
         ack()
     else:
         ack(response_action="errors", errors={"account.review.indicators": t("account.denied")})

@@ -252,6 +252,8 @@ def password_changed(session: Session, ctx: Context, account_id: int, user_id: s
     if account is None:
         return None
     before = account.password_changed_on
+    if before == ctx.today and account.password_snooze_on is None:
+        return account  # a retry or a second press: today is recorded already
     account.password_changed_on, account.password_snooze_on = ctx.today, None
     _audit(
         session,
@@ -279,6 +281,12 @@ def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> boo
 
 
 # -- effectiveness review and withdrawal -------------------------------------------------------------
+
+
+def review_form(session: Session, ctx: Context, account_id: int, user_id: str) -> tuple[AccountView, str | None] | None:
+    """What the review modal shows, for the head or 市政情報課; anyone else is refused and audited."""
+    account = _authorized(session, ctx, account_id, user_id, "review")
+    return None if account is None else (view_of(account), indicators_of(session, account))
 
 
 def indicators_of(session: Session, account: Account) -> str | None:
@@ -363,6 +371,8 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
     account = _authorized(session, ctx, account_id, user_id, "announce")
     if account is None:
         return None
+    if getattr(account, task):
+        return account  # a retry or a second press
     setattr(account, task, True)
     _audit(session, ctx, account, user_id, "account.announced", {"task": task})
     return account

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -28,7 +29,8 @@ from handlers.application.views import (
     submitted_view,
 )
 from handlers.common.context import runtime_of
-from handlers.common.forms import FormValues
+from handlers.common.forms import FormValues, view_id_of
+from storage.idempotency import once
 from storage.models import ApplicationStatus
 
 ANSWERS = {
@@ -93,9 +95,15 @@ def submit_second_page(ack: Ack, body: dict[str, Any], view: dict[str, Any], con
     if form is None or department is None:
         ack(response_action="errors", errors=errors)
         return
-    with runtime.sessions.begin() as session:
-        submitted = service.submit(session, ctx, form, user, department)
-    ack(response_action="update", view=_submitted(ctx, submitted))
+    # A retried submission gets the first one's answer: one application, sent to the head once.
+    submitted = once(
+        runtime.sessions,
+        view_id_of(view),
+        view["callback_id"],
+        ctx.now,
+        lambda session: asdict(service.submit(session, ctx, form, user, department)),
+    )
+    ack(response_action="update", view=_submitted(ctx, service.Submitted(**submitted)))
 
 
 def _submitted(ctx: Context, submitted: service.Submitted) -> Any:

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
@@ -56,18 +56,40 @@ def handle_error(
         return BoltResponse(status=error.status, body="") if response is not None else None
     reference = secrets.token_hex(4)
     log.exception("listener failed [ref %s] on %s", reference, describe(body))
-    if response is None:  # already acknowledged: tell the user another way, if there is one
-        if respond is not None:
-            respond(text=t("common.failure.text", reference=reference), response_type="ephemeral")
-        return None
-    return _failure_response(body, reference)
-
-
-def _failure_response(body: dict[str, Any], reference: str) -> BoltResponse:
-    if body.get("type") == "view_submission":
+    if body.get("type") == "view_submission" and response is not None:
         return BoltResponse(status=200, body={"response_action": "update", "view": failure_modal(reference).to_dict()})
-    if "command" in body:  # the body of a slash command's response is shown to the user
+    if "command" in body and response is not None:  # the body of a slash command's response is shown to the user
         return BoltResponse(
             status=200, body={"response_type": "ephemeral", "text": t("common.failure.text", reference=reference)}
         )
-    return BoltResponse(status=200, body="")
+    if respond is not None:  # a button, or a listener that had acknowledged: its response_url reaches the user
+        _tell(respond, reference)
+    return None if response is None else BoltResponse(status=200, body="")
+
+
+def _tell(respond: Callable[..., Any], reference: str) -> None:
+    try:
+        respond(text=t("common.failure.text", reference=reference), response_type="ephemeral", replace_original=False)
+    except Exception:  # Slack unreachable too: the log line above is all there is
+        log.warning("could not tell the user of failure [ref %s]", reference, exc_info=True)
+
+
+class _AnswerStaysGiven(Ack):
+    """Bolt's thread runner (slack_bolt/listener/thread_runner.py) sets ``ack.response = None`` when a
+    listener fails after acknowledging; unless its 10 ms poll saw the answer first, the request then
+    waits out ack_timeout and is answered 404. Here an answer once given stays given."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "response" and value is None and getattr(self, "response", None) is not None:
+            return
+        super().__setattr__(name, value)
+
+
+def keep_answers(app: App) -> None:
+    """Gives every request an acknowledgement that a late failure cannot take back."""
+
+    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
+        context["ack"] = _AnswerStaysGiven()
+        next()
+
+    app.middleware(middleware)

@@ -10,6 +10,8 @@ from typing import Any, Protocol
 from bot.directory import Directory
 from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, RequestRole
 
+REVISABLE = (DraftStatus.RETURNED, DraftStatus.EXPIRED)  # the author may edit and resubmit
+
 
 @dataclass(frozen=True)
 class DraftForm:

@@ -178,8 +178,8 @@ def open_revision(
     """「修正して再提出」: the draft modal again, prefilled with the last version."""
     runtime = runtime_of(context)
     meta, _ = _clicked(body, action)
-    with runtime.sessions() as session:
-        draft = service.may_revise(session, meta.draft_id, body["user"]["id"])
+    with runtime.sessions.begin() as session:
+        draft = service.may_revise(session, context_of(runtime), meta.draft_id, body["user"]["id"])
         prefill = _prefill(draft) if draft else None
     ack()
     if prefill is None:
@@ -195,9 +195,17 @@ def _prefill(draft: Draft) -> DraftPrefill:
     return DraftPrefill(draft.id, draft.account, last.text, draft.kind, last.note, last.corrects_url)
 
 
-def open_published(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-    ack()
+def open_published(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
     meta, _ = _clicked(body, action)
+    with runtime.sessions.begin() as session:
+        allowed = service.may_publish(session, context_of(runtime), meta.draft_id, body["user"]["id"])
+    ack()
+    if not allowed:
+        respond(text=t("draft.denied"), response_type="ephemeral", replace_original=False)
+        return
     client.views_open(trigger_id=body["trigger_id"], view=published_modal(DraftAction(draft_id=meta.draft_id)))
 
 

@@ -19,7 +19,7 @@ from bot.config import Config, Department
 from bot.directory import Directory
 from bot.errors import BadRequest
 from bot.lint import Finding, LintSettings, lint
-from handlers.draft.domain import Answer, Context, DraftForm, DraftSnapshot, Outcome, snapshot
+from handlers.draft.domain import REVISABLE, Answer, Context, DraftForm, DraftSnapshot, Outcome, snapshot
 from storage import audit, drafts, outbox
 from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, DraftVersion, RequestRole
 
@@ -126,7 +126,7 @@ def resubmit(
     """A new version of a returned or expired draft, asked again from its first step; None when the
     draft may not be resubmitted (not the author's, or not returned or expired)."""
     draft = _lock(session, draft_id)
-    if draft.author_id != author_id or draft.status not in (DraftStatus.RETURNED, DraftStatus.EXPIRED):
+    if not _by_author(session, ctx, draft, author_id, "resubmit") or draft.status not in REVISABLE:
         return None
     draft.version += 1
     draft.step, draft.status, draft.reminded_at = 0, DraftStatus.PENDING, None
@@ -419,8 +419,7 @@ def _record(session: Session, request: DraftRequest, given: Answer, comment: str
 def publish(session: Session, ctx: Context, draft_id: int, user_id: str, url: str) -> Outcome:
     """「投稿しました」: links the published post to the draft in the audit trail."""
     draft = _lock(session, draft_id)
-    if draft.author_id != user_id:
-        _audit(session, ctx, draft, user_id, "draft.denied", {"action": "publish"})
+    if not _by_author(session, ctx, draft, user_id, "publish"):
         return Outcome.DENIED
     if draft.status not in (DraftStatus.APPROVED, DraftStatus.CHECKING):
         return Outcome.UNCHANGED
@@ -430,12 +429,31 @@ def publish(session: Session, ctx: Context, draft_id: int, user_id: str, url: st
     return Outcome.DONE
 
 
-def may_revise(session: Session, draft_id: int, user_id: str) -> Draft | None:
+def may_revise(session: Session, ctx: Context, draft_id: int, user_id: str) -> Draft | None:
+    """The draft to prefill 「修正して再提出」 with, when the user wrote it and it was returned or expired."""
+    draft = _existing(session, draft_id)
+    revisable = _by_author(session, ctx, draft, user_id, "revise") and draft.status in REVISABLE
+    return draft if revisable else None
+
+
+def may_publish(session: Session, ctx: Context, draft_id: int, user_id: str) -> bool:
+    """「投稿しました」 is the author's to report."""
+    return _by_author(session, ctx, _existing(session, draft_id), user_id, "publish")
+
+
+def _existing(session: Session, draft_id: int) -> Draft:
     draft = drafts.get(session, draft_id)
     if draft is None:
         raise BadRequest(f"no draft {draft_id}")
-    revisable = draft.author_id == user_id and draft.status in (DraftStatus.RETURNED, DraftStatus.EXPIRED)
-    return draft if revisable else None
+    return draft
+
+
+def _by_author(session: Session, ctx: Context, draft: Draft, user_id: str, action: str) -> bool:
+    """Only the author revises, resubmits or reports publication; anyone else is refused and audited."""
+    if draft.author_id == user_id:
+        return True
+    _audit(session, ctx, draft, user_id, "draft.denied", {"action": action})
+    return False
 
 
 def expire_due(session: Session, ctx: Context) -> int:

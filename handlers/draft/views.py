@@ -30,7 +30,7 @@ from slack_sdk.models.views import View
 from bot.catalog import t
 from bot.mrkdwn import escape, fit
 from handlers.common import views as common_views
-from handlers.draft.domain import Answer, DraftSnapshot, RequestView
+from handlers.draft.domain import REVISABLE, Answer, DraftSnapshot, RequestView
 from handlers.draft.ids import DraftIds
 from handlers.draft.metadata import DraftAction
 from storage.models import DraftKind, DraftStatus, RequestRole
@@ -279,7 +279,7 @@ class DraftRenderer:
                     ]
                 )
             )
-        elif draft.status in (DraftStatus.RETURNED, DraftStatus.EXPIRED):
+        elif draft.status in REVISABLE:
             blocks.append(
                 ActionsBlock(
                     elements=[

@@ -150,10 +150,10 @@ def toggle_item(
 ) -> None:
     runtime = runtime_of(context)
     ref, meta = _clicked(body, action)
-    if meta.item is None:
-        raise BadRequest("a checklist button without its item")
+    if meta.item is None or meta.done is None:
+        raise BadRequest("a checklist button without its item or the state it sets")
     with runtime.sessions.begin() as session:
-        outcome = service.toggle_item(session, context_of(runtime), ref, body["user"]["id"], meta.item)
+        outcome = service.set_item(session, context_of(runtime), ref, body["user"]["id"], meta.item, meta.done)
         number = service.number_of(session, ref.case_id)
     ack()
     if outcome == Outcome.NEEDS_VALUE:
@@ -172,6 +172,19 @@ def ack_modal(ack: Ack, outcome: Outcome, block_id: str) -> None:
 # -- modals opened from a case -----------------------------------------------------------------
 
 
+def _once_per_view(runtime: Runtime, view: dict[str, Any], change: Callable[[Session, Context], Outcome]) -> Outcome:
+    """Applies a modal's change once per submission: a Slack retry or a second press of 送信 gets the
+    first answer. A refusal is not recorded, so it stays a refusal."""
+    ctx = context_of(runtime)
+
+    def work(session: Session) -> dict[str, str] | None:
+        outcome = change(session, ctx)
+        return None if outcome == Outcome.DENIED else {"outcome": outcome.value}
+
+    result = once(runtime.sessions, view_id_of(view), view["callback_id"], ctx.now, work)
+    return Outcome.DENIED if result is None else Outcome(result["outcome"])
+
+
 def submit_resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     runtime = runtime_of(context)
     ref, _ = _submitted(view)
@@ -180,16 +193,11 @@ def submit_resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
     if reason not in REASONS:
         ack(response_action="errors", errors={ReportIds.RESOLUTION_REASON: t("report.error.reason.required")})
         return
-    with runtime.sessions.begin() as session:
-        service.resolve(
-            session,
-            context_of(runtime),
-            ref,
-            body["user"]["id"],
-            reason,
-            values.text(ReportIds.RESOLUTION_NOTE) or None,
-        )
-    ack()
+    note = values.text(ReportIds.RESOLUTION_NOTE) or None
+    outcome = _once_per_view(
+        runtime, view, lambda session, ctx: service.resolve(session, ctx, ref, body["user"]["id"], reason, note)
+    )
+    ack_modal(ack, outcome, ReportIds.RESOLUTION_REASON)
 
 
 def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -199,8 +207,9 @@ def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
     if not text:
         ack(response_action="errors", errors={ReportIds.COMMENT_TEXT: t("report.error.committee.required")})
         return
-    with runtime.sessions.begin() as session:
-        outcome = service.comment(session, context_of(runtime), ref, body["user"]["id"], text)
+    outcome = _once_per_view(
+        runtime, view, lambda session, ctx: service.comment(session, ctx, ref, body["user"]["id"], text)
+    )
     ack_modal(ack, outcome, ReportIds.COMMENT_TEXT)
 
 
@@ -211,8 +220,9 @@ def submit_correction(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
     if invalid or len(urls) != 1:
         ack(response_action="errors", errors={ReportIds.CORRECTION_URL: t("report.error.correction.invalid")})
         return
-    with runtime.sessions.begin() as session:
-        outcome = service.record_correction(session, context_of(runtime), ref, body["user"]["id"], urls[0])
+    outcome = _once_per_view(
+        runtime, view, lambda session, ctx: service.record_correction(session, ctx, ref, body["user"]["id"], urls[0])
+    )
     ack_modal(ack, outcome, ReportIds.CORRECTION_URL)
 
 
@@ -229,6 +239,9 @@ def submit_committee_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]
     if missing:
         ack(response_action="errors", errors=missing)
         return
-    with runtime.sessions.begin() as session:
-        outcome = service.report_committee(session, context_of(runtime), ref, body["user"]["id"], measures, progress)
+    outcome = _once_per_view(
+        runtime,
+        view,
+        lambda session, ctx: service.report_committee(session, ctx, ref, body["user"]["id"], measures, progress),
+    )
     ack_modal(ack, outcome, ReportIds.MEASURES)

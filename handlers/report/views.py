@@ -256,7 +256,7 @@ class SlackRenderer:
             ButtonElement(
                 text=fit(("☑ " if item in case.checklist else "☐ ") + t(f"report.checklist.{item}"), 75),
                 action_id=ReportIds.CHECKLIST,
-                value=CaseAction(case_id=case.id, copy_id=copy_id, item=item).encode(),
+                value=CaseAction(case_id=case.id, copy_id=copy_id, item=item, done=item not in case.checklist).encode(),
             )
             for item in items
         ]

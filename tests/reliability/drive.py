@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from handlers.report.metadata import CaseAction
 from storage.models import (
     Account,
     AccountState,
@@ -71,8 +72,9 @@ def dm(user: str) -> Where:
 
 
 def case_value(case_id: int, copy_id: int, item: str | None = None) -> str:
-    """The metadata of a case copy's buttons and of the modals they open."""
-    return json.dumps({"v": 1, "case_id": case_id, "copy_id": copy_id, "item": item})
+    """The metadata of a case copy's buttons and of the modals they open; a checklist item's button on
+    a fresh case ticks it."""
+    return CaseAction(case_id=case_id, copy_id=copy_id, item=item, done=True if item else None).encode()
 
 
 @dataclass

@@ -217,16 +217,6 @@ def test_kill_9_in_bursts_of_200_loses_nothing(tmp_path: Path) -> None:
     _check("3 × 200 reports, kill -9 after 50/100/150 answered and as many messages accepted", rounds, 200)
 
 
-LEASE_RUNS_OUT = (
-    "bot/delivery.py OutboxWorker: a claim's lease (3 × request_timeout_seconds) runs from the claim and is not "
-    "extended while the worker records Slack's answer; when anything stalls the worker past it (SQLite's write lock "
-    "waits up to busy_timeout, 30 s, as long as the default lease), storage/outbox.py claim hands the still-SENDING "
-    "row to the next claim, the same process's dispatcher, which sends the message again; mark_sent then accepts "
-    "the first answer as well, the claimant id being the same"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LEASE_RUNS_OUT)
 def test_a_delivery_whose_recording_outlasts_its_lease_is_not_sent_twice(tmp_path: Path) -> None:
     """Slack accepts a report's copies, then the worker stalls for longer than its lease (3 s with a 1 s call
     timeout) before it records the answers, as it does when SQLite's write lock is held elsewhere (measured in

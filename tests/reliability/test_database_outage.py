@@ -149,12 +149,6 @@ def test_while_postgresql_is_stopped_reports_are_refused_cleanly_and_service_res
     assert (lost, duplicated, failed) == ([], 0, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/common/failure.py _failure_response: a block_actions request whose listener fails before its "
-    "ack is answered 200 with an empty body and nothing is posted to its response_url, so the user who pressed "
-    "受領 sees no error at all",
-)
 def test_a_button_pressed_while_postgresql_is_stopped_tells_the_user(world: World, postgres: PrivatePostgres) -> None:
     case_id, copies = world.report()
     copy_id, where, _ = copies["public_info"]
@@ -183,13 +177,6 @@ COMMANDS = [("/sns-report", "list"), ("/sns-draft", "absent on"), ("/sns-account
 
 
 @pytest.mark.reliability_long
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/common/failure.py handle_error returns None for a listener that failed after ack(), and "
-    "slack_bolt/listener/thread_runner.py (run_ack_function_asynchronously) then sets ack.response = None: "
-    "unless Bolt's 10 ms poll saw the ack first, the request waits ack_timeout (3 s) and is answered 404 "
-    "('didn't call ack()' then 'no listener'); measured on most attempts",
-)
 @pytest.mark.parametrize(("command", "text"), COMMANDS, ids=[f"{c} {t}" for c, t in COMMANDS])
 def test_a_command_failing_after_its_ack_answers_200_and_tells_the_user(
     world: World, postgres: PrivatePostgres, command: str, text: str

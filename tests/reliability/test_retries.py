@@ -376,44 +376,10 @@ INTERACTIONS: dict[str, tuple[Callable[[World], Prepared], bool]] = {
     "account.register.submit (modal)": (register_submit, False),
 }
 
-# Known bugs: the interaction does something again when Slack retries it or the user double-clicks.
-KNOWN: dict[str, str] = {
-    "report.case.checklist": (
-        "handlers/report/service.py toggle_item: a press on an item already ticked unticks it, so a retried or "
-        "double-clicked 「済」 toggles again; each toggle posts a timeline line and rewrites every copy"
-    ),
-    "report.comment.submit (modal)": (
-        "handlers/report/listeners.py submit_comment → service.comment: no idempotency key; every submission of "
-        "the same view posts the comment to the case's thread again and audits case.commented again"
-    ),
-    "report.correction.submit (modal)": (
-        "handlers/report/listeners.py submit_correction → service.record_correction: no idempotency key; every "
-        "submission replaces the item, posts a timeline line and rewrites every copy again"
-    ),
-    "application.page2.submit (modal)": (
-        "handlers/application/listeners.py submit_second_page → service.submit: no idempotency key; every "
-        "submission of the same view stores another application and sends it to the head again"
-    ),
-    "account.password.changed": (
-        "handlers/account/service.py password_changed: records and audits account.password_changed on every press, "
-        "also when today is already recorded"
-    ),
-    "account.withdrawal.announced": (
-        "handlers/account/service.py mark_announced: audits account.announced on every press, also when the task is "
-        "already done"
-    ),
-    "account.review.submit (modal)": (
-        "handlers/account/listeners.py submit_review → service.submit_review: no idempotency key; every submission "
-        "of the same view posts the review to 市政情報課 again and audits account.reviewed again"
-    ),
-}
-
 
 def _params() -> Iterator[Any]:
     for name, (_, quick) in INTERACTIONS.items():
         marks = [] if quick else [pytest.mark.reliability_long]
-        if name in KNOWN:
-            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[name]))
         yield pytest.param(name, marks=marks, id=name)
 
 

@@ -426,31 +426,10 @@ ACTIONS = [
     Action("account: register modal", True, register_places, quick=False),
 ]
 
-KNOWN: dict[str, str] = {
-    "report: resolve modal": (
-        "handlers/report/listeners.py submit_resolution ignores service.resolve's DENIED and answers a plain ack(): "
-        "the refused user sees the modal close as if the case were resolved (the refusal is audited, nothing changes)"
-    ),
-    "draft: 修正して再提出 revise": (
-        "handlers/draft/service.py may_revise refuses a non-author without a draft.denied audit entry (answers "
-        "and publish audit theirs); the forged resubmission (service.resubmit) is refused unaudited too"
-    ),
-    "draft: 投稿しました published": (
-        "handlers/draft/listeners.py open_published opens the 投稿しました modal for anyone, unchecked; only its "
-        "submission (service.publish) refuses and audits a non-author"
-    ),
-    "account: review (button)": (
-        "handlers/account/listeners.py open_review refuses with service.may_act directly: the user is told, but "
-        "no account.denied entry is written (only service._authorized audits)"
-    ),
-}
-
 
 def _params() -> Iterator[Any]:
     for action in ACTIONS:
         marks = [] if action.quick else [pytest.mark.reliability_long]
-        if action.name in KNOWN:
-            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[action.name]))
         yield pytest.param(action, marks=marks, id=action.name)
 
 
@@ -744,11 +723,6 @@ def test_mentions_typed_into_every_free_text_field_never_reach_slack_unescaped(t
     assert len(reached) >= len(typed.names) // 2  # the check saw the fields' texts at all
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="handlers/account/listeners.py submit_register posts chat.postEphemeral(text=t('account.register.done', "
-    "name=name)) with the typed account name unescaped (bot.mrkdwn.escape is not applied)",
-)
 def test_the_registration_confirmation_escapes_the_account_name(typed_everywhere: Typed) -> None:
     unescaped = typed_everywhere.unescaped(_register_confirmation)
     record(

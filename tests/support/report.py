@@ -6,13 +6,13 @@ to learn where the bot's copies landed (the channel and ts Slack answered) and t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from handlers.report.metadata import CaseAction
 from playground.slack_api import Call, SlackStandIn
 from storage.models import Case, CaseCopy, OutboxMessage
 from tests.support.bot import RunningBot
@@ -115,9 +115,9 @@ class Copy:
     channel: str
     ts: str
 
-    def value(self, item: str | None = None) -> str:
-        """The metadata its buttons carry."""
-        return json.dumps({"v": 1, "case_id": self.case_id, "copy_id": self.id, "item": item})
+    def value(self, item: str | None = None, *, done: bool = True) -> str:
+        """The metadata its buttons carry (a checklist item's button: the state it sets)."""
+        return CaseAction(case_id=self.case_id, copy_id=self.id, item=item, done=done if item else None).encode()
 
 
 def copies(bot: RunningBot, number: str = "SNS-2026-0001") -> dict[str, Copy]:
@@ -149,10 +149,11 @@ def click(
     user_id: str,
     channel: str | None = None,
     item: str | None = None,
+    done: bool = True,
     response_name: str = "click",
 ) -> Reply:
     """Presses a button of ``copy`` as ``user_id``, in the channel where the copy landed unless told."""
-    payload = block_action(action_id, user_id=user_id, value=copy.value(item))
+    payload = block_action(action_id, user_id=user_id, value=copy.value(item, done=done))
     where = channel or copy.channel
     payload["container"] = {"type": "message", "channel_id": where, "message_ts": copy.ts, "is_ephemeral": False}
     payload["channel"] = {"id": where}
