@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
 
+from bot.catalog import t
 from playground.blockkit import render_message, render_view
 from playground.session import Answer, Session
 from playground.workspace import BOT_USER_ID, Conversation, Message, OpenView, ViewError
@@ -220,8 +221,14 @@ class _Handler(BaseHTTPRequestHandler):
         workspace = self.server.session.workspace
         marker = workspace.next_ts()
         output = self.server.sweep(at)
+        names = workspace.names
         sent = [
-            {"channel": c.id, "channel_name": self._conversation_name(c), "text": m.fields.get("text", "")}
+            {
+                "channel": c.id,
+                "channel_name": t("playground.dm_of", name=names.get(c.user, c.user)) if c.user else c.name,
+                "text": m.fields.get("text", ""),
+                "html": render_message(m.to_json(), names=names),
+            }
             for c, m in workspace.messages_since(marker)
         ]
         return {"at": at.isoformat(), "output": output, "sent": sent}

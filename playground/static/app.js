@@ -331,9 +331,13 @@ async function travel(event) {
     $('#travel-summary').textContent = text('travel_sent')
       .replace('{at}', result.at.slice(0, 16).replace('T', ' '))
       .replace('{count}', result.sent.length);
-    $('#travel-sent').replaceChildren(...result.sent.map(({ channel_name: where, text: what }) => {
+    $('#travel-sent').replaceChildren(...result.sent.map(({ channel_name: where, html }) => {
       const item = document.createElement('li');
-      item.textContent = `${where}: ${what}`;
+      const place = document.createElement('strong');
+      place.textContent = where;
+      const body = document.createElement('div');
+      body.innerHTML = html; // rendered and escaped by playground/blockkit.py
+      item.append(place, body);
       return item;
     }));
     $('#travel-output').textContent = result.output;
