@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 import handlers
+from bot import catalog
 from bot.app import create_app
 from bot.catalog import bilingual
 from bot.clock import Clock, SystemClock
@@ -65,6 +66,7 @@ class BotService:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()
             self._stops.append(scheduler.shutdown)
+        catalog.keys()  # parsed now, not by the first request
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"
         log.info("sns-bot ready (%s, database %s)", mode, self.runtime.engine.url.render_as_string())

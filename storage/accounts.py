@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
@@ -63,17 +64,31 @@ def open_applications(session: Session) -> list[Application]:
     return list(session.scalars(select(Application).where(Application.status.in_(waiting)).order_by(Application.id)))
 
 
-def claim_reminder(session: Session, kind: str, subject: str, due_on: date, now: datetime) -> Reminder | None:
-    """Records a reminder as sent, unless (kind, subject, due) already was: the database decides, so
-    two sweeping processes never both send it. Returns the new row, or None when it was sent before."""
+ReminderKey = tuple[str, str, date]  # kind, subject, due date
+_CLAIM_CHUNK = 500  # rows per INSERT, far below SQLite's bound-parameter limit
+
+
+def claim_reminders(session: Session, keys: Sequence[ReminderKey], now: datetime) -> set[ReminderKey]:
+    """Records reminders as sent, unless they already were: the database decides, so two sweeping
+    processes never both send one. Returns the keys this call recorded."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(
-        dialect.insert(Reminder)
-        .values(kind=kind, subject=subject, due_on=due_on, sent_at=now)
-        .on_conflict_do_nothing(index_elements=[Reminder.kind, Reminder.subject, Reminder.due_on])
-        .returning(Reminder.id)
-    ).scalar_one_or_none()
-    return session.get(Reminder, inserted) if inserted is not None else None
+    claimed: set[ReminderKey] = set()
+    for start in range(0, len(keys), _CLAIM_CHUNK):
+        chunk = keys[start : start + _CLAIM_CHUNK]
+        rows = [{"kind": kind, "subject": subject, "due_on": due_on, "sent_at": now} for kind, subject, due_on in chunk]
+        inserted = session.execute(
+            dialect.insert(Reminder)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=[Reminder.kind, Reminder.subject, Reminder.due_on])
+            .returning(Reminder.kind, Reminder.subject, Reminder.due_on)
+        )
+        claimed.update((kind, subject, due_on) for kind, subject, due_on in inserted)
+    return claimed
+
+
+def claim_reminder(session: Session, kind: str, subject: str, due_on: date, now: datetime) -> bool:
+    """claim_reminders for one: True when this call recorded it."""
+    return bool(claim_reminders(session, [(kind, subject, due_on)], now))
 
 
 def reminder_sent(session: Session, kind: str, subject: str, due_on: date) -> bool:

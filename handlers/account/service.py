@@ -136,25 +136,34 @@ def sweep(session: Session, ctx: Context) -> int:
         return 0
     settings = ctx.directory.config.reminders
     candidates = accounts.due_candidates(session, ctx.today, settings.password_rotation_days)
-    already = accounts.sent(session, [f"account:{a.id}" for a in candidates])
+    already = accounts.sent(session, [_subject(a) for a in candidates])
+    pending = [
+        (account, due)
+        for account in candidates
+        for due in due_for(account, settings, _head_of(ctx, account), ctx.today)
+        if (due.kind, _subject(account), due.due_on) not in already
+    ]
+    # Claimed in one statement: what another process sent a moment ago is not claimed again.
+    claimed = accounts.claim_reminders(session, [(d.kind, _subject(a), d.due_on) for a, d in pending], ctx.now)
     sent = 0
-    for account in candidates:
-        department = ctx.directory.department(account.department_id)
-        subject = f"account:{account.id}"
-        for due in due_for(account, settings, department.head if department else None, ctx.today):
-            if (due.kind, subject, due.due_on) in already:
-                continue
-            if accounts.claim_reminder(session, due.kind, subject, due.due_on, ctx.now) is None:
-                continue  # another process sent it a moment ago
-            shown = view_of(account)
-            for user in dict.fromkeys(due.recipients):
-                message = ctx.render.reminder(shown, due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
-                outbox.post_message(session, channel=user, message=message, now=ctx.now)
-            _audit(
-                session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()}
-            )
-            sent += 1
+    for account, due in pending:
+        if (due.kind, _subject(account), due.due_on) not in claimed:
+            continue
+        message = ctx.render.reminder(view_of(account), due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
+        for user in dict.fromkeys(due.recipients):
+            outbox.post_message(session, channel=user, message=message, now=ctx.now)
+        _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
+        sent += 1
     return sent + _monthly_summary(session, ctx)
+
+
+def _subject(account: Account) -> str:
+    return f"account:{account.id}"
+
+
+def _head_of(ctx: Context, account: Account) -> str | None:
+    department = ctx.directory.department(account.department_id)
+    return department.head if department else None
 
 
 def _monthly_summary(session: Session, ctx: Context) -> int:
@@ -167,7 +176,7 @@ def _monthly_summary(session: Session, ctx: Context) -> int:
     )
     if today != first_business_day or ctx.now.astimezone(ctx.directory.timezone).time() < SUMMARY_HOUR:
         return 0
-    if accounts.claim_reminder(session, "monthly_summary", "organization", first, ctx.now) is None:
+    if not accounts.claim_reminder(session, "monthly_summary", "organization", first, ctx.now):
         return 0
     previous = (first - timedelta(days=1)).replace(day=1)
     start = datetime.combine(previous, time(), ctx.directory.timezone)
@@ -349,7 +358,7 @@ def _withdraw(
     people = dict.fromkeys([*account.managers, *([department.head] if department else [])])
     kind = "deletion" if immediate else "withdrawal"
     if immediate:
-        accounts.claim_reminder(session, "deletion", f"account:{account.id}", ctx.today, ctx.now)
+        accounts.claim_reminder(session, "deletion", _subject(account), ctx.today, ctx.now)
     for user in people:
         message = ctx.render.reminder(shown, kind, criteria=criteria)
         outbox.post_message(session, channel=user, message=message, now=ctx.now)
@@ -400,7 +409,7 @@ def flag_orphans(session: Session, ctx: Context) -> int:
     for account in accounts.live(session):
         if set(account.managers) & known:
             continue
-        if accounts.claim_reminder(session, "orphaned", f"account:{account.id}", ctx.today, ctx.now) is None:
+        if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
             continue
         notice = ctx.render.office_notice("orphaned", account=view_of(account))
         outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
