@@ -25,66 +25,36 @@ in `bot/cli.py` `serve` once `service.start()` has returned, so the start-up obj
 slack_sdk, the catalog) are no longer traversed by every full collection.
 """,
     "ack.submission": """
-The submission waits for a lock, not for CPU (on SQLite the process held the GIL about a third of the time).
-py-spy, wall-clock, listener threads inside `submit_report` at c=20–50:
-
-- **PostgreSQL: 89.5 % waiting on the case counter's row lock** in `storage/cases.py` `next_number`
-  (`INSERT … ON CONFLICT (year) DO UPDATE … RETURNING` on the one `case_counters` row per year). It runs in
-  `handlers/report/service.py` `_open`, i.e. at the *start* of every case-opening transaction, and the row lock
-  is held until commit, through everything after it: the case, URLs, reporter, five copies rendered with
-  slack_sdk blocks, six outbox rows, the audit entry and the `processed_views` row (about 18 statements, one
-  round trip each). Every new case therefore waits for every earlier one, one whole transaction at a time;
-  the rest of the wait is for a pooled connection (pool 10 + 20 overflow) held by transactions queued on that
-  lock. Even alone (c=1) the transaction costs ~14 ms of round trips.
-- **SQLite: 57 % in `BEGIN IMMEDIATE`** (`storage/db.py` `_sqlite_begin`, waiting for the database's single
-  write lock) **and 40 % waiting for a pooled connection** (QueuePool 5 + 10) held by transactions that are
-  themselves waiting for it. The other writers are the delivery worker's: `bot/delivery.py`
-  `OutboxWorker._dispatch` runs `claim` (a write transaction) and `_idle_wait` → `storage/outbox.py`
-  `next_due` (a read, but every transaction on SQLite opens with `BEGIN IMMEDIATE`) each time it is woken,
-  and it is woken by every commit; then `mark_sent` once per delivered message — six per case. The worker
-  spends 53 % of its delivery time in `BEGIN IMMEDIATE` too. SQLite's busy handler retries with sleeps
-  growing to 100 ms, so waiters are served out of order: p50 stays low while p95/p99 reach seconds, and some
-  acks pass Bolt's 3 s limit: Bolt then answers through `handlers/common/failure.py` `handle_error` with a 404
-and the log line "no listener for view_submission report.submit" (misleading: the listener exists, it was
-late), Slack shows the user an error, and the report is stored all the same.
-
-**Next step**: PostgreSQL — take the case number last: do the lookups and inserts first and call
-`next_number` just before commit (render the copies after it, or fill the number into the rendered
-payloads), so the row lock is held for one statement and the commit; or number from a per-year sequence if a
-gap after a failed transaction is acceptable (today's tests forbid gaps). SQLite — queue writers in the
-process instead of in SQLite's busy handler: a FIFO lock taken in `_sqlite_begin` and released on
-commit/rollback; open read-only work (`next_due`, a claim that finds nothing) without `BEGIN IMMEDIATE`;
-coalesce the dispatcher's wake-ups and settle delivered messages in batches. Both: size the pool for
-`server.listener_threads` plus `delivery.workers`.
+Each submission is one transaction that opens a case: ~12 ms of CPU on this machine (pyinstrument, 200 in a
+row on SQLite): 3.6 ms rendering the five copies with slack_sdk models (2.8 ms of it `ActionsBlock.to_dict`'s
+validation), 3.5 ms flushing and committing ~18 rows through the ORM, 2 ms opening the case. At c=50 the
+process needs ~50 × 12 ms of CPU for one round, on one core (the GIL): that alone puts p50 near 600 ms, and
+the target of 300 ms at c=50 cannot be met by queueing better. On top of it, the writers serialise: on SQLite
+the single write lock (now queued in the process, FIFO, instead of in SQLite's sleeping busy handler: p99 at
+c=50 fell from 3.3 s with 404s to ~0.8 s without any), on PostgreSQL the case counter's row lock
+(`storage/cases.py` `next_number`, taken at the start of the transaction and held to its commit; 89 % of the
+listeners' wall time at c=20–50), so PostgreSQL's p99 stays near 3 s.
+**Next step**: number cases in a short transaction of their own on PostgreSQL (one dedicated connection, so
+waiting for it cannot exhaust the pool), accepting a gap only when a report's transaction then fails; render a
+copy's actions from a validated template instead of re-validating every button; batch the ORM inserts of a
+case's copies, outbox rows and audit entry.
 """,
     "routing": """
-The 所属長's DM and the 秘書室 and 総務課 copies arrive in 20–70 ms; the **市政情報課 copy** falls behind by
-one more second per report once about twenty reports have come in. Each new case queues **two** posts in the
-市政情報課 channel: its copy and the first line of its timeline thread (`handlers/report/service.py` `_route`
-→ `_post_timeline(Event("created"))`). `bot/delivery.py` `ChannelPacer` counts a thread reply like any post
-(a burst of 20, then one per second), and `storage/outbox.py` `_first_unsent_of_its_channel` makes every
-message to a channel wait for all earlier ones. At one report a second the channel needs two posts a second:
-the burst allowance is spent after ~20 s, and from then on each new case's copy waits behind the earlier
-thread lines (p95 ≈ 9 s with 30 reports; the six reports of `--quick` stay within the burst and meet the
-target).
-**Next step**: do not post the "created" line (the copy already says who was told and when), or post timeline
-lines at a lower priority: let a top-level copy overtake pending thread lines and updates of other cases
-(order is needed only within a thread and between a message and its updates), and spend a channel's tokens
-on copies first.
+Measured before the fix at p95 ≈ 9 s: each new case queued two posts in the 市政情報課 channel (its copy and
+a "created" line in its timeline thread), and at one report a second the channel's pace (a burst of 20, then
+one a second) fell behind after ~20 s. Fixed: a new case posts its copies only (they say who reported and who
+was told); the timeline's thread starts with the first change. If this is still missed, the channel's queue
+holds other cases' thread lines and updates ahead of a new copy.
+**Next step**: let a top-level copy overtake pending thread lines and updates of other cases (order matters only
+within a thread and between a message and its updates).
 """,
     "burst.ack": """
-**SQLite** (every run): the cause of part 1 — submissions queue in SQLite's busy handler (`BEGIN IMMEDIATE`
-in `storage/db.py` `_sqlite_begin`) behind the burst's other submissions and the delivery worker's claim and
-mark_sent transactions; some wait past Bolt's 3 s ack limit and are answered 404 (their reports are stored:
-lost = 0, but the reporter sees an error and may report again). **PostgreSQL**: refusals appeared only in
-runs where other processes were using the machine (see "Machine load" below); isolated re-runs answered all
-1,000 (slowest ack 0.42 s on an idle machine, 0.96 s with another process spinning on one core). What the
-profile shows for it: full garbage collections of 70–250 ms (14–15 per burst, `--profile`'s gc log) that stop
-every thread, and the 20 reports of one post serialised on their case's row (`handlers/report/service.py`
-`_attach` → `_lock`, FOR UPDATE) while `_widen`/`_refresh` render and queue every copy's update.
-**Next step**: as in part 1 for SQLite (a FIFO write lock in the process, read-only transactions without
-`BEGIN IMMEDIATE`, delivered messages settled in batches); for both, `gc.freeze()` after start-up and the
-coalesced refresh below (less work under the case's lock).
+The cause of part 1: every submission is a transaction of ~12 ms of CPU, serialised on SQLite's write lock or
+PostgreSQL's case counter and the duplicates' case row (`handlers/report/service.py` `_attach` → `_lock`, FOR
+UPDATE, while `_widen`/`_refresh` render and queue every copy's update). A submission that waits past Bolt's
+3 s limit is answered 404 (its report is stored: lost = 0, but the reporter sees an error and may report
+again).
+**Next step**: as in part 1; and coalesce the refresh of widened cases (less work under the case's lock).
 """,
     "burst.delivery": """
 Nothing is lost or duplicated and the pace holds, but new cases' copies are still queued when the run ends:
@@ -104,20 +74,12 @@ reply after its parent, an update after its message) and give new top-level copi
 and updates; collapse pending updates of the same message into the latest one.
 """,
     "sweep": """
-pyinstrument on one sweep: there is no "due query" — `storage/accounts.py` `live` loads **every** live account
-as an ORM object (`SELECT … FROM accounts WHERE state != 'deleted' ORDER BY id`: SCAN accounts / index scan of
-the whole primary key, see the plans), and `handlers/account/service.py` `sweep` decides in Python
-(`due_for`) what is due: **78 % of an idle sweep is loading the 10,000 rows**, 13 % `due_for`. With 1,000
-due, each reminder costs four to five statements in its own round trips (`claim_reminder`: an
-`INSERT … ON CONFLICT DO NOTHING RETURNING` built anew each time, then `session.get` of the row just inserted;
-the autoflush of the previous reminder's two outbox rows and audit entry): 4,000–5,000 statements,
-`claim_reminder` alone 70 % of the PostgreSQL sweep. Once sent, the same 1,000 accounts stay "due" until their
-passwords change, so every minute's sweep re-attempts 1,000 conflicting inserts ("repeat" column).
-**Next step**: select only what is due, in SQL and on indexes — store each account's next due dates
-(password rotation, review, snooze, deletion) as indexed columns or compare `password_changed_on <= today -
-rotation` etc., and leave out reminders already sent with an anti-join on `reminders (kind, subject, due_on)`;
-claim the due reminders with one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` and return ids without
-re-reading them; add the outbox and audit rows in one batch at the end. The idle sweep becomes one indexed
-query that returns nothing.
+Fixed since the first run (1.4 s / 2.3 s due, ~300 ms idle): the due accounts are found by index
+(`accounts.review_due_on` kept by an ORM hook, the password rotation compared in SQL), reminders already sent are
+left out with one query, the due reminders are claimed with one multi-row `INSERT … ON CONFLICT DO NOTHING
+RETURNING`, and each reminder is rendered once for all its recipients. What remains in a due sweep
+(pyinstrument): rendering 1,000 reminders with slack_sdk models (~40 %) and flushing 2,000 outbox rows and
+1,000 audit entries through the ORM (~45 %).
+**Next step**: insert the outbox rows and audit entries with one Core `insert()` each.
 """,
 }

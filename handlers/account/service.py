@@ -390,8 +390,10 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
 def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
     """「削除しました」: the account leaves the register's live list; 市政情報課 hears of it."""
     account = _authorized(session, ctx, account_id, user_id, "deleted")
-    if account is None or account.state != AccountState.WITHDRAWING:
+    if account is None or account.state not in (AccountState.WITHDRAWING, AccountState.DELETED):
         return None
+    if account.state == AccountState.DELETED:
+        return account  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
     notice = ctx.render.office_notice("deleted", account=view_of(account), by=ctx.directory.name_of(user_id))
     outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)

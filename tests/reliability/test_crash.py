@@ -252,7 +252,7 @@ def test_a_delivery_whose_recording_outlasts_its_lease_is_not_sent_twice(tmp_pat
             "2",
             f"the worker stalls {lease + 0.5:.1f} s between Slack's answer and recording it (lease {lease:.0f} s)",
             sent=1,
-            expected="each of the report's 6 messages accepted once",
+            expected="each of the report's 5 copies accepted once",
             observed=f"{sum(counted.values())} accepted, {duplicated} of them repeats",
             lost=len(lost),
             duplicated=duplicated,

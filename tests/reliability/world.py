@@ -79,10 +79,9 @@ def case_number(reply: Reply) -> str | None:
 
 
 def expected_messages(number: str, reporter: str) -> set[tuple[str, str, str]]:
-    """An official flame report: the 市政情報課 (holding the timeline), the head, 秘書室, 総務課, the reporter;
-    one timeline line ("created") in 市政情報課's thread."""
+    """An official flame report: a copy each to 市政情報課, the head, 秘書室, 総務課 and the reporter."""
     targets = (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL, reporter)
-    return {(t, number, "post") for t in targets} | {(PUBLIC_INFO, number, "thread")}
+    return {(t, number, "post") for t in targets}
 
 
 def send_all(
