@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,26 +17,43 @@ TEAM_DOMAIN = "soja"
 TOKEN = "playground-verification-token"  # noqa: S105 - Slack's legacy field, unused by the bot
 
 
-def _user(user_id: str, name: str) -> Json:
-    return {"id": user_id, "username": user_id.lower(), "name": name, "team_id": TEAM_ID}
+@dataclass(frozen=True)
+class Actor:
+    """Who acts; ``trigger_id`` is empty for payloads that carry none (view_closed, block_suggestion)."""
+
+    user_id: str
+    name: str
+    trigger_id: str = ""
 
 
-def _base(kind: str, user_id: str, name: str, trigger_id: str) -> Json:
-    return {
+@dataclass(frozen=True)
+class AtMessage:
+    """The message an interaction is about, and the response URL that answers into its conversation."""
+
+    channel: Conversation
+    message: Message
+    response_url: str
+
+    def fields(self) -> Json:
+        return {"channel": {"id": self.channel.id, "name": self.channel.name}, "message": self.message.to_json()}
+
+
+def _base(kind: str, actor: Actor) -> Json:
+    payload: Json = {
         "type": kind,
         "token": TOKEN,
         "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
-        "user": _user(user_id, name),
+        "user": {"id": actor.user_id, "username": actor.user_id.lower(), "name": actor.name, "team_id": TEAM_ID},
         "api_app_id": APP_ID,
-        "trigger_id": trigger_id,
         "is_enterprise_install": False,
         "enterprise": None,
     }
+    if actor.trigger_id:
+        payload["trigger_id"] = actor.trigger_id
+    return payload
 
 
-def slash_command(
-    command: str, text: str, *, user_id: str, name: str, channel: Conversation, trigger_id: str, response_url: str
-) -> bytes:
+def slash_command(command: str, text: str, actor: Actor, channel: Conversation, response_url: str) -> bytes:
     return urlencode(
         {
             "token": TOKEN,
@@ -43,14 +61,14 @@ def slash_command(
             "team_domain": TEAM_DOMAIN,
             "channel_id": channel.id,
             "channel_name": "directmessage" if channel.user else channel.name,
-            "user_id": user_id,
-            "user_name": user_id.lower(),
+            "user_id": actor.user_id,
+            "user_name": actor.user_id.lower(),
             "command": command,
             "text": text,
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": actor.trigger_id,
         }
     ).encode()
 
@@ -59,38 +77,28 @@ def interactive(payload: Json) -> bytes:
     return urlencode({"payload": json.dumps(payload, ensure_ascii=False)}).encode()
 
 
-def message_actions(
-    actions: list[Json],
-    *,
-    user_id: str,
-    name: str,
-    trigger_id: str,
-    channel: Conversation,
-    message: Message,
-    response_url: str,
-    state: Json,
-) -> Json:
+def message_actions(actions: list[Json], actor: Actor, at: AtMessage, state: Json) -> Json:
     """block_actions from a button or menu in a message."""
+    container = {
+        "type": "message",
+        "message_ts": at.message.ts,
+        "channel_id": at.channel.id,
+        "is_ephemeral": at.message.visible_to is not None,
+    }
     return {
-        **_base("block_actions", user_id, name, trigger_id),
-        "container": {
-            "type": "message",
-            "message_ts": message.ts,
-            "channel_id": channel.id,
-            "is_ephemeral": message.visible_to is not None,
-        },
-        "channel": {"id": channel.id, "name": channel.name},
-        "message": message.to_json(),
+        **_base("block_actions", actor),
+        **at.fields(),
+        "container": container,
         "state": {"values": state},
-        "response_url": response_url,
+        "response_url": at.response_url,
         "actions": actions,
     }
 
 
-def view_actions(actions: list[Json], *, user_id: str, name: str, trigger_id: str, view: Json) -> Json:
+def view_actions(actions: list[Json], actor: Actor, view: Json) -> Json:
     """block_actions from an element in a modal or the home tab."""
     return {
-        **_base("block_actions", user_id, name, trigger_id),
+        **_base("block_actions", actor),
         "container": {"type": "view", "view_id": view["id"]},
         "view": view,
         "state": view["state"],
@@ -98,47 +106,33 @@ def view_actions(actions: list[Json], *, user_id: str, name: str, trigger_id: st
     }
 
 
-def view_submission(*, user_id: str, name: str, trigger_id: str, view: Json) -> Json:
-    return {**_base("view_submission", user_id, name, trigger_id), "view": view, "response_urls": []}
+def view_submission(actor: Actor, view: Json) -> Json:
+    return {**_base("view_submission", actor), "view": view, "response_urls": []}
 
 
-def view_closed(*, user_id: str, name: str, view: Json) -> Json:
-    payload = {**_base("view_closed", user_id, name, ""), "view": view, "is_cleared": False}
-    del payload["trigger_id"]
-    return payload
+def view_closed(actor: Actor, view: Json) -> Json:
+    return {**_base("view_closed", actor), "view": view, "is_cleared": False}
 
 
-def block_suggestion(*, user_id: str, name: str, view: Json, action_id: str, block_id: str, value: str) -> Json:
-    payload = {
-        **_base("block_suggestion", user_id, name, ""),
+def block_suggestion(actor: Actor, view: Json, *, action_id: str, block_id: str, value: str) -> Json:
+    return {
+        **_base("block_suggestion", actor),
         "container": {"type": "view", "view_id": view["id"]},
         "view": view,
         "action_id": action_id,
         "block_id": block_id,
         "value": value,
     }
-    del payload["trigger_id"]
-    return payload
 
 
-def message_shortcut(
-    callback_id: str,
-    *,
-    user_id: str,
-    name: str,
-    trigger_id: str,
-    channel: Conversation,
-    message: Message,
-    response_url: str,
-) -> Json:
+def message_shortcut(callback_id: str, actor: Actor, at: AtMessage) -> Json:
     return {
-        **_base("message_action", user_id, name, trigger_id),
+        **_base("message_action", actor),
+        **at.fields(),
         "callback_id": callback_id,
         "action_ts": f"{time.time():.6f}",
-        "channel": {"id": channel.id, "name": channel.name},
-        "message_ts": message.ts,
-        "message": message.to_json(),
-        "response_url": response_url,
+        "message_ts": at.message.ts,
+        "response_url": at.response_url,
     }
 
 

@@ -58,7 +58,8 @@ class Playground:
         for person in everyone:
             self.workspace.conversation(person.id)  # each person's DM with the bot, listed from the start
         self.stand_in = SlackStandIn(workspace=self.workspace)
-        self.bot_url = f"http://{HOST}:{_free_port()}"
+        self._bot_port = _free_port()
+        self.bot_url = f"http://{HOST}:{self._bot_port}"
         self._env = _bot_environment(self.stand_in.api_url, database_url, self.config_path)
         link = BotLink(self.bot_url, self._env["SLACK_SIGNING_SECRET"])
         session = Session(self.workspace, link, self.stand_in.response_url)
@@ -74,8 +75,7 @@ class Playground:
     def start(self) -> Playground:
         self.stand_in.start()
         self._page_thread.start()
-        port = self.bot_url.rsplit(":", 1)[1]
-        command = [*_sns_bot("--log-level", "WARNING"), "serve", "--host", HOST, "--port", port]
+        command = [*_sns_bot("--log-level", "WARNING"), "serve", "--host", HOST, "--port", str(self._bot_port)]
         self._bot = subprocess.Popen(command, env=self._env)  # noqa: S603 - our own interpreter and module
         self._wait_until_healthy()
         return self
@@ -109,7 +109,7 @@ class Playground:
 
     def _healthy(self) -> bool:
         # http.client, not urllib: urllib would send even a loopback request through a configured proxy.
-        connection = http.client.HTTPConnection(HOST, int(self.bot_url.rsplit(":", 1)[1]), timeout=2)
+        connection = http.client.HTTPConnection(HOST, self._bot_port, timeout=2)
         try:
             connection.request("GET", "/healthz")
             return connection.getresponse().status == 200

@@ -7,12 +7,12 @@ import http.client
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from playground import payloads
 from playground.signing import signature_headers
-from playground.workspace import Message, Origin, Workspace
+from playground.workspace import Origin, Workspace
 
 Json = dict[str, Any]
 FORM = "application/x-www-form-urlencoded"
@@ -34,6 +34,10 @@ class Answer:
 
     def to_json(self) -> Json:
         return {"status": self.status, "body": self.body}
+
+
+class Bot(Protocol):
+    def send(self, body: bytes, content_type: str = FORM) -> Answer: ...
 
 
 class BotLink:
@@ -59,16 +63,25 @@ class BotLink:
 class Session:
     """What the page's people can do. ``response_url`` turns a response URL name into the stand-in's URL."""
 
-    def __init__(self, workspace: Workspace, bot: BotLink, response_url: Callable[[str], str]) -> None:
+    def __init__(self, workspace: Workspace, bot: Bot, response_url: Callable[[str], str]) -> None:
         self.workspace = workspace
         self.bot = bot
         self._response_url = response_url
 
-    def _name(self, user: str) -> str:
-        return self.workspace.names.get(user, user)
+    def _actor(self, user: str, *, trigger: bool = True) -> payloads.Actor:
+        """The person as payloads name them; a fresh trigger id makes a view they open theirs."""
+        trigger_id = self.workspace.trigger(user) if trigger else ""
+        return payloads.Actor(user, self.workspace.names.get(user, user), trigger_id)
 
     def _origin(self, user: str, channel: str, message_ts: str | None = None) -> str:
         return self._response_url(self.workspace.origin_url(Origin(user, channel, message_ts)))
+
+    def _at(self, user: str, channel: str, ts: str) -> payloads.AtMessage:
+        conversation = self.workspace.conversation(channel)
+        message = conversation.find(ts)
+        if message is None:
+            raise LookupError(f"no message {ts} in {channel}")
+        return payloads.AtMessage(conversation, message, self._origin(user, conversation.id, ts))
 
     # ----- messages and commands
 
@@ -81,15 +94,8 @@ class Session:
         (or everyone, for ``response_type: in_channel``)."""
         command, _, text = line.strip().partition(" ")
         conversation = self.workspace.conversation(channel)
-        body = payloads.slash_command(
-            command,
-            text.strip(),
-            user_id=user,
-            name=self._name(user),
-            channel=conversation,
-            trigger_id=self.workspace.trigger(user),
-            response_url=self._origin(user, conversation.id),
-        )
+        actor = self._actor(user)
+        body = payloads.slash_command(command, text.strip(), actor, conversation, self._origin(user, conversation.id))
         answer = self.bot.send(body)
         reply = answer.json() if answer.status == 200 else {}
         if reply:
@@ -100,32 +106,15 @@ class Session:
     # ----- interactions
 
     def message_action(self, user: str, channel: str, ts: str, actions: list[Json], state: Json) -> Answer:
-        conversation = self.workspace.conversation(channel)
-        message = self._message(conversation.id, ts)
-        payload = payloads.message_actions(
-            actions,
-            user_id=user,
-            name=self._name(user),
-            trigger_id=self.workspace.trigger(user),
-            channel=conversation,
-            message=message,
-            response_url=self._origin(user, conversation.id, ts),
-            state=state,
-        )
+        payload = payloads.message_actions(actions, self._actor(user), self._at(user, channel, ts), state)
         return self.bot.send(payloads.interactive(payload))
 
     def view_action(self, user: str, view_id: str, actions: list[Json], state: Json) -> Answer:
-        view = self._view_with_state(view_id, state)
-        payload = payloads.view_actions(
-            actions, user_id=user, name=self._name(user), trigger_id=self.workspace.trigger(user), view=view
-        )
+        payload = payloads.view_actions(actions, self._actor(user), self._view_with_state(view_id, state))
         return self.bot.send(payloads.interactive(payload))
 
     def submit(self, user: str, view_id: str, state: Json) -> Answer:
-        view = self._view_with_state(view_id, state)
-        payload = payloads.view_submission(
-            user_id=user, name=self._name(user), trigger_id=self.workspace.trigger(user), view=view
-        )
+        payload = payloads.view_submission(self._actor(user), self._view_with_state(view_id, state))
         answer = self.bot.send(payloads.interactive(payload))
         if answer.status == 200:
             self._apply_response_action(user, view_id, answer.json())
@@ -150,30 +139,20 @@ class Session:
         self.workspace.close_view(user, view_id)
         if not view.get("notify_on_close"):
             return None
-        payload = payloads.view_closed(user_id=user, name=self._name(user), view=view)
+        payload = payloads.view_closed(self._actor(user, trigger=False), view)
         return self.bot.send(payloads.interactive(payload))
 
     def suggest(self, user: str, view_id: str, action_id: str, block_id: str, value: str, state: Json) -> Json:
         """An external_select's options for what was typed: the bot's answer, or none."""
         view = self._view_with_state(view_id, state)
-        payload = payloads.block_suggestion(
-            user_id=user, name=self._name(user), view=view, action_id=action_id, block_id=block_id, value=value
-        )
+        actor = self._actor(user, trigger=False)
+        payload = payloads.block_suggestion(actor, view, action_id=action_id, block_id=block_id, value=value)
         answer = self.bot.send(payloads.interactive(payload))
         reply = answer.json() if answer.status == 200 else {}
         return {key: reply[key] for key in ("options", "option_groups") if key in reply} or {"options": []}
 
     def shortcut(self, user: str, channel: str, ts: str, callback_id: str) -> Answer:
-        conversation = self.workspace.conversation(channel)
-        payload = payloads.message_shortcut(
-            callback_id,
-            user_id=user,
-            name=self._name(user),
-            trigger_id=self.workspace.trigger(user),
-            channel=conversation,
-            message=self._message(conversation.id, ts),
-            response_url=self._origin(user, conversation.id, ts),
-        )
+        payload = payloads.message_shortcut(callback_id, self._actor(user), self._at(user, channel, ts))
         return self.bot.send(payloads.interactive(payload))
 
     def open_home(self, user: str) -> Answer:
@@ -183,12 +162,6 @@ class Session:
         return self.bot.send(body, "application/json")
 
     # ----- lookups
-
-    def _message(self, channel: str, ts: str) -> Message:
-        message = self.workspace.conversation(channel).find(ts)
-        if message is None:
-            raise LookupError(f"no message {ts} in {channel}")
-        return message
 
     def _view_with_state(self, view_id: str, state: Json) -> Json:
         return {**self.workspace.view(view_id).view, "state": {"values": state}}
