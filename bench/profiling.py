@@ -123,8 +123,9 @@ class Profiles:
 # Where a thread waits rather than computes, by the first matching frame of its stack (root first).
 WAITS = (
     ("waiting for a pooled connection", "QueuePool._do_get"),
-    ("BEGIN IMMEDIATE: waiting for SQLite's write lock", "_sqlite_begin"),
-    ("next_number: the case counter's row lock", "next_number (storage/cases.py"),
+    ("waiting for SQLite's write lock (in turn)", "begin (storage/db.py"),
+    ("CaseNumbers.take: the case counter", "take (storage/cases.py"),
+    ("lock_urls: a report of the same post", "lock_urls (storage/cases.py"),
     ("commit", "do_commit"),
     ("a Slack Web API call", "BaseClient._perform_urllib_http_request"),
 )

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from bot.clock import Clock
 from bot.environment import Environment
 from bot.live_config import LiveConfig
+from storage.cases import CaseNumbers
 from storage.db import SessionFactory
 
 
@@ -19,3 +20,4 @@ class Runtime:
     engine: Engine
     sessions: SessionFactory
     clock: Clock
+    case_numbers: CaseNumbers

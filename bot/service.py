@@ -22,6 +22,7 @@ from bot.live_config import LiveConfig
 from bot.runtime import Runtime
 from bot.scheduler import create_scheduler
 from storage import migrate, outbox
+from storage.cases import CaseNumbers
 from storage.db import make_engine, make_sessions, ping
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,9 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
     except BaseException:
         engine.dispose()
         raise
-    return Runtime(env=env, config=live, engine=engine, sessions=sessions, clock=clock)
+    return Runtime(
+        env=env, config=live, engine=engine, sessions=sessions, clock=clock, case_numbers=CaseNumbers(engine)
+    )
 
 
 def delivery_worker(runtime: Runtime) -> OutboxWorker:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -18,16 +19,46 @@ def url_hash(normalized_url: str) -> str:
     return hashlib.sha256(normalized_url.encode()).hexdigest()
 
 
-def next_number(session: Session, year: int) -> int:
-    """The next case number of ``year``, atomically: concurrent reports never share one."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(CaseCounter)
-        .values(year=year, last=1)
+class CaseNumbers:
+    """Hands out case numbers per year (SNS-2026-0001, -0002…); concurrent reports never share one.
+
+    On PostgreSQL the counter is taken in a short transaction of its own, so its row lock is held for one
+    statement rather than through a whole report (every new case would wait for every earlier one to
+    commit), on one connection of its own, so waiting for it never holds up the pool. A number is skipped
+    only when a report's transaction fails after taking it; races between reports of the same post are
+    settled before (lock_urls). On SQLite, whose one writer serialises reports anyway, the counter is
+    taken in the report's own transaction: no gaps at all."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._own: Engine | None = None
+        if engine.dialect.name == "postgresql":
+            own = create_engine(engine.url, pool_size=1, max_overflow=0, pool_pre_ping=True)
+            event.listen(engine, "engine_disposed", lambda _engine: own.dispose())
+            self._own = own
+
+    def take(self, session: Session, year: int) -> int:
+        if self._own is None:
+            return session.execute(_count(sqlite.insert(CaseCounter), year)).scalar_one()
+        with self._own.begin() as connection:
+            return connection.execute(_count(postgresql.insert(CaseCounter), year)).scalar_one()
+
+
+def _count(insert: Any, year: int) -> Any:
+    return (
+        insert.values(year=year, last=1)
         .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"last": CaseCounter.last + 1})
         .returning(CaseCounter.last)
     )
-    return session.execute(statement).scalar_one()
+
+
+def lock_urls(session: Session, hashes: Iterable[str]) -> None:
+    """PostgreSQL: waits until no other transaction is reporting one of these posts, so the first report
+    opens the case and the others find it (taken in key order: reports sharing posts never deadlock).
+    On SQLite one writer at a time settles it already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted({int(h[:15], 16) for h in hashes}):  # 60 bits: a bigint key
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def find_open_case(session: Session, hashes: Iterable[str]) -> Case | None:

@@ -16,4 +16,5 @@ def context_of(runtime: Runtime, now: datetime | None = None) -> Context:
         render=SlackRenderer(directory.timezone),
         now=now or runtime.clock.now(),
         timezone=directory.timezone,
+        numbers=runtime.case_numbers,
     )

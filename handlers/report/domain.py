@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.directory import Directory
+from storage.cases import CaseNumbers
 from storage.models import Audience, Capacity, Case, CaseKind, CaseStatus
 
 
@@ -78,6 +79,7 @@ class Context:
     render: Renderer
     now: datetime
     timezone: ZoneInfo
+    numbers: CaseNumbers
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ URGENT = frozenset({CaseKind.FLAME, CaseKind.IMPERSONATION})
 def submit(session: Session, ctx: Context, form: ReportForm, reporter_id: str) -> Submission:
     """Opens a case and routes it, or attaches the report to the open case of the same post."""
     hashes = [cases.url_hash(normalize(url)) for url in form.urls]
+    cases.lock_urls(session, hashes)
     existing = cases.find_open_case(session, hashes)
     if existing is None:
         try:
@@ -77,7 +78,7 @@ def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, ha
     minutes = ctx.directory.config.reminders.incident_ack_escalation_minutes
     reporter = ctx.directory.actor(reporter_id)
     case = Case(
-        number=f"SNS-{year}-{cases.next_number(session, year):04d}",
+        number=f"SNS-{year}-{ctx.numbers.take(session, year):04d}",
         kind=form.kind,
         capacity=form.capacity,
         status=CaseStatus.OPEN,
