@@ -25,19 +25,20 @@ in `bot/cli.py` `serve` once `service.start()` has returned, so the start-up obj
 slack_sdk, the catalog) are no longer traversed by every full collection.
 """,
     "ack.submission": """
-Each submission is one transaction that opens a case: ~12 ms of CPU on this machine (pyinstrument, 200 in a
-row on SQLite): 3.6 ms rendering the five copies with slack_sdk models (2.8 ms of it `ActionsBlock.to_dict`'s
-validation), 3.5 ms flushing and committing ~18 rows through the ORM, 2 ms opening the case. At c=50 the
-process needs ~50 × 12 ms of CPU for one round, on one core (the GIL): that alone puts p50 near 600 ms, and
-the target of 300 ms at c=50 cannot be met by queueing better. On top of it, the writers serialise: on SQLite
-the single write lock (now queued in the process, FIFO, instead of in SQLite's sleeping busy handler: p99 at
-c=50 fell from 3.3 s with 404s to ~0.8 s without any), on PostgreSQL the case counter's row lock
-(`storage/cases.py` `next_number`, taken at the start of the transaction and held to its commit; 89 % of the
-listeners' wall time at c=20–50), so PostgreSQL's p99 stays near 3 s.
-**Next step**: number cases in a short transaction of their own on PostgreSQL (one dedicated connection, so
-waiting for it cannot exhaust the pool), accepting a gap only when a report's transaction then fails; render a
-copy's actions from a validated template instead of re-validating every button; batch the ORM inserts of a
-case's copies, outbox rows and audit entry.
+CPU, now that the locks are fixed. Each submission opens a case in one transaction: ~12 ms of CPU
+(pyinstrument, 200 in a row on SQLite): 3.6 ms rendering the five copies with slack_sdk models (2.8 ms of it
+`ActionsBlock.to_dict`'s validation), 3.5 ms flushing and committing ~18 rows through the ORM, 2 ms opening the
+case; with the delivery of its five copies the process spends 15–19 ms of CPU per report (column CPU/request).
+At c=50 one round of 50 submissions needs ~50 × 15 ms on one core (the GIL): p50 near 750 ms whatever the
+queueing, so the target of 300 ms at c=50 cannot be met by this design on 2 cores. Fixed on the way (first run
+→ this one): SQLite's writers queued in SQLite's sleeping busy handler, out of order (p99 3.3 s with 404s);
+they now queue on a lock in the process (`storage/db.py` `_queue_writers`). PostgreSQL held the case counter's
+row lock from the start of every report to its commit (89 % of the listeners' wall time, p99 3.2 s with
+404s); the number is now taken in a short transaction of its own once advisory locks have settled reports of
+the same post (`storage/cases.py` `CaseNumbers`, `lock_urls`).
+**Next step**: less CPU per report: render a copy's buttons from a template validated once instead of
+validating every button; write the copies, outbox rows and audit entry with Core inserts; deliver the copies
+with fewer transactions (settle delivered messages in batches).
 """,
     "routing": """
 Measured before the fix at p95 ≈ 9 s: each new case queued two posts in the 市政情報課 channel (its copy and
