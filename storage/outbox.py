@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, event, func, select, text, update
+from sqlalchemy import and_, case, event, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from storage import audit
@@ -87,14 +87,25 @@ class Claimed:
     parent_ts: str | None
 
 
-def _first_unsent_of_its_channel():
-    earlier = aliased(OutboxMessage)
-    return and_(
-        OutboxMessage.status.in_(UNSENT),
-        ~select(earlier.id)
-        .where(earlier.channel == OutboxMessage.channel, earlier.id < OutboxMessage.id, earlier.status.in_(UNSENT))
-        .exists(),
+def _next_of_its_channel():
+    """A channel sends one message at a time: the one being sent (claimable again once its lease runs out),
+    else the pending message that ranks first. New top-level posts rank before thread lines and updates, so
+    that in a flame-up a new case's copy is not queued behind the timelines and updates of earlier cases at
+    Slack's pace; a reply or an update still waits for its parent (claim), and each class keeps its order."""
+    other = aliased(OutboxMessage)
+    mine, theirs = _rank(OutboxMessage), _rank(other)
+    ranks_before = or_(theirs < mine, and_(theirs == mine, other.id < OutboxMessage.id))
+    ahead = or_(other.status == OutboxStatus.SENDING, and_(other.status == OutboxStatus.PENDING, ranks_before))
+    waiting = select(other.id).where(other.channel == OutboxMessage.channel, other.id != OutboxMessage.id, ahead)
+    return or_(
+        OutboxMessage.status == OutboxStatus.SENDING,
+        and_(OutboxMessage.status == OutboxStatus.PENDING, ~waiting.exists()),
     )
+
+
+def _rank(message: Any) -> Any:
+    """0 for a new top-level post, 1 for a thread reply or an update."""
+    return case((and_(message.parent_id.is_(None), message.method == OutboxMethod.POST), 0), else_=1)
 
 
 def _due_at():
@@ -115,7 +126,7 @@ def claim(
     A message whose parent failed fails too, since its thread or target does not exist."""
     rows = session.scalars(
         select(OutboxMessage)
-        .where(_first_unsent_of_its_channel(), _due_at() <= now)
+        .where(_next_of_its_channel(), _due_at() <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxMessage)
@@ -219,7 +230,7 @@ def _fail(session: Session, row: OutboxMessage, *, error: str, now: datetime) ->
 
 def next_due(session: Session) -> datetime | None:
     """When the next message that could be claimed falls due, if any."""
-    return session.scalar(select(func.min(_due_at())).where(_first_unsent_of_its_channel()))
+    return session.scalar(select(func.min(_due_at())).where(_next_of_its_channel()))
 
 
 def release_claims(session: Session, *, prefix: str, dead: Callable[[str], bool]) -> int:

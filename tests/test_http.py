@@ -111,6 +111,15 @@ def deeply_nested(depth: int) -> str:
     )
 
 
+FORM, JSON = "application/x-www-form-urlencoded", "application/json"
+
+
+def _with_state(state: object) -> dict:
+    payload = view_submission("report.submit")
+    payload["view"]["state"] = state
+    return payload
+
+
 MALFORMED = [
     ("broken JSON", "payload=%7Bnot+json", "application/x-www-form-urlencoded", 400),
     ("JSON that is not an object", "[1, 2, 3]", "application/json", 400),
@@ -122,6 +131,11 @@ MALFORMED = [
     ("unknown slash command", slash_command("/sns-unknown"), "application/x-www-form-urlencoded", 404),
     ("unknown action id", interactive(block_action("nobody.listens")), "application/x-www-form-urlencoded", 404),
     ("unknown callback id", interactive(view_submission("nobody.listens")), "application/x-www-form-urlencoded", 404),
+    ("actions that are not a list", interactive({**block_action("x"), "actions": "x"}), FORM, 400),
+    ("a button without its user", interactive({k: v for k, v in block_action("x").items() if k != "user"}), FORM, 400),
+    ("a submission whose state is not an object", interactive(_with_state("x")), FORM, 400),
+    ("a command without a response_url", slash_command("/sns-help", response_url=""), FORM, 400),
+    ("an event that is a list, whatever the type", json.dumps({"type": "app_rate_limited", "event": []}), JSON, 400),
 ]
 
 

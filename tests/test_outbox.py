@@ -112,6 +112,30 @@ def test_thread_replies_and_updates_find_their_parent_in_slack(
     assert update.args["text"] == "case (受領済み)"
 
 
+def test_a_new_post_goes_before_earlier_thread_replies_and_updates_of_its_channel(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    first = queue(sessions, clock, "C0PUBLICINFO", "case 1")
+    worker.run_once()
+    with sessions.begin() as session:
+        case_1 = session.get_one(OutboxMessage, first)
+        outbox.post_message(
+            session, channel="C0PUBLICINFO", message={"text": "line 1"}, now=clock.now(), thread_of=case_1
+        )
+        outbox.update_message(session, target=case_1, message={"text": "case 1 (受領済み)"}, now=clock.now())
+        outbox.post_message(
+            session, channel="C0PUBLICINFO", message={"text": "line 2"}, now=clock.now(), thread_of=case_1
+        )
+    queue(sessions, clock, "C0PUBLICINFO", "case 2")
+
+    sent = []
+    while outcomes := worker.run_once():
+        assert len(outcomes) == 1  # still one message of the channel at a time
+        sent.append(fake_slack.calls[-1].args["text"])
+
+    assert sent == ["case 2", "line 1", "case 1 (受領済み)", "line 2"]
+
+
 def test_429_waits_for_retry_after_without_counting_an_attempt(
     sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
