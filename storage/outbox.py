@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, event, func, or_, select, text, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import and_, case, event, func, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from storage import audit
 from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
@@ -91,16 +91,14 @@ def _next_of_its_channel():
     """A channel sends one message at a time: the one being sent (claimable again once its lease runs out),
     else the pending message that ranks first. New top-level posts rank before thread lines and updates, so
     that in a flame-up a new case's copy is not queued behind the timelines and updates of earlier cases at
-    Slack's pace; a reply or an update still waits for its parent (claim), and each class keeps its order."""
-    other = aliased(OutboxMessage)
-    mine, theirs = _rank(OutboxMessage), _rank(other)
-    ranks_before = or_(theirs < mine, and_(theirs == mine, other.id < OutboxMessage.id))
-    ahead = or_(other.status == OutboxStatus.SENDING, and_(other.status == OutboxStatus.PENDING, ranks_before))
-    waiting = select(other.id).where(other.channel == OutboxMessage.channel, other.id != OutboxMessage.id, ahead)
-    return or_(
-        OutboxMessage.status == OutboxStatus.SENDING,
-        and_(OutboxMessage.status == OutboxStatus.PENDING, ~waiting.exists()),
+    Slack's pace; a reply or an update still waits for its parent (claim), and each class keeps its order.
+    One window over the unsent rows, not a subquery per row: the backlog of a burst stays cheap to claim."""
+    sending_first = case((OutboxMessage.status == OutboxStatus.SENDING, 0), else_=1)
+    position = func.row_number().over(
+        partition_by=OutboxMessage.channel, order_by=(sending_first, _rank(OutboxMessage), OutboxMessage.id)
     )
+    ranked = select(OutboxMessage.id, position.label("position")).where(OutboxMessage.status.in_(UNSENT)).subquery()
+    return OutboxMessage.id.in_(select(ranked.c.id).where(ranked.c.position == 1))
 
 
 def _rank(message: Any) -> Any:
