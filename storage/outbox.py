@@ -9,12 +9,12 @@ row to exactly one of them, and a lease hands it on if its claimant dies.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, event, func, select, text, update
+from sqlalchemy import and_, case, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import audit
@@ -45,18 +45,40 @@ def update_message(session: Session, *, target: OutboxMessage, message: dict[str
     return _add(session, OutboxMessage(channel=target.channel, method=OutboxMethod.UPDATE, parent=target), message, now)
 
 
+def post_messages(session: Session, posts: Sequence[tuple[str, dict[str, Any]]], now: datetime) -> None:
+    """Queues many top-level chat.postMessage (channel, message) in one INSERT: for sweeps that send
+    hundreds at once, without an ORM object each."""
+    if not posts:
+        return
+    session.execute(
+        insert(OutboxMessage),
+        [
+            {"channel": channel, "method": OutboxMethod.POST, "payload": message, **_fresh(now)}
+            for channel, message in posts
+        ],
+    )
+    _ring_at_commit(session)
+
+
 def _add(session: Session, row: OutboxMessage, message: dict[str, Any], now: datetime) -> OutboxMessage:
     row.payload = message
-    row.created_at = row.next_attempt_at = now
-    row.status = OutboxStatus.PENDING
-    row.attempts = 0
+    for name, value in _fresh(now).items():
+        setattr(row, name, value)
     session.add(row)
+    _ring_at_commit(session)
+    return row
+
+
+def _fresh(now: datetime) -> dict[str, Any]:
+    return {"created_at": now, "next_attempt_at": now, "status": OutboxStatus.PENDING, "attempts": 0}
+
+
+def _ring_at_commit(session: Session) -> None:
     if not session.info.get(_WROTE_ROWS):
         session.info[_WROTE_ROWS] = True
         if session.get_bind().dialect.name == "postgresql":
             # Delivered by PostgreSQL at commit, to the workers of every process.
             session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
-    return row
 
 
 def on_commit(sessions: sessionmaker[Session], callback: Callable[[], None]) -> None:

@@ -145,15 +145,16 @@ def sweep(session: Session, ctx: Context) -> int:
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
     claimed = accounts.claim_reminders(session, [(d.kind, _subject(a), d.due_on) for a, d in pending], ctx.now)
+    posts: list[tuple[str, dict[str, Any]]] = []
     sent = 0
     for account, due in pending:
         if (due.kind, _subject(account), due.due_on) not in claimed:
             continue
         message = ctx.render.reminder(view_of(account), due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
-        for user in dict.fromkeys(due.recipients):
-            outbox.post_message(session, channel=user, message=message, now=ctx.now)
+        posts += [(user, message) for user in dict.fromkeys(due.recipients)]
         _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
         sent += 1
+    outbox.post_messages(session, posts, ctx.now)
     return sent + _monthly_summary(session, ctx)
 
 
