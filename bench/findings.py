@@ -58,29 +58,23 @@ again).
 **Next step**: as in part 1; and coalesce the refresh of widened cases (less work under the case's lock).
 """,
     "burst.delivery": """
-Nothing is lost or duplicated and the pace holds, but new cases' copies are still queued when the run ends:
-the 市政情報課 queue holds far more than copies (see "What the bot queued" above: for every report a
-timeline line and an update of the 市政情報課 copy). Causes, from the outbox rows: (1)
-`handlers/report/service.py` `_attach` coalesces a duplicate's refresh (`_refresh_coalesced`, at most every
-10 s) only when the report adds no recipient; a report from another department widens the case
-(`_widen` → `_send_copies` + `_refresh`), which rewrites **every** copy (chat.update, up to a dozen) and posts
-a "widened" thread line at once, uncoalesced; (2) `storage/outbox.py` `_first_unsent_of_its_channel` delivers
-a channel's messages strictly one after another, so a new case's copy in 市政情報課 waits behind every earlier
-case's thread lines (paced at one a second after the burst allowance) and updates. In a 30-second burst of 50
-cases the channel collects several hundred messages: minutes of Slack's pace, with the important message — a
-new flame-up — at the back. Real Slack would also rate-limit the updates (chat.update is Tier 3, ~50 a minute).
-**Next step**: coalesce widening like duplicates (send the new 所属長 copy at once, refresh the others at most
-every 10 s) and write one thread line per coalesced refresh; order a channel's queue only where it matters (a
-reply after its parent, an update after its message) and give new top-level copies priority over thread lines
-and updates; collapse pending updates of the same message into the latest one.
+Missed in the first run (every database): new cases' copies were still queued when the run ended, because a
+channel delivered strictly in id order, so a new case's copy in 市政情報課 waited behind every earlier case's
+thread lines (paced at one a second) and updates. Fixed: a channel's new top-level posts go before its pending
+thread lines and updates, still one message at a time (`storage/outbox.py` `_next_of_its_channel`, one window
+over the unsent rows: a correlated subquery per row made PostgreSQL's claims slow down as the backlog grew).
+If this is missed again, the backlog of updates is the cause: a report from another department widens its case
+(`handlers/report/service.py` `_widen` → `_refresh`), rewriting every copy at once, uncoalesced.
+**Next step**: coalesce widening like duplicates (the new 所属長's copy at once, the others' refresh at most
+every 10 s); collapse pending updates of the same message into the latest one (chat.update is Tier 3).
 """,
     "sweep": """
 Fixed since the first run (1.4 s / 2.3 s due, ~300 ms idle): the due accounts are found by index
 (`accounts.review_due_on` kept by an ORM hook, the password rotation compared in SQL), reminders already sent are
 left out with one query, the due reminders are claimed with one multi-row `INSERT … ON CONFLICT DO NOTHING
-RETURNING`, and each reminder is rendered once for all its recipients. What remains in a due sweep
-(pyinstrument): rendering 1,000 reminders with slack_sdk models (~40 %) and flushing 2,000 outbox rows and
-1,000 audit entries through the ORM (~45 %).
-**Next step**: insert the outbox rows and audit entries with one Core `insert()` each.
+RETURNING`, each reminder is rendered once for all its recipients and their messages are queued with one INSERT
+(`storage/outbox.py` `post_messages`). What remains (pyinstrument): rendering 1,000 reminders with slack_sdk
+models, and the 1,000 audit entries through the ORM; the machine's other load shows here most.
+**Next step**: audit entries with one Core insert; a reminder's buttons rendered from a template validated once.
 """,
 }
