@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.ack import SLASH, SUBMISSION, AckRun
 from bench.burst import BurstRun
 from bench.directory import OFFICE_CHANNELS
-from bench.findings import FINDINGS
+from bench.findings import BEFORE_AND_AFTER, FINDINGS
 from bench.linter import LintRun
 from bench.machine import Load
 from bench.routing import RoutingRun
@@ -96,13 +96,18 @@ def write(results: Results, path: Path) -> None:
     if results.startups or results.bursts:
         sections.append(_process(results))
     checks = [c for _, section_checks in sections for c in section_checks]
-    parts = [_header(results), _summary(checks)]
+    parts = [_header(results), _summary(checks), _fixes()]
     parts += [text + _causes(section_checks) for text, section_checks in sections]
     if results.loads:
         parts.append(_loads(results))
     if results.profiles:
         parts.append("## Profiles written\n\n" + "\n".join(f"- `{p}`" for p in results.profiles) + "\n")
     path.write_text("\n".join(parts), encoding="utf-8")
+
+
+def _fixes() -> str:
+    header = ["Target", "First run, before the fixes", "What changed"]
+    return "## Fixes since the first run\n\n" + _table(header, [list(row) for row in BEFORE_AND_AFTER])
 
 
 # -- building blocks ---------------------------------------------------------------------------------
