@@ -81,6 +81,17 @@ def _ring_at_commit(session: Session) -> None:
             session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 
+def clicked_in(message: OutboxMessage | None, channel: str) -> bool:
+    """Whether a click from ``channel`` can be on ``message``. Slack may deliver the click before the worker
+    has recorded where the message landed (it records after Slack's answer, and a burst can delay that);
+    until then the message's destination decides, a message to a user being in the bot's DM with them."""
+    if message is None:
+        return False
+    if message.slack_channel is not None:
+        return message.slack_channel == channel
+    return channel.startswith("D") if message.channel[:1] in ("U", "W") else channel == message.channel
+
+
 def on_commit(sessions: sessionmaker[Session], callback: Callable[[], None]) -> None:
     """Calls ``callback`` after every commit of a ``sessions`` session that queued messages."""
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from bot.catalog import t
 from handlers.report import jobs
 from playground.slack_api import Call, SlackStandIn
-from storage.models import AuditEntry, Case, CaseCounter, CaseUrl, OpenCaseUrl, OutboxMessage
+from storage.models import AuditEntry, Case, CaseCopy, CaseCounter, CaseUrl, OpenCaseUrl, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
@@ -1013,6 +1013,27 @@ def assert_delivered_exactly_once(fake: SlackStandIn, bot: RunningBot) -> None:
     assert top_level_channels(fake.calls) == expected
     assert len(copies(bot)) == len(expected)
     assert [c.method for c in quiet(fake, 0.3)] == []
+
+
+def test_a_click_that_outruns_the_recording_of_its_copy_is_taken(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    """Slack can deliver a click before the worker has recorded where the copy landed; the copy's
+    destination then decides where the click may come from."""
+    bot.service.worker.stop()  # nothing recorded: as if every answer from Slack were still on its way
+    assert submit_report(bot, clock).status == 200
+    with bot.service.runtime.sessions() as session:
+        head = session.scalars(select(CaseCopy).where(CaseCopy.target == HEAD)).one()
+        channel = session.scalars(select(CaseCopy).where(CaseCopy.target == SECRETARIAT)).one()
+    unrecorded = {
+        "head": Copy(head.id, head.case_id, head.audience, HEAD, dm(HEAD), "1700000000.000100"),
+        "secretariat": Copy(channel.id, channel.case_id, channel.audience, SECRETARIAT, SECRETARIAT, "1"),
+    }
+
+    assert click(bot, fake_slack, unrecorded["secretariat"], ACK, user_id=STAFF2, channel=GENERAL).status == 400
+    assert click(bot, fake_slack, unrecorded["head"], ACK, user_id=HEAD, channel=SECRETARIAT).status == 400
+    assert click(bot, fake_slack, unrecorded["head"], ACK, user_id=HEAD).status == 200
+    assert case(bot).acknowledged_at is not None
 
 
 def test_a_report_submitted_before_a_crash_is_delivered_after_the_restart(

@@ -126,7 +126,7 @@ def _checked(
     if application is None:
         raise BadRequest(f"no application {application_id}")
     where = application.head_message if given in HEAD_ANSWERS else application.office_message
-    if channel is not None and (where is None or where.slack_channel != channel):
+    if channel is not None and not outbox.clicked_in(where, channel):
         raise BadRequest(f"application {application_id} was not answered where it was asked")
     if given in HEAD_ANSWERS:
         # The head asked, and still the head: after April's reload someone who left decides nothing.

@@ -261,7 +261,7 @@ def _checked(
     if request is None:
         raise BadRequest(f"no draft request {request_id}")
     draft = _lock(session, request.draft_id)
-    if channel is not None and (request.message is None or request.message.slack_channel != channel):
+    if channel is not None and not outbox.clicked_in(request.message, channel):
         raise BadRequest(f"request {request_id} was not pressed in its own DM")
     if (
         request.user_id != user_id

@@ -445,9 +445,7 @@ def _authorized(
     """The case, and the copy acted on when ``user_id`` may act; a refusal is audited."""
     case = _lock(session, ref.case_id)
     copy = next((c for c in case.copies if c.id == ref.copy_id), None)
-    if copy is None or (
-        ref.channel is not None and (copy.message is None or copy.message.slack_channel != ref.channel)
-    ):
+    if copy is None or (ref.channel is not None and not outbox.clicked_in(copy.message, ref.channel)):
         raise BadRequest(f"copy {ref.copy_id} is not case {ref.case_id}'s message in {ref.channel}")
     if may_act(ctx.directory, case, copy, user_id, action):
         return case, copy
