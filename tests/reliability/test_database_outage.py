@@ -23,10 +23,11 @@ from tests.reliability.drive import World
 from tests.reliability.faults import FaultySlack, deliveries, lost_and_duplicated
 from tests.reliability.processes import PrivatePostgres, health, postgres_missing, private_postgres, upgrade
 from tests.reliability.rows import Check, record
-from tests.reliability.world import PUBINFO, UNPACED, eventually, expected_messages, make_report, write_config
+from tests.reliability.world import PUBINFO, UNPACED, expected_messages, make_report, write_config
 from tests.support.bot import running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import strings
+from tests.support.process import eventually
 from tests.support.slack_requests import Reply, send, slash_command
 
 SLACK_DEADLINE = 3.0  # Slack shows its own English error after 3 s

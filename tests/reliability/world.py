@@ -130,13 +130,3 @@ def wait_settled(engine: Engine, timeout: float, *, tick: Callable[[], None] | N
 def table_counts(engine: Engine, tables: tuple[str, ...] = STATE_TABLES) -> dict[str, int]:
     with engine.connect() as connection:
         return {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables}  # noqa: S608
-
-
-def eventually(condition: Callable[[], Any], *, timeout: float, interval: float = 0.05, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        if value := condition():
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s: {what or condition}")
-        time.sleep(interval)
