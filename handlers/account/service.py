@@ -140,7 +140,7 @@ def sweep(session: Session, ctx: Context) -> int:
     pending = [
         (account, due)
         for account in candidates
-        for due in due_for(account, settings, _head_of(ctx, account), ctx.today)
+        for due in due_for(account, settings, _head_of(ctx.directory, account), ctx.today)
         if (due.kind, _subject(account), due.due_on) not in already
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
@@ -162,8 +162,8 @@ def _subject(account: Account) -> str:
     return f"account:{account.id}"
 
 
-def _head_of(ctx: Context, account: Account) -> str | None:
-    department = ctx.directory.department(account.department_id)
+def _head_of(directory: Directory, account: Account) -> str | None:
+    department = directory.department(account.department_id)
     return department.head if department else None
 
 
@@ -442,8 +442,7 @@ def may_export(session: Session, ctx: Context, user_id: str) -> bool:
 
 def may_act(directory: Directory, account: Account, user_id: str, action: str) -> bool:
     """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6))."""
-    department = directory.department(account.department_id)
-    head = department.head if department else None
+    head = _head_of(directory, account)
     if directory.is_public_info(user_id):
         return True
     if action in ("password_changed", "password_snooze", "announce", "deleted"):
