@@ -77,9 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     lint_parser.add_argument("--json", action="store_true", help="print only a JSON document of the findings")
     lint_parser.add_argument("--account", help="the account it is for: repetition within 14 days is checked")
     lint_parser.add_argument("text", nargs="?", default="-", help="the text, or - (default) to read standard input")
-    reminders_parser = command("reminders", reminders, "run the sweep now (or as of --now), or list what is due")
+    reminders_parser = command("reminders", reminders, "run the sweep, or list what is due: now or as of --now")
     reminders_parser.add_argument("action", choices=["run", "list"])
-    reminders_parser.add_argument("--now", type=_instant, help="ISO 8601 instant with offset (run only)")
+    reminders_parser.add_argument("--now", type=_instant, help="ISO 8601 instant with offset")
     reminders_parser.add_argument("--json", action="store_true", help="list as JSON")
     export_parser = command("export", export_audit, "export the audit log for the committee (6(1))")
     export_parser.add_argument("what", choices=["audit"])
@@ -325,13 +325,15 @@ def _list_reminders(runtime: Runtime, *, as_json: bool) -> int:
     with runtime.sessions() as session:
         rows = account_service.upcoming(session, directory, now.astimezone(directory.timezone).date())
     hours = directory.office_hours
+    # Every time in the organisation's zone: an overdue reminder goes at next_open(now), in now's zone.
+    local_now = now.astimezone(directory.timezone)
     listed = [
         {
             "kind": kind,
             "account": view.name,
             "url": view.url,
             "due_on": due.isoformat(),
-            "sent_at": hours.next_open(max(now, datetime.combine(due, time(), directory.timezone))).isoformat(),
+            "sent_at": hours.next_open(max(local_now, datetime.combine(due, time(), directory.timezone))).isoformat(),
         }
         for view, kind, due in rows
     ]

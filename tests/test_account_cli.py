@@ -50,13 +50,25 @@ def database(tmp_path: Path) -> str:
     return url
 
 
-def test_reminders_list_says_what_is_due_and_when_it_is_sent(tmp_path: Path, database: str) -> None:
-    result = sns_bot(tmp_path, "reminders", "list", "--json", DATABASE_URL=database)
-
+def listed_reminders(tmp_path: Path, database: str, now: str) -> dict[str, dict[str, str]]:
+    result = sns_bot(tmp_path, "reminders", "list", "--json", "--now", now, DATABASE_URL=database)
     assert result.returncode == 0, result.stderr
-    password = next(r for r in json.loads(result.stdout)["reminders"] if r["kind"] == "password")
+    return {r["kind"]: r for r in json.loads(result.stdout)["reminders"]}
+
+
+def test_reminders_list_says_what_is_due_and_when_it_is_sent(tmp_path: Path, database: str) -> None:
+    password = listed_reminders(tmp_path, database, "2026-11-26T10:00:00+09:00")["password"]
+
     assert password["due_on"] == "2026-11-28"  # a Saturday: sent on Monday morning
-    assert password["sent_at"].startswith("2026-11-30T08:30:00+09:00")
+    assert password["sent_at"] == "2026-11-30T08:30:00+09:00"
+
+
+def test_reminders_list_gives_an_overdue_reminder_in_the_organisations_zone(tmp_path: Path, database: str) -> None:
+    # Tuesday 10:00 in Sōja, asked as UTC: the overdue password reminder goes now, printed as JST.
+    password = listed_reminders(tmp_path, database, "2026-12-01T01:00:00+00:00")["password"]
+
+    assert password["due_on"] == "2026-11-28"
+    assert password["sent_at"] == "2026-12-01T10:00:00+09:00"
 
 
 def test_reminders_run_as_of_an_instant_sends_once_and_delivers(
