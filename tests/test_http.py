@@ -16,6 +16,7 @@ from playground.slack_api import SlackStandIn
 from storage.db import make_engine
 from tests.support.bot import RunningBot, running_bot
 from tests.support.slack_requests import (
+    OUTSIDE_WINDOW,
     block_action,
     event_callback,
     interactive,
@@ -88,11 +89,10 @@ def test_an_event_nobody_listens_to_is_acknowledged(bot: RunningBot) -> None:
     [
         ("unsigned", {"sign": False}),
         ("wrong secret", {"secret": "not-the-secret"}),
-        ("ten minutes old", {"timestamp": int(time.time()) - 600}),
-        (
-            "timestamp not a number",
-            {"sign": False, "headers": {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"}},
-        ),
+        ("older than the window", {"age": OUTSIDE_WINDOW}),
+        ("from beyond the window ahead", {"age": -OUTSIDE_WINDOW}),
+        ("timestamp not a number", {"headers": {"X-Slack-Request-Timestamp": "soon"}}),
+        ("signature of another body", {"headers": {"X-Slack-Signature": "v0=" + "0" * 64}}),
     ],
 )
 def test_forged_requests_get_401(bot: RunningBot, fake_slack: SlackStandIn, case: str, kwargs: dict) -> None:

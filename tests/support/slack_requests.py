@@ -16,9 +16,15 @@ SIGNING_SECRET = "test-signing-secret"
 FORM = "application/x-www-form-urlencoded"
 
 
-def signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """The playground's signing, with the tests' secret by default."""
-    return signing.signature_headers(body, secret=secret, timestamp=timestamp)
+# Slack's 5-minute window plus a margin: a forgery this old (or this far ahead) stays outside it however slowly
+# the test runs.
+OUTSIDE_WINDOW = 300 + 60
+
+
+def signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
+    """The playground's signing, with the tests' secret by default, as if signed ``age`` seconds ago (negative:
+    from the future). The timestamp is read now: call this when sending, never ahead of time."""
+    return signing.signature_headers(body, secret=secret, timestamp=int(time.time()) - age)
 
 
 @dataclass(frozen=True)
@@ -40,13 +46,13 @@ def send(
     headers: dict[str, str] | None = None,
     sign: bool = True,
     secret: str = SIGNING_SECRET,
-    timestamp: int | None = None,
+    age: int = 0,
     timeout: float = 10.0,
 ) -> Reply:
+    """Signed as it is sent (``age``: see signature_headers); ``headers`` override the signature's, to forge one."""
     data = body.encode() if isinstance(body, str) else body
-    all_headers = {"Content-Type": content_type, **(headers or {})}
-    if sign:
-        all_headers.update(signature_headers(data, secret=secret, timestamp=timestamp))
+    signature = signature_headers(data, secret=secret, age=age) if sign else {}
+    all_headers = {"Content-Type": content_type, **signature, **(headers or {})}
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:
