@@ -27,7 +27,7 @@ from bot.audit_export import (
     write_xlsx,
 )
 from bot.catalog import bilingual
-from bot.clock import FixedClock, SystemClock
+from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import ConfigError, load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
@@ -76,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     lint_parser = command("lint", lint_text, "check a post's text against the guideline (exit 1 when it blocks)")
     lint_parser.add_argument("--json", action="store_true", help="print only a JSON document of the findings")
     lint_parser.add_argument("--account", help="the account it is for: repetition within 14 days is checked")
+    lint_parser.add_argument("--now", type=_instant, help="check repetition as of this ISO 8601 instant with offset")
     lint_parser.add_argument("text", nargs="?", default="-", help="the text, or - (default) to read standard input")
     reminders_parser = command("reminders", reminders, "run the sweep, or list what is due: now or as of --now")
     reminders_parser.add_argument("action", choices=["run", "list"])
@@ -295,10 +296,14 @@ def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
     return 0
 
 
+def _clock(args: argparse.Namespace) -> Clock:
+    """The instant of --now, for an operator who replays or previews a day; else the system's."""
+    return FixedClock(args.now) if args.now else SystemClock()
+
+
 def reminders(args: argparse.Namespace, env: Environment) -> int:
-    clock = FixedClock(args.now) if args.now else SystemClock()
     try:
-        runtime = open_runtime(env, clock)
+        runtime = open_runtime(env, _clock(args))
     except (ConfigError, StartupError) as error:
         _print_startup_error(error)
         return 2
@@ -394,7 +399,7 @@ def lint_text(args: argparse.Namespace, env: Environment) -> int:
     try:
         prepare_database(engine)
         with make_sessions(engine)() as session:
-            previous = draft_service.recent_texts(session, args.account, SystemClock().now())
+            previous = draft_service.recent_texts(session, args.account, _clock(args).now())
     except StartupError as error:
         print(error, file=sys.stderr)
         return 2

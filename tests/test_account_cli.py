@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from playground.slack_api import SlackStandIn
-from storage import migrate
+from storage import audit, migrate
 from storage.db import make_engine
 from storage.models import Account, AccountState, AuditEntry, OutboxMessage, Reminder
 from tests.conftest import POSTGRES_URL
@@ -99,7 +99,12 @@ def test_reminders_run_on_a_saturday_sends_nothing(tmp_path: Path, database: str
 
 
 def test_export_audit_to_csv_and_xlsx_and_the_export_is_audited(tmp_path: Path, database: str) -> None:
-    day = datetime.now(UTC).date().isoformat()  # the entries the bot wrote on opening the database are today's
+    day = "2026-11-26"
+    engine = create_engine(database)
+    with Session(engine) as session, session.begin():  # 08:30 JST on that day, still 11-25 in UTC
+        audit.record(session, at=datetime(2026, 11, 25, 23, 30, tzinfo=UTC), actor=None, action="account.registered",
+                     entity_type="account", entity_id=1)  # fmt: skip
+    engine.dispose()
 
     as_csv = subprocess.run(
         [sys.executable, "-m", "bot", "export", "audit", "--from", day, "--to", day, "--format", "csv",
@@ -110,7 +115,7 @@ def test_export_audit_to_csv_and_xlsx_and_the_export_is_audited(tmp_path: Path, 
     assert as_csv.stdout.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(as_csv.stdout.decode("utf-8-sig"))))
     assert rows[0][:3] == ["番号", "日時", "実行者ID"]
-    assert any(row[4] == "config.directory_changed" for row in rows[1:])
+    assert [row[4] for row in rows[1:]] == ["account.registered"]
 
     as_xlsx = sns_bot(tmp_path, "export", "audit", "--from", day, "--to", day, DATABASE_URL=database)
     assert as_xlsx.returncode == 0, as_xlsx.stderr

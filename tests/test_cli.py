@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -416,12 +416,14 @@ def test_lint_reads_standard_input_and_remembers_the_accounts_texts(tmp_path: Pa
             account="@soja_kanko",
             account_key="@soja_kanko",
             chosen_approvers=[],
-            created_at=datetime.now(UTC) - timedelta(days=7),
-            submitted_at=datetime.now(UTC) - timedelta(days=7),
+            created_at=datetime(2026, 11, 19, 1, 0, tzinfo=UTC),
+            submitted_at=datetime(2026, 11, 19, 1, 0, tzinfo=UTC),
         )
         draft.versions.append(DraftVersion(version=1, text=text, findings=[], submitted_at=draft.submitted_at))
         session.add(draft)
     engine.dispose()
-    repeated = lint_stdin("--account", "@SOJA_kanko")
+    repeated = lint_stdin("--account", "@SOJA_kanko", "--now", "2026-11-26T10:00:00+09:00")
     assert repeated.returncode == 0  # a warning, not a block
     assert "repetition" in repeated.stdout
+    # Three weeks on, the 14-day memory (4(3)②) has let it go.
+    assert lint_stdin("--account", "@soja_kanko", "--now", "2026-12-10T10:00:00+09:00").stdout == ""
