@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import yaml
 from bot.catalog import bilingual, t
 from bot.cli import main
 from bot.config import Config, ConfigError, key_path, load_config
+from tests.support.process import clean_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_YAML = ROOT / "app.yaml"
@@ -496,11 +496,7 @@ def test_module_entry_point_check_config(tmp_path: Path) -> None:
     data = three_departments()
     data["departments"][2]["head"] = "X123"
     path = write(tmp_path, data)
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.upper().startswith("SLACK_") and name.upper() not in ("SNS_BOT_CONFIG", "DATABASE_URL")
-    }
+    env = clean_environment()
 
     result = subprocess.run(
         [sys.executable, "-m", "bot", "check-config", "--config", str(path)],

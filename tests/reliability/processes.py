@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.bot import BOT_TOKEN, ROOT
+from tests.support.process import clean_environment
 from tests.support.slack_requests import SIGNING_SECRET
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -29,22 +30,14 @@ def free_port() -> int:
 
 
 def bot_environment(api_url: str, database_url: str, **extra: str) -> dict[str, str]:
-    """os.environ without anything that configures the bot or proxies loopback HTTP, plus the bot's settings."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.upper().startswith("SLACK_")
-        and name.upper() not in ("DATABASE_URL", "SNS_BOT_CONFIG")
-        and not name.upper().endswith("_PROXY")
-    }
-    return {
-        **kept,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": api_url,
-        "DATABASE_URL": database_url,
+    """The operator's clean environment (the shifted clock of make test-dates included), plus the bot's settings."""
+    return clean_environment(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=api_url,
+        DATABASE_URL=database_url,
         **extra,
-    }
+    )
 
 
 def health(port: int) -> int | None:
