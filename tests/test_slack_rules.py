@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from playground.slack_rules import LIMITS, Refusal, check_message, check_view, input_block_ids
+from tests.support.slack_requests import check_ack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack_rules"
 PLAYGROUND_FIXTURES = Path(__file__).parent / "playground" / "fixtures"
@@ -504,3 +506,33 @@ def test_errors_may_name_only_the_views_input_blocks() -> None:
 
 def test_every_limit_names_its_source() -> None:
     assert all(limit.source and limit.low <= limit.high for limit in LIMITS.values())
+
+
+def submitted(view: Json) -> bytes:
+    return urlencode({"payload": json.dumps({"type": "view_submission", "view": view})}).encode()
+
+
+@pytest.mark.parametrize(
+    ("ack", "problem"),
+    [
+        pytest.param({"response_action": "update", "view": modal(title=plain("x" * 25))}, "Slack refuses", id="update"),
+        pytest.param({"response_action": "push", "view": {"type": "modal"}}, "Slack refuses", id="push"),
+        pytest.param({"response_action": "errors", "errors": {"other": "x"}}, "not input blocks", id="errors key"),
+        pytest.param({"response_action": "errors", "errors": {}}, "at least one", id="no errors"),
+        pytest.param({"response_action": "errors", "errors": {"in": ""}}, "empty error", id="empty message"),
+        pytest.param({"text": "x", "blocks": [section("")]}, "Slack refuses", id="command answer"),
+    ],
+)
+def test_the_harness_fails_a_test_whose_ack_slack_would_refuse(ack: Json, problem: str) -> None:
+    request = submitted(modal(field(text_input())))
+
+    with pytest.raises(AssertionError, match=problem):
+        check_ack(request, json.dumps(ack).encode())
+
+
+def test_the_harness_passes_acks_slack_accepts() -> None:
+    request = submitted(modal(field(text_input())))
+
+    for ack in (b"", b"ok", b'{"response_action": "errors", "errors": {"in": "\\u5165\\u529b"}}', b'{"text": "x"}'):
+        check_ack(request, ack)
+    check_ack(b"payload=%7B%7D", json.dumps({"response_action": "update", "view": modal(section())}).encode())
