@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from playground import payloads
 from playground.signing import signature_headers
+from playground.slack_rules import Refusal, check_message, check_view
 from playground.workspace import Origin, Workspace
 
 Json = dict[str, Any]
@@ -98,7 +99,8 @@ class Session:
         body = payloads.slash_command(command, text.strip(), actor, conversation, self._origin(user, conversation.id))
         answer = self.bot.send(body)
         reply = answer.json() if answer.status == 200 else {}
-        if reply:
+        where = {"channel": conversation.id, "user": user}
+        if reply and not self._refused(check_message(reply, method="response_url"), "ack", where):
             public = reply.get("response_type") == "in_channel"
             self.workspace.post(conversation.id, reply, visible_to=None if public else user)
         return answer
@@ -122,6 +124,10 @@ class Session:
 
     def _apply_response_action(self, user: str, view_id: str, reply: Json) -> None:
         action = reply.get("response_action")
+        if action in ("update", "push"):
+            refusal = check_view(reply.get("view") or {})
+            if self._refused(refusal, f"response_action {action}", {"user": user}):
+                return  # Slack keeps the submitted view open when the view in the ack breaks its rules
         if action == "errors":
             self.workspace.show_errors(view_id, reply.get("errors") or {})
         elif action == "update":
@@ -160,6 +166,12 @@ class Session:
         dm = self.workspace.conversation(user).id
         body = payloads.app_home_opened(user, dm, home.view if home else None)
         return self.bot.send(body, "application/json")
+
+    def _refused(self, refusal: Refusal | None, what: str, where: Json) -> bool:
+        """An ack Slack would refuse is kept for the page instead of being applied."""
+        if refusal is not None:
+            self.workspace.refuse(what, where, refusal.error, refusal.messages)
+        return refusal is not None
 
     # ----- lookups
 

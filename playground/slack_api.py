@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import threading
 import time
 import uuid
@@ -24,8 +25,10 @@ from urllib.parse import parse_qsl, urlsplit
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from playground.slack_rules import MESSAGE_METHODS, Refusal, check_message, check_view
 from playground.workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, ViewError, Workspace, dm_id
 
+logger = logging.getLogger(__name__)
 HOST = "127.0.0.1"
 TEAM_NAME = "総社市"
 RESPONSE_URL = "response_url"  # method name under which response_url posts are recorded
@@ -46,6 +49,7 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
     "views.push": (("view", "invalid_arguments"),),
     "views.publish": (("view", "invalid_arguments"), ("user_id", "invalid_arguments")),
 }
+_VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 
 
 @dataclass(frozen=True)
@@ -307,6 +311,8 @@ class SlackStandIn:
                 fault = queue.popleft()
                 return fault.status, {"ok": False, "error": fault.error}, fault.headers
             if method == RESPONSE_URL:
+                if refusal := self._refusal(method, {**args, **extra}):
+                    return 200, refusal.body(), {}
                 self.workspace.respond(extra["name"], args)
                 return 200, {"ok": True}, {}
             if not token:
@@ -317,7 +323,23 @@ class SlackStandIn:
             for name, error in _REQUIRED.get(method, ()):
                 if not args.get(name):
                     return 200, {"ok": False, "error": error}, {}
+            if refusal := self._refusal(method, args):
+                return 200, refusal.body(), {}
             return 200, handler(args, token), {}
+
+    def _refusal(self, method: str, args: Json) -> Refusal | None:
+        """Slack's rules before anything is applied: a refused call changes nothing and is kept for the page."""
+        if method in MESSAGE_METHODS:
+            refusal = check_message(args, method=method)
+        elif method in _VIEW_METHODS and isinstance(args.get("view"), dict):
+            refusal = check_view(args["view"])
+        else:
+            return None
+        if refusal is not None:
+            # The bot sees only Slack's error; a test that fails because of it shows why in its captured log.
+            logger.warning("refused %s: %s %s", method, refusal.error, "; ".join(refusal.messages))
+            self.workspace.refuse(method, args, refusal.error, refusal.messages)
+        return refusal
 
     def _upload_url(self, args: Json, token: str) -> Json:
         file_id = f"F{self.workspace.next_seq():08d}"

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.catalog import t
 from playground.blockkit import render_message, render_view
 from playground.session import Answer, Session
-from playground.workspace import BOT_USER_ID, Conversation, Message, OpenView, ViewError
+from playground.workspace import BOT_USER_ID, Conversation, Message, OpenView, Refused, ViewError
 
 Json = dict[str, Any]
 STATIC = resources.files("playground") / "static"
@@ -33,6 +33,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 KEEPALIVE_SECONDS = 15.0
+REFUSALS_SHOWN = 3  # the latest refused calls shown to a person; older ones are history
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,10 @@ class _Handler(BaseHTTPRequestHandler):
                 else [],
                 "modal": _view(top, names, depth=len(workspace.stacks.get(user, []))) if top else None,
                 "home": _view(home, names, depth=0) if home else None,
+                "refusals": [
+                    _refused(r)
+                    for r in workspace.refusals_for(user, current.id if current in visible else None)[-REFUSALS_SHOWN:]
+                ],
             }
 
     def _conversation_name(self, conversation: Conversation) -> str:
@@ -291,6 +296,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _answer(answer: Answer | None) -> Json:
     return answer.to_json() if answer else {}
+
+
+def _refused(refused: Refused) -> Json:
+    return {
+        "seq": refused.seq,
+        "method": refused.method,
+        "error": refused.error,
+        "messages": list(refused.messages),
+        "where": "channel" if refused.conversation else "view",
+    }
 
 
 def _view(open_view: OpenView, names: dict[str, str], *, depth: int) -> Json:

@@ -20,6 +20,7 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0TEST"
 APP_ID = "A0TEST"
 _MESSAGE_FIELDS = ("text", "blocks", "attachments", "metadata")
+REFUSALS_KEPT = 20
 
 
 def with_block_ids(blocks: Any) -> Any:
@@ -100,6 +101,19 @@ class Origin:
     message_ts: str | None = None
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A call the stand-in refused as Slack would. Slack's client shows nothing; the page shows it where the
+    payload would have appeared: in ``conversation`` (a message) or to ``user`` (a view, an ephemeral)."""
+
+    seq: int
+    method: str
+    error: str
+    messages: tuple[str, ...]
+    conversation: str | None
+    user: str | None
+
+
 class ViewError(Exception):
     """A views.* call Slack would refuse; ``args[0]`` is Slack's error code."""
 
@@ -112,6 +126,7 @@ class Workspace:
         self.stacks: dict[str, list[str]] = {}  # user -> modal view ids, bottom first
         self.homes: dict[str, OpenView] = {}
         self.files: dict[str, Json] = {}  # file id -> {"name", "title", "data"}
+        self.refusals: list[Refused] = []  # the latest REFUSALS_KEPT, oldest first
         self.version = 0
         self._triggers: dict[str, str] = {}
         self._origins: dict[str, Origin] = {}
@@ -241,6 +256,39 @@ class Workspace:
             else:
                 public = body.get("response_type") == "in_channel"
                 self.post(origin.channel, body, visible_to=None if public else origin.user)
+
+    # ----- refused calls
+
+    def refuse(self, method: str, args: Json, error: str, messages: tuple[str, ...]) -> Refused:
+        """Records a refused call with where it was meant to appear; ``args`` as the call carried them
+        (a response URL's name under ``name``)."""
+        with self._changed:
+            conversation, user = self._destination(method, args)
+            refused = Refused(self.next_seq(), method, error, messages, conversation, user)
+            self.refusals = [*self.refusals[-(REFUSALS_KEPT - 1) :], refused]
+            self._touch()
+            return refused
+
+    def _destination(self, method: str, args: Json) -> tuple[str | None, str | None]:
+        if method.startswith("views."):
+            view = self.views.get(str(args.get("view_id") or ""))
+            owner = args.get("user_id") or self._triggers.get(str(args.get("trigger_id") or ""))
+            return None, owner or (view.user if view else None)
+        origin = self._origins.get(str(args.get("name") or ""))
+        if origin is not None:
+            return origin.channel, origin.user
+        channel = args.get("channel")
+        return (self.conversation(str(channel)).id if channel else None), args.get("user")
+
+    def refusals_for(self, user: str, conversation: str | None) -> list[Refused]:
+        """What ``user`` would be looking at: refusals in ``conversation`` (for all or for them) and of their views."""
+        with self._changed:
+            return [
+                r
+                for r in self.refusals
+                if (r.conversation is not None and r.conversation == conversation and r.user in (None, user))
+                or (r.conversation is None and r.user == user)
+            ]
 
     # ----- views
 

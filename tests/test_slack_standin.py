@@ -187,6 +187,87 @@ def test_response_url_posts_are_recorded(fake: SlackStandIn) -> None:
     assert call.token is None
 
 
+DUPLICATE_ACTION_IDS = [
+    {
+        "type": "actions",
+        "elements": [
+            {"type": "button", "action_id": "same", "text": {"type": "plain_text", "text": "一"}},
+            {"type": "button", "action_id": "same", "text": {"type": "plain_text", "text": "二"}},
+        ],
+    }
+]
+DUPLICATE_MESSAGE = "action_id must be unique within a block [json-pointer:/blocks/0/elements/1/action_id]"
+
+
+def test_a_message_slack_would_refuse_changes_nothing_and_answers_invalid_blocks(
+    fake: SlackStandIn, client: WebClient
+) -> None:
+    kept = client.chat_postMessage(channel="C1", text="v1")
+
+    with pytest.raises(SlackApiError) as posted:
+        client.chat_postMessage(channel="C1", text="fallback", blocks=DUPLICATE_ACTION_IDS)
+    with pytest.raises(SlackApiError) as updated:
+        client.chat_update(channel="C1", ts=kept["ts"], text="v2", blocks=DUPLICATE_ACTION_IDS)
+    with pytest.raises(SlackApiError) as too_long:
+        client.chat_update(channel="C1", ts=kept["ts"], text="x" * 4001)
+
+    assert posted.value.response.status_code == 200
+    assert posted.value.response.data == {
+        "ok": False,
+        "error": "invalid_blocks",
+        "errors": [DUPLICATE_MESSAGE],
+        "response_metadata": {"messages": [f"[ERROR] {DUPLICATE_MESSAGE}"]},
+    }
+    assert updated.value.response["error"] == "invalid_blocks"
+    assert too_long.value.response.data == {"ok": False, "error": "msg_too_long"}
+    [message] = fake.workspace.conversation("C1").messages
+    assert (message.fields, message.edited) == ({"text": "v1"}, False)
+    assert [(r.method, r.error, r.conversation) for r in fake.workspace.refusals] == [
+        ("chat.postMessage", "invalid_blocks", "C1"),
+        ("chat.update", "invalid_blocks", "C1"),
+        ("chat.update", "msg_too_long", "C1"),
+    ]
+
+
+def test_a_view_slack_would_refuse_is_not_opened_updated_or_published(fake: SlackStandIn, client: WebClient) -> None:
+    good = {"type": "modal", "title": {"type": "plain_text", "text": "申請"}, "blocks": []}
+    bad = {**good, "title": {"type": "plain_text", "text": "長" * 25}}
+    opened = client.views_open(trigger_id="1.2.3", view=good)
+    pointer = "must be less than 25 characters [json-pointer:/view/title/text]"
+
+    refused = []
+    for call in (
+        lambda: client.views_open(trigger_id="1.2.3", view=bad),
+        lambda: client.views_push(trigger_id="1.2.3", view=bad),
+        lambda: client.views_update(view_id=opened["view"]["id"], view=bad),
+        lambda: client.views_publish(user_id="U1", view={"type": "home", "blocks": [{"type": "header"}]}),
+    ):
+        with pytest.raises(SlackApiError) as error:
+            call()
+        refused.append(error.value.response.data)
+
+    assert refused[0] == {
+        "ok": False,
+        "error": "invalid_arguments",
+        "response_metadata": {"messages": [f"[ERROR] {pointer}"]},
+    }
+    assert {r["error"] for r in refused} == {"invalid_arguments"}
+    assert refused[3]["response_metadata"]["messages"] == [
+        "[ERROR] missing required field: text [json-pointer:/view/blocks/0/text]"
+    ]
+    assert list(fake.workspace.views) == [opened["view"]["id"]]
+    assert fake.workspace.views[opened["view"]["id"]].view["title"]["text"] == "申請"
+    assert fake.workspace.homes == {}
+
+
+def test_a_response_url_post_slack_would_refuse_is_not_shown(fake: SlackStandIn) -> None:
+    response = WebhookClient(fake.response_url("cmd-2")).send(text="fallback", blocks=DUPLICATE_ACTION_IDS)
+
+    assert response.status_code == 200
+    assert json.loads(response.body)["errors"] == [DUPLICATE_MESSAGE]
+    assert [(r.method, r.error) for r in fake.workspace.refusals] == [("response_url", "invalid_blocks")]
+
+
 def test_malformed_requests_do_not_break_the_server(fake: SlackStandIn, client: WebClient) -> None:
     status, answer = _post(fake.api_url + "chat.postMessage", b"{not json", "application/json")
     port = int(fake.api_url.split(":")[2].split("/")[0])

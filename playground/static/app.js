@@ -4,7 +4,9 @@
 import { bind, collectState } from './blockkit.js';
 
 const $ = (selector) => document.querySelector(selector);
-const page = { setup: null, user: null, channel: null, home: false, shown: {}, refreshing: null, again: false };
+const page = {
+  setup: null, user: null, channel: null, home: false, shown: {}, refreshing: null, again: false, dismissed: new Set(),
+};
 const text = (key) => page.setup.strings[key] ?? key;
 const dmOf = (user) => `D${user.slice(1)}`;
 
@@ -125,7 +127,43 @@ function draw(state) {
   if (page.home) drawHome(state.home);
   else changed('messages', JSON.stringify(state.messages)) && drawMessages(state.messages);
   drawModal(state.modal);
+  drawRefusals(state.refusals);
   document.body.dataset.version = state.version;
+}
+
+// A call Slack would refuse: its client shows nothing (the bot only logs it), the page shows why, here.
+function drawRefusals(refusals) {
+  const shown = refusals.filter((r) => !page.dismissed.has(r.seq));
+  if (!changed('refusals', JSON.stringify(shown))) return;
+  const box = $('#refusals');
+  box.replaceChildren(...shown.map(refusalNotice));
+  box.hidden = !shown.length;
+}
+
+function refusalNotice(refused) {
+  const notice = document.createElement('div');
+  notice.className = `refused refused-${refused.where}`;
+  notice.dataset.seq = refused.seq;
+  const title = document.createElement('strong');
+  title.textContent = text('refused').replace('{method}', refused.method).replace('{error}', refused.error);
+  const hint = document.createElement('p');
+  hint.textContent = text('refused_hint');
+  const list = document.createElement('ul');
+  list.replaceChildren(...refused.messages.map((message) => {
+    const item = document.createElement('li');
+    item.textContent = message;
+    return item;
+  }));
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.textContent = text('close');
+  close.addEventListener('click', () => {
+    page.dismissed.add(refused.seq);
+    notice.remove();
+    $('#refusals').hidden = !$('#refusals').children.length;
+  });
+  notice.append(close, title, hint, list);
+  return notice;
 }
 
 function changed(region, key) {

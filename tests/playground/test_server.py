@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.catalog import t
 from playground.runner import Playground
@@ -170,6 +172,23 @@ def test_app_home_is_published_when_opened(page: PageClient, playground: Playgro
 
     home = until(playground, lambda: page.state(HEAD)["home"])
     assert 'class="bk-view bk-view-home' in home["html"]
+
+
+def test_a_message_slack_refuses_shows_a_notice_to_those_in_the_channel(
+    page: PageClient, playground: Playground
+) -> None:
+    client = WebClient(base_url=playground.stand_in.api_url, token="xoxb-test", retry_handlers=[])
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": SCRIPT * 10}}]
+
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C0PLAYGROUND", text="fallback", blocks=blocks)
+
+    [notice] = [r for r in page.state(STAFF, "C0PLAYGROUND")["refusals"] if r["method"] == "chat.postMessage"]
+    assert notice["error"] == "invalid_blocks"
+    assert notice["where"] == "channel"
+    assert notice["messages"] == ["must be less than 151 characters [json-pointer:/blocks/0/text/text]"]
+    assert not any(r["method"] == "chat.postMessage" for r in page.state(STAFF, dm(STAFF))["refusals"])
+    assert "fallback" not in str(page.state(STAFF, "C0PLAYGROUND")["messages"])
 
 
 def test_time_travel_runs_the_reminder_sweep_and_shows_what_it_sent(page: PageClient, playground: Playground) -> None:

@@ -27,7 +27,8 @@ class ScriptedBot:
         self.sent: list[Json] = []
 
     def send(self, body: bytes, content_type: str = FORM) -> Answer:
-        self.sent.append(json.loads(parse_qs(body.decode())["payload"][0]))
+        form = parse_qs(body.decode())
+        self.sent.append(json.loads(form["payload"][0]) if "payload" in form else form)
         answer = self.answers.pop(0) if self.answers else {}
         return Answer(200, json.dumps(answer) if answer else "")
 
@@ -140,3 +141,32 @@ def test_a_button_in_a_message_sends_block_actions_about_that_message() -> None:
     assert sent["response_url"].startswith("http://stand-in/response/")
     assert sent["trigger_id"]
     assert sent["actions"] == [action]
+
+
+TOO_LONG_TITLE = {**MODAL, "title": {"type": "plain_text", "text": "長" * 25}}
+
+
+@pytest.mark.parametrize("action", ["update", "push"])
+def test_a_view_in_an_ack_slack_would_refuse_leaves_the_submitted_view_and_is_shown(action: str) -> None:
+    session, _, workspace = session_with({"response_action": action, "view": TOO_LONG_TITLE})
+    view_id = opened(workspace)
+
+    session.submit(USER, view_id, {})
+
+    assert workspace.stacks[USER] == [view_id]
+    assert workspace.view(view_id).view["title"]["text"] == "申請"
+    [refused] = workspace.refusals_for(USER, None)
+    assert (refused.method, refused.error) == (f"response_action {action}", "invalid_arguments")
+    assert refused.messages == ("must be less than 25 characters [json-pointer:/view/title/text]",)
+
+
+def test_a_command_answer_slack_would_refuse_is_not_shown_but_its_refusal_is() -> None:
+    header = {"type": "header", "text": {"type": "mrkdwn", "text": "一覧"}}
+    session, _, workspace = session_with({"text": "一覧", "blocks": [header]})
+
+    session.command(USER, "C0PLAYGROUND", "/sns-report list")
+
+    assert workspace.conversation("C0PLAYGROUND").messages == []
+    [refused] = workspace.refusals_for(USER, "C0PLAYGROUND")
+    assert (refused.method, refused.error, refused.user) == ("ack", "invalid_blocks", USER)
+    assert workspace.refusals_for("U0OTHER", "C0PLAYGROUND") == []

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from playground.slack_api import SlackStandIn
-from playground.workspace import BOT_USER_ID, Origin, Workspace
+from playground.workspace import BOT_USER_ID, REFUSALS_KEPT, Origin, Workspace
 
 MODAL = {"type": "modal", "callback_id": "x.submit", "title": {"type": "plain_text", "text": "申請"}, "blocks": []}
 
@@ -160,3 +160,36 @@ def test_response_url_posts_follow_slack(
 
     messages = workspace.conversations["C1"].messages
     assert [(m.fields.get("text"), m.visible_to) for m in messages] == expected
+
+
+EMPTY_SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": ""}}]
+
+
+def test_a_refused_call_is_kept_where_its_payload_would_have_appeared(stand_in: SlackStandIn) -> None:
+    client = WebClient(base_url=stand_in.api_url, token="xoxb-test", retry_handlers=[])
+    workspace = stand_in.workspace
+    for call in (
+        lambda: client.chat_postMessage(channel="C1", text="x", blocks=EMPTY_SECTION),
+        lambda: client.chat_postEphemeral(channel="C1", user="U1", text="x", blocks=EMPTY_SECTION),
+        lambda: client.chat_postMessage(channel="U2", text="x", blocks=EMPTY_SECTION),
+        lambda: client.views_open(trigger_id=workspace.trigger("U1"), view={**MODAL, "blocks": EMPTY_SECTION}),
+    ):
+        with pytest.raises(SlackApiError):
+            call()
+
+    seen_by_u1 = [(r.method, r.conversation) for r in workspace.refusals_for("U1", "C1")]
+    seen_by_u3 = [(r.method, r.conversation) for r in workspace.refusals_for("U3", "C1")]
+    in_dm = [(r.method, r.conversation) for r in workspace.refusals_for("U2", "D2")]
+    assert seen_by_u1 == [("chat.postMessage", "C1"), ("chat.postEphemeral", "C1"), ("views.open", None)]
+    assert seen_by_u3 == [("chat.postMessage", "C1")]
+    assert in_dm == [("chat.postMessage", "D2")]
+
+
+def test_only_the_latest_refusals_are_kept() -> None:
+    workspace = Workspace()
+    for i in range(REFUSALS_KEPT + 5):
+        workspace.refuse("chat.postMessage", {"channel": "C1"}, "invalid_blocks", (f"problem {i}",))
+
+    assert len(workspace.refusals) == REFUSALS_KEPT
+    assert workspace.refusals[-1].messages == (f"problem {REFUSALS_KEPT + 4}",)
+    assert workspace.refusals[0].messages == ("problem 5",)
