@@ -65,7 +65,13 @@ ACK = "report.case.ack"
 IN_PROGRESS = "report.case.in_progress"
 RESOLVE = "report.case.resolve"
 COMMENT = "report.case.comment"
-CHECKLIST = "report.case.checklist"
+CHECKLIST = "report.case.checklist"  # the prefix of each item's id; the whole id on copies posted earlier
+
+
+def item_button(item: str) -> str:
+    return f"{CHECKLIST}.{item}"
+
+
 NOTIFY_OFFICER = "report.case.notify_officer"
 REPORT_COMMITTEE = "report.case.report_committee"
 
@@ -104,7 +110,7 @@ def buttons(call: Call) -> list[str]:
 
 def checklist_items(call: Call) -> list[str]:
     """The checklist items a message offers, in order."""
-    return [json.loads(v)["item"] for a, v in _buttons(call) if a == CHECKLIST]
+    return [json.loads(v)["item"] for a, v in _buttons(call) if a.startswith(CHECKLIST)]
 
 
 def _buttons(call: Call) -> list[tuple[str, str]]:
@@ -189,7 +195,7 @@ def test_each_copy_shows_the_case_and_the_buttons_its_audience_may_use(
         ):
             assert expected in text, f"{target}'s copy lacks {expected!r}"
     case_buttons = [ACK, IN_PROGRESS, RESOLVE]
-    flame_checklist = [CHECKLIST] * 3  # 事実確認, 対応方針決定, 公式見解の発信が必要か判断
+    flame_checklist = [item_button(i) for i in ("facts_checked", "policy_decided", "official_view_judged")]
     assert buttons(original(fake_slack, shown[PUBLIC_INFO])) == [*flame_checklist, *case_buttons, COMMENT]
     for target in (HEAD, SECRETARIAT, GENERAL):
         assert buttons(original(fake_slack, shown[target])) == [*flame_checklist, *case_buttons]
@@ -521,7 +527,12 @@ def test_ticking_a_checklist_item_updates_every_copy(
     ]
     fake_slack.clear()
 
-    assert click(bot, fake_slack, shown[SECRETARIAT], CHECKLIST, user_id=STAFF2, item="facts_checked").status == 200
+    assert (
+        click(
+            bot, fake_slack, shown[SECRETARIAT], item_button("facts_checked"), user_id=STAFF2, item="facts_checked"
+        ).status
+        == 200
+    )
     delivered(bot)
 
     assert_every_copy_updated_once(fake_slack, shown)  # the reporter's too, though it shows no checklist
@@ -533,19 +544,35 @@ def test_ticking_a_checklist_item_updates_every_copy(
     ]
 
 
+def test_a_checklist_button_posted_with_the_shared_id_still_ticks_its_item(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    # Copies posted before each item had its own action id carry the shared one; the value names the item.
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    assert click(bot, fake_slack, shown[HEAD], CHECKLIST, user_id=HEAD, item="policy_decided").status == 200
+    delivered(bot)
+
+    assert f"☑ 対応方針決定: 観光 一郎（{NOW}）" in strings(updates(fake_slack, shown[HEAD])[0].args)
+    assert item_button("policy_decided") in buttons(updates(fake_slack, shown[HEAD])[0])
+
+
 def test_a_ticked_item_offers_unticking_and_a_repeated_press_changes_nothing(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     for _ in range(2):  # a double click
-        click(bot, fake_slack, shown[HEAD], CHECKLIST, user_id=HEAD, item="facts_checked")
+        click(bot, fake_slack, shown[HEAD], item_button("facts_checked"), user_id=HEAD, item="facts_checked")
     delivered(bot)
     buttons = _buttons(updates(fake_slack, shown[HEAD])[-1])
-    sets = {json.loads(v)["item"]: json.loads(v)["done"] for a, v in buttons if a == CHECKLIST}
+    sets = {json.loads(v)["item"]: json.loads(v)["done"] for a, v in buttons if a.startswith(CHECKLIST)}
     assert sets == {"facts_checked": False, "policy_decided": True, "official_view_judged": True}
 
     for _ in range(2):
-        click(bot, fake_slack, shown[HEAD], CHECKLIST, user_id=HEAD, item="facts_checked", done=False)
+        click(
+            bot, fake_slack, shown[HEAD], item_button("facts_checked"), user_id=HEAD, item="facts_checked", done=False
+        )
     delivered(bot)
     assert audit_actions(bot).count("case.checklist") == 2  # one tick, one untick
     assert thread_lines(fake_slack, shown[PUBLIC_INFO])[-2:] == [
@@ -562,11 +589,11 @@ def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confident
     assert t("report.checklist.mistake_note") in strings(original(fake_slack, head).args)
     assert checklist_items(original(fake_slack, head)) == ["correction_posted", "confidential"]
     # 削除 is not offered: pressing it anyway is a forged request.
-    assert click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="deleted").status == 400
+    assert click(bot, fake_slack, head, item_button("deleted"), user_id=HEAD, item="deleted").status == 400
     fake_slack.clear()
 
     # 訂正記事を投稿 asks for the correcting post's URL.
-    click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="correction_posted")
+    click(bot, fake_slack, head, item_button("correction_posted"), user_id=HEAD, item="correction_posted")
     (opened,) = fake_slack.wait_for("views.open")
     assert opened.args["view"]["callback_id"] == "report.correction.submit"
     correction = "https://www.city.soja.okayama.jp/news/teisei.html"
@@ -582,7 +609,7 @@ def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confident
     assert t("report.checklist.correction_value", url=correction) in strings(updates(fake_slack, head)[0].args)
 
     fake_slack.clear()
-    click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="confidential")
+    click(bot, fake_slack, head, item_button("confidential"), user_id=HEAD, item="confidential")
     delivered(bot)
     assert checklist_items(updates(fake_slack, head)[0]) == ["correction_posted", "confidential", "deleted"]
 

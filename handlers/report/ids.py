@@ -1,3 +1,4 @@
+import re
 from enum import StrEnum
 
 
@@ -20,7 +21,7 @@ class ReportIds(StrEnum):
     IN_PROGRESS = "report.case.in_progress"
     RESOLVE = "report.case.resolve"
     COMMENT = "report.case.comment"
-    CHECKLIST = "report.case.checklist"
+    CHECKLIST = "report.case.checklist"  # the per-item ids' prefix; whole on older copies
     NOTIFY_OFFICER = "report.case.notify_officer"
     REPORT_COMMITTEE = "report.case.report_committee"
 
@@ -35,3 +36,13 @@ class ReportIds(StrEnum):
     COMMITTEE_SUBMIT = "report.committee.submit"
     MEASURES = "report.committee.measures"
     PROGRESS = "report.committee.progress"
+
+
+def checklist_action(item: str) -> str:
+    """A checklist button's action id: one per item, since Slack refuses a block whose buttons share one."""
+    return f"{ReportIds.CHECKLIST}.{item}"
+
+
+# Every checklist button: one per item, and the shared id of copies posted before there was one per item
+# (their value carries the item as well), so those buttons keep working.
+CHECKLIST_ACTIONS = re.compile(rf"^{re.escape(ReportIds.CHECKLIST)}(\.[a-z_]+)?$")

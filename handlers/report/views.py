@@ -33,7 +33,7 @@ from bot.config import Department, Offices
 from bot.mrkdwn import escape, fit
 from handlers.report import checklist
 from handlers.report.domain import Event, Snapshot, Submission
-from handlers.report.ids import ReportIds
+from handlers.report.ids import ReportIds, checklist_action
 from handlers.report.metadata import CaseAction
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
 
@@ -255,7 +255,7 @@ class SlackRenderer:
         buttons = [
             ButtonElement(
                 text=fit(("☑ " if item in case.checklist else "☐ ") + t(f"report.checklist.{item}"), 75),
-                action_id=ReportIds.CHECKLIST,
+                action_id=checklist_action(item),
                 value=CaseAction(case_id=case.id, copy_id=copy_id, item=item, done=item not in case.checklist).encode(),
             )
             for item in items
