@@ -7,6 +7,7 @@ The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it; cop
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,11 +20,13 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from bot.mrkdwn import escape
 from handlers.report import jobs
 from playground.slack_api import Call, SlackStandIn
 from storage.models import AuditEntry, Case, CaseCopy, CaseCounter, CaseUrl, OpenCaseUrl, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
+from tests.support.limits import BLOCK_TEXT_BUDGET, block_text_length
 from tests.support.report import (
     COMMITTEE,
     DEFAULT_URL,
@@ -612,6 +615,29 @@ def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confident
     click(bot, fake_slack, head, item_button("confidential"), user_id=HEAD, item="confidential")
     delivered(bot)
     assert checklist_items(updates(fake_slack, head)[0]) == ["correction_posted", "confidential", "deleted"]
+
+
+def test_a_long_report_is_cut_on_its_copies_and_whole_in_the_cases_thread(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    summary = ("<!channel> & " * 230).strip()  # 2,989 characters; 5,979 once escaped
+    urls = [f"https://example.jp/{n}?a=1&b=" + "c" * 110 for n in range(20)]
+
+    shown = open_case(bot, clock, summary=summary, urls="\n".join(urls))
+
+    for target in (HEAD, STAFF1, PUBLIC_INFO):
+        copy = original(fake_slack, shown[target]).args
+        text = strings(copy)
+        assert block_text_length(copy["blocks"]) <= BLOCK_TEXT_BUDGET
+        assert t("report.case.cut", holder="市政情報課") in text
+        assert escape(urls[0]) in text
+        assert escape(urls[-1]) not in text
+        shown_summary = next(b["text"]["text"] for b in copy["blocks"] if "*概要*" in b.get("text", {}).get("text", ""))
+        assert shown_summary.endswith("…")
+        assert not re.search(r"&(?!amp;|lt;|gt;)", shown_summary)  # whole escapes only, never "&am…"
+    (full,) = thread_lines(fake_slack, shown[PUBLIC_INFO])
+    assert escape(summary) in full
+    assert all(escape(url) in full for url in urls)
 
 
 # -- 5. duplicates ------------------------------------------------------------------------------------
@@ -1243,9 +1269,8 @@ def test_the_command_opens_the_report_modal_with_the_reporters_department(
     assert [o["value"] for o in kinds] == ["flame", "impersonation", "important", "mistake", "violation"]
 
 
-def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_and_links(
-    bot: RunningBot, fake_slack: SlackStandIn
-) -> None:
+def shortcut_on(bot: RunningBot, fake_slack: SlackStandIn, text: str) -> dict[str, Any]:
+    """Uses 「SNS事案として報告」 on a message of ``text``; the modal it opened."""
     payload = {
         "type": "message_action",
         "callback_id": "report.shortcut",
@@ -1254,27 +1279,44 @@ def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_a
         "user": {"id": STAFF1, "name": "staff", "team_id": "T0TEST"},
         "channel": {"id": "C0RANDOM", "name": "random"},
         "message_ts": "1700000000.000100",
-        "message": {
-            "type": "message",
-            "user": "U0OTHER",
-            "ts": "1700000000.000100",
-            "text": "<https://example.com/post|市の投稿> が炎上しています &amp; こちらも https://x.com/a/status/9",
-        },
+        "message": {"type": "message", "user": "U0OTHER", "ts": "1700000000.000100", "text": text},
         "response_url": fake_slack.response_url("shortcut"),
         "api_app_id": "A0TEST",
         "token": "legacy-verification-token",
     }
-
     assert send(bot.url, interactive(payload)).status == 200
-
     (opened,) = fake_slack.wait_for("views.open")
     assert opened.args["trigger_id"] == "1337.42.shortcut"
-    view = opened.args["view"]
+    return opened.args["view"]
+
+
+def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_and_links(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    view = shortcut_on(
+        bot,
+        fake_slack,
+        "<https://example.com/post|市の投稿> が炎上しています &amp; こちらも https://x.com/a/status/9",
+    )
+
     assert view["callback_id"] == "report.submit"
     urls = modal_block(view, "report.urls")["element"]["initial_value"]
     assert urls.splitlines() == ["https://example.com/post", "https://x.com/a/status/9"]
     summary = modal_block(view, "report.summary")["element"]["initial_value"]
     assert summary == "市の投稿 (https://example.com/post) が炎上しています & こちらも https://x.com/a/status/9"
+
+
+def test_the_message_shortcut_takes_only_whole_links_that_fit_the_url_field(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    links = [f"https://example.jp/{n}/" + "a" * 1979 for n in range(3)]  # 2,000 characters each
+
+    view = shortcut_on(bot, fake_slack, f"<{links[0]}> と <{links[1]}|これ> と {links[2]}")
+
+    field = modal_block(view, "report.urls")["element"]
+    assert field["initial_value"] == links[0]  # two would make 4,001 characters where 3,000 fit
+    assert len(field["initial_value"]) <= field["max_length"] <= 3000
+    assert t("report.urls.left_out", count=2) in strings(view)
 
 
 def test_a_retried_submission_opens_no_second_case(
