@@ -118,6 +118,6 @@ def test_people_beyond_the_limit_are_counted() -> None:
 def test_whole_items_only() -> None:
     urls = ["https://a.jp/" + "a" * 10, "https://b.jp/" + "b" * 10]
 
-    assert fitting(urls, 46, "\n") == urls
-    assert fitting(urls, 45, "\n") == urls[:1]
+    assert fitting(urls, 47, "\n") == urls  # 23 + 1 + 23
+    assert fitting(urls, 46, "\n") == urls[:1]
     assert joined(urls, 200, separator="\n") == "\n".join(urls)
