@@ -75,10 +75,10 @@ COMMENT_MAX = 1000
 # What a post shows of each part, so that the application (13 typed items, ~11,600 characters of block
 # text before) stays well under the ~12,000 at which Slack answers msg_blocks_too_long; the message's
 # thread holds what was cut (full_text).
-ITEM_SHOWN = 450
-INTRO_SHOWN = 800
+ITEM_SHOWN = 300
+INTRO_SHOWN = 600
 FIELD_SHOWN = 250
-STAFF_SHOWN = 500
+STAFF_SHOWN = 400
 FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 
 
@@ -395,9 +395,9 @@ class ApplicationRenderer:
                 name=application.decided_by or "",
                 status=t(f"application.status.{decided}"),
                 at=self.when(application.decided_at),
-                comment=t("application.notice.comment", comment=escape(fit(comment, 1000))) if comment else "",
+                comment=t("application.notice.comment", comment=fit_escaped(comment, ITEM_SHOWN)) if comment else "",
             )
-        return ContextBlock(elements=[MarkdownTextObject(text=fit(line, FIELD_LIMIT))])
+        return ContextBlock(elements=[MarkdownTextObject(text=fit(line, INTRO_SHOWN))])
 
     def _body(self, application: ApplicationSnapshot, intro: str) -> list[Block]:
         """The application as the head and 市政情報課 read it: ``intro`` (mrkdwn) under its header."""

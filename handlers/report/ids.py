@@ -1,4 +1,3 @@
-import re
 from enum import StrEnum
 
 
@@ -36,13 +35,3 @@ class ReportIds(StrEnum):
     COMMITTEE_SUBMIT = "report.committee.submit"
     MEASURES = "report.committee.measures"
     PROGRESS = "report.committee.progress"
-
-
-def checklist_action(item: str) -> str:
-    """A checklist button's action id: one per item, since Slack refuses a block whose buttons share one."""
-    return f"{ReportIds.CHECKLIST}.{item}"
-
-
-# Every checklist button: one per item, and the shared id of copies posted before there was one per item
-# (their value carries the item as well), so those buttons keep working.
-CHECKLIST_ACTIONS = re.compile(rf"^{re.escape(ReportIds.CHECKLIST)}(\.[a-z_]+)?$")

@@ -31,9 +31,10 @@ from slack_sdk.models.views import View
 from bot.catalog import t
 from bot.config import Department, Offices
 from bot.mrkdwn import escape, fit, fit_escaped, fitting, joined, was_cut
+from handlers.common.ids import item_action
 from handlers.report import checklist
 from handlers.report.domain import Event, Snapshot, Submission
-from handlers.report.ids import ReportIds, checklist_action
+from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
 
@@ -291,7 +292,7 @@ class SlackRenderer:
         buttons = [
             ButtonElement(
                 text=fit(("☑ " if item in case.checklist else "☐ ") + t(f"report.checklist.{item}"), 75),
-                action_id=checklist_action(item),
+                action_id=item_action(ReportIds.CHECKLIST, item),
                 value=CaseAction(case_id=case.id, copy_id=copy_id, item=item, done=item not in case.checklist).encode(),
             )
             for item in items
