@@ -72,6 +72,11 @@ def typed(length: int) -> st.SearchStrategy[str]:
     return st.one_of(full, st.text(alphabet="<>&*_~ あa\n", min_size=1, max_size=length))
 
 
+def or_blank(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """An optional field: left blank (a blank must never make an empty text object) or filled to the brim."""
+    return st.one_of(st.just(""), strategy)
+
+
 def url(length: int = 2000) -> st.SearchStrategy[str]:
     return st.sampled_from(PATTERNS).map(lambda p: ("https://example.jp/?q=" + p * length)[:length])
 
@@ -93,7 +98,7 @@ def case_snapshot() -> st.SearchStrategy[Snapshot]:
 
     return st.builds(
         build, st.sampled_from(list(CaseKind)), typed(3000), st.lists(url(), min_size=1, max_size=20), NAME,
-        PEOPLE, typed(2000),
+        PEOPLE, or_blank(typed(2000)),
     )  # fmt: skip
 
 
@@ -112,7 +117,9 @@ def draft_snapshot() -> st.SearchStrategy[DraftSnapshot]:
             findings=findings, scheduled_at=NOW, submitted_at=NOW, published_url=link, requests=requests,
         )  # fmt: skip
 
-    return st.builds(build, st.sampled_from(list(DraftKind)), typed(3000), NAME, PEOPLE, typed(1000), url())
+    return st.builds(
+        build, st.sampled_from(list(DraftKind)), typed(3000), NAME, PEOPLE, or_blank(typed(1000)), or_blank(url())
+    )
 
 
 def application_snapshot() -> st.SearchStrategy[ApplicationSnapshot]:
@@ -130,7 +137,9 @@ def application_snapshot() -> st.SearchStrategy[ApplicationSnapshot]:
             decided_by=name, decision_comment=text[:1000],
         )  # fmt: skip
 
-    return st.builds(build, typed(1000), NAME, PEOPLE, st.booleans(), st.sampled_from(list(ApplicationStatus)))
+    return st.builds(
+        build, or_blank(typed(1000)), NAME, PEOPLE, st.booleans(), st.sampled_from(list(ApplicationStatus))
+    )
 
 
 def account_view() -> st.SearchStrategy[AccountView]:
