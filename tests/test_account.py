@@ -361,10 +361,15 @@ def test_withdrawal_with_notice_ends_in_a_deletion_reminder(
     assert account(bot).state == "withdrawing"
     assert account(bot).withdrawal_notice_until == date(2026, 12, 26)  # withdrawal_notice_days: 30
     (notice,) = dms(fake_slack, STAFF1, "撤退が決まりました")
-    assert "account.withdrawal.announced" in json.dumps(notice.args)
-    press(bot, fake_slack, "account.withdrawal.announced", account_id, user_id=STAFF1, task="announced_on_site")
+    tasks = "account.withdrawal.announced.announced_in_account", "account.withdrawal.announced.announced_on_site"
+    assert all(task in json.dumps(notice.args) for task in tasks)  # one id per button: Slack refuses a shared one
+    press(bot, fake_slack, tasks[1], account_id, user_id=STAFF1, task="announced_on_site")
     fake_slack.wait_for("response_url")
     assert account(bot).announced_on_site is True
+    # A notice posted before one id per task carries the shared id; its value names the task.
+    press(bot, fake_slack, "account.withdrawal.announced", account_id, user_id=STAFF1, task="announced_in_account")
+    fake_slack.wait_for("response_url", count=2)
+    assert account(bot).announced_in_account is True
 
     assert sweep_at(bot, clock, jst(2026, 12, 25, 9, 0)) == 0
     assert sweep_at(bot, clock, jst(2027, 1, 4, 8, 30)) == 1  # 12-26 is a Saturday, then the year-end closure

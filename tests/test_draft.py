@@ -15,8 +15,10 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from bot.mrkdwn import escape
 from handlers.draft import jobs
 from playground.slack_api import Call, SlackStandIn
+from playground.slack_rules import check_message, check_view
 from storage.models import AuditEntry, Draft, DraftRequest, DraftVersion, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
@@ -156,6 +158,24 @@ def test_an_announcement_reaches_its_reviewers_and_never_an_approver(bot: Runnin
     updates = [c for c in fake_slack.calls_to("chat.update") if c.args["ts"] == author_status.slack_ts]
     assert "吉備 さくら: 確認OK" in strings(updates[-1].args)
     assert draft(bot).status == "checking"
+
+
+def test_forty_reviewers_and_a_long_text_stay_inside_slacks_rules(bot: RunningBot, fake_slack: SlackStandIn) -> None:
+    reviewers = [f"U0REVIEWER{n:02}" for n in range(40)]
+    text = ("お知らせ <!channel> & " * 200)[:3000]  # escapes to more than a section holds
+
+    reply = submit(bot, reviewers=reviewers, text=text)
+
+    assert reply.status == 200
+    assert check_view(reply.json()["view"]) is None
+    delivered(bot)
+    ask = dm_posts(fake_slack, reviewers[0])
+    (request,) = [c for c in ask if not c.args.get("thread_ts")]
+    assert check_message(request.args, method="chat.postMessage") is None
+    assert t("draft.draft.cut") in strings(request.args)
+    replies = posts(fake_slack, threaded=True)  # under each DM: the reviewers' and the author's
+    assert len(replies) == 41
+    assert all(escape(text) in reply.args["text"] for reply in replies)
 
 
 def test_an_announcement_without_reviewers_recommends_a_check(bot: RunningBot) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.mrkdwn import escape
+from bot.catalog import t
+from bot.mrkdwn import escape, fit, fit_escaped, fitting, joined, was_cut
 
 # What Slack turns into a mention, a broadcast or a link: <...> with a live opening bracket.
 CONTROL = re.compile(r"<[^>]*>")
@@ -78,3 +81,43 @@ def test_only_three_characters_change() -> None:
         str.maketrans("", "", "&<>")
     )
     assert escaped.count("&") == 3
+
+
+# -- cutting to fit ----------------------------------------------------------------------------------
+
+
+@given(st.text(alphabet="<>&a*_~ 漢", max_size=400), st.integers(min_value=2, max_value=300))
+def test_a_cut_keeps_every_escape_whole_and_says_so(typed: str, limit: int) -> None:
+    shown = fit_escaped(typed, limit)
+
+    assert len(shown) <= limit
+    assert not re.search(r"&(?!amp;|lt;|gt;)", shown)  # never "&am…"
+    if was_cut(escape(typed), limit):
+        assert shown.endswith("…")
+        assert escape(typed).startswith(shown[:-1])
+    else:
+        assert shown == escape(typed)
+
+
+def test_a_cut_never_splits_a_mention() -> None:
+    text = "確認: <@U0HEADKANKO> さん"
+
+    assert fit(text, 10) == "確認: …"
+
+
+def test_people_beyond_the_limit_are_counted() -> None:
+    names = [f"<@U{n:04}>" for n in range(40)]
+
+    shown = joined(names, 100)
+
+    assert len(shown) <= 100
+    assert shown.endswith(t("common.others", count=30))  # ten of nine characters each, then 「 ほか 30 名」
+    assert shown.startswith("<@U0000>、<@U0001>")
+
+
+def test_whole_items_only() -> None:
+    urls = ["https://a.jp/" + "a" * 10, "https://b.jp/" + "b" * 10]
+
+    assert fitting(urls, 47, "\n") == urls  # 23 + 1 + 23
+    assert fitting(urls, 46, "\n") == urls[:1]
+    assert joined(urls, 200, separator="\n") == "\n".join(urls)

@@ -7,6 +7,7 @@ The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it; cop
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,11 +20,13 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from bot.mrkdwn import escape
 from handlers.report import jobs
 from playground.slack_api import Call, SlackStandIn
 from storage.models import AuditEntry, Case, CaseCopy, CaseCounter, CaseUrl, OpenCaseUrl, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
+from tests.support.limits import BLOCK_TEXT_BUDGET, block_text_length
 from tests.support.report import (
     COMMITTEE,
     DEFAULT_URL,
@@ -65,7 +68,13 @@ ACK = "report.case.ack"
 IN_PROGRESS = "report.case.in_progress"
 RESOLVE = "report.case.resolve"
 COMMENT = "report.case.comment"
-CHECKLIST = "report.case.checklist"
+CHECKLIST = "report.case.checklist"  # the prefix of each item's id; the whole id on copies posted earlier
+
+
+def item_button(item: str) -> str:
+    return f"{CHECKLIST}.{item}"
+
+
 NOTIFY_OFFICER = "report.case.notify_officer"
 REPORT_COMMITTEE = "report.case.report_committee"
 
@@ -104,7 +113,7 @@ def buttons(call: Call) -> list[str]:
 
 def checklist_items(call: Call) -> list[str]:
     """The checklist items a message offers, in order."""
-    return [json.loads(v)["item"] for a, v in _buttons(call) if a == CHECKLIST]
+    return [json.loads(v)["item"] for a, v in _buttons(call) if a.startswith(CHECKLIST)]
 
 
 def _buttons(call: Call) -> list[tuple[str, str]]:
@@ -189,7 +198,7 @@ def test_each_copy_shows_the_case_and_the_buttons_its_audience_may_use(
         ):
             assert expected in text, f"{target}'s copy lacks {expected!r}"
     case_buttons = [ACK, IN_PROGRESS, RESOLVE]
-    flame_checklist = [CHECKLIST] * 3  # 事実確認, 対応方針決定, 公式見解の発信が必要か判断
+    flame_checklist = [item_button(i) for i in ("facts_checked", "policy_decided", "official_view_judged")]
     assert buttons(original(fake_slack, shown[PUBLIC_INFO])) == [*flame_checklist, *case_buttons, COMMENT]
     for target in (HEAD, SECRETARIAT, GENERAL):
         assert buttons(original(fake_slack, shown[target])) == [*flame_checklist, *case_buttons]
@@ -521,7 +530,12 @@ def test_ticking_a_checklist_item_updates_every_copy(
     ]
     fake_slack.clear()
 
-    assert click(bot, fake_slack, shown[SECRETARIAT], CHECKLIST, user_id=STAFF2, item="facts_checked").status == 200
+    assert (
+        click(
+            bot, fake_slack, shown[SECRETARIAT], item_button("facts_checked"), user_id=STAFF2, item="facts_checked"
+        ).status
+        == 200
+    )
     delivered(bot)
 
     assert_every_copy_updated_once(fake_slack, shown)  # the reporter's too, though it shows no checklist
@@ -533,19 +547,35 @@ def test_ticking_a_checklist_item_updates_every_copy(
     ]
 
 
+def test_a_checklist_button_posted_with_the_shared_id_still_ticks_its_item(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    # Copies posted before each item had its own action id carry the shared one; the value names the item.
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    assert click(bot, fake_slack, shown[HEAD], CHECKLIST, user_id=HEAD, item="policy_decided").status == 200
+    delivered(bot)
+
+    assert f"☑ 対応方針決定: 観光 一郎（{NOW}）" in strings(updates(fake_slack, shown[HEAD])[0].args)
+    assert item_button("policy_decided") in buttons(updates(fake_slack, shown[HEAD])[0])
+
+
 def test_a_ticked_item_offers_unticking_and_a_repeated_press_changes_nothing(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
     for _ in range(2):  # a double click
-        click(bot, fake_slack, shown[HEAD], CHECKLIST, user_id=HEAD, item="facts_checked")
+        click(bot, fake_slack, shown[HEAD], item_button("facts_checked"), user_id=HEAD, item="facts_checked")
     delivered(bot)
     buttons = _buttons(updates(fake_slack, shown[HEAD])[-1])
-    sets = {json.loads(v)["item"]: json.loads(v)["done"] for a, v in buttons if a == CHECKLIST}
+    sets = {json.loads(v)["item"]: json.loads(v)["done"] for a, v in buttons if a.startswith(CHECKLIST)}
     assert sets == {"facts_checked": False, "policy_decided": True, "official_view_judged": True}
 
     for _ in range(2):
-        click(bot, fake_slack, shown[HEAD], CHECKLIST, user_id=HEAD, item="facts_checked", done=False)
+        click(
+            bot, fake_slack, shown[HEAD], item_button("facts_checked"), user_id=HEAD, item="facts_checked", done=False
+        )
     delivered(bot)
     assert audit_actions(bot).count("case.checklist") == 2  # one tick, one untick
     assert thread_lines(fake_slack, shown[PUBLIC_INFO])[-2:] == [
@@ -562,11 +592,11 @@ def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confident
     assert t("report.checklist.mistake_note") in strings(original(fake_slack, head).args)
     assert checklist_items(original(fake_slack, head)) == ["correction_posted", "confidential"]
     # 削除 is not offered: pressing it anyway is a forged request.
-    assert click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="deleted").status == 400
+    assert click(bot, fake_slack, head, item_button("deleted"), user_id=HEAD, item="deleted").status == 400
     fake_slack.clear()
 
     # 訂正記事を投稿 asks for the correcting post's URL.
-    click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="correction_posted")
+    click(bot, fake_slack, head, item_button("correction_posted"), user_id=HEAD, item="correction_posted")
     (opened,) = fake_slack.wait_for("views.open")
     assert opened.args["view"]["callback_id"] == "report.correction.submit"
     correction = "https://www.city.soja.okayama.jp/news/teisei.html"
@@ -582,9 +612,32 @@ def test_a_mistaken_post_is_corrected_and_deletion_is_offered_only_for_confident
     assert t("report.checklist.correction_value", url=correction) in strings(updates(fake_slack, head)[0].args)
 
     fake_slack.clear()
-    click(bot, fake_slack, head, CHECKLIST, user_id=HEAD, item="confidential")
+    click(bot, fake_slack, head, item_button("confidential"), user_id=HEAD, item="confidential")
     delivered(bot)
     assert checklist_items(updates(fake_slack, head)[0]) == ["correction_posted", "confidential", "deleted"]
+
+
+def test_a_long_report_is_cut_on_its_copies_and_whole_in_the_cases_thread(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    summary = ("<!channel> & " * 230).strip()  # 2,989 characters; 5,979 once escaped
+    urls = [f"https://example.jp/{n}?a=1&b=" + "c" * 110 for n in range(20)]
+
+    shown = open_case(bot, clock, summary=summary, urls="\n".join(urls))
+
+    for target in (HEAD, STAFF1, PUBLIC_INFO):
+        copy = original(fake_slack, shown[target]).args
+        text = strings(copy)
+        assert block_text_length(copy["blocks"]) <= BLOCK_TEXT_BUDGET
+        assert t("report.case.cut", holder="市政情報課") in text
+        assert escape(urls[0]) in text
+        assert escape(urls[-1]) not in text
+        shown_summary = next(b["text"]["text"] for b in copy["blocks"] if "*概要*" in b.get("text", {}).get("text", ""))
+        assert shown_summary.endswith("…")
+        assert not re.search(r"&(?!amp;|lt;|gt;)", shown_summary)  # whole escapes only, never "&am…"
+    (full,) = thread_lines(fake_slack, shown[PUBLIC_INFO])
+    assert escape(summary) in full
+    assert all(escape(url) in full for url in urls)
 
 
 # -- 5. duplicates ------------------------------------------------------------------------------------
@@ -1216,9 +1269,8 @@ def test_the_command_opens_the_report_modal_with_the_reporters_department(
     assert [o["value"] for o in kinds] == ["flame", "impersonation", "important", "mistake", "violation"]
 
 
-def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_and_links(
-    bot: RunningBot, fake_slack: SlackStandIn
-) -> None:
+def shortcut_on(bot: RunningBot, fake_slack: SlackStandIn, text: str) -> dict[str, Any]:
+    """Uses 「SNS事案として報告」 on a message of ``text``; the modal it opened."""
     payload = {
         "type": "message_action",
         "callback_id": "report.shortcut",
@@ -1227,27 +1279,44 @@ def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_a
         "user": {"id": STAFF1, "name": "staff", "team_id": "T0TEST"},
         "channel": {"id": "C0RANDOM", "name": "random"},
         "message_ts": "1700000000.000100",
-        "message": {
-            "type": "message",
-            "user": "U0OTHER",
-            "ts": "1700000000.000100",
-            "text": "<https://example.com/post|市の投稿> が炎上しています &amp; こちらも https://x.com/a/status/9",
-        },
+        "message": {"type": "message", "user": "U0OTHER", "ts": "1700000000.000100", "text": text},
         "response_url": fake_slack.response_url("shortcut"),
         "api_app_id": "A0TEST",
         "token": "legacy-verification-token",
     }
-
     assert send(bot.url, interactive(payload)).status == 200
-
     (opened,) = fake_slack.wait_for("views.open")
     assert opened.args["trigger_id"] == "1337.42.shortcut"
-    view = opened.args["view"]
+    return opened.args["view"]
+
+
+def test_the_message_shortcut_opens_the_modal_prefilled_with_the_messages_text_and_links(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    view = shortcut_on(
+        bot,
+        fake_slack,
+        "<https://example.com/post|市の投稿> が炎上しています &amp; こちらも https://x.com/a/status/9",
+    )
+
     assert view["callback_id"] == "report.submit"
     urls = modal_block(view, "report.urls")["element"]["initial_value"]
     assert urls.splitlines() == ["https://example.com/post", "https://x.com/a/status/9"]
     summary = modal_block(view, "report.summary")["element"]["initial_value"]
     assert summary == "市の投稿 (https://example.com/post) が炎上しています & こちらも https://x.com/a/status/9"
+
+
+def test_the_message_shortcut_takes_only_whole_links_that_fit_the_url_field(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    links = [f"https://example.jp/{n}/" + "a" * 1979 for n in range(3)]  # 2,000 characters each
+
+    view = shortcut_on(bot, fake_slack, f"<{links[0]}> と <{links[1]}|これ> と {links[2]}")
+
+    field = modal_block(view, "report.urls")["element"]
+    assert field["initial_value"] == links[0]  # two would make 4,001 characters where 3,000 fit
+    assert len(field["initial_value"]) <= field["max_length"] <= 3000
+    assert t("report.urls.left_out", count=2) in strings(view)
 
 
 def test_a_retried_submission_opens_no_second_case(

@@ -92,7 +92,8 @@ def test_typed_text_never_reaches_slack_unescaped(audience: Audience) -> None:
 def test_buttons_follow_the_state_and_the_audience() -> None:
     fresh = snapshot()
     assert action_ids(RENDER.case_copy(fresh, Audience.HEAD, 1)) == [
-        "report.case.checklist", "report.case.checklist", "report.case.checklist",
+        "report.case.checklist.facts_checked", "report.case.checklist.policy_decided",
+        "report.case.checklist.official_view_judged",
         "report.case.ack", "report.case.in_progress", "report.case.resolve",
     ]  # fmt: skip
     assert "report.case.comment" in action_ids(RENDER.case_copy(fresh, Audience.PUBLIC_INFO, 1))
@@ -126,7 +127,7 @@ def test_a_mistaken_post_offers_deletion_only_when_confidential() -> None:
     def items(case: Snapshot) -> list[str]:
         message = RENDER.case_copy(case, Audience.HEAD, 1)
         return [CaseAction.decode(e["value"]).item for b in message["blocks"] if b["type"] == "actions"
-                for e in b["elements"] if e["action_id"] == "report.case.checklist"]  # fmt: skip
+                for e in b["elements"] if e["action_id"].startswith("report.case.checklist.")]  # fmt: skip
 
     mistake = snapshot(kind=CaseKind.MISTAKE)
     assert items(mistake) == ["correction_posted", "confidential"]

@@ -6,6 +6,7 @@ from slack_bolt import App
 from handlers.account import listeners
 from handlers.account.ids import AccountIds
 from handlers.account.jobs import JOBS
+from handlers.common.ids import item_actions
 
 __all__ = ["JOBS", "register"]
 
@@ -18,5 +19,5 @@ def register(app: App) -> None:
     app.action(AccountIds.REVIEW_OPEN)(listeners.open_review)
     app.view(AccountIds.REVIEW_SUBMIT)(listeners.submit_review)
     app.view(AccountIds.WITHDRAW_SUBMIT)(listeners.submit_withdrawal)
-    app.action(AccountIds.ANNOUNCED)(listeners.announced)
+    app.action(item_actions(AccountIds.ANNOUNCED))(listeners.announced)
     app.action(AccountIds.DELETED)(listeners.deleted)

@@ -23,15 +23,19 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.catalog import t
-from bot.mrkdwn import escape, fit
+from bot.mrkdwn import escape, fit, fitting, joined
 from handlers.account.ids import AccountIds
 from handlers.account.metadata import AccountAction
 from handlers.account.service import CRITERIA, AccountView, ReviewForm
 from handlers.application.views import platform_name
+from handlers.common.ids import item_action
 from storage.models import Account, Application, Platform
 from storage.summary import Figures
 
 SECTION_LIMIT = 3000
+# The list shows what fits well under the ~12,000 characters of block text Slack accepts in a message.
+LINE_SHOWN = 600
+LIST_SHOWN = 8000
 
 
 def _input(block_id: str, label: str, element: Any, *, optional: bool = False, **params: Any) -> InputBlock:
@@ -49,7 +53,8 @@ def _button(
     account_id: int, action: AccountIds, label: str, task: str | None = None, style: str | None = None
 ) -> ButtonElement:
     value = AccountAction(account_id=account_id, task=task).encode()
-    return ButtonElement(text=t(label), action_id=action, value=value, style=style)
+    action_id = item_action(action, task) if task else action  # one id per task: they share a block
+    return ButtonElement(text=t(label), action_id=action_id, value=value, style=style)
 
 
 class AccountRenderer:
@@ -260,7 +265,7 @@ def review_modal(account: AccountView, indicators: str | None = None) -> View:
         close=t("common.close"),
         private_metadata=AccountAction(account_id=account.id).encode(),
         blocks=[
-            SectionBlock(text=f"*{escape(account.name)}*（{escape(account.url)}）"),
+            SectionBlock(text=fit(f"*{escape(account.name)}*（{escape(account.url)}）", SECTION_LIMIT)),
             _input(
                 AccountIds.INDICATORS,
                 "account.review.indicators",
@@ -344,7 +349,7 @@ def account_list(
             name=escape(a.name),
             department=escape(a.department_name),
             state=t(f"account.state.{a.state}"),
-            managers="、".join(name_of(m) for m in a.managers) or "—",
+            managers=joined([name_of(m) for m in a.managers], LINE_SHOWN // 3) or "—",
             password=a.password_changed_on.isoformat(),
             review=a.next_review_on.isoformat(),
             warning=t("account.list.no_managers") if a.id in orphaned else "",
@@ -360,12 +365,15 @@ def account_list(
         )
         for a in applications
     ]
+    shown = fitting([fit(line, LINE_SHOWN) for line in lines], LIST_SHOWN, "\n\n")
+    if len(shown) < len(lines):
+        shown.append(t("common.more", count=len(lines) - len(shown)))
     blocks: list[Block] = [SectionBlock(text=t("account.list.title"))]
     chunk: list[str] = []
-    for line in lines or [t("account.list.empty")]:
-        if sum(len(c) + 1 for c in chunk) + len(line) > SECTION_LIMIT - 100:
+    for line in shown or [t("account.list.empty")]:
+        if len("\n\n".join([*chunk, line])) > SECTION_LIMIT:
             blocks.append(SectionBlock(text="\n\n".join(chunk)))
             chunk = []
         chunk.append(line)
     blocks.append(SectionBlock(text="\n\n".join(chunk)))
-    return {"response_type": "ephemeral", "text": t("account.list.title"), "blocks": [b.to_dict() for b in blocks[:50]]}
+    return {"response_type": "ephemeral", "text": t("account.list.title"), "blocks": [b.to_dict() for b in blocks]}

@@ -140,6 +140,8 @@ class Renderer(Protocol):
 
     def notice(self, application: ApplicationSnapshot, kind: str, **params: Any) -> dict[str, Any]: ...
 
+    def full_text(self, application: ApplicationSnapshot) -> dict[str, Any] | None: ...
+
 
 @dataclass(frozen=True)
 class Context:

@@ -25,6 +25,7 @@ from handlers.application.domain import (
     HEAD_ANSWERS,
     Answer,
     ApplicationForm,
+    ApplicationSnapshot,
     Context,
     Outcome,
     snapshot,
@@ -83,6 +84,7 @@ def submit(session: Session, ctx: Context, form: ApplicationForm, user_id: str, 
     else:
         message = ctx.render.head_request(shown)
         application.head_message = outbox.post_message(session, channel=department.head, message=message, now=ctx.now)
+        _post_full_text(session, ctx, shown, application.head_message)
     action = "application.submitted" if by_head else "application.filled"
     _audit(session, ctx, application, user_id, action, _summary(application))
     return Submitted(application.id, ApplicationStatus(application.status), shown.head_name)
@@ -204,8 +206,17 @@ def _decide(
 
 
 def _post_to_office(session: Session, ctx: Context, application: Application) -> OutboxMessage:
-    message = ctx.render.office_post(snapshot(application, ctx.directory))
-    return outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+    shown = snapshot(application, ctx.directory)
+    channel = ctx.directory.offices.public_info.channel
+    posted = outbox.post_message(session, channel=channel, message=ctx.render.office_post(shown), now=ctx.now)
+    _post_full_text(session, ctx, shown, posted)
+    return posted
+
+
+def _post_full_text(session: Session, ctx: Context, shown: ApplicationSnapshot, message: OutboxMessage) -> None:
+    """What ``message`` had to cut, whole, in its thread (where the message says it is)."""
+    if full := ctx.render.full_text(shown):
+        outbox.post_message(session, channel=message.channel, message=full, now=ctx.now, thread_of=message)
 
 
 def _name(ctx: Context, user_id: str) -> str:

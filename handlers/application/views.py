@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.catalog import t
-from bot.mrkdwn import escape, fit
+from bot.mrkdwn import escape, fit, fit_escaped, joined
 from handlers.application.domain import (
     PLATFORM_NAMES,
     Answer,
@@ -72,6 +72,14 @@ PAGE_TWO_LIMITS = {
 }
 INTERVAL_MAX = 3650
 COMMENT_MAX = 1000
+# What a post shows of each part, so that the application (13 typed items, ~11,600 characters of block
+# text before) stays well under the ~12,000 at which Slack answers msg_blocks_too_long; the message's
+# thread holds what was cut (full_text).
+ITEM_SHOWN = 300
+INTRO_SHOWN = 600
+FIELD_SHOWN = 250
+STAFF_SHOWN = 400
+FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 
 
 def platform_name(platform: Platform, other: str | None = None) -> str:
@@ -387,9 +395,9 @@ class ApplicationRenderer:
                 name=application.decided_by or "",
                 status=t(f"application.status.{decided}"),
                 at=self.when(application.decided_at),
-                comment=t("application.notice.comment", comment=escape(fit(comment, 1000))) if comment else "",
+                comment=t("application.notice.comment", comment=fit_escaped(comment, ITEM_SHOWN)) if comment else "",
             )
-        return ContextBlock(elements=[MarkdownTextObject(text=fit(line, FIELD_LIMIT))])
+        return ContextBlock(elements=[MarkdownTextObject(text=fit(line, INTRO_SHOWN))])
 
     def _body(self, application: ApplicationSnapshot, intro: str) -> list[Block]:
         """The application as the head and 市政情報課 read it: ``intro`` (mrkdwn) under its header."""
@@ -411,51 +419,64 @@ class ApplicationRenderer:
             fields.append(t("application.field.interval", days=application.review_interval_days))
         blocks: list[Block] = [
             HeaderBlock(text=fit(header, HEADER_LIMIT)),
-            SectionBlock(text=fit(intro, SECTION_LIMIT)),
+            SectionBlock(text=fit(intro, INTRO_SHOWN)),
         ]
         if application.emergency:
             blocks.append(SectionBlock(text=t("application.emergency.note")))
-        blocks.append(SectionBlock(fields=[MarkdownTextObject(text=fit(f, FIELD_LIMIT)) for f in fields]))
-        staff = "、".join(application.staff_names) or t("application.none")
-        sections = {
-            "application.item.2": [escape(application.purpose)],
-            "application.item.3": [_typed(None, items.get(Item.AUDIENCE))],
-            "application.item.4": [_typed(None, items.get(Item.CONTENT))],
-            "application.item.5": [
-                t("application.item.5.staff", value=staff),
-                _typed("application.item.5.setup", items.get(Item.SETUP)),
-            ],
-            "application.item.6": [
-                _typed("application.item.6.frequency", items.get(Item.FREQUENCY)),
-                _typed("application.item.6.method", items.get(Item.METHOD)),
-                _typed("application.item.6.responses", items.get(Item.RESPONSES)),
-                _typed("application.item.6.policy_place", items.get(Item.POLICY_PLACE)),
-            ],
-            "application.item.7": [
-                _typed("application.item.7.account_name", items.get(Item.ACCOUNT_NAME)),
-                _typed("application.item.7.account_info", items.get(Item.ACCOUNT_INFO)),
-                _chosen("application.item.7.off_site", "application.off_site", items.get(Item.OFF_SITE)),
-                _typed("application.item.7.passwords", items.get(Item.PASSWORDS)),
-            ],
-            "application.item.8": [
-                _chosen("application.item.8.server", "application.server", items.get(Item.SERVER)),
-                _chosen("application.item.8.risk", "application.risk", items.get(Item.RISK)),
-                _typed("application.item.8.reason", items.get(Item.RISK_REASON)),
-            ],
-            "application.item.9": [_typed("application.item.9.indicators", items.get(Item.INDICATORS))],
-        }
-        for title, lines in sections.items():
-            shown = [line for line in lines if line]
-            if shown:
-                blocks.append(SectionBlock(text=fit(t(title) + "\n" + "\n".join(shown), SECTION_LIMIT)))
+        blocks.append(SectionBlock(fields=[MarkdownTextObject(text=fit(f, FIELD_SHOWN)) for f in fields]))
+        for title, lines in _sections(application, ITEM_SHOWN).items():
+            blocks.append(SectionBlock(text=t(title) + "\n" + "\n".join(lines)))
+        if self.full_text(application):
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("application.cut"))]))
         return blocks
 
+    def full_text(self, application: ApplicationSnapshot) -> dict[str, Any] | None:
+        """A thread reply with every item whole, when the post had to cut one; None otherwise."""
+        whole = _sections(application, FULL_TEXT_MAX)
+        if whole == _sections(application, ITEM_SHOWN):
+            return None
+        text = "\n\n".join(t(title) + "\n" + "\n".join(lines) for title, lines in whole.items())
+        return {"text": fit(text, FULL_TEXT_MAX)}
 
-def _typed(label: str | None, value: str | None) -> str | None:
-    """A line of typed text, escaped, under its label; None when left blank."""
-    if not value:
-        return None
-    return t(label, value=escape(value)) if label else escape(value)
+
+def _sections(application: ApplicationSnapshot, shown: int) -> dict[str, list[str]]:
+    """The items [2]–[9] by title, each typed value escaped and cut to ``shown``; blank ones left out."""
+    items = application.items
+
+    def _typed(label: str | None, value: str | None) -> str | None:
+        if not value:
+            return None
+        return t(label, value=fit_escaped(value, shown)) if label else fit_escaped(value, shown)
+
+    staff = joined(application.staff_names, STAFF_SHOWN) or t("application.none")
+    sections = {
+        "application.item.2": [fit_escaped(application.purpose, shown)],
+        "application.item.3": [_typed(None, items.get(Item.AUDIENCE))],
+        "application.item.4": [_typed(None, items.get(Item.CONTENT))],
+        "application.item.5": [
+            t("application.item.5.staff", value=staff),
+            _typed("application.item.5.setup", items.get(Item.SETUP)),
+        ],
+        "application.item.6": [
+            _typed("application.item.6.frequency", items.get(Item.FREQUENCY)),
+            _typed("application.item.6.method", items.get(Item.METHOD)),
+            _typed("application.item.6.responses", items.get(Item.RESPONSES)),
+            _typed("application.item.6.policy_place", items.get(Item.POLICY_PLACE)),
+        ],
+        "application.item.7": [
+            _typed("application.item.7.account_name", items.get(Item.ACCOUNT_NAME)),
+            _typed("application.item.7.account_info", items.get(Item.ACCOUNT_INFO)),
+            _chosen("application.item.7.off_site", "application.off_site", items.get(Item.OFF_SITE)),
+            _typed("application.item.7.passwords", items.get(Item.PASSWORDS)),
+        ],
+        "application.item.8": [
+            _chosen("application.item.8.server", "application.server", items.get(Item.SERVER)),
+            _chosen("application.item.8.risk", "application.risk", items.get(Item.RISK)),
+            _typed("application.item.8.reason", items.get(Item.RISK_REASON)),
+        ],
+        "application.item.9": [_typed("application.item.9.indicators", items.get(Item.INDICATORS))],
+    }
+    return {title: [line for line in lines if line] for title, lines in sections.items() if any(lines)}
 
 
 def _chosen(label: str, options: str, value: str | None) -> str | None:

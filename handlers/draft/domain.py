@@ -89,6 +89,8 @@ class Renderer(Protocol):
 
     def notice(self, draft: DraftSnapshot, kind: str, **params: Any) -> dict[str, Any]: ...
 
+    def full_text(self, draft: DraftSnapshot) -> dict[str, Any] | None: ...
+
 
 @dataclass(frozen=True)
 class Context:

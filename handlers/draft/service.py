@@ -182,6 +182,8 @@ def _send(session: Session, ctx: Context, draft: Draft, requests: list[DraftRequ
             else ctx.render.request(shown, request.id, role, request.user_id)
         )
         request.message = outbox.post_message(session, channel=request.user_id, message=message, now=ctx.now)
+        if full := ctx.render.full_text(shown):  # what the DM had to cut, where it says it is
+            outbox.post_message(session, channel=request.user_id, message=full, now=ctx.now, thread_of=request.message)
 
 
 def _deputies(session: Session, ctx: Context, draft: Draft) -> list[str]:

@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.catalog import t
-from bot.mrkdwn import escape, fit
+from bot.mrkdwn import escape, fit, fit_escaped, joined, was_cut
 from handlers.common import views as common_views
 from handlers.draft.domain import REVISABLE, Answer, DraftSnapshot, RequestView
 from handlers.draft.ids import DraftIds
@@ -39,6 +39,17 @@ SECTION_LIMIT = 3000
 TEXT_MAX = 3000
 NOTE_MAX = 1000
 MAX_FINDINGS_SHOWN = 10
+# What a DM shows of each part, so that it stays well under the ~12,000 characters of block text at
+# which Slack answers msg_blocks_too_long; the DM's thread holds what was cut (full_text).
+BODY_SHOWN = 2990  # with its label, one section
+FIELD_SHOWN = 250
+NOTE_SHOWN = 600
+URL_SHOWN = 300
+FINDINGS_SHOWN = 1000
+ANSWERS_SHOWN = 1200
+NAMES_SHOWN = 1500
+COMMENT_SHOWN = 300
+FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 
 
 @dataclass(frozen=True)
@@ -179,18 +190,18 @@ def finding_lines(findings: list[dict[str, Any]]) -> str:
     ]
     if len(ordered) > MAX_FINDINGS_SHOWN:
         lines.append(t("draft.findings.more", count=len(ordered) - MAX_FINDINGS_SHOWN))
-    return fit("\n".join(lines), SECTION_LIMIT)
+    return joined(lines, FINDINGS_SHOWN, separator="\n", more="common.more")
 
 
 def findings_block(findings: list[dict[str, Any]]) -> SectionBlock:
-    return SectionBlock(text=fit(t("draft.findings.title") + "\n" + finding_lines(findings), SECTION_LIMIT))
+    return SectionBlock(text=t("draft.findings.title") + "\n" + finding_lines(findings))
 
 
 def submitted_view(kind: DraftKind, asked: list[str], findings: list[dict[str, Any]]) -> View:
     if kind == DraftKind.OFFICIAL_VIEW:
-        first = t("draft.submitted.official_view", names="、".join(asked))
+        first = t("draft.submitted.official_view", names=joined(asked, NAMES_SHOWN))
     elif asked:
-        first = t("draft.submitted.announcement", names="、".join(asked))
+        first = t("draft.submitted.announcement", names=joined(asked, NAMES_SHOWN))
     else:
         first = t("draft.submitted.announcement.alone")
     return View(
@@ -205,7 +216,7 @@ def check_result(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     """/sns-check's ephemeral answer."""
     blocks = [
         SectionBlock(text=t("draft.check.title")),
-        SectionBlock(text=fit(escape(text), SECTION_LIMIT)),
+        SectionBlock(text=fit_escaped(text, SECTION_LIMIT)),
         findings_block(findings),
         ContextBlock(elements=[MarkdownTextObject(text=t("draft.check.note"))]),
     ]
@@ -313,19 +324,28 @@ class DraftRenderer:
         elif kind == "kouetsu":
             answer = t(f"draft.answer.{params['answer']}")
             text = t("draft.notice.kouetsu", id=draft.id, version=draft.version, name=params["name"], answer=answer)
-            text += "\n\n" + t("draft.draft.body", text=escape(draft.text))
+            text += "\n\n" + t("draft.draft.body", text=fit_escaped(draft.text, BODY_SHOWN - len(text) - 10))
         else:
             text = t("draft.notice.reminder", id=draft.id, hours=params["hours"])
         return {"text": fit(text, SECTION_LIMIT), "blocks": [SectionBlock(text=fit(text, SECTION_LIMIT)).to_dict()]}
 
     def _message(self, draft: DraftSnapshot, blocks: list[Block]) -> dict[str, Any]:
-        fallback = t("draft.draft.text", id=draft.id, excerpt=escape(fit(draft.text, 80)))
+        fallback = t("draft.draft.text", id=draft.id, excerpt=fit_escaped(draft.text, 80))
         return {"text": fallback, "blocks": [b.to_dict() for b in blocks]}
 
+    def full_text(self, draft: DraftSnapshot) -> dict[str, Any] | None:
+        """A thread reply with the body and note a DM had to cut; None when nothing was cut."""
+        note = escape(draft.note or "")
+        if not (was_cut(escape(draft.text), BODY_SHOWN) or was_cut(note, NOTE_SHOWN)):
+            return None
+        parts = [t("draft.draft.body", text=escape(draft.text))] + ([t("draft.draft.note", note=note)] if note else [])
+        return {"text": fit("\n\n".join(parts), FULL_TEXT_MAX)}
+
     def _body(self, draft: DraftSnapshot) -> list[Block]:
+        account = fit_escaped(draft.account, FIELD_SHOWN) if draft.account else t("draft.draft.account.none")
         fields = [
             t("draft.draft.kind", kind=t(f"draft.kind.{draft.kind}.short")),
-            t("draft.draft.account", account=escape(draft.account) if draft.account else t("draft.draft.account.none")),
+            t("draft.draft.account", account=account),
             t("draft.draft.author", author=draft.author_name),
             t(
                 "draft.draft.scheduled_at",
@@ -335,19 +355,19 @@ class DraftRenderer:
         ]
         blocks: list[Block] = [
             HeaderBlock(text=t("draft.draft.header", id=draft.id, version=draft.version)),
-            SectionBlock(fields=[MarkdownTextObject(text=fit(f, 2000)) for f in fields]),
-            SectionBlock(text=fit(t("draft.draft.body", text=escape(draft.text)), SECTION_LIMIT)),
+            SectionBlock(fields=[MarkdownTextObject(text=fit(f, FIELD_SHOWN)) for f in fields]),
+            SectionBlock(text=t("draft.draft.body", text=fit_escaped(draft.text, BODY_SHOWN))),
         ]
         if draft.note:
-            blocks.append(SectionBlock(text=fit(t("draft.draft.note", note=escape(draft.note)), SECTION_LIMIT)))
+            blocks.append(SectionBlock(text=t("draft.draft.note", note=fit_escaped(draft.note, NOTE_SHOWN))))
         if draft.corrects_url:
-            blocks.append(
-                SectionBlock(text=fit(t("draft.draft.corrects", url=escape(draft.corrects_url)), SECTION_LIMIT))
-            )
+            blocks.append(SectionBlock(text=t("draft.draft.corrects", url=fit_escaped(draft.corrects_url, URL_SHOWN))))
         blocks.append(findings_block(draft.findings))
         notes = [t("draft.draft.consented")] if draft.consented else []
         if draft.published_url:
-            notes.append(t("draft.draft.published", url=escape(draft.published_url)))
+            notes.append(t("draft.draft.published", url=fit_escaped(draft.published_url, URL_SHOWN)))
+        if self.full_text(draft):
+            notes.append(t("draft.draft.cut"))
         if notes:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes]))
         return blocks
@@ -360,7 +380,8 @@ class DraftRenderer:
     def _answers(self, draft: DraftSnapshot) -> Block:
         current = [r for r in draft.requests if r.version == draft.version]
         lines = [self._answer_line(r, draft) for r in current] or [t("draft.request.answer.waiting", name="—")]
-        return SectionBlock(text=fit(t("draft.request.answers") + "\n" + "\n".join(lines), SECTION_LIMIT))
+        shown = joined(lines, ANSWERS_SHOWN, separator="\n")
+        return SectionBlock(text=t("draft.request.answers") + "\n" + shown)
 
     def _answer_line(self, request: RequestView, draft: DraftSnapshot) -> str:
         name = request.name
@@ -368,7 +389,9 @@ class DraftRenderer:
             name = f"{t('draft.request.step', step=request.step + 1)} {name}"
         if request.answer is None or request.answered_at is None:
             return t("draft.request.answer.waiting", name=name)
-        comment = t("draft.answer.comment", comment=escape(fit(request.comment, 300))) if request.comment else ""
+        comment = (
+            t("draft.answer.comment", comment=fit_escaped(request.comment, COMMENT_SHOWN)) if request.comment else ""
+        )
         return t(
             "draft.request.answer",
             name=name,

@@ -2,6 +2,7 @@
 
 from slack_bolt import App
 
+from handlers.common.ids import item_actions
 from handlers.report import listeners, service
 from handlers.report.ids import ReportIds
 from handlers.report.jobs import JOBS
@@ -16,7 +17,7 @@ def register(app: App) -> None:
     app.action(ReportIds.ACKNOWLEDGE)(listeners.case_change(service.acknowledge))
     app.action(ReportIds.IN_PROGRESS)(listeners.case_change(service.start_work))
     app.action(ReportIds.NOTIFY_OFFICER)(listeners.case_change(service.notify_officer))
-    app.action(ReportIds.CHECKLIST)(listeners.toggle_item)
+    app.action(item_actions(ReportIds.CHECKLIST))(listeners.toggle_item)
     for opens_modal in (ReportIds.RESOLVE, ReportIds.COMMENT, ReportIds.REPORT_COMMITTEE):
         app.action(opens_modal)(listeners.open_case_modal)
     app.view(ReportIds.RESOLVE_SUBMIT)(listeners.submit_resolution)

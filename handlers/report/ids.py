@@ -20,7 +20,7 @@ class ReportIds(StrEnum):
     IN_PROGRESS = "report.case.in_progress"
     RESOLVE = "report.case.resolve"
     COMMENT = "report.case.comment"
-    CHECKLIST = "report.case.checklist"
+    CHECKLIST = "report.case.checklist"  # the per-item ids' prefix; whole on older copies
     NOTIFY_OFFICER = "report.case.notify_officer"
     REPORT_COMMITTEE = "report.case.report_committee"
 

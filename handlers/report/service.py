@@ -109,6 +109,8 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     # The copies say who reported and who was told; the timeline's thread starts with the first change, so
     # a new case costs the busiest channel (市政情報課) one post, not two, at Slack's pace of one a second.
     _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
+    if full := ctx.render.full_text(snapshot(case)):  # what the copies had to cut, where they say it is
+        _reply_in_thread(session, ctx, case, full)
     _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
     return Submission(
         number=case.number,
@@ -342,7 +344,9 @@ def report_committee(
     case.committee_reported_at, case.committee_reported_by = ctx.now, name
     committee = routing.committee(ctx.directory.offices)
     report = ctx.render.committee_report(snapshot(case), measures, progress, name)
-    outbox.post_message(session, channel=committee.target, message=report, now=ctx.now)
+    posted = outbox.post_message(session, channel=committee.target, message=report, now=ctx.now)
+    if full := ctx.render.full_text(snapshot(case), (measures, progress)):
+        outbox.post_message(session, channel=committee.target, message=full, now=ctx.now, thread_of=posted)
     event = Event("committee_reported", ctx.now, {"name": name})
     return _changed(
         session,
@@ -499,9 +503,13 @@ def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None
 
 
 def _post_timeline(session: Session, ctx: Context, case: Case, event: Event, shown: Snapshot | None = None) -> None:
+    _reply_in_thread(session, ctx, case, ctx.render.timeline(shown or snapshot(case), event))
+
+
+def _reply_in_thread(session: Session, ctx: Context, case: Case, message: dict[str, Any]) -> None:
+    """Adds ``message`` to the case's thread, under the copy that holds it."""
     primary = next((c for c in case.copies if c.primary), None)
     if primary is not None and primary.message is not None:
-        message = ctx.render.timeline(shown or snapshot(case), event)
         outbox.post_message(session, channel=primary.target, message=message, now=ctx.now, thread_of=primary.message)
 
 

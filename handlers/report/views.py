@@ -30,7 +30,8 @@ from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.config import Department, Offices
-from bot.mrkdwn import escape, fit
+from bot.mrkdwn import escape, fit, fit_escaped, fitting, joined, was_cut
+from handlers.common.ids import item_action
 from handlers.report import checklist
 from handlers.report.domain import Event, Snapshot, Submission
 from handlers.report.ids import ReportIds
@@ -38,10 +39,20 @@ from handlers.report.metadata import CaseAction
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
 
 SECTION_LIMIT = 3000
-FIELD_LIMIT = 2000
 SUMMARY_MAX = 3000
 URLS_INPUT_MAX = 3000
+MAX_URLS = 20
 ACCOUNT_MAX = 200
+# What a copy shows of each part, so that the whole message stays well under the ~12,000 characters of
+# block text at which Slack answers msg_blocks_too_long; the thread holds what was cut (full_text).
+FIELD_SHOWN = 400
+URLS_SHOWN = 1200
+SUMMARY_SHOWN = 2000
+ACCOUNT_SHOWN = 300
+NOTE_SHOWN = 300
+NOTES_SHOWN = 1200
+TYPED_SHOWN = 1800  # the committee report's measures and progress
+FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 REASONS = ("no_action", "handled", "taken_down", "corrected", "duplicate")
 
 
@@ -54,7 +65,7 @@ def _option(value: str, key: str) -> Option:
 
 @dataclass(frozen=True)
 class Prefill:
-    """What a message shortcut knows: the message's text and links."""
+    """What a message shortcut knows: the message's text and links (any number: the modal takes what fits)."""
 
     summary: str = ""
     urls: tuple[str, ...] = ()
@@ -73,6 +84,7 @@ def report_modal(
     initial_department = next(
         (o for o in department_options if default_department and o.value == default_department.id), None
     )
+    urls = fitting(prefill.urls[:MAX_URLS], URLS_INPUT_MAX, "\n")  # whole URLs only
     office_names = "・".join(
         escape(o.name) for o in (offices.secretariat, offices.public_info, offices.general_affairs)
     )
@@ -83,7 +95,7 @@ def report_modal(
         submit=t("report.modal.submit"),
         close=t("common.close"),
         blocks=[
-            ContextBlock(elements=[MarkdownTextObject(text=t("report.modal.intro", offices=office_names))]),
+            _context([t("report.modal.intro", offices=office_names)]),
             _input(ReportIds.KIND, "report.kind.label", StaticSelectElement(action_id=ReportIds.KIND, options=kinds)),
             _input(
                 ReportIds.CAPACITY,
@@ -97,11 +109,12 @@ def report_modal(
                     action_id=ReportIds.URLS,
                     multiline=True,
                     max_length=URLS_INPUT_MAX,
-                    initial_value="\n".join(prefill.urls) or None,
+                    initial_value="\n".join(urls) or None,
                     placeholder="https://",
                 ),
                 hint="report.urls.hint",
             ),
+            *_left_out(len(prefill.urls) - len(urls)),
             _input(
                 ReportIds.SUMMARY,
                 "report.summary.label",
@@ -138,6 +151,11 @@ def report_modal(
     )
 
 
+def _left_out(count: int) -> list[Block]:
+    """Says how many of the message's links the URL field could not hold."""
+    return [_context([t("report.urls.left_out", count=count)])] if count else []
+
+
 def _input(block_id: str, label: str, element: Any, *, hint: str | None = None, optional: bool = False) -> InputBlock:
     return InputBlock(
         block_id=block_id, label=t(label), element=element, hint=t(hint) if hint else None, optional=optional
@@ -149,7 +167,8 @@ def received_view(submission: Submission, public_info: str) -> View:
     if submission.attached:
         lines = [t("report.received.attached", number=submission.number)]
     else:
-        lines = [t("report.received.new", number=submission.number, recipients="、".join(submission.recipients))]
+        recipients = joined(submission.recipients, NOTES_SHOWN)
+        lines = [t("report.received.new", number=submission.number, recipients=recipients)]
         if submission.department_unknown:
             lines.append(t("report.received.unknown_department", public_info=public_info))
     lines.append(t("report.received.no_rebuttal"))
@@ -175,14 +194,16 @@ class SlackRenderer:
         return at.astimezone(self.timezone).strftime("%m/%d %H:%M")
 
     def case_copy(self, case: Snapshot, audience: Audience, copy_id: int) -> dict[str, Any]:
+        urls = joined([escape(u) for u in case.urls], URLS_SHOWN, separator="\n", more="common.more")
+        summary = fit_escaped(case.summary, SUMMARY_SHOWN)
         blocks: list[Block] = [
             HeaderBlock(text=fit(t("report.case.header", kind=t(f"report.kind.{case.kind}"), number=case.number), 150)),
             SectionBlock(fields=self._fields(case)),
-            SectionBlock(text=fit(t("report.case.urls", urls="\n".join(escape(u) for u in case.urls)), SECTION_LIMIT)),
-            SectionBlock(text=fit(t("report.case.summary", summary=escape(case.summary)), SECTION_LIMIT)),
+            SectionBlock(text=t("report.case.urls", urls=urls)),
+            SectionBlock(text=t("report.case.summary", summary=summary)),
         ]
         if case.account:
-            blocks.append(SectionBlock(text=fit(t("report.case.account", account=escape(case.account)), SECTION_LIMIT)))
+            blocks.append(SectionBlock(text=t("report.case.account", account=fit_escaped(case.account, ACCOUNT_SHOWN))))
         blocks.append(_context(self._notes(case, audience)))
         if audience != Audience.REPORTER:
             blocks += self._checklist(case, copy_id)
@@ -191,9 +212,23 @@ class SlackRenderer:
                 blocks.append(ActionsBlock(elements=actions))
         return {"text": self._fallback(case), "blocks": [b.to_dict() for b in blocks]}
 
+    def full_text(self, case: Snapshot, typed: tuple[str, str] | None = None) -> dict[str, Any] | None:
+        """A thread reply with what a copy (or, with ``typed`` measures and progress, the committee
+        report) had to cut: the whole summary, URLs and typed text. None when nothing was cut."""
+        measures, progress = typed or ("", "")
+        if not (_cut(case) or was_cut(escape(measures), TYPED_SHOWN) or was_cut(escape(progress), TYPED_SHOWN)):
+            return None
+        parts = [t("report.case.full_text", summary=escape(case.summary), urls="\n".join(escape(u) for u in case.urls))]
+        if typed:
+            parts += [
+                t("report.committee.measures", measures=escape(measures)),
+                t("report.committee.progress", progress=escape(progress)),
+            ]
+        return {"text": fit("\n\n".join(parts), FULL_TEXT_MAX)}
+
     def _fallback(self, case: Snapshot) -> str:
         kind = t(f"report.kind.{case.kind}")
-        return fit(t("report.case.text", kind=kind, number=case.number, summary=escape(case.summary)), 200)
+        return t("report.case.text", kind=kind, number=case.number, summary=fit_escaped(case.summary, 150))
 
     def _fields(self, case: Snapshot) -> list[MarkdownTextObject]:
         department = escape(case.department_name) if case.department_name else t("report.case.department.unknown")
@@ -205,7 +240,7 @@ class SlackRenderer:
             t("report.case.discovered_at", at=self.when(case.discovered_at)),
             t("report.case.status", status=self._status(case)),
         ]
-        return [MarkdownTextObject(text=fit(text, FIELD_LIMIT)) for text in texts]
+        return [MarkdownTextObject(text=fit(text, FIELD_SHOWN)) for text in texts]
 
     def _status(self, case: Snapshot) -> str:
         lines = [t(f"report.status.{case.status}")]
@@ -213,7 +248,7 @@ class SlackRenderer:
             by, at, reason, note = case.resolved
             lines.append(t("report.status.resolution", reason=t(f"report.reason.{reason}"), name=by, at=self.when(at)))
             if note:
-                lines.append(t("report.status.resolution_note", note=escape(fit(note, 500))))
+                lines.append(t("report.status.resolution_note", note=fit_escaped(note, NOTE_SHOWN)))
         elif case.acknowledged:
             lines.append(t("report.status.acknowledged", name=case.acknowledged[0], at=self.when(case.acknowledged[1])))
         else:
@@ -221,7 +256,7 @@ class SlackRenderer:
         return "\n".join(lines)
 
     def _notes(self, case: Snapshot, audience: Audience) -> list[str]:
-        notes = [t("report.case.recipients", recipients="、".join(case.recipients))]
+        notes = [t("report.case.recipients", recipients=joined(case.recipients, NOTE_SHOWN))]
         if case.reporter_count > 1:
             notes.append(t("report.case.duplicates", count=case.reporter_count))
         if case.capacity == Capacity.PRIVATE:
@@ -229,6 +264,8 @@ class SlackRenderer:
         if case.kind == CaseKind.VIOLATION:
             notes += self._violation_notes(case, audience)
         notes.append(t("report.case.reporter_note") if audience == Audience.REPORTER else t("report.case.no_rebuttal"))
+        if _cut(case):
+            notes.append(t("report.case.cut", holder=case.recipients[0] if case.recipients else ""))
         return notes
 
     def _violation_notes(self, case: Snapshot, audience: Audience) -> list[str]:
@@ -255,7 +292,7 @@ class SlackRenderer:
         buttons = [
             ButtonElement(
                 text=fit(("☑ " if item in case.checklist else "☐ ") + t(f"report.checklist.{item}"), 75),
-                action_id=ReportIds.CHECKLIST,
+                action_id=item_action(ReportIds.CHECKLIST, item),
                 value=CaseAction(case_id=case.id, copy_id=copy_id, item=item, done=item not in case.checklist).encode(),
             )
             for item in items
@@ -268,7 +305,9 @@ class SlackRenderer:
 
     def _done_line(self, item: str, by: str, at: datetime, value: str | None) -> str:
         line = f"☑ {t(f'report.checklist.{item}')}: " + t("report.checklist.done_by", name=by, at=self.when(at))
-        return line + (" " + t("report.checklist.correction_value", url=escape(value)) if value else "")
+        return line + (
+            " " + t("report.checklist.correction_value", url=fit_escaped(value, NOTE_SHOWN)) if value else ""
+        )
 
     def _buttons(self, case: Snapshot, audience: Audience, copy_id: int) -> list[ButtonElement]:
         value = CaseAction(case_id=case.id, copy_id=copy_id).encode()
@@ -306,8 +345,8 @@ class SlackRenderer:
             params["item"] = t(f"report.checklist.{event.params['item']}")
         if "reason" in params:
             params["reason"] = t(f"report.reason.{event.params['reason']}")
-        text = fit(t(f"report.timeline.{event.kind}", at=self.when(event.at), **params), SECTION_LIMIT)
-        return {"text": text}
+        # A reply without blocks: its text may be long (a comment), up to Slack's 40,000.
+        return {"text": fit(t(f"report.timeline.{event.kind}", at=self.when(event.at), **params), FULL_TEXT_MAX)}
 
     def confirmation(self, case: Snapshot, submission: Submission) -> dict[str, Any]:
         text = t("report.received.attached", number=case.number) + "\n" + t("report.received.no_rebuttal")
@@ -327,20 +366,29 @@ class SlackRenderer:
         return {"text": text}
 
     def committee_report(self, case: Snapshot, measures: str, progress: str, by: str) -> dict[str, Any]:
-        facts = "\n".join([escape(case.summary), *(escape(u) for u in case.urls)])
+        urls = joined([escape(u) for u in case.urls], URLS_SHOWN, separator="\n", more="common.more")
+        facts = fit_escaped(case.summary, SUMMARY_SHOWN) + "\n" + urls
         blocks: list[Block] = [
             HeaderBlock(text=t("report.committee.header", number=case.number)),
             SectionBlock(fields=self._fields(case)),
-            SectionBlock(text=fit(t("report.committee.facts", summary=facts), SECTION_LIMIT)),
-            SectionBlock(text=fit(t("report.committee.measures", measures=escape(measures)), SECTION_LIMIT)),
-            SectionBlock(text=fit(t("report.committee.progress", progress=escape(progress)), SECTION_LIMIT)),
+            SectionBlock(text=t("report.committee.facts", summary=facts)),
+            SectionBlock(text=t("report.committee.measures", measures=fit_escaped(measures, TYPED_SHOWN))),
+            SectionBlock(text=t("report.committee.progress", progress=fit_escaped(progress, TYPED_SHOWN))),
             _context([t("report.committee.reported_by", name=by, office=t("report.kind.violation"))]),
         ]
+        if self.full_text(case, (measures, progress)):
+            blocks.append(_context([t("report.committee.cut")]))
         return {"text": t("report.committee.text", number=case.number), "blocks": [b.to_dict() for b in blocks]}
 
 
 def _context(lines: list[str]) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=fit(line, SECTION_LIMIT)) for line in lines[:10]])
+    return ContextBlock(elements=[MarkdownTextObject(text=fit(line, NOTES_SHOWN)) for line in lines[:10]])
+
+
+def _cut(case: Snapshot) -> bool:
+    """Whether a copy leaves out part of the summary or the URLs (then the thread has them whole)."""
+    urls = "\n".join(escape(u) for u in case.urls)
+    return was_cut(escape(case.summary), SUMMARY_SHOWN) or was_cut(urls, URLS_SHOWN)
 
 
 def _confirm_notify() -> ConfirmObject:
@@ -456,7 +504,7 @@ def committee_modal(action: CaseAction, number: str) -> View:
 def case_list(everything: bool, shown: list[Snapshot], now: datetime) -> dict[str, Any]:
     scope = t("report.list.scope.all" if everything else "report.list.scope.own")
     lines = [_list_line(case, now) for case in shown] or [t("report.list.empty")]
-    text = fit("\n".join(lines), SECTION_LIMIT)
+    text = joined(lines, SECTION_LIMIT, separator="\n", more="common.more")
     blocks = [SectionBlock(text=t("report.list.title")), _context([scope]), DividerBlock(), SectionBlock(text=text)]
     return {"response_type": "ephemeral", "text": t("report.list.title"), "blocks": [b.to_dict() for b in blocks]}
 

@@ -311,7 +311,10 @@ INTERACTIONS: dict[str, tuple[Callable[[World], Prepared], bool]] = {
     "report.submit (modal)": (report_submit, True),
     "report.case.ack": (case_click("report.case.ack"), True),
     "report.case.in_progress": (case_click("report.case.in_progress"), False),
-    "report.case.checklist": (case_click("report.case.checklist", item="facts_checked"), True),
+    "report.case.checklist.facts_checked": (
+        case_click("report.case.checklist.facts_checked", item="facts_checked"),
+        True,
+    ),
     "report.case.resolve (opens modal)": (case_click("report.case.resolve"), False),
     "report.case.comment (opens modal)": (case_click("report.case.comment"), False),
     "report.case.notify_officer": (

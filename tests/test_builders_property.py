@@ -1,0 +1,424 @@
+"""Every view and message builder of every feature, driven with the longest legal input (3,000-character
+texts, 2,000-character URLs, 80-character names full of ``*_~<>&``, 40 people, 20 reports on a case,
+every checklist item ticked), stays inside Slack's rules (playground/slack_rules.py) and our own
+10,000-character budget of block text per message (tests/support/limits.py).
+
+BUILDERS lists each builder with a strategy for its arguments; test_every_builder_is_driven fails when a
+builder is added to a feature's views without one."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.config import load_config
+from bot.mrkdwn import escape
+from handlers.account import views as account_views
+from handlers.account.service import CRITERIA, AccountView, ReviewForm
+from handlers.application import views as application_views
+from handlers.application.domain import ApplicationAction, ApplicationSnapshot, FirstPage, Item
+from handlers.common import views as common_views
+from handlers.draft import views as draft_views
+from handlers.draft.domain import Answer, DraftSnapshot, RequestView
+from handlers.draft.metadata import DraftAction
+from handlers.help import views as help_views
+from handlers.home import views as home_views
+from handlers.report import checklist
+from handlers.report import views as report_views
+from handlers.report.domain import Event, Snapshot, Submission
+from handlers.report.metadata import CaseAction
+from playground.slack_rules import check_message, check_view
+from storage.models import (
+    Account,
+    AccountState,
+    Application,
+    ApplicationStatus,
+    Audience,
+    Capacity,
+    CaseKind,
+    CaseStatus,
+    DraftKind,
+    DraftStatus,
+    Platform,
+    RequestRole,
+)
+from storage.summary import Figures
+from tests.support.bot import APP_YAML
+from tests.support.limits import BLOCK_TEXT_BUDGET, block_text_length
+
+CONFIG = load_config(APP_YAML)
+NOW = datetime(2026, 11, 26, 0, 30, tzinfo=UTC)
+TOKYO = ZoneInfo("Asia/Tokyo")
+EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# -- maximal inputs ---------------------------------------------------------------------------------
+
+PATTERNS = ["&", "<>", "*_~<>&", "あ", "<!channel> & ", "a"]
+
+
+def typed(length: int) -> st.SearchStrategy[str]:
+    """Text a person may type into a field of ``length``: full, of characters that escape or format."""
+    full = st.sampled_from(PATTERNS).map(lambda p: (p * length)[:length].strip() or "a")
+    return st.one_of(full, st.text(alphabet="<>&*_~ あa\n", min_size=1, max_size=length))
+
+
+def or_blank(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """An optional field: left blank (a blank must never make an empty text object) or filled to the brim."""
+    return st.one_of(st.just(""), strategy)
+
+
+def url(length: int = 2000) -> st.SearchStrategy[str]:
+    return st.sampled_from(PATTERNS).map(lambda p: ("https://example.jp/?q=" + p * length)[:length])
+
+
+NAME = st.one_of(typed(80).map(escape), st.integers(0, 9999).map(lambda n: f"<@U{n:08}>"))  # mrkdwn names
+PEOPLE = st.lists(NAME, min_size=0, max_size=40)
+
+
+def case_snapshot() -> st.SearchStrategy[Snapshot]:
+    def build(kind: CaseKind, summary: str, urls: list[str], name: str, people: list[str], note: str) -> Snapshot:
+        ticked = {item: (name, NOW, "https://example.jp/" + note[:1900]) for item in checklist.ITEMS.get(kind, ())}
+        return Snapshot(
+            id=1, number="SNS-2026-0001", kind=kind, capacity=Capacity.OFFICIAL, status=CaseStatus.RESOLVED,
+            summary=summary, account=note[:200], urls=urls, discovered_at=NOW, created_at=NOW,
+            department_name=name, reporter_name=name, reporter_count=20, acknowledged=(name, NOW),
+            resolved=(name, NOW, "handled", note[:500]), officer_notified=None, committee_reported=None,
+            checklist=ticked, recipients=people or [name],
+        )  # fmt: skip
+
+    return st.builds(
+        build, st.sampled_from(list(CaseKind)), typed(3000), st.lists(url(), min_size=1, max_size=20), NAME,
+        PEOPLE, or_blank(typed(2000)),
+    )  # fmt: skip
+
+
+def draft_snapshot() -> st.SearchStrategy[DraftSnapshot]:
+    def build(kind: DraftKind, text: str, name: str, people: list[str], comment: str, link: str) -> DraftSnapshot:
+        requests = [
+            RequestView(id=i + 1, role=RequestRole.REVIEWER if kind == DraftKind.ANNOUNCEMENT else RequestRole.APPROVER,
+                        user_id=f"U{i:08}", name=person, version=1, step=0, answer=Answer.RETURN, comment=comment,
+                        answered_at=NOW, deputy=True)
+            for i, person in enumerate(people or [name])
+        ]  # fmt: skip
+        findings = [{"severity": "block", "excerpt": text[:200], "message": name} for _ in range(30)]
+        return DraftSnapshot(
+            id=1, kind=kind, status=DraftStatus.PENDING, version=1, step=0, steps=3, author_name=name,
+            department_name=name, account=text[:200], text=text, note=comment, corrects_url=link, consented=True,
+            findings=findings, scheduled_at=NOW, submitted_at=NOW, published_url=link, requests=requests,
+        )  # fmt: skip
+
+    return st.builds(
+        build, st.sampled_from(list(DraftKind)), typed(3000), NAME, PEOPLE, or_blank(typed(1000)), or_blank(url())
+    )
+
+
+def application_snapshot() -> st.SearchStrategy[ApplicationSnapshot]:
+    limits = {**application_views.PAGE_ONE_LIMITS, **application_views.PAGE_TWO_LIMITS}
+
+    def build(
+        text: str, name: str, people: list[str], emergency: bool, status: ApplicationStatus
+    ) -> ApplicationSnapshot:
+        items: dict[str, Any] = {item.value: text[: limits.get(item.value, 1000)] for item in Item}
+        items |= {Item.OFF_SITE.value: "allowed", Item.SERVER.value: "abroad", Item.RISK.value: "accepted"}
+        return ApplicationSnapshot(
+            id=1, platform=Platform.OTHER, status=status, emergency=emergency, purpose=text[:300], items=items,
+            review_interval_days=3650, department_name=text[:80], filled_by="U1", filled_by_name=name, head_id="U2",
+            head_name=name, staff_names=people[:10], created_at=NOW, submitted_at=NOW, decided_at=NOW,
+            decided_by=name, decision_comment=text[:1000],
+        )  # fmt: skip
+
+    return st.builds(
+        build, or_blank(typed(1000)), NAME, PEOPLE, st.booleans(), st.sampled_from(list(ApplicationStatus))
+    )
+
+
+def account_view() -> st.SearchStrategy[AccountView]:
+    def build(name: str, link: str, people: list[str]) -> AccountView:
+        return AccountView(
+            id=1, platform=Platform.X, name=name[:200], url=link, department_name=name[:80], managers=people,
+            state="active", password_changed_on=date(2026, 1, 1), next_review_on=date(2026, 12, 1),
+            withdrawal_notice_until=date(2026, 12, 31), announced_in_account=False, announced_on_site=False,
+        )  # fmt: skip
+
+    return st.builds(build, typed(200), url(), st.lists(st.just("U0HEADKANKO"), max_size=40))
+
+
+def application_row(text: str) -> Application:
+    return Application(
+        id=1, platform=Platform.OTHER, department_name=text[:80], purpose=text[:300], status=ApplicationStatus.APPROVED
+    )
+
+
+def account_row(text: str) -> Account:
+    return Account(id=1, platform=Platform.X, name=text[:200], state=AccountState.ACTIVE)
+
+
+REVIEW = st.builds(
+    ReviewForm, typed(2000), st.just("partly"), st.just("withdraw"), st.just(list(CRITERIA)), typed(1000)
+)
+FIGURES = Figures(
+    reports={(k, s): 99999 for k in CaseKind for s in CaseStatus},
+    decisions={"approve": 9999, "return": 9999, "reject": 9999},
+    accounts={"active": 9999, "withdrawing": 9999},
+    overdue_passwords=9999,
+    overdue_reviews=9999,
+)
+
+# -- the builders --------------------------------------------------------------------------------------
+
+REPORT = report_views.SlackRenderer(TOKYO)
+DRAFT = draft_views.DraftRenderer(TOKYO)
+APPLICATION = application_views.ApplicationRenderer(TOKYO, escape("市政情報課"))
+ACCOUNT = account_views.AccountRenderer()
+CASE_ACTION = CaseAction(case_id=2**31, copy_id=2**31, item="official_view_judged", done=True)
+DEPARTMENTS = CONFIG.departments
+
+Build = Callable[[], Any]
+BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
+    "report.views.report_modal": st.builds(
+        lambda text, urls: [lambda: report_views.report_modal(
+            DEPARTMENTS, DEPARTMENTS[0], CONFIG.offices, NOW, report_views.Prefill(text, tuple(urls))
+        )],
+        typed(5000), st.lists(url(), max_size=40),
+    ),
+    "report.views.received_view": st.builds(
+        lambda people, attached: [lambda: report_views.received_view(
+            Submission("SNS-2026-0001", attached, people, True), escape("市政情報課")
+        )],
+        PEOPLE, st.booleans(),
+    ),
+    "report.views.SlackRenderer.case_copy": st.builds(
+        lambda case: [lambda audience=a: REPORT.case_copy(case, audience, 2**31) for a in Audience], case_snapshot()
+    ),
+    "report.views.SlackRenderer.full_text": st.builds(
+        lambda case, text: [lambda: REPORT.full_text(case), lambda: REPORT.full_text(case, (text, text))],
+        case_snapshot(), typed(2000),
+    ),
+    "report.views.SlackRenderer.timeline": st.builds(
+        lambda case, name, text: [lambda: REPORT.timeline(case, Event("comment", NOW, {"name": name, "text": text}))],
+        case_snapshot(), NAME, typed(1000),
+    ),
+    "report.views.SlackRenderer.confirmation": st.builds(
+        lambda case: [lambda: REPORT.confirmation(case, Submission(case.number, True, [], False))], case_snapshot()
+    ),
+    "report.views.SlackRenderer.escalation": st.builds(
+        lambda case, people: [lambda audience=a: REPORT.escalation(case, audience, 99999, people) for a in Audience],
+        case_snapshot(), PEOPLE,
+    ),
+    "report.views.SlackRenderer.committee_report": st.builds(
+        lambda case, text, name: [lambda: REPORT.committee_report(case, text, text, name)],
+        case_snapshot(), typed(2000), NAME,
+    ),
+    "report.views.resolve_modal": st.just([lambda: report_views.resolve_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.comment_modal": st.just([lambda: report_views.comment_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.correction_modal": st.just([lambda: report_views.correction_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.committee_modal": st.just([lambda: report_views.committee_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.case_list": st.builds(
+        lambda cases: [lambda: report_views.case_list(True, cases, NOW)], st.lists(case_snapshot(), max_size=3)
+        .map(lambda cases: cases * 100)
+    ),
+    "draft.views.draft_modal": st.builds(
+        lambda people, text, link: [lambda: draft_views.draft_modal(
+            [(f"U{i:08}", p) for i, p in enumerate(people * 5)], None, NOW,
+            draft_views.DraftPrefill(2**31, text[:200], text, DraftKind.OFFICIAL_VIEW, text[:1000], link),
+        ), lambda: draft_views.draft_modal([], [p for p in people] or ["x"], NOW)],
+        PEOPLE, typed(3000), url(),
+    ),
+    "draft.views.findings_block": st.builds(
+        lambda draft: [lambda: draft_views.findings_block(draft.findings)], draft_snapshot()
+    ),
+    "draft.views.submitted_view": st.builds(
+        lambda kind, people, draft: [lambda: draft_views.submitted_view(kind, people, draft.findings)],
+        st.sampled_from(list(DraftKind)), PEOPLE, draft_snapshot(),
+    ),
+    "draft.views.check_result": st.builds(
+        lambda draft: [lambda: draft_views.check_result(draft.text, draft.findings)], draft_snapshot()
+    ),
+    "draft.views.answer_buttons": st.just([
+        lambda: draft_views.answer_buttons(2**31, 2**31, draft_views.DECISION_BUTTONS),
+        lambda: draft_views.answer_buttons(2**31, 2**31, draft_views.REVIEW_BUTTONS),
+    ]),
+    "draft.views.DraftRenderer.request": st.builds(
+        lambda draft: [lambda role=r: DRAFT.request(draft, 1, role, "U1")
+                       for r in (RequestRole.REVIEWER, RequestRole.APPROVER)],
+        draft_snapshot(),
+    ),
+    "draft.views.DraftRenderer.author_status": st.builds(
+        lambda draft: [lambda: DRAFT.author_status(draft, 1)], draft_snapshot()
+    ),
+    "draft.views.DraftRenderer.full_text": st.builds(lambda draft: [lambda: DRAFT.full_text(draft)], draft_snapshot()),
+    "draft.views.DraftRenderer.notice": st.builds(
+        lambda draft, name, text: [
+            lambda: DRAFT.notice(draft, "decided", answer=Answer.RETURN, name=name, comment=text),
+            lambda: DRAFT.notice(draft, "expired"),
+            lambda: DRAFT.notice(draft, "kouetsu", answer=Answer.APPROVE, name=name),
+            lambda: DRAFT.notice(draft, "reminder", hours=99999),
+        ],
+        draft_snapshot(), NAME, typed(1000),
+    ),
+    "draft.views.comment_modal": st.sampled_from(list(Answer)).map(
+        lambda answer: [lambda: draft_views.comment_modal(DraftAction(draft_id=2**31, request_id=2**31, answer=answer))]
+    ),
+    "draft.views.published_modal": st.just(
+        [lambda: draft_views.published_modal(DraftAction(draft_id=2**31, request_id=2**31))]
+    ),
+    "application.views.no_department_modal": st.just([application_views.no_department_modal]),
+    "application.views.page_one_modal": st.builds(
+        lambda name, by_head: [lambda: application_views.page_one_modal(name, name, by_head)], NAME, st.booleans()
+    ),
+    "application.views.page_two_modal": st.builds(
+        lambda text: [lambda: application_views.page_two_modal(
+            FirstPage(platform=Platform.OTHER, platform_other=text[:40], purpose=text[:300], audience=text[:200],
+                      content=text[:450], staff=[f"U{i:010}" for i in range(10)], setup=text[:300]),
+            3650,
+        )],
+        typed(450),
+    ),
+    "application.views.submitted_view": st.builds(
+        lambda name, to_head: [lambda: application_views.submitted_view(to_head, name, name)], NAME, st.booleans()
+    ),
+    "application.views.comment_modal": st.sampled_from(["head_return", "return", "reject"]).map(
+        lambda answer: [lambda: application_views.comment_modal(
+            ApplicationAction(application_id=2**31, answer=answer)
+        )]
+    ),
+    "application.views.answer_buttons": st.just([
+        lambda: application_views.answer_buttons(2**31, application_views.HEAD_BUTTONS),
+        lambda: application_views.answer_buttons(2**31, application_views.DECISION_BUTTONS),
+    ]),
+    "application.views.ApplicationRenderer.head_request": st.builds(
+        lambda app: [lambda: APPLICATION.head_request(app)], application_snapshot()
+    ),
+    "application.views.ApplicationRenderer.office_post": st.builds(
+        lambda app: [lambda: APPLICATION.office_post(app)], application_snapshot()
+    ),
+    "application.views.ApplicationRenderer.full_text": st.builds(
+        lambda app: [lambda: APPLICATION.full_text(app)], application_snapshot()
+    ),
+    "application.views.ApplicationRenderer.notice": st.builds(
+        lambda app, text: [
+            lambda: APPLICATION.notice(app, "decided", answer="return", comment=text),
+            lambda: APPLICATION.notice(app, "head_applied"),
+            lambda: APPLICATION.notice(app, "head_returned", comment=text),
+        ],
+        application_snapshot(), typed(1000),
+    ),
+    "account.views.AccountRenderer.reminder": st.builds(
+        lambda account: [
+            lambda kind=k: ACCOUNT.reminder(
+                account, kind, settings=CONFIG.reminders, today=date(2026, 12, 1), due_on=date(2026, 1, 1),
+                criteria=list(CRITERIA),
+            )
+            for k in ("password", "password_snooze", "password_overdue", "review", "withdrawal", "deletion")
+        ],
+        account_view(),
+    ),
+    "account.views.AccountRenderer.office_notice": st.builds(
+        lambda account, review, name: [
+            lambda: ACCOUNT.office_notice("summary", month="2026-11", figures=FIGURES),
+            *(lambda kind=k: ACCOUNT.office_notice(kind, account=account, review=review, by=name,
+                                                   criteria=list(CRITERIA), immediate=True)
+              for k in ("registered", "review", "orphaned", "withdrawal", "deleted")),
+        ],
+        account_view(), REVIEW, NAME,
+    ),
+    "account.views.summary_message": st.just([lambda: account_views.summary_message("2026-11", FIGURES)]),
+    "account.views.register_modal": st.builds(
+        lambda text: [lambda: account_views.register_modal([application_row(text)] * 150, date(2026, 12, 1))],
+        typed(300),
+    ),
+    "account.views.review_modal": st.builds(
+        lambda account, text: [lambda: account_views.review_modal(account, text)], account_view(), typed(3000)
+    ),
+    "account.views.withdraw_modal": st.builds(
+        lambda text: [lambda: account_views.withdraw_modal([account_row(text)] * 150)], typed(200)
+    ),
+    "account.views.account_list": st.builds(
+        lambda accounts, text, name: [lambda: account_views.account_list(
+            accounts * 60, [application_row(text)] * 60, {1}, lambda _: name
+        )],
+        st.lists(account_view(), min_size=1, max_size=2), typed(300), NAME,
+    ),
+    "common.views.comment_modal": st.just([lambda: common_views.comment_modal(
+        callback_id="x" * 255, block_id="y" * 255, title="題" * 24, submit="送" * 24, label="ラ" * 2000,
+        metadata="m" * 3000, max_length=3000,
+    )]),
+    "home.views.home_view": st.builds(
+        lambda drafts, cases: [lambda: home_views.home_view(
+            [(d, 1) for d in drafts * 20], drafts * 20, cases * 20,
+            help_views.guideline_blocks(CONFIG.organization.name, CONFIG.offices),
+        )],
+        st.lists(draft_snapshot(), min_size=1, max_size=2), st.lists(case_snapshot(), max_size=2),
+    ),
+    "help.views.guideline_blocks": st.just(
+        [lambda: help_views.guideline_blocks(CONFIG.organization.name, CONFIG.offices)]
+    ),
+    "help.views.help_message": st.just([lambda: help_views.help_message(CONFIG.organization.name, CONFIG.offices)]),
+}  # fmt: skip
+
+
+def refusals(result: Any) -> list[str]:
+    """What Slack would refuse in ``result`` (a View, blocks or a message's arguments), and our own budget."""
+    if result is None:  # full_text: nothing was cut
+        return []
+    if isinstance(result, View):
+        refusal = check_view(result.to_dict())
+        return [] if refusal is None else [refusal.error, *refusal.messages]
+    if isinstance(result, Block):
+        result = [result]
+    if isinstance(result, list):
+        result = {"text": "fallback", "blocks": [b.to_dict() for b in result]}
+    problems = []
+    for method in ("chat.postMessage", "chat.update", "response_url"):
+        refusal = check_message(result, method=method)
+        if refusal is not None and not (method == "chat.update" and "blocks" not in result):
+            problems += [method, refusal.error, *refusal.messages]
+    if block_text_length(result.get("blocks", [])) > BLOCK_TEXT_BUDGET:
+        problems.append(f"block text {block_text_length(result['blocks'])} > {BLOCK_TEXT_BUDGET}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_builder_stays_inside_slacks_rules_with_maximal_input(name: str) -> None:
+    @EXAMPLES
+    @given(BUILDERS[name])
+    def check(builds: list[Build]) -> None:
+        for build in builds:
+            problems = refusals(build())
+            assert not problems, problems
+
+    check()
+
+
+def _builders_of(module: Any, prefix: str) -> set[str]:
+    """Public functions and renderer methods of ``module`` that return a view, blocks or a message."""
+    found = set()
+    returns = ("View", "Block", "dict[str, Any]", "ActionsBlock", "SectionBlock")
+    for name, member in inspect.getmembers(module):
+        if name.startswith("_") or getattr(member, "__module__", None) != module.__name__:
+            continue
+        if inspect.isfunction(member) and any(r in str(member.__annotations__.get("return")) for r in returns):
+            found.add(f"{prefix}.{name}")
+        elif inspect.isclass(member) and name.endswith("Renderer"):
+            found |= {f"{prefix}.{name}.{method}" for method in vars(member) if not method.startswith("_")
+                      and method != "when"}  # fmt: skip
+    return found
+
+
+def test_every_builder_is_driven() -> None:
+    expected = set()
+    for feature in ("report", "draft", "application", "account", "common", "home", "help"):
+        expected |= _builders_of(importlib.import_module(f"handlers.{feature}.views"), f"{feature}.views")
+
+    assert expected - set(BUILDERS) == set(), "a builder without a strategy in BUILDERS"
+    assert set(BUILDERS) - expected == set(), "BUILDERS names a builder that is gone"
