@@ -12,23 +12,26 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, select, text
 
 from bot.clock import Clock, SystemClock
-from bot.config import Delivery
+from bot.config import Delivery, load_config
 from bot.delivery import ChannelPacer, OutboxWorker, Outcome, PostgresDoorbell
+from bot.directory import Directory
 from playground.slack_api import SlackStandIn
 from storage import audit, outbox
 from storage.db import SessionFactory, make_engine, make_sessions
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
 from tests.conftest import POSTGRES_URL
+from tests.support.bot import APP_YAML
 from tests.support.clock import FrozenClock
 
 SETTINGS = Delivery(workers=4, give_up_after_minutes=30, max_backoff_seconds=5, channel_burst=10, poll_seconds=60)
+DIRECTORY = Directory(load_config(APP_YAML))
 
 
 def make_worker(
     sessions: SessionFactory, fake: SlackStandIn, clock: Clock, settings: Delivery = SETTINGS
 ) -> OutboxWorker:
     client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=[])
-    return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock)
+    return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock, directory=lambda: DIRECTORY)
 
 
 @pytest.fixture
@@ -184,7 +187,7 @@ def test_connection_errors_are_retried(sessions: SessionFactory, clock: FrozenCl
     with SlackStandIn() as gone:
         url = gone.api_url
     client = WebClient(token="xoxb-test", base_url=url, timeout=2, retry_handlers=[])
-    worker = OutboxWorker(sessions=sessions, client=client, settings=SETTINGS, clock=clock)
+    worker = OutboxWorker(sessions=sessions, client=client, settings=SETTINGS, clock=clock, directory=lambda: DIRECTORY)
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
 
     assert worker.run_once() == [Outcome.RETRY]

@@ -82,7 +82,7 @@ def submit(session: Session, ctx: Context, form: ApplicationForm, user_id: str, 
         application.office_message = _post_to_office(session, ctx, application)
     else:
         message = ctx.render.head_request(shown)
-        application.head_message = outbox.post_message(session, channel=department.head, message=message, now=ctx.now)
+        application.head_message = _post(session, ctx, application, department.head, message)
     action = "application.submitted" if by_head else "application.filled"
     _audit(session, ctx, application, user_id, action, _summary(application))
     return Submitted(application.id, ApplicationStatus(application.status), shown.head_name)
@@ -165,9 +165,7 @@ def _head_answer(
             session, target=application.head_message, message=ctx.render.head_request(shown), now=ctx.now
         )
     kind = "head_applied" if given == Answer.APPLY else "head_returned"
-    outbox.post_message(
-        session, channel=application.filled_by, message=ctx.render.notice(shown, kind, comment=comment), now=ctx.now
-    )
+    _post(session, ctx, application, application.filled_by, ctx.render.notice(shown, kind, comment=comment))
     action = "application.submitted" if given == Answer.APPLY else "application.head_returned"
     after = {"status": application.status, "comment": comment}
     _audit(session, ctx, application, user_id, action, after, before={"status": ApplicationStatus.WITH_HEAD})
@@ -196,7 +194,7 @@ def _decide(
     # 4(4)①: the head applied; whoever filled the form in hears it too.
     for recipient in dict.fromkeys([application.filled_by, application.head_id]):
         message = ctx.render.notice(shown, "decided", answer=given, comment=comment)
-        outbox.post_message(session, channel=recipient, message=message, now=ctx.now)
+        _post(session, ctx, application, recipient, message)
     after = {"status": application.status, "comment": comment}
     before = {"status": ApplicationStatus.SUBMITTED}
     _audit(session, ctx, application, user_id, f"application.{_DECIDED[given]}", after, before=before)
@@ -205,7 +203,15 @@ def _decide(
 
 def _post_to_office(session: Session, ctx: Context, application: Application) -> OutboxMessage:
     message = ctx.render.office_post(snapshot(application, ctx.directory))
-    return outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+    return _post(session, ctx, application, ctx.directory.offices.public_info.channel, message)
+
+
+def _post(
+    session: Session, ctx: Context, application: Application, channel: str, message: dict[str, Any]
+) -> OutboxMessage:
+    """Queues a message about ``application``: its subject names it (one notice if one goes as plain text)."""
+    subject = f"application:{application.id}"
+    return outbox.post_message(session, channel=channel, message=message, now=ctx.now, subject=subject)
 
 
 def _name(ctx: Context, user_id: str) -> str:
