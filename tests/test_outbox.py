@@ -261,6 +261,50 @@ def test_replies_and_updates_of_a_failed_message_fail_too(
     assert fake_slack.calls_to("chat.update") == []
 
 
+def test_a_refused_reply_and_update_go_as_plain_text_in_their_place_and_public_info_hears_once(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*SNS-2026-0009* 本文"}}]
+    with sessions.begin() as session:
+        parent = outbox.post_message(
+            session,
+            channel="U0HEADKANKO",
+            message={"text": "写し", "blocks": blocks},
+            now=clock.now(),
+            subject="case:9",
+        )
+    assert worker.run_once() == [Outcome.SENT]
+    with sessions.begin() as session:
+        parent = session.get_one(OutboxMessage, parent.id)
+        reply = outbox.post_message(
+            session,
+            channel="U0HEADKANKO",
+            message={"text": "返信", "blocks": blocks},
+            now=clock.now(),
+            thread_of=parent,
+        )
+        outbox.update_message(session, target=parent, message={"text": "更新", "blocks": blocks}, now=clock.now())
+        assert reply.subject == "case:9"  # replies and updates are about their parent's subject
+
+    fake_slack.fail_next("chat.postMessage", error="invalid_blocks")
+    fake_slack.fail_next("chat.update", error="msg_too_long")
+    outcomes = [outcome for _ in range(5) for outcome in worker.run_once()]
+
+    # The reply refused then sent plain (its notice queued), the update refused, the notice, the plain update.
+    assert outcomes == [Outcome.REFUSED, Outcome.SENT, Outcome.REFUSED, Outcome.SENT, Outcome.SENT]
+    parent_ts = row(sessions, parent.id).slack_ts
+    refused_reply, plain_reply = fake_slack.calls_to("chat.postMessage")[1:3]
+    assert refused_reply.args["thread_ts"] == plain_reply.args["thread_ts"] == parent_ts
+    assert "blocks" not in plain_reply.args
+    assert "*SNS-2026-0009* 本文" in plain_reply.args["text"]
+    refused_update, plain_update = fake_slack.calls_to("chat.update")
+    assert refused_update.args["ts"] == plain_update.args["ts"] == parent_ts
+    assert plain_update.args["blocks"] == []
+    (notice,) = fake_slack.calls_to("chat.postMessage")[3:]  # two refused messages about case:9, one notice
+    assert notice.args["channel"] == "C0PUBLICINFO"
+    assert "invalid_blocks" in notice.args["text"]
+
+
 def test_after_a_crash_claimed_messages_are_delivered_once_the_lease_ends(
     sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
