@@ -51,10 +51,10 @@ def plain_version(payload: dict[str, Any], subject: str | None, *, update: bool)
 
 def _readable(block: dict[str, Any]) -> list[str]:
     """What a person reads in a block: headers, sections with their fields, context lines (not buttons)."""
-    objects = [block.get("text"), *block.get("fields", [])]
-    if block.get("type") == "context":
-        objects += block.get("elements", [])
-    return [_as_mrkdwn(o) for o in objects if isinstance(o, dict) and o.get("text")]
+    objects = [block.get("text"), *(block.get("elements", []) if block.get("type") == "context" else [])]
+    lines = [_as_mrkdwn(o) for o in objects if isinstance(o, dict) and o.get("text")]
+    # A field is a label over its value ("*種類*\n炎上"): one line each reads better without the grid.
+    return lines + [_as_mrkdwn(o).replace("\n", " ", 1) for o in block.get("fields", []) if o.get("text")]
 
 
 def _as_mrkdwn(text_object: dict[str, Any]) -> str:

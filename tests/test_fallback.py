@@ -188,7 +188,7 @@ def test_the_plain_version_reads_the_blocks_but_not_the_buttons() -> None:
     assert plain is not None
     assert set(plain) == {"text"}
     text = plain["text"]
-    for expected in ("【炎上】SNS-2026-0001 &lt;A&amp;B&gt;", "*概要*\n返信が急増", "*種類*\n炎上", "通知先: 所属長"):
+    for expected in ("【炎上】SNS-2026-0001 &lt;A&amp;B&gt;", "*概要*\n返信が急増", "*種類* 炎上", "通知先: 所属長"):
         assert expected in text
     assert "受領しました" not in text
     assert text.startswith(t("outbox.plain.intro"))
