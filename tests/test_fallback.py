@@ -139,6 +139,14 @@ def test_a_refused_reminder_arrives_as_plain_text(
     assert "パスワード" in notice
     with bot.service.runtime.sessions() as session:
         assert session.scalars(select(PlainTextNotice.subject)).all() == ["account:1"]
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action.startswith("outbox."))).all()
+    facts = sorted((e.action, e.after["channel"], e.after["error"], e.after["subject"]) for e in entries)
+    assert facts == [
+        ("outbox.refused", STAFF1, "invalid_blocks", "account:1"),
+        ("outbox.refused", "U0STAFF2", "invalid_blocks", "account:1"),
+        ("outbox.sent_plain", STAFF1, "invalid_blocks", "account:1"),
+        ("outbox.sent_plain", "U0STAFF2", "invalid_blocks", "account:1"),
+    ]
 
 
 def test_a_plain_version_refused_too_fails_the_message_and_nothing_retries(
