@@ -3,9 +3,11 @@ in order and within Slack's pace for each destination, with retries that survive
 
 Outcomes per Slack's answer: 429 waits for Retry-After (not counted as an attempt); 5xx,
 connection errors and Slack's own transient errors back off exponentially up to
-``max_backoff_seconds``, until the message is ``give_up_after_minutes`` old; any other error
-(channel_not_found, invalid_blocks…) is permanent: the message is marked failed, logged and
-audited, never retried forever.
+``max_backoff_seconds``, until the message is ``give_up_after_minutes`` old; a refusal of the
+payload itself (invalid_blocks, msg_too_long…) sends the message once more as plain text
+(bot/plain_text.py), audited, and tells 市政情報課 once per subject; any other error
+(channel_not_found…), or a refused plain version, is permanent: the message is marked failed,
+logged and audited, never retried forever.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,9 +29,12 @@ import psycopg
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Delivery
+from bot.directory import Directory
+from bot.plain_text import REFUSALS, notice, plain_version
 from storage import outbox
 from storage.db import SessionFactory
 from storage.models import OutboxMethod
@@ -44,6 +49,7 @@ class Outcome(StrEnum):
     SENT = "sent"
     RETRY = "retry"
     FAILED = "failed"
+    REFUSED = "refused"  # Slack refused the payload: it goes again as plain text
     LOST_CLAIM = "lost_claim"  # the lease ran out and another worker took the message over
 
 
@@ -76,12 +82,15 @@ class OutboxWorker:
         client: WebClient,
         settings: Delivery,
         clock: Clock,
+        directory: Callable[[], Directory],
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
         self.client = client
         self.settings = settings
         self.clock = clock
+        # The directory as of now (it changes on reload): who 市政情報課 is, names for its notices.
+        self.directory = directory
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         # A claim outlives the slowest Web API call, so only a dead worker loses its claims.
         self.lease = timedelta(seconds=settings.request_timeout_seconds * 3)
@@ -238,6 +247,7 @@ class OutboxWorker:
         except Exception as error:  # a bug or an odd answer: bounded retries, then failed
             log.exception("message %d: unexpected error from the Web API call", item.id)
             return self._retry(item, f"unexpected: {error!r}")
+        now = self.clock.now()
         with self.sessions.begin() as session:
             done = outbox.mark_sent(
                 session,
@@ -245,16 +255,34 @@ class OutboxWorker:
                 worker=self.worker_id,
                 slack_channel=response["channel"],
                 slack_ts=response["ts"],
-                now=self.clock.now(),
+                now=now,
             )
+            if done and item.refused_with and outbox.record_plain_sent(session, item, now=now):
+                self._notify_office(session, item, now)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
 
     def _call(self, item: outbox.Claimed) -> Any:
+        payload = self._payload(item)
         if item.method == OutboxMethod.UPDATE:
-            return self.client.chat_update(channel=item.parent_channel, ts=item.parent_ts, **item.payload)
+            return self.client.chat_update(channel=item.parent_channel, ts=item.parent_ts, **payload)
         return self.client.chat_postMessage(
-            channel=item.parent_channel or item.channel, thread_ts=item.parent_ts, **item.payload
+            channel=item.parent_channel or item.channel, thread_ts=item.parent_ts, **payload
         )
+
+    def _payload(self, item: outbox.Claimed) -> dict[str, Any]:
+        """What to send: once Slack refused the payload, its plain version (a refused payload has one)."""
+        plain = self._plain(item) if item.refused_with else None
+        return plain if plain is not None else item.payload
+
+    def _plain(self, item: outbox.Claimed) -> dict[str, Any] | None:
+        return plain_version(item.payload, item.subject, update=item.method == OutboxMethod.UPDATE)
+
+    def _notify_office(self, session: Session, item: outbox.Claimed, now: datetime) -> None:
+        """Queues the notice to 市政情報課 that ``item`` went as plain text, with the same commit."""
+        directory = self.directory()
+        destination = directory.name_of(item.channel) if item.channel[:1] in ("U", "W") else f"<#{item.channel}>"
+        message = notice(item.payload, destination, item.refused_with or "")
+        outbox.post_message(session, channel=directory.offices.public_info.channel, message=message, now=now)
 
     def _after_error(self, item: outbox.Claimed, status: int, error: str | None, headers: Any) -> Outcome:
         if status == 429:
@@ -263,7 +291,17 @@ class OutboxWorker:
             return self._settle_retry(item, seconds, "ratelimited", count_attempt=False)
         if status >= 500 or error in TRANSIENT_ERRORS:
             return self._retry(item, f"HTTP {status}: {error or 'server error'}")
+        if error in REFUSALS and item.refused_with:
+            return self._fail(item, f"{error}, refused as plain text too (first: {item.refused_with})")
+        if error in REFUSALS and self._plain(item) is not None:
+            return self._refused(item, error)
         return self._fail(item, error or f"HTTP {status}")
+
+    def _refused(self, item: outbox.Claimed, error: str) -> Outcome:
+        log.warning("Slack refused message %d to %s (%s); sending it as plain text", item.id, item.channel, error)
+        with self.sessions.begin() as session:
+            done = outbox.mark_refused(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
+        return Outcome.REFUSED if done else Outcome.LOST_CLAIM
 
     def _retry(self, item: outbox.Claimed, reason: str) -> Outcome:
         attempts = item.attempts + 1

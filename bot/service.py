@@ -124,7 +124,13 @@ def delivery_worker(runtime: Runtime) -> OutboxWorker:
         timeout=int(settings.request_timeout_seconds),
         retry_handlers=[],  # the outbox retries, durably
     )
-    return OutboxWorker(sessions=runtime.sessions, client=client, settings=settings, clock=runtime.clock)
+    return OutboxWorker(
+        sessions=runtime.sessions,
+        client=client,
+        settings=settings,
+        clock=runtime.clock,
+        directory=lambda: runtime.config.directory,
+    )
 
 
 def check_health(ready: threading.Event, engine: Engine | None) -> tuple[bool, dict[str, Any]]:

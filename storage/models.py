@@ -69,6 +69,11 @@ class OutboxMessage(Base):
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What it is about ("case:12", "draft:3"): where its plain-text version says to act, and the key
+    # of the one notice to 市政情報課 when a message about it had to go as plain text.
+    subject: Mapped[str | None] = mapped_column(String(64))
+    # Slack's answer when it refused the payload itself (invalid_blocks…): the plain-text version is sent instead.
+    refused_with: Mapped[str | None] = mapped_column(String(64))
 
     parent: Mapped[OutboxMessage | None] = relationship(remote_side=[id])
 
@@ -76,6 +81,17 @@ class OutboxMessage(Base):
         Index(None, "status", "next_attempt_at"),
         Index(None, "channel", "id"),
     )
+
+
+class PlainTextNotice(Base):
+    """市政情報課 told that a message about ``subject`` went as plain text: the key makes it once per
+    subject, whichever worker sends a plain version first."""
+
+    __tablename__ = "plain_text_notices"
+
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    noticed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ConfigRevision(Base):

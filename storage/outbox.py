@@ -1,8 +1,9 @@
 """The outbox: Slack messages written in the same transaction as the change that causes them.
 
-Writers call ``post_message`` / ``update_message``; the delivery worker calls ``claim`` and then one of the
-``mark_*`` functions. Messages to one destination go out in id order, one at a time: a
-message is claimable only when no earlier message to the same destination is unsent.
+Writers call ``post_message`` / ``update_message``, naming the message's ``subject`` ("case:12");
+the delivery worker calls ``claim`` and then one of the ``mark_*`` functions. Messages to one
+destination go out in id order, one at a time: a message is claimable only when no earlier
+message to the same destination is unsent.
 Several processes may share a PostgreSQL database: ``FOR UPDATE SKIP LOCKED`` hands each
 row to exactly one of them, and a lease hands it on if its claimant dies.
 """
@@ -15,10 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, event, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import audit
-from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
+from storage.models import OutboxMessage, OutboxMethod, OutboxStatus, PlainTextNotice
 
 NOTIFY_CHANNEL = "sns_bot_outbox"
 _WROTE_ROWS = "sns_bot.outbox_written"
@@ -32,29 +34,33 @@ def post_message(
     message: dict[str, Any],
     now: datetime,
     thread_of: OutboxMessage | None = None,
+    subject: str | None = None,
 ) -> OutboxMessage:
     """Queues chat.postMessage to ``channel`` (a user ID means the bot's DM with that user),
-    as a reply in ``thread_of``'s thread when given."""
+    as a reply in ``thread_of``'s thread when given (about the same subject)."""
     if thread_of is not None and thread_of.channel != channel:
         raise ValueError("a thread reply goes to its parent's channel")
-    return _add(session, OutboxMessage(channel=channel, method=OutboxMethod.POST, parent=thread_of), message, now)
+    row = OutboxMessage(channel=channel, method=OutboxMethod.POST, parent=thread_of)
+    row.subject = thread_of.subject if thread_of is not None else subject
+    return _add(session, row, message, now)
 
 
 def update_message(session: Session, *, target: OutboxMessage, message: dict[str, Any], now: datetime) -> OutboxMessage:
     """Queues chat.update of ``target``, delivered after it (same destination, later id)."""
-    return _add(session, OutboxMessage(channel=target.channel, method=OutboxMethod.UPDATE, parent=target), message, now)
+    row = OutboxMessage(channel=target.channel, method=OutboxMethod.UPDATE, parent=target, subject=target.subject)
+    return _add(session, row, message, now)
 
 
-def post_messages(session: Session, posts: Sequence[tuple[str, dict[str, Any]]], now: datetime) -> None:
-    """Queues many top-level chat.postMessage (channel, message) in one INSERT: for sweeps that send
-    hundreds at once, without an ORM object each."""
+def post_messages(session: Session, posts: Sequence[tuple[str, dict[str, Any], str | None]], now: datetime) -> None:
+    """Queues many top-level chat.postMessage (channel, message, subject) in one INSERT: for sweeps that
+    send hundreds at once, without an ORM object each."""
     if not posts:
         return
     session.execute(
         insert(OutboxMessage),
         [
-            {"channel": channel, "method": OutboxMethod.POST, "payload": message, **_fresh(now)}
-            for channel, message in posts
+            {"channel": channel, "method": OutboxMethod.POST, "payload": message, "subject": subject, **_fresh(now)}
+            for channel, message, subject in posts
         ],
     )
     _ring_at_commit(session)
@@ -118,6 +124,9 @@ class Claimed:
     # The parent's place in Slack: the thread to reply in, or the message to update.
     parent_channel: str | None
     parent_ts: str | None
+    subject: str | None
+    # Set when Slack refused the payload: the plain-text version goes instead.
+    refused_with: str | None
 
 
 def _next_of_its_channel():
@@ -181,6 +190,8 @@ def claim(
                     created_at=row.created_at,
                     parent_channel=parent.slack_channel if parent else None,
                     parent_ts=parent.slack_ts if parent else None,
+                    subject=row.subject,
+                    refused_with=row.refused_with,
                 )
             )
     return claimed
@@ -234,6 +245,36 @@ def mark_retry(
     return result.rowcount == 1
 
 
+def mark_refused(session: Session, message_id: int, *, worker: str, error: str, now: datetime) -> bool:
+    """Slack refused the payload itself: the message is due again at once, to go as plain text."""
+    row = session.scalars(select(OutboxMessage).where(*_held_by(message_id, worker)).with_for_update()).one_or_none()
+    if row is None:
+        return False
+    row.attempts += 1
+    row.status = OutboxStatus.PENDING
+    row.next_attempt_at = now
+    row.lease_until = row.claimed_by = None
+    row.refused_with = row.last_error = error
+    _audit(session, row, "outbox.refused", now, error=error)
+    return True
+
+
+def record_plain_sent(session: Session, message: Claimed, *, now: datetime) -> bool:
+    """Audits the plain version as sent; True when it is the first for its subject (or, without
+    one, for the message), whose notice to 市政情報課 the caller then queues: the key decides,
+    whichever worker gets there first."""
+    row = session.get_one(OutboxMessage, message.id)
+    _audit(session, row, "outbox.sent_plain", now, error=message.refused_with)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.execute(
+        dialect.insert(PlainTextNotice)
+        .values(subject=message.subject or f"outbox:{message.id}", outbox_id=message.id, noticed_at=now)
+        .on_conflict_do_nothing(index_elements=[PlainTextNotice.subject])
+        .returning(PlainTextNotice.subject)
+    )
+    return inserted.first() is not None
+
+
 def mark_failed(session: Session, message_id: int, *, worker: str, error: str, now: datetime) -> bool:
     """Gives up on a message; the audit log and the operator's log say why."""
     row = session.scalars(select(OutboxMessage).where(*_held_by(message_id, worker)).with_for_update()).one_or_none()
@@ -248,15 +289,12 @@ def _fail(session: Session, row: OutboxMessage, *, error: str, now: datetime) ->
     row.status = OutboxStatus.FAILED
     row.last_error = error
     row.lease_until = None
-    audit.record(
-        session,
-        at=now,
-        actor=None,
-        action="outbox.failed",
-        entity_type="outbox",
-        entity_id=row.id,
-        after={"channel": row.channel, "method": row.method, "error": error, "attempts": row.attempts},
-    )
+    _audit(session, row, "outbox.failed", now, error=error, attempts=row.attempts)
+
+
+def _audit(session: Session, row: OutboxMessage, action: str, now: datetime, **facts: Any) -> None:
+    after = {"channel": row.channel, "method": row.method, "subject": row.subject, **facts}
+    audit.record(session, at=now, actor=None, action=action, entity_type="outbox", entity_id=row.id, after=after)
 
 
 def next_due(session: Session) -> datetime | None:

@@ -12,23 +12,26 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, select, text
 
 from bot.clock import Clock, SystemClock
-from bot.config import Delivery
+from bot.config import Delivery, load_config
 from bot.delivery import ChannelPacer, OutboxWorker, Outcome, PostgresDoorbell
+from bot.directory import Directory
 from playground.slack_api import SlackStandIn
 from storage import audit, outbox
 from storage.db import SessionFactory, make_engine, make_sessions
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
 from tests.conftest import POSTGRES_URL
+from tests.support.bot import APP_YAML
 from tests.support.clock import FrozenClock
 
 SETTINGS = Delivery(workers=4, give_up_after_minutes=30, max_backoff_seconds=5, channel_burst=10, poll_seconds=60)
+DIRECTORY = Directory(load_config(APP_YAML))
 
 
 def make_worker(
     sessions: SessionFactory, fake: SlackStandIn, clock: Clock, settings: Delivery = SETTINGS
 ) -> OutboxWorker:
     client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=[])
-    return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock)
+    return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock, directory=lambda: DIRECTORY)
 
 
 @pytest.fixture
@@ -184,7 +187,7 @@ def test_connection_errors_are_retried(sessions: SessionFactory, clock: FrozenCl
     with SlackStandIn() as gone:
         url = gone.api_url
     client = WebClient(token="xoxb-test", base_url=url, timeout=2, retry_handlers=[])
-    worker = OutboxWorker(sessions=sessions, client=client, settings=SETTINGS, clock=clock)
+    worker = OutboxWorker(sessions=sessions, client=client, settings=SETTINGS, clock=clock, directory=lambda: DIRECTORY)
     message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
 
     assert worker.run_once() == [Outcome.RETRY]
@@ -256,6 +259,50 @@ def test_replies_and_updates_of_a_failed_message_fail_too(
         child = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert (child.status, child.last_error) == (OutboxStatus.FAILED, f"parent_failed: message {child.parent_id}")
     assert fake_slack.calls_to("chat.update") == []
+
+
+def test_a_refused_reply_and_update_go_as_plain_text_in_their_place_and_public_info_hears_once(
+    sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*SNS-2026-0009* 本文"}}]
+    with sessions.begin() as session:
+        parent = outbox.post_message(
+            session,
+            channel="U0HEADKANKO",
+            message={"text": "写し", "blocks": blocks},
+            now=clock.now(),
+            subject="case:9",
+        )
+    assert worker.run_once() == [Outcome.SENT]
+    with sessions.begin() as session:
+        parent = session.get_one(OutboxMessage, parent.id)
+        reply = outbox.post_message(
+            session,
+            channel="U0HEADKANKO",
+            message={"text": "返信", "blocks": blocks},
+            now=clock.now(),
+            thread_of=parent,
+        )
+        outbox.update_message(session, target=parent, message={"text": "更新", "blocks": blocks}, now=clock.now())
+        assert reply.subject == "case:9"  # replies and updates are about their parent's subject
+
+    fake_slack.fail_next("chat.postMessage", error="invalid_blocks")
+    fake_slack.fail_next("chat.update", error="msg_too_long")
+    outcomes = [outcome for _ in range(5) for outcome in worker.run_once()]
+
+    # The reply refused then sent plain (its notice queued), the update refused, the notice, the plain update.
+    assert outcomes == [Outcome.REFUSED, Outcome.SENT, Outcome.REFUSED, Outcome.SENT, Outcome.SENT]
+    parent_ts = row(sessions, parent.id).slack_ts
+    refused_reply, plain_reply = fake_slack.calls_to("chat.postMessage")[1:3]
+    assert refused_reply.args["thread_ts"] == plain_reply.args["thread_ts"] == parent_ts
+    assert "blocks" not in plain_reply.args
+    assert "*SNS-2026-0009* 本文" in plain_reply.args["text"]
+    refused_update, plain_update = fake_slack.calls_to("chat.update")
+    assert refused_update.args["ts"] == plain_update.args["ts"] == parent_ts
+    assert plain_update.args["blocks"] == []
+    (notice,) = fake_slack.calls_to("chat.postMessage")[3:]  # two refused messages about case:9, one notice
+    assert notice.args["channel"] == "C0PUBLICINFO"
+    assert "invalid_blocks" in notice.args["text"]
 
 
 def test_after_a_crash_claimed_messages_are_delivered_once_the_lease_ends(

@@ -145,13 +145,13 @@ def sweep(session: Session, ctx: Context) -> int:
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
     claimed = accounts.claim_reminders(session, [(d.kind, _subject(a), d.due_on) for a, d in pending], ctx.now)
-    posts: list[tuple[str, dict[str, Any]]] = []
+    posts: list[tuple[str, dict[str, Any], str | None]] = []
     sent = 0
     for account, due in pending:
         if (due.kind, _subject(account), due.due_on) not in claimed:
             continue
         message = ctx.render.reminder(view_of(account), due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
-        posts += [(user, message) for user in dict.fromkeys(due.recipients)]
+        posts += [(user, message, _subject(account)) for user in dict.fromkeys(due.recipients)]
         _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
         sent += 1
     outbox.post_messages(session, posts, ctx.now)
@@ -159,7 +159,13 @@ def sweep(session: Session, ctx: Context) -> int:
 
 
 def _subject(account: Account) -> str:
+    """The account's key in the reminders sent, and what its messages are about in the outbox."""
     return f"account:{account.id}"
+
+
+def _tell_office(session: Session, ctx: Context, account: Account, message: dict[str, Any]) -> None:
+    channel = ctx.directory.offices.public_info.channel
+    outbox.post_message(session, channel=channel, message=message, now=ctx.now, subject=_subject(account))
 
 
 def _head_of(directory: Directory, account: Account) -> str | None:
@@ -242,7 +248,7 @@ def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -
         return "account.error.url.taken"
     application.status = ApplicationStatus.REGISTERED
     notice = ctx.render.office_notice("registered", account=view_of(account))
-    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+    _tell_office(session, ctx, account, notice)
     _audit(session, ctx, account, user_id, "account.registered", {"application": application.id, "url": form.url})
     return account
 
@@ -315,7 +321,7 @@ def submit_review(session: Session, ctx: Context, account_id: int, user_id: str,
     account.last_review_on = ctx.today
     name = ctx.directory.name_of(user_id)
     notice = ctx.render.office_notice("review", account=view_of(account), review=review, by=name)
-    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+    _tell_office(session, ctx, account, notice)
     _audit(
         session,
         ctx,
@@ -362,9 +368,9 @@ def _withdraw(
         accounts.claim_reminder(session, "deletion", _subject(account), ctx.today, ctx.now)
     for user in people:
         message = ctx.render.reminder(shown, kind, criteria=criteria)
-        outbox.post_message(session, channel=user, message=message, now=ctx.now)
+        outbox.post_message(session, channel=user, message=message, now=ctx.now, subject=_subject(account))
     office = ctx.render.office_notice("withdrawal", account=shown, immediate=immediate, criteria=criteria)
-    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=office, now=ctx.now)
+    _tell_office(session, ctx, account, office)
     _audit(
         session,
         ctx,
@@ -397,7 +403,7 @@ def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Ac
         return account  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
     notice = ctx.render.office_notice("deleted", account=view_of(account), by=ctx.directory.name_of(user_id))
-    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+    _tell_office(session, ctx, account, notice)
     _audit(session, ctx, account, user_id, "account.deleted", {"on": ctx.today.isoformat()})
     return account
 
@@ -415,7 +421,7 @@ def flag_orphans(session: Session, ctx: Context) -> int:
         if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
             continue
         notice = ctx.render.office_notice("orphaned", account=view_of(account))
-        outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=notice, now=ctx.now)
+        _tell_office(session, ctx, account, notice)
         _audit(session, ctx, account, None, "account.orphaned", {"managers": list(account.managers)})
         flagged += 1
     return flagged

@@ -83,7 +83,7 @@ def submit(session: Session, ctx: Context, form: ApplicationForm, user_id: str, 
         application.office_message = _post_to_office(session, ctx, application)
     else:
         message = ctx.render.head_request(shown)
-        application.head_message = outbox.post_message(session, channel=department.head, message=message, now=ctx.now)
+        application.head_message = _post(session, ctx, application, department.head, message)
         _post_full_text(session, ctx, shown, application.head_message)
     action = "application.submitted" if by_head else "application.filled"
     _audit(session, ctx, application, user_id, action, _summary(application))
@@ -167,9 +167,7 @@ def _head_answer(
             session, target=application.head_message, message=ctx.render.head_request(shown), now=ctx.now
         )
     kind = "head_applied" if given == Answer.APPLY else "head_returned"
-    outbox.post_message(
-        session, channel=application.filled_by, message=ctx.render.notice(shown, kind, comment=comment), now=ctx.now
-    )
+    _post(session, ctx, application, application.filled_by, ctx.render.notice(shown, kind, comment=comment))
     action = "application.submitted" if given == Answer.APPLY else "application.head_returned"
     after = {"status": application.status, "comment": comment}
     _audit(session, ctx, application, user_id, action, after, before={"status": ApplicationStatus.WITH_HEAD})
@@ -198,7 +196,7 @@ def _decide(
     # 4(4)①: the head applied; whoever filled the form in hears it too.
     for recipient in dict.fromkeys([application.filled_by, application.head_id]):
         message = ctx.render.notice(shown, "decided", answer=given, comment=comment)
-        outbox.post_message(session, channel=recipient, message=message, now=ctx.now)
+        _post(session, ctx, application, recipient, message)
     after = {"status": application.status, "comment": comment}
     before = {"status": ApplicationStatus.SUBMITTED}
     _audit(session, ctx, application, user_id, f"application.{_DECIDED[given]}", after, before=before)
@@ -208,7 +206,7 @@ def _decide(
 def _post_to_office(session: Session, ctx: Context, application: Application) -> OutboxMessage:
     shown = snapshot(application, ctx.directory)
     channel = ctx.directory.offices.public_info.channel
-    posted = outbox.post_message(session, channel=channel, message=ctx.render.office_post(shown), now=ctx.now)
+    posted = _post(session, ctx, application, channel, ctx.render.office_post(shown))
     _post_full_text(session, ctx, shown, posted)
     return posted
 
@@ -217,6 +215,14 @@ def _post_full_text(session: Session, ctx: Context, shown: ApplicationSnapshot, 
     """What ``message`` had to cut, whole, in its thread (where the message says it is)."""
     if full := ctx.render.full_text(shown):
         outbox.post_message(session, channel=message.channel, message=full, now=ctx.now, thread_of=message)
+
+
+def _post(
+    session: Session, ctx: Context, application: Application, channel: str, message: dict[str, Any]
+) -> OutboxMessage:
+    """Queues a message about ``application``: its subject names it (one notice if one goes as plain text)."""
+    subject = f"application:{application.id}"
+    return outbox.post_message(session, channel=channel, message=message, now=ctx.now, subject=subject)
 
 
 def _name(ctx: Context, user_id: str) -> str:

@@ -21,7 +21,7 @@ from bot.errors import BadRequest
 from bot.lint import Finding, LintSettings, lint
 from handlers.draft.domain import REVISABLE, Answer, Context, DraftForm, DraftSnapshot, Outcome, snapshot
 from storage import audit, drafts, outbox
-from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, DraftVersion, RequestRole
+from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, DraftVersion, OutboxMessage, RequestRole
 
 # 4(3)②: the same content posted again within this window reads as spam.
 REPETITION_WINDOW = timedelta(days=14)
@@ -181,7 +181,7 @@ def _send(session: Session, ctx: Context, draft: Draft, requests: list[DraftRequ
             if role == RequestRole.AUTHOR
             else ctx.render.request(shown, request.id, role, request.user_id)
         )
-        request.message = outbox.post_message(session, channel=request.user_id, message=message, now=ctx.now)
+        request.message = _post(session, ctx, draft, request.user_id, message)
         if full := ctx.render.full_text(shown):  # what the DM had to cut, where it says it is
             outbox.post_message(session, channel=request.user_id, message=full, now=ctx.now, thread_of=request.message)
 
@@ -346,7 +346,7 @@ def _send_kouetsu(session: Session, ctx: Context, draft: Draft, step: Step, give
     shown = snapshot(draft, len(_steps(ctx, draft)))
     for approver in step.approvers:
         message = ctx.render.notice(shown, "kouetsu", answer=given, name=deputy)
-        outbox.post_message(session, channel=approver, message=message, now=ctx.now)
+        _post(session, ctx, draft, approver, message)
 
 
 def set_absence(
@@ -488,7 +488,7 @@ def remind_due(session: Session, ctx: Context) -> int:
         for request in draft.requests:
             if _in_step(request, draft.version, draft.step) and request.answer is None:
                 message = ctx.render.notice(shown, "reminder", hours=hours)
-                outbox.post_message(session, channel=request.user_id, message=message, now=ctx.now)
+                _post(session, ctx, draft, request.user_id, message)
         _audit(session, ctx, draft, None, "draft.reminded", {"version": draft.version, "step": draft.step})
         reminded += 1
     return reminded
@@ -565,7 +565,12 @@ def _refresh(
 
 def _notify_author(session: Session, ctx: Context, draft: Draft, kind: str, **params: Any) -> None:
     message = ctx.render.notice(snapshot(draft, len(_steps(ctx, draft))), kind, **params)
-    outbox.post_message(session, channel=draft.author_id, message=message, now=ctx.now)
+    _post(session, ctx, draft, draft.author_id, message)
+
+
+def _post(session: Session, ctx: Context, draft: Draft, user_id: str, message: dict[str, Any]) -> OutboxMessage:
+    """Queues a DM about ``draft``: its subject names the draft (one notice if one goes as plain text)."""
+    return outbox.post_message(session, channel=user_id, message=message, now=ctx.now, subject=f"draft:{draft.id}")
 
 
 def _audit(

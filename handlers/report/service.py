@@ -140,7 +140,9 @@ def _send_copies(
     shown = snapshot(case)
     for copy in copies:
         message = ctx.render.case_copy(shown, copy.audience, copy.id)
-        copy.message = outbox.post_message(session, channel=copy.target, message=message, now=ctx.now)
+        copy.message = outbox.post_message(
+            session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case)
+        )
 
 
 def _attach(
@@ -172,9 +174,8 @@ def _attach(
         after={"reporter_count": case.reporter_count, "widened_to": [r.target for r in widened]},
     )
     submission = Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
-    outbox.post_message(
-        session, channel=reporter_id, message=ctx.render.confirmation(snapshot(case), submission), now=ctx.now
-    )
+    confirmation = ctx.render.confirmation(snapshot(case), submission)
+    outbox.post_message(session, channel=reporter_id, message=confirmation, now=ctx.now, subject=_subject(case))
     return submission
 
 
@@ -344,7 +345,7 @@ def report_committee(
     case.committee_reported_at, case.committee_reported_by = ctx.now, name
     committee = routing.committee(ctx.directory.offices)
     report = ctx.render.committee_report(snapshot(case), measures, progress, name)
-    posted = outbox.post_message(session, channel=committee.target, message=report, now=ctx.now)
+    posted = outbox.post_message(session, channel=committee.target, message=report, now=ctx.now, subject=_subject(case))
     if full := ctx.render.full_text(snapshot(case), (measures, progress)):
         outbox.post_message(session, channel=committee.target, message=full, now=ctx.now, thread_of=posted)
     event = Event("committee_reported", ctx.now, {"name": name})
@@ -387,10 +388,16 @@ def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -
     for copy in case.copies:
         if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO):
             message = ctx.render.escalation(shown, copy.audience, minutes, members)
-            outbox.post_message(session, channel=copy.target, message=message, now=ctx.now)
+            outbox.post_message(session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case))
     if not any(c.audience == Audience.PUBLIC_INFO for c in case.copies):  # a violation: 市政情報課 hears too
         message = ctx.render.escalation(shown, Audience.PUBLIC_INFO, minutes, members)
-        outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+        office = ctx.directory.offices.public_info.channel
+        outbox.post_message(session, channel=office, message=message, now=ctx.now, subject=_subject(case))
+
+
+def _subject(case: Case) -> str:
+    """What the case's messages are about, for the outbox (one notice per case when one goes as plain text)."""
+    return f"case:{case.id}"
 
 
 def number_of(session: Session, case_id: int) -> str:
