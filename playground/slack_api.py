@@ -162,6 +162,7 @@ class SlackStandIn:
         self._ws_url = ""
         self._ws_clients: list[ServerConnection] = []
         self._acks: dict[str, Json] = {}
+        self._told_refusal: tuple[str, bool] | None = None  # refuse_messages(): Slack's error, plain text too
         self._threads: list[threading.Thread] = []
         self._http = _HTTPServer(self)
         self._base_url = f"http://{HOST}:{self._http.server_address[1]}"
@@ -285,6 +286,13 @@ class SlackStandIn:
         with self._cond:
             self._faults.setdefault(method, deque()).extend([fault] * times)
 
+    def refuse_messages(self, error: str = "invalid_blocks", *, plain_too: bool = False) -> None:
+        """From now on answer ``error`` to every chat.postMessage and chat.update carrying blocks (to every one if
+        ``plain_too``), as Slack refuses a payload it finds invalid. Unlike ``fail_next`` it accepts the plain-text
+        versions however the worker interleaves them."""
+        with self._cond:
+            self._told_refusal = (error, plain_too)
+
     # ----- request handling (called from server threads)
 
     def _serve(self, method: str, content_type: str, authorization: str, body: bytes, extra: Json) -> Answer:
@@ -325,7 +333,15 @@ class SlackStandIn:
                     return 200, {"ok": False, "error": error}, {}
             if refusal := self._refusal(method, args):
                 return 200, refusal.body(), {}
+            if told := self._told_to_refuse(method, args):
+                return 200, {"ok": False, "error": told}, {}
             return 200, handler(args, token), {}
+
+    def _told_to_refuse(self, method: str, args: Json) -> str | None:
+        if self._told_refusal is None or method not in ("chat.postMessage", "chat.update"):
+            return None
+        error, plain_too = self._told_refusal
+        return error if args.get("blocks") or plain_too else None
 
     def _refusal(self, method: str, args: Json) -> Refusal | None:
         """Slack's rules before anything is applied: a refused call changes nothing and is kept for the page."""

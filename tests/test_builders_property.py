@@ -59,7 +59,10 @@ from tests.support.limits import BLOCK_TEXT_BUDGET, block_text_length
 CONFIG = load_config(APP_YAML)
 NOW = datetime(2026, 11, 26, 0, 30, tzinfo=UTC)
 TOKYO = ZoneInfo("Asia/Tokyo")
-EXAMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same examples on every run, so CI cannot turn red by chance (300 random ones passed too).
+EXAMPLES = settings(
+    max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # -- maximal inputs ---------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from handlers.draft.metadata import DraftAction
 from handlers.draft.views import DraftRenderer, check_result, comment_modal, draft_modal, published_modal
 from handlers.help.views import guideline_blocks
 from handlers.home.views import home_view
+from playground.slack_rules import check_view
 from storage.models import DraftKind, DraftStatus, RequestRole
 from tests.support.bot import APP_YAML
 
@@ -107,3 +108,13 @@ def test_home_lists_waiting_decisions_with_their_buttons() -> None:
 
     assert len(view["blocks"]) <= 100
     assert buttons(view)[:3] == ["draft.decision.approve", "draft.decision.return", "draft.decision.reject"]
+
+
+def test_a_long_approval_route_is_escaped_and_cut_to_whole_steps() -> None:
+    steps = [f"課長{i}*_~<>&" + "&" * 70 for i in range(40)]  # 80-character names that escape to ~360
+    view = draft_modal([], steps, NOW).to_dict()
+    assert check_view(view) is None
+    line = next(b for b in view["blocks"] if b["type"] == "context")["elements"][0]["text"]
+    assert "*_~&lt;&gt;&amp;" in line
+    assert "<>" not in line
+    assert line.endswith(" ほか 33 件")

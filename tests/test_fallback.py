@@ -17,12 +17,12 @@ from bot.catalog import t
 from bot.plain_text import BODY_LIMIT, plain_version
 from handlers.account import jobs
 from handlers.report.ids import ReportIds
+from playground.slack_api import SlackStandIn
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, PlainTextNotice
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import audit_actions, delivered, posts, unpaced_config
 from tests.support.process import eventually
-from tests.support.refusing_slack import RefusingStandIn
 from tests.support.report import GENERAL, HEAD, PUBLIC_INFO, SECRETARIAT, STAFF1, click, copies, submit_report
 from tests.test_account import jst, seed_account, sweep_at
 from tests.test_draft import OFFICIAL, press, request_of, submit
@@ -31,25 +31,25 @@ NOTICE = "テキストのみで送りました"
 
 
 @pytest.fixture
-def refusing() -> Iterator[RefusingStandIn]:
-    with RefusingStandIn() as fake:
+def refusing() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as fake:
         yield fake
 
 
 @pytest.fixture
-def bot(refusing: RefusingStandIn, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
+def bot(refusing: SlackStandIn, database_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[RunningBot]:
     with running_bot(refusing, database_url, clock=clock, config_path=unpaced_config(tmp_path)) as running:
         yield running
 
 
-def shown(fake: RefusingStandIn, channel: str, ts: str) -> dict[str, Any]:
+def shown(fake: SlackStandIn, channel: str, ts: str) -> dict[str, Any]:
     """The message as Slack holds it now, where the bot recorded it landed."""
     message = fake.workspace.conversation(channel).find(ts)
     assert message is not None
     return message.fields
 
 
-def notices(fake: RefusingStandIn) -> list[str]:
+def notices(fake: SlackStandIn) -> list[str]:
     return [c.args["text"] for c in posts(fake, PUBLIC_INFO) if NOTICE in c.args.get("text", "")]
 
 
@@ -62,9 +62,9 @@ def rows(bot: RunningBot, *statuses: OutboxStatus) -> list[OutboxMessage]:
 
 
 def test_refused_copies_of_a_report_arrive_as_plain_text_and_public_info_hears_once(
-    bot: RunningBot, refusing: RefusingStandIn, clock: FrozenClock
+    bot: RunningBot, refusing: SlackStandIn, clock: FrozenClock
 ) -> None:
-    refusing.refuse("invalid_blocks")
+    refusing.refuse_messages("invalid_blocks")
 
     assert submit_report(bot, clock, summary="駅前の看板について誤った情報が拡散しています").status == 200
     delivered(bot)
@@ -99,9 +99,9 @@ def test_refused_copies_of_a_report_arrive_as_plain_text_and_public_info_hears_o
 
 
 def test_a_refused_decision_request_names_the_draft_and_the_decision_is_made_in_app_home(
-    bot: RunningBot, refusing: RefusingStandIn
+    bot: RunningBot, refusing: SlackStandIn
 ) -> None:
-    refusing.refuse("msg_blocks_too_long")
+    refusing.refuse_messages("msg_blocks_too_long")
 
     assert submit(bot, text=OFFICIAL, kind="official_view", approvers=[HEAD]).status == 200
     delivered(bot)
@@ -123,11 +123,9 @@ def test_a_refused_decision_request_names_the_draft_and_the_decision_is_made_in_
     assert decided == ["draft.approve"]
 
 
-def test_a_refused_reminder_arrives_as_plain_text(
-    bot: RunningBot, refusing: RefusingStandIn, clock: FrozenClock
-) -> None:
+def test_a_refused_reminder_arrives_as_plain_text(bot: RunningBot, refusing: SlackStandIn, clock: FrozenClock) -> None:
     seed_account(bot, changed=date(2026, 8, 30))  # due Saturday 2026-11-28, sent on Monday morning
-    refusing.refuse("invalid_blocks")
+    refusing.refuse_messages("invalid_blocks")
 
     assert sweep_at(bot, clock, jst(2026, 11, 30, 8, 30)) == 1
 
@@ -150,10 +148,10 @@ def test_a_refused_reminder_arrives_as_plain_text(
 
 
 def test_a_plain_version_refused_too_fails_the_message_and_nothing_retries(
-    bot: RunningBot, refusing: RefusingStandIn, clock: FrozenClock
+    bot: RunningBot, refusing: SlackStandIn, clock: FrozenClock
 ) -> None:
     seed_account(bot, changed=date(2026, 8, 30))
-    refusing.refuse("invalid_blocks", plain_too=True)
+    refusing.refuse_messages("invalid_blocks", plain_too=True)
     clock.advance(seconds=(jst(2026, 11, 30, 8, 30) - clock.now()).total_seconds())
 
     assert jobs.sweep(bot.service.runtime) == 1

@@ -48,6 +48,7 @@ URL_SHOWN = 300
 FINDINGS_SHOWN = 1000
 ANSWERS_SHOWN = 1200
 NAMES_SHOWN = 1500
+ROUTE_LIMIT = 2900  # the 決裁 route line in the modal, with its label within a text object's 3,000
 COMMENT_SHOWN = 300
 FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 
@@ -68,6 +69,11 @@ def _input(block_id: str, label: str, element: Any, *, hint: str | None = None, 
     return InputBlock(
         block_id=block_id, label=t(label), element=element, hint=t(hint) if hint else None, optional=optional
     )
+
+
+def _route(steps: list[str]) -> str:
+    """The 決裁 route's steps (names, typed by people) as one context line: whole steps, then 「ほか N 件」."""
+    return joined([escape(step) for step in steps], ROUTE_LIMIT, separator=" → ", more="common.more")
 
 
 def draft_modal(
@@ -111,9 +117,7 @@ def draft_modal(
         ),
     ]
     if route:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=t("draft.approvers.route", route=" → ".join(route)))])
-        )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("draft.approvers.route", route=_route(route)))]))
     elif approvers:
         options = [Option(value=user, text=fit(name, 75)) for user, name in approvers[:100]]
         blocks.append(
