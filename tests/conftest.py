@@ -132,5 +132,11 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def fake_slack() -> Iterator[SlackStandIn]:
+    """The Slack stand-in. A test that made it refuse a call by Slack's rules fails, even if it checked nothing
+    of that call: a payload Slack would refuse never passes unnoticed. (Tests of the refusals themselves start
+    a stand-in of their own.)"""
     with SlackStandIn() as fake:
         yield fake
+        refused = [f"{r.method}: {r.error} {'; '.join(r.messages)}" for r in fake.workspace.refusals]
+    if refused:
+        pytest.fail("Slack would refuse:\n" + "\n".join(refused), pytrace=False)

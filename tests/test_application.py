@@ -18,8 +18,10 @@ from sqlalchemy import select
 
 import handlers
 from bot.catalog import t
+from bot.mrkdwn import escape
 from handlers import application as feature
 from handlers.application.listeners import open_application
+from handlers.application.views import COMMENT_MAX, PAGE_ONE_LIMITS, PAGE_TWO_LIMITS, STAFF_MAX
 from playground.slack_api import Call, SlackStandIn
 from storage.models import Application, AuditEntry, OutboxMessage
 from tests.support.bot import BOT_TOKEN, RunningBot, running_bot
@@ -542,3 +544,35 @@ def test_page_two_starts_with_the_configured_review_interval(bot: RunningBot) ->
     assert interval["element"]["initial_value"] == "180"
     assert json.loads(view["private_metadata"])["purpose"] == PURPOSE
     assert count(bot, Application) == 0
+
+
+def test_an_application_with_every_field_at_its_limit_reaches_everyone_inside_slacks_rules(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    """Every typed item at its max_length, full of mrkdwn's special characters, ten staff with unknown names and a
+    1,000-character comment: each post, update, thread reply and notice is delivered, and none is refused (the
+    stand-in refuses what Slack would, and the fake_slack fixture fails the test on any refusal)."""
+
+    def hostile(length: int) -> str:
+        return ("観光*_~<&>" * length)[:length]
+
+    first = page_one(**{key.removeprefix("application."): hostile(n) for key, n in PAGE_ONE_LIMITS.items()})
+    first["application.staff"]["application.staff"]["selected_users"] = [f"U0MAX{n:05d}" for n in range(STAFF_MAX)]
+    second = page_two(**{key.removeprefix("application."): hostile(n) for key, n in PAGE_TWO_LIMITS.items()})
+    first["application.platform"]["application.platform"]["selected_option"] = {"value": "other"}
+
+    assert apply(bot, first=first, second=second).status == 200
+    delivered(bot)
+    press(bot, fake_slack, "application.head.apply", head_dm(bot), user_id=HEAD)
+    delivered(bot)
+    press(bot, fake_slack, "application.decision.return", office_post(bot), user_id=PUBINFO)
+    fake_slack.wait_for("views.open")
+    assert comment(bot, fake_slack, hostile(COMMENT_MAX), user_id=PUBINFO).status == 200
+    delivered(bot)
+
+    assert application(bot).status == "returned"
+    office = posts(fake_slack, OFFICE_CHANNEL)
+    assert len(office) == 2  # the application, and its thread's whole text
+    whole = strings(office[1].args)
+    assert all(escape(hostile(n)) in whole for n in PAGE_TWO_LIMITS.values())
+    assert t("application.notice.hint.return") in strings([c.args for c in posts(fake_slack, STAFF)])

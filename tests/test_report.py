@@ -640,6 +640,42 @@ def test_a_long_report_is_cut_on_its_copies_and_whole_in_the_cases_thread(
     assert all(escape(url) in full for url in urls)
 
 
+def test_twenty_reports_of_one_post_with_maximal_input_reach_every_copy_inside_slacks_rules(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    """20 reporters, each with a 3,000-character summary and a 2,000-character link of their own, then every
+    checklist item, a long comment and a resolution: every copy, update and thread line is delivered, and the
+    stand-in (which fails the test on any refusal) accepts each of them."""
+    summary = ("*_~<!here>&" * 300)[:3000]
+    reporters = [f"U0MAX{n:05d}" for n in range(20)]
+
+    def links(n: int) -> str:
+        return f"{DEFAULT_URL}\nhttps://example.jp/{n}/?q=" + "_~&a=" * 395  # 1,999 or 2,000 characters
+
+    shown = open_case(bot, clock, user_id=reporters[0], summary=summary, urls=links(0))
+    for n, reporter in enumerate(reporters[1:], start=1):
+        clock.advance(seconds=11)  # past the coalescing window: each report rewrites every copy
+        assert submit_report(bot, clock, user_id=reporter, summary=summary, urls=links(n)).status == 200
+    delivered(bot)
+    for item in ("facts_checked", "policy_decided", "official_view_judged"):
+        click(bot, fake_slack, shown[HEAD], item_button(item), user_id=HEAD, item=item)
+    click(bot, fake_slack, shown[PUBLIC_INFO], COMMENT, user_id=PUBINFO1)
+    (opened,) = fake_slack.wait_for("views.open")
+    metadata = opened.args["view"]["private_metadata"]
+    values = {"report.comment.text": text_input(summary[:1000])}
+    submit_modal(bot, "report.comment.submit", user_id=PUBINFO1, private_metadata=metadata, values=values)
+    values = {"report.resolve.reason": option("handled"), "report.resolve.note": text_input(summary[:500])}
+    submit_modal(bot, "report.resolve.submit", user_id=PUBINFO1, private_metadata=metadata, values=values)
+    delivered(bot)
+
+    stored = case(bot)
+    assert (stored.reporter_count, stored.status) == (20, "resolved")
+    for target, copy in shown.items():
+        last = updates(fake_slack, copy)[-1].args
+        assert block_text_length(last["blocks"]) <= BLOCK_TEXT_BUDGET, target
+        assert "事実確認のうえ対応済み" in strings(last), target
+
+
 # -- 5. duplicates ------------------------------------------------------------------------------------
 
 VARIANTS = [
