@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 import handlers
 from bot import logs
 from bot.audit_export import (
@@ -383,17 +385,19 @@ def check_config(args: argparse.Namespace, env: Environment) -> int:
     return 0
 
 
-def _database_url(env: Environment) -> str:
-    """DATABASE_URL, else app.yaml's: `db upgrade` and `audit verify` need no other configuration."""
-    return env.database_url or load_config(env.config_path).database.url
+def _database(env: Environment) -> Engine | None:
+    """DATABASE_URL's engine, else app.yaml's (`db upgrade` and `audit verify` need no other configuration);
+    None, the problem printed, when app.yaml is needed and invalid."""
+    try:
+        return make_engine(env.database_url or load_config(env.config_path).database.url)
+    except ConfigError as error:
+        _print_startup_error(error)
+        return None
 
 
 def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
     """Run as the tables' owner (its URL); serve runs as the runtime role (DATABASE_URL of that role)."""
-    try:
-        engine = make_engine(_database_url(env))
-    except ConfigError as error:
-        _print_startup_error(error)
+    if (engine := _database(env)) is None:
         return 2
     try:
         migrate.upgrade(engine)
@@ -413,10 +417,7 @@ def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
 
 def verify_audit(args: argparse.Namespace, env: Environment) -> int:
     """Exit 0 with the number of entries and the head hash; 1 naming the first entry that does not match."""
-    try:
-        engine = make_engine(_database_url(env))
-    except ConfigError as error:
-        _print_startup_error(error)
+    if (engine := _database(env)) is None:
         return 2
     try:
         if not migrate.is_current(engine):
