@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import json
 import logging
+import re
 import signal
 import sys
 import threading
@@ -112,6 +113,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit_parser = command("audit", verify_audit, "recompute the audit log's hash chain (exit 1 when it breaks)")
     audit_parser.add_argument("action", choices=["verify"])
+    audit_parser.add_argument(
+        "--anchor",
+        action="append",
+        type=_anchor,
+        default=[],
+        metavar="SEQ:HASH",
+        help="a head hash kept outside the database (the monthly summary's); repeatable",
+    )
     return parser
 
 
@@ -282,6 +291,13 @@ def _list_accounts(runtime: Runtime, as_json: bool) -> int:
     return 0
 
 
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, hash_ = text.partition(":")
+    if not (seq.isdigit() and re.fullmatch(r"[0-9a-f]{64}", hash_)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not SEQ:HASH (e.g. 1234:<64 hex digits>)")
+    return int(seq), hash_
+
+
 def _instant(text: str) -> datetime:
     try:
         instant = datetime.fromisoformat(text)
@@ -425,7 +441,7 @@ def verify_audit(args: argparse.Namespace, env: Environment) -> int:
             print(bilingual("cli.startup.schema_outdated", current=current, head=head), file=sys.stderr)
             return 2
         with make_sessions(engine)() as session:
-            verdict = audit_chain.verify(session)
+            verdict = audit_chain.verify(session, dict(args.anchor))
     finally:
         engine.dispose()
     if verdict.problem:

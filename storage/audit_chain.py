@@ -153,20 +153,24 @@ class Verdict:
         return self.problem is None
 
 
-def verify(session: Session) -> Verdict:
+def verify(session: Session, anchors: Mapping[int, str] | None = None) -> Verdict:
     """Recomputes the chain in ``seq`` order; stops at the first entry whose content, order or presence
-    does not match."""
+    does not match. ``anchors`` (seq -> hash, e.g. from the monthly summaries) must match too: a chain
+    recomputed after a change, or cut short, does not match the hashes kept outside the database."""
+    anchors = anchors or {}
     statement = select(AuditEntry).order_by(AuditEntry.seq, AuditEntry.id).execution_options(yield_per=_BATCH)
     count, previous = 0, GENESIS
     for entry in session.scalars(statement):
-        problem = _mismatch(entry, count + 1, previous)
+        problem = _mismatch(entry, count + 1, previous, anchors.get(count + 1, entry.hash))
         if problem:
             return Verdict(count, previous, problem)
         count, previous = count + 1, entry.hash
+    if beyond := [seq for seq in anchors if seq > count]:
+        return Verdict(count, previous, f"entry {min(beyond)} is missing: the chain ends at entry {count}")
     return Verdict(count, previous)
 
 
-def _mismatch(entry: AuditEntry, seq: int, previous: str) -> str | None:
+def _mismatch(entry: AuditEntry, seq: int, previous: str, anchored: str) -> str | None:
     name = f"entry {entry.seq} (id {entry.id})"
     if entry.seq != seq:
         return f"{name}: expected entry {seq} here: an entry is missing or out of order"
@@ -174,4 +178,6 @@ def _mismatch(entry: AuditEntry, seq: int, previous: str) -> str | None:
         return f"{name}: does not follow entry {seq - 1}: an entry is missing or out of order"
     if digest(_values(entry)) != entry.hash:
         return f"{name}: its content does not match its hash: it was rewritten"
+    if entry.hash != anchored:
+        return f"{name}: its hash is not {anchored}, kept outside the database: the chain was rewritten up to here"
     return None
