@@ -25,7 +25,11 @@ from storage.models import AuditEntry
 GENESIS = "0" * 64  # the previous hash of the first entry
 # pg_advisory_xact_lock's two-key form: a key space of its own, apart from the one-key URL locks.
 _LOCK_KEYS = (0x534E53, 1)  # "SNS", the audit chain
-_HELD_BACK = "sns_bot_audit_held_back"  # session.info: [(transaction it was flushed in, entry)]
+# session.info keys: [(the transaction an entry was flushed in, the entry)]; the commit under way; the last
+# entry chained by it (its lock is held).
+_HELD_BACK = "sns_bot_audit_held_back"
+_COMMITTING = "sns_bot_audit_committing"
+_CHAINED_TO = "sns_bot_audit_chained_to"
 _BATCH = 1000
 
 # What the hash covers: every column but the hash itself.
@@ -87,13 +91,18 @@ def head(session: Session) -> Head | None:
 
 @event.listens_for(Session, "before_flush")
 def _hold_back(session: Session, _context: Any, _instances: Any) -> None:
-    """New entries wait for the commit: inserted before it, they could not get their place in the chain."""
+    """New entries wait for the commit: inserted before it, they could not get their place in the chain.
+    Once the commit is under way (the chain's lock taken), entries added by then are chained at once."""
     fresh = _unchained(session)
-    if fresh:
-        tag = session.get_nested_transaction() or session.get_transaction()
-        for entry in fresh:
-            session.expunge(entry)
-        session.info.setdefault(_HELD_BACK, []).extend((tag, entry) for entry in fresh)
+    if not fresh:
+        return
+    if session.info.get(_COMMITTING):
+        _append(session, fresh)
+        return
+    tag = session.get_nested_transaction() or session.get_transaction()
+    for entry in fresh:
+        session.expunge(entry)
+    session.info.setdefault(_HELD_BACK, []).extend((tag, entry) for entry in fresh)
 
 
 def _unchained(session: Session) -> list[AuditEntry]:
@@ -105,18 +114,28 @@ def _unchained(session: Session) -> list[AuditEntry]:
 def _chain(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint released: its entries wait for the real commit
-    entries = [entry for _tag, entry in session.info.pop(_HELD_BACK, [])] + _unchained(session)
-    if not entries:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(*_LOCK_KEYS)))
-    last = head(session)
-    previous = last or Head(id=0, seq=0, hash=GENESIS)
+    # Everything else is written first, so every row lock the transaction needs is held before the chain's
+    # lock is waited for: a transaction holding the chain's lock never waits for one waiting for it.
+    session.flush()
+    session.info[_COMMITTING] = True
+    if held := [entry for _tag, entry in session.info.pop(_HELD_BACK, [])]:
+        _append(session, held)
+
+
+def _append(session: Session, entries: list[AuditEntry]) -> None:
+    """Chains ``entries`` after the head, under the chain's lock (taken the first time, held to the end)."""
+    previous = session.info.get(_CHAINED_TO)
+    if previous is None:
+        with session.no_autoflush:  # entries added meanwhile are chained by the next flush, after these
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(select(func.pg_advisory_xact_lock(*_LOCK_KEYS)))
+            previous = head(session) or Head(id=0, seq=0, hash=GENESIS)
     for entry in entries:
         entry.id, entry.seq, entry.prev_hash = previous.id + 1, previous.seq + 1, previous.hash
         entry.hash = digest(_values(entry))
         session.add(entry)
         previous = Head(entry.id, entry.seq, entry.hash)
+    session.info[_CHAINED_TO] = previous
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -130,7 +149,8 @@ def _forget(session: Session, rolled_back: SessionTransaction) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _end(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # committed (chained already) or closed without a commit
-        session.info.pop(_HELD_BACK, None)
+        for key in (_HELD_BACK, _COMMITTING, _CHAINED_TO):
+            session.info.pop(key, None)
 
 
 def _ancestry(transaction: SessionTransaction | None) -> Iterator[SessionTransaction]:

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import Engine, TextClause, make_url, select, text
+from sqlalchemy import Engine, TextClause, event, make_url, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from bot import cli
 from bot.environment import Environment
@@ -21,10 +22,11 @@ from bot.service import open_runtime
 from storage import audit, audit_chain, migrate
 from storage.base import UTCDateTime
 from storage.db import SessionFactory, make_engine, make_sessions
-from storage.models import AuditEntry
+from storage.models import AuditEntry, CaseCounter
 from tests.conftest import POSTGRES_URL, empty_tables
 from tests.support.bot import APP_YAML
 from tests.support.clock import FrozenClock
+from tests.support.process import eventually
 
 NOW = datetime(2026, 11, 5, 1, 0, tzinfo=UTC)
 
@@ -87,6 +89,25 @@ def test_a_rolled_back_savepoint_or_transaction_leaves_no_entry_behind(sessions:
     assert verdict(sessions).ok
 
 
+def test_an_entry_added_while_the_commit_flushes_is_chained_too(sessions: SessionFactory) -> None:
+    session = sessions()
+    late: list[str] = []
+
+    @event.listens_for(session, "after_flush")
+    def add_late(flushed: Session, _context: object) -> None:  # as another commit-time hook could
+        if not late:
+            late.append("late")
+            audit.record(flushed, at=NOW, actor=None, action="late", entity_type="t", entity_id=1)
+
+    with session.begin():
+        audit.record(session, at=NOW, actor=None, action="first", entity_type="t", entity_id=1)
+        session.add(CaseCounter(year=2026, last=1))
+    session.close()
+
+    assert [e.action for e in chain(sessions)] == ["first", "late"]
+    assert verdict(sessions).ok
+
+
 def test_concurrent_transactions_keep_one_linear_chain(sessions: SessionFactory) -> None:
     def work(thread: int) -> None:
         for n in range(20):
@@ -129,6 +150,44 @@ def test_an_open_transaction_does_not_hold_up_another_ones_audit_entries(engine:
 
     assert finished_first
     assert [e.action for e in chain(sessions)] == ["quick", "slow"]
+    assert verdict(sessions).ok
+
+
+def test_a_commit_waiting_for_a_row_does_not_hold_the_chains_lock(engine: Engine) -> None:
+    """The first transaction's commit waits for a row the second holds; the second must still be able to
+    chain its entries and commit (were the chain's lock taken before that wait: a deadlock)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time by design")
+    sessions = make_sessions(engine)
+    with sessions.begin() as session:
+        session.add(CaseCounter(year=2026, last=0))
+    first, second = sessions(), sessions()
+    audit.record(first, at=NOW, actor=None, action="first", entity_type="t", entity_id=1)
+    first.get_one(CaseCounter, 2026).last = 1  # written at the commit
+    first_pid = first.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    second.get_one(CaseCounter, 2026).last = 2
+    second.flush()  # holds the row
+    audit.record(second, at=NOW, actor=None, action="second", entity_type="t", entity_id=1)
+    failures: list[BaseException] = []
+
+    def commit_first() -> None:
+        try:
+            first.commit()
+        except BaseException as error:
+            failures.append(error)
+
+    waiting = threading.Thread(target=commit_first)
+    waiting.start()
+    with engine.connect() as watcher:
+        blocked = text("SELECT cardinality(pg_blocking_pids(:pid)) > 0").bindparams(pid=first_pid)
+        eventually(lambda: watcher.execute(blocked).scalar_one(), timeout=10, what="the first commit waits")
+    second.commit()
+    waiting.join(10)
+    first.close()
+    second.close()
+
+    assert failures == []
+    assert [e.action for e in chain(sessions)] == ["second", "first"]
     assert verdict(sessions).ok
 
 
