@@ -80,7 +80,8 @@ class ExportRow:
 
 def committee_rows(session: Session, start: datetime, end: datetime, *, include_private: bool) -> Iterator[ExportRow]:
     """The entries with ``start <= occurred_at < end`` as export rows, streamed (see ``entries_between``)."""
-    return export_rows(entries_between(session, start, end), private_cases(session), include_private=include_private)
+    private = private_cases(session)  # read before the entries start streaming
+    return export_rows(entries_between(session, start, end), private, include_private=include_private)
 
 
 def export_rows(
