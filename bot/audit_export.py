@@ -1,11 +1,15 @@
 """Exports of the audit trail: evidence for the 情報セキュリティ委員会 (guideline 6(1)).
 
-``sns-bot export audit`` reads entries with ``storage.audit_query.entries_between(session, *day_range(...))``
-and hands them to one writer. The committee works in Excel, so xlsx is the default and CSV is shaped to open
+``sns-bot export audit`` reads rows with ``committee_rows(session, *day_range(...), include_private=...)``
+and hands them to one writer. Entries about a private report (プライベート) keep their time, action, case
+number and hash but lose their actor and payloads unless private content is asked for (``--include-private``):
+what a member of staff reported in their private capacity is for their 所属長 and 市政情報課 only (5(2)③).
+The committee works in Excel, so xlsx is the default and CSV is shaped to open
 correctly in Excel too; jsonl is for machines and keeps every value exactly.
 
 Writers only read the entries. They return the number of entries written (the header row not counted),
 which the caller records with ``export_audit_fields`` in its own transaction once the export has succeeded.
+Every row carries the entry's hash: ``sns-bot audit verify`` vouches for the chain they belong to.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, NamedTuple
@@ -24,7 +29,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy.orm import Session
 
+from bot.catalog import t
+from storage.audit_query import entries_between, private_cases
 from storage.models import AuditEntry
 
 Format = Literal["xlsx", "csv", "jsonl"]
@@ -34,7 +42,7 @@ EXPORTED_ACTION = "audit.exported"
 
 
 class Column(NamedTuple):
-    key: str  # the jsonl key and AuditEntry attribute
+    key: str  # the jsonl key and ExportRow attribute
     header: str  # the CSV / xlsx heading
 
 
@@ -48,7 +56,56 @@ COLUMNS: tuple[Column, ...] = (
     Column("entity_id", "対象"),
     Column("before", "変更前"),
     Column("after", "変更後"),
+    Column("private", "区分"),
+    Column("hash", "ハッシュ"),
 )
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One audit entry as the export shows it: redacted when it is about a private report."""
+
+    id: int
+    occurred_at: datetime
+    actor_id: str | None
+    actor_name: str | None
+    action: str
+    entity_type: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    private: bool
+    hash: str | None
+
+
+def committee_rows(session: Session, start: datetime, end: datetime, *, include_private: bool) -> Iterator[ExportRow]:
+    """The entries with ``start <= occurred_at < end`` as export rows, streamed (see ``entries_between``)."""
+    private = private_cases(session)  # read before the entries start streaming
+    return export_rows(entries_between(session, start, end), private, include_private=include_private)
+
+
+def export_rows(
+    entries: Iterable[AuditEntry], private: Collection[str], *, include_private: bool
+) -> Iterator[ExportRow]:
+    """``private``: the numbers of private cases. Their entries are marked; without ``include_private``
+    they lose the actor (a private report's actor is its reporter) and before/after (URLs, 概要, comments)."""
+    for entry in entries:
+        is_private = entry.entity_type == "case" and entry.entity_id in private
+        hidden = is_private and not include_private
+        yield ExportRow(
+            id=entry.id,
+            occurred_at=entry.occurred_at,
+            actor_id=None if hidden else entry.actor_id,
+            actor_name=t("audit.redacted") if hidden else entry.actor_name,
+            action=entry.action,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            before=None if hidden else entry.before,
+            after=None if hidden else entry.after,
+            private=is_private,
+            hash=entry.hash,
+        )
+
 
 # Excel widths are in characters of the default font; Japanese characters take about two.
 _WIDTHS = {
@@ -61,6 +118,8 @@ _WIDTHS = {
     "entity_id": 16,
     "before": 60,
     "after": 60,
+    "private": 14,
+    "hash": 66,
 }
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 SHEET_TITLE = "監査ログ"
@@ -90,7 +149,9 @@ def default_filename(first: date, last: date, fmt: Format = "xlsx") -> str:
     return f"audit-{first.isoformat()}-{last.isoformat()}.{fmt}"
 
 
-def export_audit_fields(first: date, last: date, timezone: tzinfo, fmt: Format, rows: int) -> dict[str, Any]:
+def export_audit_fields(
+    first: date, last: date, timezone: tzinfo, fmt: Format, rows: int, *, include_private: bool = False
+) -> dict[str, Any]:
     """Keyword arguments for ``storage.audit.record`` describing an export:
     ``audit.record(session, at=clock.now(), actor=actor, **export_audit_fields(...))``."""
     return {
@@ -103,11 +164,12 @@ def export_audit_fields(first: date, last: date, timezone: tzinfo, fmt: Format, 
             "timezone": str(timezone),
             "format": fmt,
             "rows": rows,
+            "include_private": include_private,
         },
     }
 
 
-def write_csv(entries: Iterable[AuditEntry], out: BinaryIO, timezone: tzinfo) -> int:
+def write_csv(entries: Iterable[ExportRow], out: BinaryIO, timezone: tzinfo) -> int:
     """CSV for Excel: UTF-8 with a BOM (without it Excel reads Shift_JIS), CRLF, Japanese headings,
     ISO 8601 times with their offset, before/after as compact JSON. ``out`` is a binary stream
     (a file opened "wb", ``sys.stdout.buffer``) so the encoding is ours, not the locale's; it is left open.
@@ -130,29 +192,20 @@ def write_csv(entries: Iterable[AuditEntry], out: BinaryIO, timezone: tzinfo) ->
     return rows
 
 
-def write_jsonl(entries: Iterable[AuditEntry], out: BinaryIO, timezone: tzinfo) -> int:
+def write_jsonl(entries: Iterable[ExportRow], out: BinaryIO, timezone: tzinfo) -> int:
     """One JSON object per line (UTF-8, no BOM) with the English ``COLUMNS`` keys, ISO 8601 times with
     their offset and before/after as JSON objects: every value exactly as stored. ``out`` is binary, left open."""
     rows = 0
     for entry in entries:
-        record = {
-            "id": entry.id,
-            "occurred_at": entry.occurred_at.astimezone(timezone).isoformat(),
-            "actor_id": entry.actor_id,
-            "actor_name": entry.actor_name,
-            "action": entry.action,
-            "entity_type": entry.entity_type,
-            "entity_id": entry.entity_id,
-            "before": entry.before,
-            "after": entry.after,
-        }
+        record = {column.key: getattr(entry, column.key) for column in COLUMNS}
+        record["occurred_at"] = entry.occurred_at.astimezone(timezone).isoformat()
         line = _JSON_LINE_BREAKS.sub(_json_escape, _compact_json(record))
         out.write(line.encode("utf-8", "backslashreplace") + b"\n")
         rows += 1
     return rows
 
 
-def write_xlsx(entries: Iterable[AuditEntry], path: Path | BinaryIO, timezone: tzinfo) -> int:
+def write_xlsx(entries: Iterable[ExportRow], path: Path | BinaryIO, timezone: tzinfo) -> int:
     """An Excel workbook with one sheet: a bold, frozen heading row with an autofilter over the data,
     times as Excel datetimes in ``timezone`` (naive: Excel has no zones), text never read as a formula.
 
@@ -183,7 +236,7 @@ def write_xlsx(entries: Iterable[AuditEntry], path: Path | BinaryIO, timezone: t
     return rows
 
 
-def _values(entry: AuditEntry) -> dict[str, Any]:
+def _values(entry: ExportRow) -> dict[str, Any]:
     """The cells shared by CSV and xlsx; occurred_at is left for each format to render."""
     return {
         "id": entry.id,
@@ -195,6 +248,8 @@ def _values(entry: AuditEntry) -> dict[str, Any]:
         "entity_id": entry.entity_id,
         "before": None if entry.before is None else _compact_json(entry.before),
         "after": None if entry.after is None else _compact_json(entry.after),
+        "private": t("report.capacity.private.short") if entry.private else None,
+        "hash": entry.hash,
     }
 
 

@@ -1,4 +1,4 @@
-"""The sns-bot command: serve, check-config, db upgrade."""
+"""The sns-bot command: serve, check-config, db upgrade, audit verify, exports and operators' tools."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import json
 import logging
+import re
 import signal
 import sys
 import threading
@@ -15,10 +16,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 import handlers
 from bot import logs
 from bot.audit_export import (
     FORMATS,
+    committee_rows,
     day_range,
     default_filename,
     export_audit_fields,
@@ -38,8 +42,7 @@ from handlers.account import service as account_service
 from handlers.account.importer import import_accounts
 from handlers.draft import service as draft_service
 from storage import accounts as account_store
-from storage import audit, migrate
-from storage.audit_query import entries_between
+from storage import audit, audit_chain, migrate
 from storage.db import make_engine, make_sessions
 
 log = logging.getLogger("sns_bot")
@@ -90,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     export_parser.add_argument("--format", choices=FORMATS, default="xlsx")
     export_parser.add_argument("--output", type=Path, help="file to write (default: stdout; xlsx: audit-FROM-TO.xlsx)")
+    export_parser.add_argument(
+        "--include-private", action="store_true", help="include private reports' content (the export is audited so)"
+    )
     accounts_parser = command("accounts", accounts_command, "import existing accounts, or list the register")
     accounts_parser.add_argument("action", choices=["import", "list"])
     accounts_parser.add_argument("file", nargs="?", type=Path, help="import: a CSV (UTF-8) or .xlsx file")
@@ -102,6 +108,19 @@ def _parser() -> argparse.ArgumentParser:
     _listen_options(run_parser, port_help="port (default: server.port for Slack, 8080 for the playground)")
     db_parser = command("db", upgrade_database, "database maintenance")
     db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
+    db_parser.add_argument(
+        "--runtime-role", help="PostgreSQL: create/grant the role serve connects as (audit log: SELECT, INSERT only)"
+    )
+    audit_parser = command("audit", verify_audit, "recompute the audit log's hash chain (exit 1 when it breaks)")
+    audit_parser.add_argument("action", choices=["verify"])
+    audit_parser.add_argument(
+        "--anchor",
+        action="append",
+        type=_anchor,
+        default=[],
+        metavar="SEQ:HASH",
+        help="a head hash kept outside the database (the monthly summary's); repeatable",
+    )
     return parser
 
 
@@ -174,7 +193,8 @@ def _reload_in_background(service: BotService) -> None:
 
 
 def export_audit(args: argparse.Namespace, env: Environment) -> int:
-    """Every audit entry between two days (inclusive, in the organisation's zone); the export is audited."""
+    """Every audit entry between two days (inclusive, in the organisation's zone), private reports' content
+    left out unless --include-private; the export is audited, saying which."""
     try:
         runtime = open_runtime(env, SystemClock())
     except (ConfigError, StartupError) as error:
@@ -184,9 +204,12 @@ def export_audit(args: argparse.Namespace, env: Environment) -> int:
     try:
         start, end = day_range(args.first, args.last, timezone)
         with runtime.sessions() as session:
-            rows = _write_export(args, entries_between(session, start, end), timezone)
+            entries = committee_rows(session, start, end, include_private=args.include_private)
+            rows = _write_export(args, entries, timezone)
         with runtime.sessions.begin() as session:
-            fields = export_audit_fields(args.first, args.last, timezone, args.format, rows)
+            fields = export_audit_fields(
+                args.first, args.last, timezone, args.format, rows, include_private=args.include_private
+            )
             audit.record(session, at=runtime.clock.now(), actor=None, **fields)
     except ValueError as error:
         print(error, file=sys.stderr)
@@ -266,6 +289,13 @@ def _list_accounts(runtime: Runtime, as_json: bool) -> int:
                 f"password {a['password_changed_on']} review {a['next_review_on']}"
             )
     return 0
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, hash_ = text.partition(":")
+    if not (seq.isdigit() and re.fullmatch(r"[0-9a-f]{64}", hash_)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not SEQ:HASH (e.g. 1234:<64 hex digits>)")
+    return int(seq), hash_
 
 
 def _instant(text: str) -> datetime:
@@ -371,20 +401,53 @@ def check_config(args: argparse.Namespace, env: Environment) -> int:
     return 0
 
 
-def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
+def _database(env: Environment) -> Engine | None:
+    """DATABASE_URL's engine, else app.yaml's (`db upgrade` and `audit verify` need no other configuration);
+    None, the problem printed, when app.yaml is needed and invalid."""
     try:
-        url = env.database_url or load_config(env.config_path).database.url
+        return make_engine(env.database_url or load_config(env.config_path).database.url)
     except ConfigError as error:
         _print_startup_error(error)
+        return None
+
+
+def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
+    """Run as the tables' owner (its URL); serve runs as the runtime role (DATABASE_URL of that role)."""
+    if (engine := _database(env)) is None:
         return 2
-    engine = make_engine(url)
     try:
         migrate.upgrade(engine)
         print(
             bilingual("cli.db.upgraded", revision=migrate.current_revision(engine), url=engine.url.render_as_string())
         )
+        if args.runtime_role:
+            migrate.grant_runtime_role(engine, args.runtime_role)
+            print(bilingual("cli.db.runtime_role", role=args.runtime_role))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
+    return 0
+
+
+def verify_audit(args: argparse.Namespace, env: Environment) -> int:
+    """Exit 0 with the number of entries and the head hash; 1 naming the first entry that does not match."""
+    if (engine := _database(env)) is None:
+        return 2
+    try:
+        if not migrate.is_current(engine):
+            current, head = migrate.current_revision(engine), migrate.head_revision()
+            print(bilingual("cli.startup.schema_outdated", current=current, head=head), file=sys.stderr)
+            return 2
+        with make_sessions(engine)() as session:
+            verdict = audit_chain.verify(session, dict(args.anchor))
+    finally:
+        engine.dispose()
+    if verdict.problem:
+        print(bilingual("cli.audit.broken", count=verdict.count, problem=verdict.problem), file=sys.stderr)
+        return 1
+    print(bilingual("cli.audit.verified", count=verdict.count, head=verdict.head))
     return 0
 
 

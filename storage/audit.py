@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from storage import audit_chain  # noqa: F401 - chains the entries at the commit
 from storage.models import AuditEntry
 
 
@@ -30,7 +31,8 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Adds an audit row to the caller's transaction. ``actor=None`` means the bot itself."""
+    """Adds an audit row to the caller's transaction. ``actor=None`` means the bot itself.
+    The row is written, and gets its id and place in the hash chain, when the transaction commits."""
     entry = AuditEntry(
         occurred_at=at,
         actor_id=actor.user_id if actor else None,

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Capacity, Case
 
 # Rows fetched per round trip: a year of entries streams through in bounded memory
 # (a server-side cursor on PostgreSQL; the identity map holds entries only weakly).
@@ -32,3 +32,8 @@ def entries_between(session: Session, start: datetime, end: datetime) -> Iterato
         .execution_options(yield_per=BATCH_SIZE)
     )
     return iter(session.scalars(statement))
+
+
+def private_cases(session: Session) -> set[str]:
+    """The numbers of the cases reported in a private capacity (their audit entries' ``entity_id``)."""
+    return set(session.scalars(select(Case.number).where(Case.capacity == Capacity.PRIVATE)))

@@ -9,6 +9,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import audit_chain  # noqa: F401 - registers the chaining of audit entries at every commit
+
 SessionFactory = sessionmaker[Session]
 
 

@@ -13,7 +13,9 @@ from storage.base import Base, UTCDateTime
 
 
 class AuditEntry(Base):
-    """Append-only: who changed what, when, from what to what (triggers refuse UPDATE and DELETE)."""
+    """Append-only: who changed what, when, from what to what (triggers refuse UPDATE, DELETE, a REPLACE
+    and, on PostgreSQL, TRUNCATE). A hash chain in ``seq`` order shows any change made around them
+    (storage/audit_chain.py)."""
 
     __tablename__ = "audit_log"
 
@@ -27,6 +29,11 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The chain, filled in at the commit: the position, the previous entry's hash and this entry's
+    # (SHA-256 over the previous hash and every other column).
+    seq: Mapped[int] = mapped_column(unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (Index(None, "entity_type", "entity_id"), Index(None, "occurred_at"))
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Reminders
+from storage import audit_chain
 from storage.models import Account, AccountState, AuditEntry, Case
 
 
@@ -19,6 +20,8 @@ class Figures:
     accounts: dict[str, int]  # state -> count, now
     overdue_passwords: int
     overdue_reviews: int
+    # The audit chain's head as it stands: kept outside the database, it anchors the chain.
+    audit_head: audit_chain.Head | None
 
 
 def month(session: Session, start: datetime, end: datetime, settings: Reminders, today: date) -> Figures:
@@ -45,4 +48,5 @@ def month(session: Session, start: datetime, end: datetime, settings: Reminders,
         accounts={state: n for state, n in states},
         overdue_passwords=sum(a.password_changed_on + rotation < today for a in active),
         overdue_reviews=sum(a.review_due_on < today for a in active),
+        audit_head=audit_chain.head(session),
     )

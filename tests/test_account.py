@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -20,7 +21,7 @@ from bot.catalog import t
 from handlers.account import jobs
 from playground.slack_api import SlackStandIn
 from storage.db import make_engine, make_sessions
-from storage.models import Account, AccountState, Application, ApplicationStatus, OutboxMessage, Reminder
+from storage.models import Account, AccountState, Application, ApplicationStatus, AuditEntry, OutboxMessage, Reminder
 from tests.conftest import POSTGRES_URL
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
@@ -416,6 +417,10 @@ def test_the_monthly_summary_goes_out_on_the_first_business_day_at_nine(
     (summary,) = posts(fake_slack, "C0PUBLICINFO")
     assert "SNS月次サマリー（2026年11月）" in strings(summary.args)
     assert "運用中: 1" in strings(summary.args)
+    # The chain's head as the summary was written: an anchor outside the database that the entry must match.
+    seq, hash_shown = re.search(r"(\d+) 件目までのハッシュ `([0-9a-f]{64})`", strings(summary.args)).groups()
+    with bot.service.runtime.sessions() as session:
+        assert session.scalars(select(AuditEntry.hash).where(AuditEntry.seq == int(seq))).one() == hash_shown
 
 
 def test_the_list_shows_each_account_and_waiting_applications(bot: RunningBot, fake_slack: SlackStandIn) -> None:

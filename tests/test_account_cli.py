@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from playground.slack_api import SlackStandIn
 from storage import audit, migrate
 from storage.db import make_engine
-from storage.models import Account, AccountState, AuditEntry, OutboxMessage, Reminder
+from storage.models import (
+    Account,
+    AccountState,
+    AuditEntry,
+    Capacity,
+    Case,
+    CaseKind,
+    OutboxMessage,
+    Reminder,
+)
 from tests.conftest import POSTGRES_URL
 from tests.support.bot import APP_YAML, BOT_TOKEN
 from tests.test_cli import clean_environment
@@ -126,6 +135,44 @@ def test_export_audit_to_csv_and_xlsx_and_the_export_is_audited(tmp_path: Path, 
         exported = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.exported")).all()
     engine.dispose()
     assert [e.after["format"] for e in exported] == ["csv", "xlsx"]
+
+
+def test_export_audit_leaves_private_reports_out_unless_asked_and_says_which(tmp_path: Path, database: str) -> None:
+    day = "2026-11-26"
+    engine = create_engine(database)
+    with Session(engine) as session, session.begin():
+        at = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+        session.add(Case(
+            number="SNS-2026-0007", kind=CaseKind.FLAME, capacity=Capacity.PRIVATE, summary="私的な概要",
+            discovered_at=at, created_at=at, reporter_id="U0STAFF1", reporter_name="観光 一郎",
+        ))  # fmt: skip
+        audit.record(
+            session, at=at, actor=audit.Actor("U0STAFF1", "観光 一郎"), action="case.created", entity_type="case",
+            entity_id="SNS-2026-0007", after={"urls": ["https://x.com/p/status/9"]},
+        )  # fmt: skip
+    engine.dispose()
+
+    def export(*extra: str) -> str:
+        result = sns_bot(tmp_path, "export", "audit", "--from", day, "--to", day, "--format", "jsonl", *extra,
+                         DATABASE_URL=database)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    left_out, put_in = export(), export("--include-private")
+
+    assert "SNS-2026-0007" in left_out
+    assert "プライベート" not in left_out  # jsonl says it with "private": true
+    (row,) = [json.loads(line) for line in left_out.splitlines() if "SNS-2026-0007" in line]
+    assert (row["private"], row["actor_id"], row["after"]) == (True, None, None)
+    assert "観光 一郎" not in left_out
+    assert "x.com/p/status/9" not in left_out
+    assert "観光 一郎" in put_in
+    assert "x.com/p/status/9" in put_in
+    engine = create_engine(database)
+    with Session(engine) as session:
+        exported = session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.exported")).all()
+    engine.dispose()
+    assert [e.after["include_private"] for e in exported] == [False, True]
 
 
 def test_accounts_import_then_list(tmp_path: Path, database: str) -> None:

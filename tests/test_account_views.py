@@ -47,7 +47,7 @@ def test_every_reminder_and_notice_fits_and_escapes() -> None:
         RENDER.office_notice("withdrawal", account=hostile, immediate=True, criteria=["security"]),
         RENDER.office_notice("deleted", account=hostile, by="市政 花子"),
         RENDER.office_notice("summary", month="2026年11月", figures=Figures({("flame", "open"): 3}, {"approve": 2},
-                                                                           {"active": 4}, 1, 0)),
+                                                                           {"active": 4}, 1, 0, None)),
     ]  # fmt: skip
     text = json.dumps(messages, ensure_ascii=False)
     assert "<!channel>" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from bot import audit_export
 from bot.audit_export import (
     COLUMNS,
+    ExportRow,
+    committee_rows,
     day_range,
     default_filename,
     export_audit_fields,
@@ -29,12 +31,15 @@ from bot.audit_export import (
 from storage import audit, audit_query
 from storage.audit_query import entries_between
 from storage.db import SessionFactory
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Capacity, Case, CaseKind
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
-HEADERS = ["番号", "日時", "実行者ID", "実行者", "操作", "対象の種類", "対象", "変更前", "変更後"]
-KEYS = ["id", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after"]
+HEADERS = ["番号", "日時", "実行者ID", "実行者", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ"]
+KEYS = [
+    "id", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after", "private",
+    "hash",
+]  # fmt: skip
 
 
 def jst(*args: int) -> datetime:
@@ -46,8 +51,8 @@ def add(session: Session, at: datetime, action: str = "case.opened", **kwargs: A
     audit.record(session, at=at, action=action, entity_type=kwargs.pop("entity_type", "case"), entity_id=1, **kwargs)
 
 
-def entry(entry_id: int = 1, at: datetime | None = None, **kwargs: Any) -> AuditEntry:
-    """An entry outside any database: the writers only read attributes."""
+def entry(entry_id: int = 1, at: datetime | None = None, **kwargs: Any) -> ExportRow:
+    """A row outside any database, as the writers get it."""
     values: dict[str, Any] = {
         "actor_id": "U1",
         "actor_name": "観光 一郎",
@@ -56,19 +61,21 @@ def entry(entry_id: int = 1, at: datetime | None = None, **kwargs: Any) -> Audit
         "entity_id": "SNS-2026-0001",
         "before": {"status": "open"},
         "after": {"status": "resolved", "note": "削除済み"},
+        "private": False,
+        "hash": "ab" * 32,
     }
     values.update(kwargs)
-    return AuditEntry(id=entry_id, occurred_at=at or jst(2026, 11, 30, 23, 59).astimezone(UTC), **values)
+    return ExportRow(id=entry_id, occurred_at=at or jst(2026, 11, 30, 23, 59).astimezone(UTC), **values)
 
 
-def csv_rows(entries: Iterable[AuditEntry]) -> tuple[bytes, list[list[str]], int]:
+def csv_rows(entries: Iterable[ExportRow]) -> tuple[bytes, list[list[str]], int]:
     out = io.BytesIO()
     count = write_csv(entries, out, TOKYO)
     raw = out.getvalue()
     return raw, list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))), count
 
 
-def jsonl_lines(entries: Iterable[AuditEntry]) -> tuple[str, int]:
+def jsonl_lines(entries: Iterable[ExportRow]) -> tuple[str, int]:
     out = io.BytesIO()
     count = write_jsonl(entries, out, TOKYO)
     return out.getvalue().decode("utf-8"), count
@@ -216,6 +223,8 @@ def test_jsonl_round_trips_every_value() -> None:
         "entity_id": "SNS-2026-0001",
         "before": {"status": "open"},
         "after": {"status": "resolved", "note": "削除済み"},
+        "private": False,
+        "hash": "ab" * 32,
     }
     assert second["actor_name"] == "=1+1\u2028名前\x85"  # machines get the value exactly: no quote prefix
     assert second["occurred_at"] == "2026-11-02T09:30:15+09:00"
@@ -241,7 +250,7 @@ def test_xlsx_has_a_frozen_filtered_heading_and_real_local_datetimes(tmp_path: P
     assert [c.value for c in sheet[1]] == HEADERS
     assert all(c.font.b for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:I3"
+    assert sheet.auto_filter.ref == "A1:K3"
     assert sheet.max_row == 3
 
     when = sheet["B2"]
@@ -260,7 +269,7 @@ def test_xlsx_columns_are_wide_enough_to_read(tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx([entry()], path, TOKYO)
     dimensions = load_workbook(path).active.column_dimensions
-    widths = {key: dimensions[letter].width for key, letter in zip(KEYS, "ABCDEFGHI", strict=True)}
+    widths = {key: dimensions[letter].width for key, letter in zip(KEYS, "ABCDEFGHIJK", strict=True)}
     assert widths["occurred_at"] >= len("2026-11-30 23:59:59")
     assert widths["before"] >= 40
     assert widths["after"] >= 40
@@ -294,7 +303,7 @@ def test_xlsx_of_an_empty_range_is_only_the_heading(tmp_path: Path) -> None:
     assert write_xlsx([], path, TOKYO) == 0
     sheet = load_workbook(path).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [HEADERS]
-    assert sheet.auto_filter.ref == "A1:I1"
+    assert sheet.auto_filter.ref == "A1:K1"
     assert sheet.freeze_panes == "A2"
 
 
@@ -311,11 +320,11 @@ def test_exporting_reads_the_log_and_changes_nothing(sessions: SessionFactory, t
     counts = {}
     # A committing transaction: anything the export changed would be written.
     with sessions.begin() as session:
-        counts["csv"] = write_csv(entries_between(session, *day_range(*NOVEMBER, TOKYO)), io.BytesIO(), TOKYO)
+        counts["csv"] = write_csv(november(session), io.BytesIO(), TOKYO)
         out = io.BytesIO()
-        counts["jsonl"] = write_jsonl(entries_between(session, *day_range(*NOVEMBER, TOKYO)), out, TOKYO)
+        counts["jsonl"] = write_jsonl(november(session), out, TOKYO)
         path = tmp_path / default_filename(*NOVEMBER)
-        counts["xlsx"] = write_xlsx(entries_between(session, *day_range(*NOVEMBER, TOKYO)), path, TOKYO)
+        counts["xlsx"] = write_xlsx(november(session), path, TOKYO)
 
     assert counts == {"csv": 2, "jsonl": 2, "xlsx": 2}
     exported = [json.loads(line) for line in out.getvalue().decode().splitlines()]
@@ -326,6 +335,81 @@ def test_exporting_reads_the_log_and_changes_nothing(sessions: SessionFactory, t
     assert exported[0]["after"] == {"status": "in_progress"}
     assert load_workbook(path).active["B3"].value == datetime(2026, 11, 6, 11, 0)
     assert _audit_log(sessions) == snapshot
+
+
+def november(session: Session, *, include_private: bool = False) -> Iterator[ExportRow]:
+    return committee_rows(session, *day_range(*NOVEMBER, TOKYO), include_private=include_private)
+
+
+def test_every_row_carries_its_entrys_hash(sessions: SessionFactory) -> None:
+    with sessions.begin() as session:
+        add(session, jst(2026, 11, 5, 10, 0))
+        add(session, jst(2026, 11, 6, 10, 0))
+    out = io.BytesIO()
+    with sessions() as session:
+        write_jsonl(november(session), out, TOKYO)
+        stored = list(session.scalars(select(AuditEntry.hash).order_by(AuditEntry.seq)))
+    assert [json.loads(line)["hash"] for line in out.getvalue().decode().splitlines()] == stored
+    assert all(len(h) == 64 for h in stored)
+
+
+# -- private reports (5(2)③): their content stays out unless asked for -------------------------------
+
+
+def private_and_official_cases(sessions: SessionFactory) -> None:
+    with sessions.begin() as session:
+        for number, capacity in (("SNS-2026-0001", Capacity.PRIVATE), ("SNS-2026-0002", Capacity.OFFICIAL)):
+            session.add(Case(
+                number=number, kind=CaseKind.FLAME, capacity=capacity, summary="概要", created_at=jst(2026, 11, 5),
+                discovered_at=jst(2026, 11, 5), reporter_id="U1", reporter_name="観光 一郎",
+            ))  # fmt: skip
+        reporter = audit.Actor("U1", "観光 一郎")
+        for number in ("SNS-2026-0001", "SNS-2026-0002"):
+            audit.record(session, at=jst(2026, 11, 5, 10), actor=reporter, action="case.created", entity_type="case",
+                         entity_id=number, after={"status": "open", "urls": ["https://x.com/a/status/1"]})  # fmt: skip
+            audit.record(session, at=jst(2026, 11, 5, 11), actor=audit.Actor("U9", "市政 花子"),
+                         action="case.commented", entity_type="case", entity_id=number,
+                         after={"text": "本人に確認済み"})  # fmt: skip
+
+
+def test_a_private_reports_entries_keep_time_action_and_number_but_lose_reporter_urls_and_comments(
+    sessions: SessionFactory,
+) -> None:
+    private_and_official_cases(sessions)
+    with sessions() as session:
+        rows = list(november(session))
+
+    hidden = [r for r in rows if r.entity_id == "SNS-2026-0001"]
+    assert [(r.action, r.occurred_at, r.private) for r in hidden] == [
+        ("case.created", jst(2026, 11, 5, 10), True),
+        ("case.commented", jst(2026, 11, 5, 11), True),
+    ]
+    assert all((r.actor_id, r.before, r.after) == (None, None, None) for r in hidden)
+    assert {r.actor_name for r in hidden} == {"（非公開）"}
+    shown = [r for r in rows if r.entity_id == "SNS-2026-0002"]
+    assert [(r.actor_name, r.private) for r in shown] == [("観光 一郎", False), ("市政 花子", False)]
+    assert shown[1].after == {"text": "本人に確認済み"}
+
+    _, table, _ = csv_rows(rows)
+    text = json.dumps(table, ensure_ascii=False)
+    assert text.count("観光 一郎") == 1  # the official case's reporter only
+    assert text.count("x.com/a/status/1") == 1
+    assert text.count("本人に確認済み") == 1
+    assert [row[KEYS.index("private")] for row in table[1:]] == ["プライベート", "プライベート", "", ""]
+
+
+def test_include_private_puts_them_in_still_marked(sessions: SessionFactory) -> None:
+    private_and_official_cases(sessions)
+    with sessions() as session:
+        rows = [r for r in november(session, include_private=True) if r.entity_id == "SNS-2026-0001"]
+    assert [(r.actor_name, r.private) for r in rows] == [("観光 一郎", True), ("市政 花子", True)]
+    assert rows[0].after == {"status": "open", "urls": ["https://x.com/a/status/1"]}
+    assert rows[1].after == {"text": "本人に確認済み"}
+
+
+def test_an_export_with_private_content_is_recorded_as_such() -> None:
+    fields = export_audit_fields(*NOVEMBER, TOKYO, "csv", 3, include_private=True)
+    assert fields["after"]["include_private"] is True
 
 
 def _audit_log(sessions: SessionFactory) -> tuple[int, list[tuple[Any, ...]]]:
@@ -358,6 +442,7 @@ def test_the_export_is_recorded_with_range_format_and_row_count(sessions: Sessio
         "timezone": "Asia/Tokyo",
         "format": "xlsx",
         "rows": 42,
+        "include_private": False,
     }
 
 

@@ -38,6 +38,7 @@ from handlers.report import views as report_views
 from handlers.report.domain import Event, Snapshot, Submission
 from handlers.report.metadata import CaseAction
 from playground.slack_rules import check_message, check_view
+from storage.audit_chain import Head
 from storage.models import (
     Account,
     AccountState,
@@ -175,6 +176,7 @@ FIGURES = Figures(
     accounts={"active": 9999, "withdrawing": 9999},
     overdue_passwords=9999,
     overdue_reviews=9999,
+    audit_head=Head(id=99999999, seq=99999999, hash="f" * 64),
 )
 
 # -- the builders --------------------------------------------------------------------------------------

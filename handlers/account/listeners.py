@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.audit_export import day_range, default_filename, export_audit_fields, write_xlsx
+from bot.audit_export import committee_rows, day_range, default_filename, export_audit_fields, write_xlsx
 from bot.catalog import t
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
@@ -22,7 +22,6 @@ from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
 from handlers.common.forms import view_id_of
 from storage import accounts, applications, audit
-from storage.audit_query import entries_between
 from storage.idempotency import once
 
 
@@ -98,7 +97,8 @@ def _export(client: WebClient, respond: Respond, runtime: Runtime, user: str, wo
     timezone = ctx.directory.timezone
     workbook = io.BytesIO()
     with runtime.sessions() as session:
-        rows = write_xlsx(entries_between(session, *day_range(first, last, timezone)), workbook, timezone)
+        entries = committee_rows(session, *day_range(first, last, timezone), include_private=False)
+        rows = write_xlsx(entries, workbook, timezone)
     with runtime.sessions.begin() as session:
         fields = export_audit_fields(first, last, timezone, "xlsx", rows)
         audit.record(session, at=ctx.now, actor=ctx.directory.actor(user), **fields)

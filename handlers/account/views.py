@@ -29,6 +29,7 @@ from handlers.account.metadata import AccountAction
 from handlers.account.service import CRITERIA, AccountView, ReviewForm
 from handlers.application.views import platform_name
 from handlers.common.ids import item_action
+from storage.audit_chain import Head
 from storage.models import Account, Application, Platform
 from storage.summary import Figures
 
@@ -181,8 +182,15 @@ def summary_message(month: str, figures: Figures) -> dict[str, Any]:
         SectionBlock(
             text=t("account.summary.overdue", passwords=figures.overdue_passwords, reviews=figures.overdue_reviews)
         ),
+        SectionBlock(text=_audit_head(figures.audit_head)),
     ]
     return {"text": t("account.summary.title", month=month), "blocks": [b.to_dict() for b in blocks]}
+
+
+def _audit_head(head: Head | None) -> str:
+    if head is None:
+        return t("account.summary.audit_empty")
+    return t("account.summary.audit_head", seq=head.seq, hash=head.hash)
 
 
 # -- modals ---------------------------------------------------------------------------------------

@@ -19,12 +19,10 @@ from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from storage.base import Base
-from storage.db import make_engine
 from storage.models import AccountState, Application, ApplicationStatus, Case, CaseUrl
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, empty_tables
 from tests.reliability.drive import (
     World,
     case_value,
@@ -395,11 +393,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         if POSTGRES_URL is None:
             pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432 and TEST_DATABASE_URL is not set")
         url = request.getfixturevalue("postgres_schema_url")
-        engine = make_engine(url)
-        with engine.begin() as connection:
-            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        empty_tables(url)
     clock = FrozenClock()
     config = write_config(directory, delivery=UNPACED)
     with FaultySlack() as fake, running_bot(fake, url, config_path=config, clock=clock) as bot:
