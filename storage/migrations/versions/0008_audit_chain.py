@@ -1,7 +1,7 @@
 """Audit log: a hash chain over the entries (existing ones chained in id order); SQLite refuses a REPLACE
 of an entry, PostgreSQL a TRUNCATE.
 
-Revision ID: 0008a
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06
 """
@@ -14,7 +14,7 @@ from alembic import op
 from storage.audit_chain import GENESIS, digest
 from storage.base import UTCDateTime
 
-revision: str = "0008a"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
