@@ -80,6 +80,44 @@ def test_an_unacknowledged_case_goes_to_the_new_head_and_the_old_one_can_no_long
     assert posts(fake_slack) == []
 
 
+def test_an_acknowledged_case_is_handed_over_and_the_old_copy_says_to_whom(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    submit_report(bot, clock)
+    delivered(bot)
+    old = copies(bot)[OLD_HEAD]
+    assert click(bot, fake_slack, old, "report.case.ack", user_id=OLD_HEAD).status == 200
+    delivered(bot)
+    fake_slack.clear()
+
+    # 観光 一郎 becomes head of 企画課: still a head, but no longer of this case's department.
+    april(bot, config_path, moved_to_another_department)
+
+    (copy,) = posts(fake_slack, NEW_HEAD)
+    assert "SNS-2026-0001" in strings(copy.args)
+    assert "report.case.resolve" in strings(copy.args)  # with its buttons
+    (rewritten,) = [c for c in fake_slack.calls_to("chat.update") if c.args["channel"] == old.channel]
+    assert t("report.case.handed_over", name="新任 課長") in strings(rewritten.args)
+    assert "report.case." not in strings(rewritten.args["blocks"])  # no button left
+    assert audit_actions(bot).count("case.readdressed") == 1
+    fake_slack.clear()
+    assert click(bot, fake_slack, old, "report.case.resolve", user_id=OLD_HEAD).status == 200
+    assert fake_slack.wait_for("response_url")[0].args["text"] == t("report.denied")
+    assert fake_slack.calls_to("views.open") == []
+
+    # Reloading again (or restarting) hands nothing over twice.
+    fake_slack.clear()
+    assert bot.service.runtime.config.reload()
+    delivered(bot)
+    assert posts(fake_slack) == []
+    assert audit_actions(bot).count("case.readdressed") == 1
+
+
+def moved_to_another_department(config: dict[str, Any]) -> None:
+    new_head(config)
+    config["departments"].append({"id": "kikaku", "name": "企画課", "head": OLD_HEAD, "members": []})
+
+
 def draft_values(approvers: list[str]) -> dict[str, Any]:
     fields = {
         "draft.account": {"type": "plain_text_input", "value": "@soja"},
