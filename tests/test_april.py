@@ -170,6 +170,31 @@ def test_a_pending_draft_goes_to_the_new_approver_and_the_old_one_cannot_decide(
         assert session.scalars(select(Draft)).one().status == "approved"
 
 
+def test_a_draft_whose_chosen_approvers_include_one_who_left_goes_to_the_steps_current_approvers(
+    bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
+) -> None:
+    submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values([OLD_HEAD, DEPUTY]))
+    send(bot.url, interactive(submission))
+    delivered(bot)
+
+    # The old head leaves; 観光 次郎, also chosen, is still an approver.
+    april(bot, config_path, new_head_beside_the_deputy)
+
+    (asked,) = posts(fake_slack, NEW_HEAD)
+    assert "決裁のお願い" in strings(asked.args)
+    approve(bot, fake_slack, OLD_HEAD)
+    assert fake_slack.wait_for("response_url")[0].args["text"] == t("draft.denied")
+    approve(bot, fake_slack, NEW_HEAD)
+    delivered(bot)
+    with bot.service.runtime.sessions() as session:
+        assert session.scalars(select(Draft)).one().status == "approved"
+
+
+def new_head_beside_the_deputy(config: dict[str, Any]) -> None:
+    new_head(config)
+    config["departments"][0]["approvers"] = [NEW_HEAD, DEPUTY]
+
+
 def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
     bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
 ) -> None:

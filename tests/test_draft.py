@@ -384,6 +384,25 @@ def test_a_draft_still_pending_at_its_planned_time_expires(
     assert jobs.expire(bot.service.runtime) == 0
 
 
+def test_a_decision_after_the_planned_time_is_refused_even_before_the_expiry_sweep(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    planned = int(clock.now().timestamp()) + 600
+    submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY], scheduled_at=planned)
+    delivered(bot)
+    clock.advance(minutes=11)  # past the planned time; the sweep has not run
+
+    press(bot, fake_slack, "draft.decision.approve", *request_of(bot, DEPUTY), user_id=DEPUTY)
+
+    (refusal,) = fake_slack.wait_for("response_url")
+    assert refusal.args["text"] == t("draft.error.past_schedule")
+    delivered(bot)
+    assert draft(bot).status == "expired"
+    assert "draft.approve" not in audit_actions(bot)
+    assert any(t("draft.notice.expired", id=draft(bot).id) in strings(c.args) for c in dm_posts(fake_slack, AUTHOR))
+    assert jobs.expire(bot.service.runtime) == 0  # expired once, at the decision
+
+
 def test_a_waiting_approver_is_reminded_once_in_office_hours(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
@@ -556,6 +575,46 @@ def test_while_every_approver_is_away_a_deputy_decides_and_they_read_it_afterwar
         notices = [c for c in dm_posts(fake_slack, away) if "【後閲】" in strings(c.args)]
         assert len(notices) == 1
         assert OFFICIAL in strings(notices[0].args)
+
+
+def test_a_deputys_decision_is_recorded_as_daiketsu_on_behalf_of_the_absent_approvers(
+    deputy_bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+    absent(deputy_bot, fake_slack, DEPUTY, "on")
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DAIKETSU), user_id=DAIKETSU)
+    delivered(deputy_bot)
+
+    with deputy_bot.service.runtime.sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "draft.approve")).one()
+        decided = session.scalars(select(DraftRequest).where(DraftRequest.answer == "approve")).one()
+    assert (entry.actor_id, entry.after["deputy"], entry.after["on_behalf_of"]) == (DAIKETSU, True, [HEAD, DEPUTY])
+    assert (decided.user_id, decided.deputy) == (DAIKETSU, True)
+    told = t("draft.deputy_for", name="代決 三郎", approvers="観光 一郎、観光 次郎")
+    assert any(told in strings(c.args) for c in dm_posts(fake_slack, AUTHOR))
+
+
+def test_a_deputy_cannot_decide_once_an_approver_is_back(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+    absent(deputy_bot, fake_slack, DEPUTY, "on")
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+    assert absent(deputy_bot, fake_slack, DEPUTY, "off") == t("draft.absent.off")
+    fake_slack.clear()
+
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DAIKETSU), user_id=DAIKETSU)
+
+    (refusal,) = fake_slack.wait_for("response_url")
+    assert refusal.args["text"] == t("draft.error.approvers_back")
+    assert draft(deputy_bot).status == "pending"
+    assert audit_actions(deputy_bot)[-1] == "draft.denied"
+    # The approver who came back decides.
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DEPUTY), user_id=DEPUTY)
+    delivered(deputy_bot)
+    assert draft(deputy_bot).status == "approved"
 
 
 def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
