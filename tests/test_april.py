@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from handlers.account import jobs as account_jobs
 from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
@@ -22,7 +23,7 @@ from tests.support.flow import audit_actions, delivered, posts, strings, unpaced
 from tests.support.report import click, copies, submit_report
 from tests.support.slack_requests import block_action, interactive, send, view_submission
 
-OLD_HEAD, NEW_HEAD, DEPUTY, AUTHOR = "U0HEADKANKO", "U0NEWHEAD", "U0DEPUTYKANKO", "U0STAFF1"
+OLD_HEAD, NEW_HEAD, DEPUTY, AUTHOR, LEAVER = "U0HEADKANKO", "U0NEWHEAD", "U0DEPUTYKANKO", "U0STAFF1", "U0STAFF2"
 
 
 @pytest.fixture
@@ -214,3 +215,40 @@ def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
     assert bot.service.runtime.config.reload()
     delivered(bot)
     assert posts(fake_slack, "C0PUBLICINFO") == []
+
+
+def test_a_manager_who_left_loses_the_account_buttons_and_the_head_and_public_info_stand_in(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    with bot.service.runtime.sessions.begin() as session:
+        account = Account(
+            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
+            department_name="観光プロモーション課", managers=[AUTHOR, LEAVER], state=AccountState.ACTIVE,
+            password_changed_on=date(2026, 8, 28), review_interval_days=180, last_review_on=date(2026, 11, 1),
+            registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+        )  # fmt: skip
+        session.add(account)
+        session.flush()
+        account_id = account.id
+
+    april(bot, config_path, lambda config: config["departments"][0].update(members=[AUTHOR]))  # 吉備 さくら left
+    assert account_jobs.sweep(bot.service.runtime) == 1  # the password is due today (08-28 + 90 days)
+    delivered(bot)
+
+    flag = t("account.reminder.managers_left", names="吉備 さくら")
+    for stand_in in (AUTHOR, OLD_HEAD, "C0PUBLICINFO"):
+        (reminder,) = posts(fake_slack, stand_in)
+        assert flag in strings(reminder.args), stand_in
+        assert "account.password.changed" in strings(reminder.args)
+    assert posts(fake_slack, LEAVER) == []
+    value = json.dumps({"v": 1, "account_id": account_id, "task": None})
+    for action in ("account.password.changed", "account.password.snooze"):
+        payload = block_action(action, user_id=LEAVER, value=value)
+        payload["response_url"] = fake_slack.response_url(action)
+        assert send(bot.url, interactive(payload)).status == 200
+        (refusal,) = fake_slack.wait_for("response_url", where=lambda c, a=action: c.args["response_url"].endswith(a))
+        assert refusal.args["text"] == t("account.denied")
+    with bot.service.runtime.sessions() as session:
+        stored = session.get(Account, account_id)
+        assert stored is not None
+        assert (stored.password_changed_on, stored.password_snooze_on) == (date(2026, 8, 28), None)
