@@ -114,6 +114,26 @@ def test_an_acknowledged_case_is_handed_over_and_the_old_copy_says_to_whom(
     assert audit_actions(bot).count("case.readdressed") == 1
 
 
+def test_a_restart_with_a_changed_app_yaml_hands_open_cases_over_too(
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path
+) -> None:
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as first:
+        submit_report(first, clock)
+        delivered(first)
+        assert click(first, fake_slack, copies(first)[OLD_HEAD], "report.case.ack", user_id=OLD_HEAD).status == 200
+        delivered(first)
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    moved_to_another_department(config)
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    fake_slack.clear()
+
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as second:
+        delivered(second)
+        (copy,) = posts(fake_slack, NEW_HEAD)
+        assert "report.case.resolve" in strings(copy.args)
+        assert audit_actions(second).count("case.readdressed") == 1
+
+
 def moved_to_another_department(config: dict[str, Any]) -> None:
     new_head(config)
     config["departments"].append({"id": "kikaku", "name": "企画課", "head": OLD_HEAD, "members": []})
