@@ -617,6 +617,33 @@ def test_a_deputy_cannot_decide_once_an_approver_is_back(deputy_bot: RunningBot,
     assert draft(deputy_bot).status == "approved"
 
 
+def awaiting_in_home(bot: RunningBot, fake: SlackStandIn, user_id: str) -> list[str]:
+    """The approve buttons' request ids App Home offers ``user_id``."""
+    fake.clear()
+    event = event_callback({"type": "app_home_opened", "user": user_id, "tab": "home"})
+    assert send(bot.url, event, content_type="application/json").status == 200
+    (published,) = fake.wait_for("views.publish")
+    blocks = published.args["view"]["blocks"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    return [json.loads(e["value"])["request_id"] for e in buttons if e["action_id"] == "draft.decision.approve"]
+
+
+def test_app_home_offers_a_deputy_the_draft_only_while_every_approver_is_away(
+    deputy_bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+    absent(deputy_bot, fake_slack, DEPUTY, "on")
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+    request, _ = request_of(deputy_bot, DAIKETSU)
+    assert awaiting_in_home(deputy_bot, fake_slack, DAIKETSU) == [request.id]
+
+    absent(deputy_bot, fake_slack, HEAD, "off")
+
+    assert awaiting_in_home(deputy_bot, fake_slack, DAIKETSU) == []
+    assert awaiting_in_home(deputy_bot, fake_slack, HEAD) == [request_of(deputy_bot, HEAD)[0].id]
+
+
 def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
     absent(deputy_bot, fake_slack, HEAD, "on")
 

@@ -549,14 +549,16 @@ def readdress(session: Session, ctx: Context) -> int:
 # -- App Home --------------------------------------------------------------------------------
 
 
-def awaiting(session: Session, directory: Directory, user_id: str) -> list[tuple[DraftSnapshot, int]]:
-    """Drafts waiting for ``user_id``'s decision, each with the request to answer."""
+def awaiting(session: Session, ctx: Context, user_id: str) -> list[tuple[DraftSnapshot, int]]:
+    """Drafts waiting for ``user_id``'s decision, each with the request to answer: only those the user may
+    decide now (not after leaving the route, not as 代決者 once an approver is back, not past 投稿予定日時)."""
     waiting = []
     for request in drafts.awaiting(session, user_id):
         draft = drafts.get(session, request.draft_id)
-        if draft is not None:
-            steps = steps_for(directory.department(draft.department_id), draft.chosen_approvers, draft.author_id)
-            waiting.append((snapshot(draft, len(steps)), request.id))
+        if draft is None or _entitlement(session, ctx, draft, request) is not None:
+            continue
+        if draft.scheduled_at is None or draft.scheduled_at > ctx.now:
+            waiting.append((snapshot(draft, len(_steps(ctx, draft))), request.id))
     return waiting
 
 
