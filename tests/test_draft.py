@@ -403,6 +403,20 @@ def test_a_decision_after_the_planned_time_is_refused_even_before_the_expiry_swe
     assert jobs.expire(bot.service.runtime) == 0  # expired once, at the decision
 
 
+def test_a_peer_check_after_the_planned_time_is_still_answered(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    # 事実の告知 is checked, not decided: its planned time refuses nothing.
+    submit(bot, reviewers=[STAFF2], scheduled_at=int(clock.now().timestamp()) + 600)
+    delivered(bot)
+    clock.advance(minutes=11)
+
+    press(bot, fake_slack, "draft.review.issue", *request_of(bot, STAFF2), user_id=STAFF2)
+
+    assert len(fake_slack.wait_for("views.open")) == 1
+    assert draft(bot).status == "checking"
+
+
 def test_a_waiting_approver_is_reminded_once_in_office_hours(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:

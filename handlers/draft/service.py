@@ -267,10 +267,11 @@ def answer(
 def _past_schedule(session: Session, ctx: Context, draft: Draft, request: DraftRequest) -> bool:
     """Whether the 投稿予定日時 passed before this decision: the draft expires now, as the sweep would
     have (the sweep runs once a minute; a decision in between must not slip through)."""
-    if draft.scheduled_at is None or draft.scheduled_at > ctx.now or not _open(draft, request):
+    if request.role != RequestRole.APPROVER or not _open(draft, request):
+        return False  # a peer check (事実の告知) is no decision; the sweep expires only pending drafts too
+    if draft.scheduled_at is None or draft.scheduled_at > ctx.now:
         return False
-    _expire(session, ctx, draft)
-    return True
+    return _expire(session, ctx, draft)
 
 
 def _checked(
