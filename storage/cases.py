@@ -148,12 +148,10 @@ def open_reported_by(session: Session, user_id: str, limit: int = 10) -> list[Ca
     )
 
 
-def unacknowledged(session: Session) -> list[Case]:
+def open_cases(session: Session) -> list[Case]:
+    """Every case not resolved, acknowledged or not, with its copies."""
     return list(
         session.scalars(
-            select(Case)
-            .where(Case.acknowledged_at.is_(None), Case.status != CaseStatus.RESOLVED)
-            .options(selectinload(Case.copies))
-            .order_by(Case.id)
+            select(Case).where(Case.status != CaseStatus.RESOLVED).options(selectinload(Case.copies)).order_by(Case.id)
         )
     )

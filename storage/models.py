@@ -240,6 +240,9 @@ class CaseCopy(Base):
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     # The copy whose thread holds the case's timeline.
     primary: Mapped[bool] = mapped_column(default=False)
+    # A head's copy: the department it is for; once its head changed (人事異動), the successor's name.
+    department_id: Mapped[str | None] = mapped_column(String(64))
+    handed_to: Mapped[str | None] = mapped_column(String(120))
 
     message: Mapped[OutboxMessage | None] = relationship()
 

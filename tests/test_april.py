@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from handlers.account import jobs as account_jobs
 from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
@@ -22,7 +23,7 @@ from tests.support.flow import audit_actions, delivered, posts, strings, unpaced
 from tests.support.report import click, copies, submit_report
 from tests.support.slack_requests import block_action, interactive, send, view_submission
 
-OLD_HEAD, NEW_HEAD, DEPUTY, AUTHOR = "U0HEADKANKO", "U0NEWHEAD", "U0DEPUTYKANKO", "U0STAFF1"
+OLD_HEAD, NEW_HEAD, DEPUTY, AUTHOR, LEAVER = "U0HEADKANKO", "U0NEWHEAD", "U0DEPUTYKANKO", "U0STAFF1", "U0STAFF2"
 
 
 @pytest.fixture
@@ -80,6 +81,64 @@ def test_an_unacknowledged_case_goes_to_the_new_head_and_the_old_one_can_no_long
     assert posts(fake_slack) == []
 
 
+def test_an_acknowledged_case_is_handed_over_and_the_old_copy_says_to_whom(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    submit_report(bot, clock)
+    delivered(bot)
+    old = copies(bot)[OLD_HEAD]
+    assert click(bot, fake_slack, old, "report.case.ack", user_id=OLD_HEAD).status == 200
+    delivered(bot)
+    fake_slack.clear()
+
+    # 観光 一郎 becomes head of 企画課: still a head, but no longer of this case's department.
+    april(bot, config_path, moved_to_another_department)
+
+    (copy,) = posts(fake_slack, NEW_HEAD)
+    assert "SNS-2026-0001" in strings(copy.args)
+    assert "report.case.resolve" in strings(copy.args)  # with its buttons
+    (rewritten,) = [c for c in fake_slack.calls_to("chat.update") if c.args["channel"] == old.channel]
+    assert t("report.case.handed_over", name="新任 課長") in strings(rewritten.args)
+    assert "report.case." not in strings(rewritten.args["blocks"])  # no button left
+    assert audit_actions(bot).count("case.readdressed") == 1
+    fake_slack.clear()
+    assert click(bot, fake_slack, old, "report.case.resolve", user_id=OLD_HEAD).status == 200
+    assert fake_slack.wait_for("response_url")[0].args["text"] == t("report.denied")
+    assert fake_slack.calls_to("views.open") == []
+
+    # Reloading again (or restarting) hands nothing over twice.
+    fake_slack.clear()
+    assert bot.service.runtime.config.reload()
+    delivered(bot)
+    assert posts(fake_slack) == []
+    assert audit_actions(bot).count("case.readdressed") == 1
+
+
+def test_a_restart_with_a_changed_app_yaml_hands_open_cases_over_too(
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path
+) -> None:
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as first:
+        submit_report(first, clock)
+        delivered(first)
+        assert click(first, fake_slack, copies(first)[OLD_HEAD], "report.case.ack", user_id=OLD_HEAD).status == 200
+        delivered(first)
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    moved_to_another_department(config)
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    fake_slack.clear()
+
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as second:
+        delivered(second)
+        (copy,) = posts(fake_slack, NEW_HEAD)
+        assert "report.case.resolve" in strings(copy.args)
+        assert audit_actions(second).count("case.readdressed") == 1
+
+
+def moved_to_another_department(config: dict[str, Any]) -> None:
+    new_head(config)
+    config["departments"].append({"id": "kikaku", "name": "企画課", "head": OLD_HEAD, "members": []})
+
+
 def draft_values(approvers: list[str]) -> dict[str, Any]:
     fields = {
         "draft.account": {"type": "plain_text_input", "value": "@soja"},
@@ -132,6 +191,31 @@ def test_a_pending_draft_goes_to_the_new_approver_and_the_old_one_cannot_decide(
         assert session.scalars(select(Draft)).one().status == "approved"
 
 
+def test_a_draft_whose_chosen_approvers_include_one_who_left_goes_to_the_steps_current_approvers(
+    bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
+) -> None:
+    submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values([OLD_HEAD, DEPUTY]))
+    send(bot.url, interactive(submission))
+    delivered(bot)
+
+    # The old head leaves; 観光 次郎, also chosen, is still an approver.
+    april(bot, config_path, new_head_beside_the_deputy)
+
+    (asked,) = posts(fake_slack, NEW_HEAD)
+    assert "決裁のお願い" in strings(asked.args)
+    approve(bot, fake_slack, OLD_HEAD)
+    assert fake_slack.wait_for("response_url")[0].args["text"] == t("draft.denied")
+    approve(bot, fake_slack, NEW_HEAD)
+    delivered(bot)
+    with bot.service.runtime.sessions() as session:
+        assert session.scalars(select(Draft)).one().status == "approved"
+
+
+def new_head_beside_the_deputy(config: dict[str, Any]) -> None:
+    new_head(config)
+    config["departments"][0]["approvers"] = [NEW_HEAD, DEPUTY]
+
+
 def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
     bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
 ) -> None:
@@ -151,3 +235,40 @@ def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
     assert bot.service.runtime.config.reload()
     delivered(bot)
     assert posts(fake_slack, "C0PUBLICINFO") == []
+
+
+def test_a_manager_who_left_loses_the_account_buttons_and_the_head_and_public_info_stand_in(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    with bot.service.runtime.sessions.begin() as session:
+        account = Account(
+            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
+            department_name="観光プロモーション課", managers=[AUTHOR, LEAVER], state=AccountState.ACTIVE,
+            password_changed_on=date(2026, 8, 28), review_interval_days=180, last_review_on=date(2026, 11, 1),
+            registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+        )  # fmt: skip
+        session.add(account)
+        session.flush()
+        account_id = account.id
+
+    april(bot, config_path, lambda config: config["departments"][0].update(members=[AUTHOR]))  # 吉備 さくら left
+    assert account_jobs.sweep(bot.service.runtime) == 1  # the password is due today (08-28 + 90 days)
+    delivered(bot)
+
+    flag = t("account.reminder.managers_left", names="吉備 さくら")
+    for stand_in in (AUTHOR, OLD_HEAD, "C0PUBLICINFO"):
+        (reminder,) = posts(fake_slack, stand_in)
+        assert flag in strings(reminder.args), stand_in
+        assert "account.password.changed" in strings(reminder.args)
+    assert posts(fake_slack, LEAVER) == []
+    value = json.dumps({"v": 1, "account_id": account_id, "task": None})
+    for action in ("account.password.changed", "account.password.snooze"):
+        payload = block_action(action, user_id=LEAVER, value=value)
+        payload["response_url"] = fake_slack.response_url(action)
+        assert send(bot.url, interactive(payload)).status == 200
+        (refusal,) = fake_slack.wait_for("response_url", where=lambda c, a=action: c.args["response_url"].endswith(a))
+        assert refusal.args["text"] == t("account.denied")
+    with bot.service.runtime.sessions() as session:
+        stored = session.get(Account, account_id)
+        assert stored is not None
+        assert (stored.password_changed_on, stored.password_snooze_on) == (date(2026, 8, 28), None)

@@ -319,14 +319,14 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
         application_snapshot(), typed(1000),
     ),
     "account.views.AccountRenderer.reminder": st.builds(
-        lambda account: [
+        lambda account, left: [
             lambda kind=k: ACCOUNT.reminder(
                 account, kind, settings=CONFIG.reminders, today=date(2026, 12, 1), due_on=date(2026, 1, 1),
-                criteria=list(CRITERIA),
+                criteria=list(CRITERIA), left=left,
             )
             for k in ("password", "password_snooze", "password_overdue", "review", "withdrawal", "deletion")
         ],
-        account_view(),
+        account_view(), st.lists(typed(120), max_size=40),  # managers who left, named in the flag
     ),
     "account.views.AccountRenderer.office_notice": st.builds(
         lambda account, review, name: [

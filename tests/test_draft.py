@@ -384,6 +384,39 @@ def test_a_draft_still_pending_at_its_planned_time_expires(
     assert jobs.expire(bot.service.runtime) == 0
 
 
+def test_a_decision_after_the_planned_time_is_refused_even_before_the_expiry_sweep(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    planned = int(clock.now().timestamp()) + 600
+    submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY], scheduled_at=planned)
+    delivered(bot)
+    clock.advance(minutes=11)  # past the planned time; the sweep has not run
+
+    press(bot, fake_slack, "draft.decision.approve", *request_of(bot, DEPUTY), user_id=DEPUTY)
+
+    (refusal,) = fake_slack.wait_for("response_url")
+    assert refusal.args["text"] == t("draft.error.past_schedule")
+    delivered(bot)
+    assert draft(bot).status == "expired"
+    assert "draft.approve" not in audit_actions(bot)
+    assert any(t("draft.notice.expired", id=draft(bot).id) in strings(c.args) for c in dm_posts(fake_slack, AUTHOR))
+    assert jobs.expire(bot.service.runtime) == 0  # expired once, at the decision
+
+
+def test_a_peer_check_after_the_planned_time_is_still_answered(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    # 事実の告知 is checked, not decided: its planned time refuses nothing.
+    submit(bot, reviewers=[STAFF2], scheduled_at=int(clock.now().timestamp()) + 600)
+    delivered(bot)
+    clock.advance(minutes=11)
+
+    press(bot, fake_slack, "draft.review.issue", *request_of(bot, STAFF2), user_id=STAFF2)
+
+    assert len(fake_slack.wait_for("views.open")) == 1
+    assert draft(bot).status == "checking"
+
+
 def test_a_waiting_approver_is_reminded_once_in_office_hours(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
@@ -556,6 +589,73 @@ def test_while_every_approver_is_away_a_deputy_decides_and_they_read_it_afterwar
         notices = [c for c in dm_posts(fake_slack, away) if "【後閲】" in strings(c.args)]
         assert len(notices) == 1
         assert OFFICIAL in strings(notices[0].args)
+
+
+def test_a_deputys_decision_is_recorded_as_daiketsu_on_behalf_of_the_absent_approvers(
+    deputy_bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+    absent(deputy_bot, fake_slack, DEPUTY, "on")
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DAIKETSU), user_id=DAIKETSU)
+    delivered(deputy_bot)
+
+    with deputy_bot.service.runtime.sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "draft.approve")).one()
+        decided = session.scalars(select(DraftRequest).where(DraftRequest.answer == "approve")).one()
+    assert (entry.actor_id, entry.after["deputy"], entry.after["on_behalf_of"]) == (DAIKETSU, True, [HEAD, DEPUTY])
+    assert (decided.user_id, decided.deputy) == (DAIKETSU, True)
+    told = t("draft.deputy_for", name="代決 三郎", approvers="観光 一郎、観光 次郎")
+    assert any(told in strings(c.args) for c in dm_posts(fake_slack, AUTHOR))
+
+
+def test_a_deputy_cannot_decide_once_an_approver_is_back(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+    absent(deputy_bot, fake_slack, DEPUTY, "on")
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+    assert absent(deputy_bot, fake_slack, DEPUTY, "off") == t("draft.absent.off")
+    fake_slack.clear()
+
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DAIKETSU), user_id=DAIKETSU)
+
+    (refusal,) = fake_slack.wait_for("response_url")
+    assert refusal.args["text"] == t("draft.error.approvers_back")
+    assert draft(deputy_bot).status == "pending"
+    assert audit_actions(deputy_bot)[-1] == "draft.denied"
+    # The approver who came back decides.
+    press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DEPUTY), user_id=DEPUTY)
+    delivered(deputy_bot)
+    assert draft(deputy_bot).status == "approved"
+
+
+def awaiting_in_home(bot: RunningBot, fake: SlackStandIn, user_id: str) -> list[str]:
+    """The approve buttons' request ids App Home offers ``user_id``."""
+    fake.clear()
+    event = event_callback({"type": "app_home_opened", "user": user_id, "tab": "home"})
+    assert send(bot.url, event, content_type="application/json").status == 200
+    (published,) = fake.wait_for("views.publish")
+    blocks = published.args["view"]["blocks"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    return [json.loads(e["value"])["request_id"] for e in buttons if e["action_id"] == "draft.decision.approve"]
+
+
+def test_app_home_offers_a_deputy_the_draft_only_while_every_approver_is_away(
+    deputy_bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    absent(deputy_bot, fake_slack, HEAD, "on")
+    absent(deputy_bot, fake_slack, DEPUTY, "on")
+    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(deputy_bot)
+    request, _ = request_of(deputy_bot, DAIKETSU)
+    assert awaiting_in_home(deputy_bot, fake_slack, DAIKETSU) == [request.id]
+
+    absent(deputy_bot, fake_slack, HEAD, "off")
+
+    assert awaiting_in_home(deputy_bot, fake_slack, DAIKETSU) == []
+    assert awaiting_in_home(deputy_bot, fake_slack, HEAD) == [request_of(deputy_bot, HEAD)[0].id]
 
 
 def test_no_deputy_is_asked_while_an_approver_is_in(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:

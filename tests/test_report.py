@@ -1064,6 +1064,31 @@ def test_anyone_who_sees_an_office_channel_without_a_member_list_may_act_there(
     assert case(bot).acknowledged_by == "吉備 さくら"
 
 
+def test_a_submission_without_a_channel_on_an_office_copy_is_judged_by_role_alone(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    # 秘書室 lists no members: seeing its channel is what makes one act there, and a modal's submission
+    # (or an App Home click) comes from no channel. So the resolve modal is not even offered.
+    shown = open_case(bot, clock)
+    fake_slack.clear()
+
+    resolution = {"report.resolve.reason": option("handled"), "report.resolve.note": text_input(None)}
+    reply = submit_modal(
+        bot,
+        "report.resolve.submit",
+        user_id=STAFF2,
+        private_metadata=shown[SECRETARIAT].value(),
+        values=resolution,
+    )
+    assert reply.json() == {"response_action": "errors", "errors": {"report.resolve.reason": t("report.denied")}}
+    assert click(bot, fake_slack, shown[SECRETARIAT], RESOLVE, user_id=STAFF2, response_name="open").status == 200
+    (refusal,) = fake_slack.wait_for("response_url")
+    assert refusal.args["text"] == t("report.denied")
+    assert fake_slack.calls_to("views.open") == []
+    assert case(bot).status == "open"
+    assert audit_actions(bot).count("case.denied") == 2
+
+
 def test_a_public_info_member_may_act_on_any_copy(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:

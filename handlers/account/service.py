@@ -47,7 +47,24 @@ class AccountView:
 class Due:
     kind: str  # password, password_snooze, password_overdue, review, deletion
     due_on: date
-    recipients: tuple[str, ...]
+    recipients: tuple[str, ...]  # user IDs, or 市政情報課's channel for a manager who left
+    left: tuple[str, ...] = ()  # managers it was theirs to act on who left the directory
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Who looks after an account now: its managers still in the directory, those who left, its head,
+    and 市政情報課's channel, which takes over what the ones who left would have been asked."""
+
+    managers: tuple[str, ...]
+    left: tuple[str, ...]
+    head: str | None
+    office: str
+
+    def managers_or_stand_ins(self) -> tuple[str, ...]:
+        if not self.left:
+            return self.managers
+        return tuple(dict.fromkeys([*self.managers, *([self.head] if self.head else []), self.office]))
 
 
 @dataclass(frozen=True)
@@ -109,23 +126,34 @@ def view_of(account: Account) -> AccountView:
 # -- what is due --------------------------------------------------------------------------------
 
 
-def due_for(account: Account, settings: Reminders, head: str | None, today: date) -> list[Due]:
-    """The reminders an account has due on ``today`` (each sent once: see sweep)."""
-    managers = tuple(account.managers)
+def staff_of(directory: Directory, account: Account) -> Staff:
+    known = directory.everyone()
+    return Staff(
+        managers=tuple(m for m in account.managers if m in known),
+        left=tuple(m for m in account.managers if m not in known),
+        head=_head_of(directory, account),
+        office=directory.offices.public_info.channel,
+    )
+
+
+def due_for(account: Account, settings: Reminders, staff: Staff, today: date) -> list[Due]:
+    """The reminders an account has due on ``today`` (each sent once: see sweep). What the managers
+    would be asked goes, when one of them left, to the head and 市政情報課 too, flagged."""
+    managers, left, head = staff.managers_or_stand_ins(), staff.left, staff.head
     due: list[Due] = []
     if account.state == AccountState.ACTIVE:
         password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
         review = account.review_due_on
         candidates = [
-            Due("password", password, managers),
+            Due("password", password, managers, left),
             Due("password_overdue", password + PASSWORD_OVERDUE_GRACE, (head,) if head else ()),
             Due("review", review, (head,) if head else ()),
         ]
         if account.password_snooze_on is not None:
-            candidates.append(Due("password_snooze", account.password_snooze_on, managers))
+            candidates.append(Due("password_snooze", account.password_snooze_on, managers, left))
         due += [d for d in candidates if d.due_on <= today and d.recipients]
     elif account.state == AccountState.WITHDRAWING and (until := account.withdrawal_notice_until) and until <= today:
-        due.append(Due("deletion", until, (*managers, *([head] if head else []))))
+        due.append(Due("deletion", until, tuple(dict.fromkeys([*managers, *([head] if head else [])])), left))
     return due
 
 
@@ -140,7 +168,7 @@ def sweep(session: Session, ctx: Context) -> int:
     pending = [
         (account, due)
         for account in candidates
-        for due in due_for(account, settings, _head_of(ctx.directory, account), ctx.today)
+        for due in due_for(account, settings, staff_of(ctx.directory, account), ctx.today)
         if (due.kind, _subject(account), due.due_on) not in already
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
@@ -150,7 +178,14 @@ def sweep(session: Session, ctx: Context) -> int:
     for account, due in pending:
         if (due.kind, _subject(account), due.due_on) not in claimed:
             continue
-        message = ctx.render.reminder(view_of(account), due.kind, due_on=due.due_on, today=ctx.today, settings=settings)
+        message = ctx.render.reminder(
+            view_of(account),
+            due.kind,
+            due_on=due.due_on,
+            today=ctx.today,
+            settings=settings,
+            left=_names(ctx, due.left),
+        )
         posts += [(user, message, _subject(account)) for user in dict.fromkeys(due.recipients)]
         _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
         sent += 1
@@ -166,6 +201,10 @@ def _subject(account: Account) -> str:
 def _tell_office(session: Session, ctx: Context, account: Account, message: dict[str, Any]) -> None:
     channel = ctx.directory.offices.public_info.channel
     outbox.post_message(session, channel=channel, message=message, now=ctx.now, subject=_subject(account))
+
+
+def _names(ctx: Context, user_ids: tuple[str, ...]) -> list[str]:
+    return [ctx.directory.name_of(u) for u in user_ids]
 
 
 def _head_of(directory: Directory, account: Account) -> str | None:
@@ -361,13 +400,14 @@ def _withdraw(
     account.withdrawal_reason = ",".join(criteria)
     account.withdrawal_notice_until = ctx.today + timedelta(days=notice_days)
     shown = view_of(account)
-    department = ctx.directory.department(account.department_id)
-    people = dict.fromkeys([*account.managers, *([department.head] if department else [])])
+    staff = staff_of(ctx.directory, account)
+    # 市政情報課 hears in its own notice below: its channel is not asked twice.
+    people = dict.fromkeys([*staff.managers, *([staff.head] if staff.head else [])])
     kind = "deletion" if immediate else "withdrawal"
     if immediate:
         accounts.claim_reminder(session, "deletion", _subject(account), ctx.today, ctx.now)
     for user in people:
-        message = ctx.render.reminder(shown, kind, criteria=criteria)
+        message = ctx.render.reminder(shown, kind, criteria=criteria, left=_names(ctx, staff.left))
         outbox.post_message(session, channel=user, message=message, now=ctx.now, subject=_subject(account))
     office = ctx.render.office_notice("withdrawal", account=shown, immediate=immediate, criteria=criteria)
     _tell_office(session, ctx, account, office)
@@ -447,12 +487,13 @@ def may_export(session: Session, ctx: Context, user_id: str) -> bool:
 
 
 def may_act(directory: Directory, account: Account, user_id: str, action: str) -> bool:
-    """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6))."""
+    """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6)).
+    Each by the role held now: a manager who left the directory, or a head who no longer heads, may not."""
     head = _head_of(directory, account)
     if directory.is_public_info(user_id):
         return True
     if action in ("password_changed", "password_snooze", "announce", "deleted"):
-        return user_id in account.managers or user_id == head
+        return user_id == head or (user_id in account.managers and user_id in directory.everyone())
     return user_id == head
 
 

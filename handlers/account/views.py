@@ -59,7 +59,19 @@ def _button(
 
 
 class AccountRenderer:
-    def reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]:
+    def reminder(
+        self, account: AccountView, kind: str, *, left: list[str] | None = None, **params: Any
+    ) -> dict[str, Any]:
+        """A reminder; ``left``: the managers (names, safe mrkdwn) who left, said first so that whoever
+        stands in for them (the head, 市政情報課) knows why they are asked."""
+        message = self._reminder(account, kind, **params)
+        if not left:
+            return message
+        flag = t("account.reminder.managers_left", names="、".join(left))
+        message["blocks"].insert(0, SectionBlock(text=fit(flag, SECTION_LIMIT)).to_dict())
+        return {**message, "text": fit(f"{flag} {message['text']}", 200)}
+
+    def _reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]:
         names = {"name": escape(account.name), "url": escape(account.url)}
         if kind == "password":
             days = params["settings"].password_rotation_days

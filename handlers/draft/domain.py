@@ -42,6 +42,8 @@ class Outcome(StrEnum):
     DONE = "done"
     UNCHANGED = "unchanged"  # decided already, or a click on an older version or step
     DENIED = "denied"
+    EXPIRED = "expired"  # the 投稿予定日時 passed: the draft expired instead of being decided
+    APPROVERS_BACK = "approvers_back"  # a 代決者's press after an approver of the step returned
 
 
 @dataclass(frozen=True)

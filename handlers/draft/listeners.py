@@ -148,9 +148,17 @@ def answer_button(
     tell(outcome, respond)
 
 
+# Why an answer was refused, as the user is told.
+REFUSALS = {
+    Outcome.DENIED: "draft.denied",
+    Outcome.EXPIRED: "draft.error.past_schedule",
+    Outcome.APPROVERS_BACK: "draft.error.approvers_back",
+}
+
+
 def tell(outcome: Outcome, respond: Respond) -> None:
-    if outcome == Outcome.DENIED:
-        respond(text=t("draft.denied"), response_type="ephemeral", replace_original=False)
+    if outcome in REFUSALS:
+        respond(text=t(REFUSALS[outcome]), response_type="ephemeral", replace_original=False)
 
 
 def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -166,8 +174,8 @@ def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         outcome = service.answer(
             session, context_of(runtime), meta.request_id, body["user"]["id"], Answer(meta.answer), comment, None
         )
-    if outcome == Outcome.DENIED:
-        ack(response_action="errors", errors={DraftIds.COMMENT: t("draft.denied")})
+    if outcome in REFUSALS:
+        ack(response_action="errors", errors={DraftIds.COMMENT: t(REFUSALS[outcome])})
     else:
         ack()
 

@@ -51,8 +51,9 @@ def steps_for(department: Department | None, chosen: list[str], author_id: str) 
         route = [Step(tuple(step.approvers), step.mode) for step in department.approval_route]
     else:
         allowed = department.approvers if department else []
-        # When every chosen approver has left (April), the department's current approvers take over.
-        route = [Step(tuple(a for a in allowed if a in chosen) or tuple(allowed), "any")]
+        kept = tuple(a for a in allowed if a in chosen)
+        # When a chosen approver is no longer one (April), the department's current approvers take over.
+        route = [Step(kept if kept and set(chosen) <= set(allowed) else tuple(allowed), "any")]
     return [Step(tuple(a for a in step.approvers if a != author_id), step.mode) for step in route]
 
 
@@ -219,8 +220,12 @@ def _steps(ctx: Context, draft: Draft) -> list[Step]:
 
 
 def _current_step(ctx: Context, draft: Draft) -> Step:
+    return _step_of(ctx, draft, draft.step)
+
+
+def _step_of(ctx: Context, draft: Draft, step: int) -> Step:
     steps = _steps(ctx, draft)
-    return steps[min(draft.step, len(steps) - 1)]
+    return steps[min(step, len(steps) - 1)]
 
 
 # -- answers: peer checks and decisions ----------------------------------------------------------
@@ -232,6 +237,8 @@ def may_answer(session: Session, ctx: Context, request_id: int, user_id: str, ch
     if isinstance(checked, Outcome):
         return checked
     draft, request = checked
+    if _past_schedule(session, ctx, draft, request):
+        return Outcome.EXPIRED
     return Outcome.DONE if _open(draft, request) else Outcome.UNCHANGED
 
 
@@ -252,7 +259,19 @@ def answer(
     draft, request = checked
     if request.role == RequestRole.REVIEWER:
         return _review(session, ctx, draft, request, given, comment)
+    if _past_schedule(session, ctx, draft, request):
+        return Outcome.EXPIRED
     return _decide(session, ctx, draft, request, given, comment)
+
+
+def _past_schedule(session: Session, ctx: Context, draft: Draft, request: DraftRequest) -> bool:
+    """Whether the 投稿予定日時 passed before this decision: the draft expires now, as the sweep would
+    have (the sweep runs once a minute; a decision in between must not slip through)."""
+    if request.role != RequestRole.APPROVER or not _open(draft, request):
+        return False  # a peer check (事実の告知) is no decision; the sweep expires only pending drafts too
+    if draft.scheduled_at is None or draft.scheduled_at > ctx.now:
+        return False
+    return _expire(session, ctx, draft)
 
 
 def _checked(
@@ -265,26 +284,29 @@ def _checked(
     draft = _lock(session, request.draft_id)
     if channel is not None and not outbox.clicked_in(request.message, channel):
         raise BadRequest(f"request {request_id} was not pressed in its own DM")
-    if (
-        request.user_id != user_id
-        or user_id == draft.author_id
-        or request.role == RequestRole.AUTHOR
-        or not _still_entitled(ctx, draft, request)
-    ):
+    if request.user_id != user_id or user_id == draft.author_id or request.role == RequestRole.AUTHOR:
         _audit(session, ctx, draft, user_id, "draft.denied", {"request": request_id})
         return Outcome.DENIED
+    if (refused := _entitlement(session, ctx, draft, request)) is not None:
+        _audit(session, ctx, draft, user_id, "draft.denied", {"request": request_id, "reason": refused})
+        return Outcome.DENIED if refused == "left" else Outcome.APPROVERS_BACK
     return draft, request
 
 
-def _still_entitled(ctx: Context, draft: Draft, request: DraftRequest) -> bool:
-    """An approver who left the route (April's reload) can no longer decide; deputies stay deputies."""
+def _entitlement(session: Session, ctx: Context, draft: Draft, request: DraftRequest) -> str | None:
+    """Why the one asked may not decide now, or None. An approver who left the route (April's reload)
+    no longer decides ("left"); a 代決者 decides only while still one and while every approver of the
+    step is away at this moment ("approvers_back" once one of them returned)."""
     if request.role != RequestRole.APPROVER:
-        return True
+        return None
     department = ctx.directory.department(draft.department_id)
     if request.deputy:
-        return department is not None and request.user_id in department.deputies
-    steps = _steps(ctx, draft)
-    return request.user_id in steps[min(request.step, len(steps) - 1)].approvers
+        if department is None or request.user_id not in department.deputies:
+            return "left"
+        approvers = list(_step_of(ctx, draft, request.step).approvers)
+        away = drafts.absent(session, approvers, ctx.now)
+        return None if approvers and away == set(approvers) else "approvers_back"
+    return None if request.user_id in _step_of(ctx, draft, request.step).approvers else "left"
 
 
 def _open(draft: Draft, request: DraftRequest) -> bool:
@@ -331,20 +353,28 @@ def _decide(
     session.refresh(draft)
     fresh = _ask(session, ctx, draft, [], with_author=False) if draft.status == DraftStatus.PENDING else []
     _refresh(session, ctx, draft, version=version, skip={r.id for r in fresh})
+    # A 代決 is recorded as such, on behalf of the step's approvers (all away: checked above), who get 後閲.
+    absent = steps[min(step, len(steps) - 1)].approvers if request.deputy else ()
     if draft.status != DraftStatus.PENDING:
-        _notify_author(session, ctx, draft, "decided", answer=given, name=request.user_name, comment=comment)
-    if request.deputy:
-        _send_kouetsu(session, ctx, draft, steps[min(step, len(steps) - 1)], given, request.user_name)
-    _audit(
-        session, ctx, draft, request.user_id, f"draft.{given}", {"version": version, "step": step, "comment": comment}
-    )
+        behalf = [ctx.directory.name_of(a) for a in absent]
+        _notify_author(
+            session, ctx, draft, "decided", answer=given, name=request.user_name, comment=comment, on_behalf_of=behalf
+        )
+    if absent:
+        _send_kouetsu(session, ctx, draft, absent, given, request.user_name)
+    after: dict[str, Any] = {"version": version, "step": step, "comment": comment}
+    if absent:
+        after |= {"deputy": True, "on_behalf_of": list(absent)}
+    _audit(session, ctx, draft, request.user_id, f"draft.{given}", after)
     return Outcome.DONE
 
 
-def _send_kouetsu(session: Session, ctx: Context, draft: Draft, step: Step, given: Answer, deputy: str) -> None:
+def _send_kouetsu(
+    session: Session, ctx: Context, draft: Draft, approvers: tuple[str, ...], given: Answer, deputy: str
+) -> None:
     """後閲: the absent approvers see afterwards what their 代決者 decided, with the draft."""
     shown = snapshot(draft, len(_steps(ctx, draft)))
-    for approver in step.approvers:
+    for approver in approvers:
         message = ctx.render.notice(shown, "kouetsu", answer=given, name=deputy)
         _post(session, ctx, draft, approver, message)
 
@@ -462,15 +492,18 @@ def expire_due(session: Session, ctx: Context) -> int:
     """A draft whose planned posting time passes while pending expires: buttons go, the author is told."""
     expired = 0
     for due in drafts.due_to_expire(session, ctx.now):
-        draft = _lock(session, due.id)
-        if not _move(session, draft, draft.version, draft.step, {"status": DraftStatus.EXPIRED}, ctx.now):
-            continue
-        session.refresh(draft)
-        _refresh(session, ctx, draft, version=draft.version)
-        _notify_author(session, ctx, draft, "expired")
-        _audit(session, ctx, draft, None, "draft.expired", {"version": draft.version})
-        expired += 1
+        expired += _expire(session, ctx, _lock(session, due.id))
     return expired
+
+
+def _expire(session: Session, ctx: Context, draft: Draft) -> bool:
+    if not _move(session, draft, draft.version, draft.step, {"status": DraftStatus.EXPIRED}, ctx.now):
+        return False  # decided or expired meanwhile
+    session.refresh(draft)
+    _refresh(session, ctx, draft, version=draft.version)
+    _notify_author(session, ctx, draft, "expired")
+    _audit(session, ctx, draft, None, "draft.expired", {"version": draft.version})
+    return True
 
 
 def remind_due(session: Session, ctx: Context) -> int:
@@ -517,14 +550,16 @@ def readdress(session: Session, ctx: Context) -> int:
 # -- App Home --------------------------------------------------------------------------------
 
 
-def awaiting(session: Session, directory: Directory, user_id: str) -> list[tuple[DraftSnapshot, int]]:
-    """Drafts waiting for ``user_id``'s decision, each with the request to answer."""
+def awaiting(session: Session, ctx: Context, user_id: str) -> list[tuple[DraftSnapshot, int]]:
+    """Drafts waiting for ``user_id``'s decision, each with the request to answer: only those the user may
+    decide now (not after leaving the route, not as 代決者 once an approver is back, not past 投稿予定日時)."""
     waiting = []
     for request in drafts.awaiting(session, user_id):
         draft = drafts.get(session, request.draft_id)
-        if draft is not None:
-            steps = steps_for(directory.department(draft.department_id), draft.chosen_approvers, draft.author_id)
-            waiting.append((snapshot(draft, len(steps)), request.id))
+        if draft is None or _entitlement(session, ctx, draft, request) is not None:
+            continue
+        if draft.scheduled_at is None or draft.scheduled_at > ctx.now:
+            waiting.append((snapshot(draft, len(_steps(ctx, draft))), request.id))
     return waiting
 
 

@@ -314,7 +314,7 @@ class DraftRenderer:
                 id=draft.id,
                 version=draft.version,
                 answer=t(f"draft.answer.{params['answer']}"),
-                name=params["name"],
+                name=_decider(params["name"], params.get("on_behalf_of", [])),
                 comment=comment,
             )
             hint = {
@@ -436,3 +436,8 @@ def published_modal(action: DraftAction) -> View:
             )
         ],
     )
+
+
+def _decider(name: str, on_behalf_of: list[str]) -> str:
+    """Who decided (names from the directory, already safe); a 代決 says on whose behalf."""
+    return t("draft.deputy_for", name=name, approvers="、".join(on_behalf_of)) if on_behalf_of else name

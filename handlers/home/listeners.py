@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from handlers.common.context import runtime_of
 from handlers.draft import service as draft_service
+from handlers.draft.context import context_of as draft_context
 from handlers.help.views import guideline_blocks
 from handlers.home.views import home_view
 from handlers.report.domain import snapshot as case_snapshot
@@ -20,7 +21,7 @@ def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext)
     user = event["user"]
     directory = runtime.config.directory
     with runtime.sessions() as session:
-        awaiting = draft_service.awaiting(session, directory, user)
+        awaiting = draft_service.awaiting(session, draft_context(runtime), user)
         own = draft_service.own(session, directory, user)
         reports = [case_snapshot(c) for c in cases.open_reported_by(session, user)]
     guideline = guideline_blocks(directory.config.organization.name, directory.offices)

@@ -57,6 +57,8 @@ class Snapshot:
     committee_reported: tuple[str, datetime] | None
     checklist: dict[str, tuple[str, datetime, str | None]]  # item -> by, at, value
     recipients: list[str]
+    # Copies whose head handed the case over (人事異動): copy id -> the successor's name. They keep no buttons.
+    handed_over: dict[int, str] = field(default_factory=dict)
 
 
 class Renderer(Protocol):
@@ -135,4 +137,5 @@ def snapshot(case: Case) -> Snapshot:
         committee_reported=pair(case.committee_reported_by, case.committee_reported_at),
         checklist={i.item: (i.done_by, i.done_at, i.value) for i in case.checklist},
         recipients=[c.name for c in case.copies if c.audience != Audience.REPORTER],
+        handed_over={c.id: c.handed_to for c in case.copies if c.handed_to is not None},
     )

@@ -132,7 +132,13 @@ def _send_copies(
 ) -> None:
     """Posts a copy to each recipient, drawn once all of them are on the case, so each names them all."""
     copies = [
-        CaseCopy(audience=r.audience, target=r.target, name=r.name, primary=timeline_first and index == 0)
+        CaseCopy(
+            audience=r.audience,
+            target=r.target,
+            name=r.name,
+            department_id=r.department_id,
+            primary=timeline_first and index == 0,
+        )
         for index, r in enumerate(recipients)
     ]
     case.copies.extend(copies)
@@ -242,7 +248,8 @@ def start_work(session: Session, ctx: Context, ref: CopyRef, user_id: str) -> Ou
 
 def check(session: Session, ctx: Context, ref: CopyRef, user_id: str, action: str) -> Outcome:
     """Whether a modal for ``action`` may open: DONE (ask), UNCHANGED (already done) or DENIED."""
-    case, copy = _authorized(session, ctx, ref, user_id, action)
+    # What follows is a modal, whose submission comes without a channel: the role alone must allow it.
+    case, copy = _authorized(session, ctx, ref, user_id, action, by_role=True)
     if copy is None:
         return Outcome.DENIED
     already = {
@@ -279,7 +286,8 @@ def comment(session: Session, ctx: Context, ref: CopyRef, user_id: str, text: st
 def set_item(session: Session, ctx: Context, ref: CopyRef, user_id: str, item: str, tick: bool) -> Outcome:
     """Ticks or unticks a checklist item. An item that needs a URL is ticked by record_correction:
     NEEDS_VALUE tells the caller to ask for it."""
-    case, copy = _authorized(session, ctx, ref, user_id, "checklist")
+    # An item that needs a URL is ticked from a modal: the role alone must allow it.
+    case, copy = _authorized(session, ctx, ref, user_id, "checklist", by_role=tick and item in checklist.NEEDS_URL)
     if copy is None:
         return Outcome.DENIED
     done = {i.item: i for i in case.checklist}
@@ -386,7 +394,7 @@ def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -
     shown = snapshot(case)
     members = [f"<@{m}>" for m in ctx.directory.offices.public_info.members]
     for copy in case.copies:
-        if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO):
+        if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO) and copy.handed_to is None:
             message = ctx.render.escalation(shown, copy.audience, minutes, members)
             outbox.post_message(session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case))
     if not any(c.audience == Audience.PUBLIC_INFO for c in case.copies):  # a violation: 市政情報課 hears too
@@ -411,24 +419,57 @@ def number_of(session: Session, case_id: int) -> str:
 
 
 def readdress(session: Session, ctx: Context) -> int:
-    """Cases nobody has acknowledged whose department now has another head: the new head gets the
-    case (audited, once: an existing copy to them is never sent twice). Returns how many."""
+    """Open cases, acknowledged or not, whose head's copy is for a department that now has another
+    head: the new head gets the case with its buttons, the old copy says who took it over and loses
+    them, audited. Once: a handed-over copy is never handed over again. Returns how many cases."""
     moved = 0
-    for open_case in cases.unacknowledged(session):
-        department = ctx.directory.department(open_case.department_id)
-        if department is None or any(
-            c.audience == Audience.HEAD and c.target == department.head for c in open_case.copies
-        ):
+    for open_case in cases.open_cases(session):
+        if not _handovers(ctx.directory, open_case):
             continue
-        if not any(c.audience == Audience.HEAD for c in open_case.copies):
-            continue  # routed without a head (an unknown department): nothing to re-address
         case = _lock(session, open_case.id)
-        head = routing.Recipient(Audience.HEAD, department.head, ctx.directory.name_of(department.head))
-        _send_copies(session, ctx, case, [head])
-        _refresh(session, ctx, case, Event("readdressed", ctx.now, {"name": head.name}))
-        _audit(session, ctx, case, None, "case.readdressed", after={"head": department.head})
+        handovers = _handovers(ctx.directory, case)
+        successors: dict[str, routing.Recipient] = {}
+        for copy, department in handovers:
+            name = ctx.directory.name_of(department.head)
+            copy.handed_to = name
+            successors[department.id] = routing.Recipient(Audience.HEAD, department.head, name, department.id)
+        _send_copies(session, ctx, case, [r for r in successors.values() if not _holds(case, r)])
+        previous = "、".join(copy.name for copy, _ in handovers)
+        names = "、".join(r.name for r in successors.values())
+        _refresh(session, ctx, case, Event("readdressed", ctx.now, {"name": names, "previous": previous}))
+        _audit(
+            session,
+            ctx,
+            case,
+            None,
+            "case.readdressed",
+            after={"from": [c.target for c, _ in handovers], "to": [r.target for r in successors.values()]},
+        )
         moved += 1
     return moved
+
+
+def _handovers(directory: Directory, case: Case) -> list[tuple[CaseCopy, Department]]:
+    """The head's copies still live whose department is now headed by someone else."""
+    found = []
+    for copy in case.copies:
+        if copy.audience != Audience.HEAD or copy.handed_to is not None:
+            continue
+        department = directory.department(copy.department_id or case.department_id)
+        if department is not None and department.head != copy.target:
+            found.append((copy, department))
+    return found
+
+
+def _holds(case: Case, head: routing.Recipient) -> bool:
+    """Whether ``head`` has a live copy of the case for the same department already."""
+    return any(
+        c.audience == Audience.HEAD
+        and c.target == head.target
+        and c.handed_to is None
+        and (c.department_id or case.department_id) == head.department_id
+        for c in case.copies
+    )
 
 
 # -- listing -----------------------------------------------------------------------------------
@@ -451,35 +492,45 @@ def _lock(session: Session, case_id: int) -> Case:
 
 
 def _authorized(
-    session: Session, ctx: Context, ref: CopyRef, user_id: str, action: str
+    session: Session, ctx: Context, ref: CopyRef, user_id: str, action: str, *, by_role: bool = False
 ) -> tuple[Case, CaseCopy | None]:
-    """The case, and the copy acted on when ``user_id`` may act; a refusal is audited."""
+    """The case, and the copy acted on when ``user_id`` may act; a refusal is audited. ``by_role``: the
+    action ends in a modal, so it is judged as its channel-less submission will be."""
     case = _lock(session, ref.case_id)
     copy = next((c for c in case.copies if c.id == ref.copy_id), None)
     if copy is None or (ref.channel is not None and not outbox.clicked_in(copy.message, ref.channel)):
         raise BadRequest(f"copy {ref.copy_id} is not case {ref.case_id}'s message in {ref.channel}")
-    if may_act(ctx.directory, case, copy, user_id, action):
+    if may_act(ctx.directory, case, copy, user_id, action, in_channel=ref.channel is not None and not by_role):
         return case, copy
     _audit(session, ctx, case, user_id, "case.denied", after={"action": action, "copy": copy.id})
     return case, None
 
 
-def may_act(directory: Directory, case: Case, copy: CaseCopy, user_id: str, action: str) -> bool:
-    """Who may press a case's buttons (the guideline's recipients, and the offices that govern)."""
+def may_act(directory: Directory, case: Case, copy: CaseCopy, user_id: str, action: str, *, in_channel: bool) -> bool:
+    """Who may press a case's buttons, by the role held at this moment (the guideline's recipients, and
+    the offices that govern). An office's channel copy: its members; when app.yaml lists none, whoever
+    sees the channel, so only a click made in it (``in_channel``), never one from a modal or App Home."""
     if action == "report_committee":
         return directory.is_security_officer(user_id)
     if action == "comment":
         return directory.is_public_info(user_id)
     if directory.is_public_info(user_id) or directory.is_security_officer(user_id):
         return True
-    # A head who left the directory (April) can no longer act on what was sent to them.
-    still_head = any(d.head == user_id for d in directory.departments)
     if action == "notify_officer":
-        return still_head and any(c.audience == Audience.HEAD and c.target == user_id for c in case.copies)
+        return any(_heads(directory, case, c, user_id) for c in case.copies)
     if copy.audience in routing.CHANNEL_OFFICES:
         office = getattr(directory.offices, routing.CHANNEL_OFFICES[copy.audience])
-        return not office.members or user_id in office.members
-    return copy.audience == Audience.HEAD and copy.target == user_id and still_head
+        return user_id in office.members or (in_channel and not office.members)
+    return _heads(directory, case, copy, user_id)
+
+
+def _heads(directory: Directory, case: Case, copy: CaseCopy, user_id: str) -> bool:
+    """Whether ``copy`` is a head's copy of ``user_id``, who heads its department now (after 人事異動,
+    the old head no longer does, and a head of another department never did)."""
+    if copy.audience != Audience.HEAD or copy.target != user_id or copy.handed_to is not None:
+        return False
+    department = directory.department(copy.department_id or case.department_id)
+    return department is not None and department.head == user_id
 
 
 def _changed(

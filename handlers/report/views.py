@@ -205,7 +205,9 @@ class SlackRenderer:
         if case.account:
             blocks.append(SectionBlock(text=t("report.case.account", account=fit_escaped(case.account, ACCOUNT_SHOWN))))
         blocks.append(_context(self._notes(case, audience)))
-        if audience != Audience.REPORTER:
+        if copy_id in case.handed_over:  # the head changed (人事異動): the successor acts, this copy only tells
+            blocks.append(SectionBlock(text=t("report.case.handed_over", name=case.handed_over[copy_id])))
+        elif audience != Audience.REPORTER:
             blocks += self._checklist(case, copy_id)
             actions = self._buttons(case, audience, copy_id)
             if actions:
