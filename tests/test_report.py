@@ -679,7 +679,10 @@ def test_a_duplicate_report_attaches_to_the_open_case_without_a_new_fan_out(
     # No new fan-out: only the second reporter's confirmation, and one line in the case's thread.
     assert top_level_channels(fake_slack.calls) == [STAFF2]
     assert t("report.received.attached", number="SNS-2026-0001") in strings(posts(fake_slack, STAFF2)[0].args)
+    # The first reporter's own copy tells of their report only (visibility.TABLE: no other reporter).
+    reporter_copy = shown.pop(STAFF1)
     assert_every_copy_updated_once(fake_slack, shown, t("report.case.duplicates", count=2))
+    assert "同じ投稿の報告" not in strings(updates(fake_slack, reporter_copy)[0].args)
     assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.duplicates", at="11/26 09:00", count=2)]
     assert count(bot, Case) == 1
     assert case(bot).reporter_count == 2
@@ -750,7 +753,8 @@ def test_a_burst_of_duplicates_updates_each_copy_at_most_once_per_ten_seconds(
     delivered(bot)
     for target, copy in shown.items():
         assert len(updates(fake_slack, copy)) == 2, target
-        assert t("report.case.duplicates", count=6) in strings(updates(fake_slack, copy)[-1].args)
+        counted = t("report.case.duplicates", count=6) in strings(updates(fake_slack, copy)[-1].args)
+        assert counted == (target != STAFF1), target  # a reporter's copy tells of their own report only
     assert thread_lines(fake_slack, shown[PUBLIC_INFO])[-1] == t(
         "report.timeline.duplicates", at="11/26 09:00", count=6
     )

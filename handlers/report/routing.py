@@ -22,6 +22,7 @@ class Recipient:
     audience: Audience
     target: str  # a user ID (DM) or a channel ID
     name: str  # mrkdwn, safe to embed
+    department_id: str | None = None  # a head's: the department they head for this case
 
 
 def _office(audience: Audience, channel: str, name: str) -> Recipient:
@@ -32,7 +33,7 @@ def recipients(
     kind: CaseKind, capacity: Capacity, department: Department | None, offices: Offices, head_name: str
 ) -> list[Recipient]:
     """The recipients, the one holding the case's timeline thread first."""
-    head = [Recipient(Audience.HEAD, department.head, head_name)] if department else []
+    head = [Recipient(Audience.HEAD, department.head, head_name, department.id)] if department else []
     public_info = _office(Audience.PUBLIC_INFO, offices.public_info.channel, offices.public_info.name)
     if kind == CaseKind.VIOLATION:
         return head or [public_info]
