@@ -8,14 +8,19 @@ The clock is frozen at Thursday 2026-11-26 09:00 JST.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import Engine, MetaData, select
+from sqlalchemy.orm import Session
 
 from bot.catalog import t
 from playground.slack_api import SlackStandIn
+from storage import migrate
+from storage.models import CaseCopy, CaseReporter
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
@@ -193,3 +198,44 @@ def test_the_list_and_app_home_show_a_private_case_to_nobody_outside_it(
     assert send(bot.url, event_callback({"type": "app_home_opened", "user": STAFF2, "tab": "home"})).status == 200
     (home,) = fake_slack.wait_for("views.publish")
     assert "SNS-2026-0001" not in strings(home.args)
+
+
+def test_the_migration_keeps_each_existing_case_with_its_first_report(engine: Engine) -> None:
+    migrate.downgrade(engine, "0007")
+    at = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
+    case_row = {
+        "id": 1, "number": "SNS-2026-0001", "kind": "flame", "capacity": "private", "status": "open",
+        "summary": PRIVATE_SUMMARY, "account": "@soja", "discovered_at": at, "created_at": at,
+        "department_id": "kanko", "department_name": "観光プロモーション課", "reporter_id": STAFF1,
+        "reporter_name": "総社 太郎", "reporter_count": 2, "escalation_level": 0, "copies_stale": False,
+        "confidential": False,
+    }  # fmt: skip
+    with engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection, only=["cases", "case_urls", "case_reporters", "case_copies"])
+        tables = metadata.tables
+        connection.execute(tables["cases"].insert(), case_row)
+        connection.execute(tables["case_urls"].insert(), {"case_id": 1, "url": DEFAULT_URL})
+        connection.execute(
+            tables["case_reporters"].insert(),
+            [{"case_id": 1, "user_id": user, "user_name": user, "reported_at": at} for user in (STAFF1, STAFF2)],
+        )
+        copy = {"case_id": 1, "name": "x", "primary": False}
+        connection.execute(
+            tables["case_copies"].insert(),
+            [copy | {"audience": "head", "target": HEAD}, copy | {"audience": "public_info", "target": PUBLIC_INFO}],
+        )
+
+    migrate.upgrade(engine)
+
+    with Session(engine) as session:
+        first, second = session.scalars(select(CaseReporter).order_by(CaseReporter.id))
+        assert (first.capacity, first.summary, first.urls, first.department_id) == (
+            "private",
+            PRIVATE_SUMMARY,
+            [DEFAULT_URL],
+            "kanko",
+        )
+        assert (second.capacity, second.summary, second.urls, second.department_id) == ("private", "", [], None)
+        departments = session.execute(select(CaseCopy.audience, CaseCopy.department_id).order_by(CaseCopy.id)).all()
+        assert departments == [("head", "kanko"), ("public_info", None)]

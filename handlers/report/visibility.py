@@ -192,3 +192,13 @@ def _first(values: Iterable[str | None]) -> str | None:
 
 def _joined(values: Iterable[str | None]) -> str | None:
     return "、".join(dict.fromkeys(v for v in values if v)) or None
+
+
+def markdown_table() -> str:
+    """TABLE as README shows it (tests/test_report_visibility.py checks that README holds exactly this)."""
+    lines = [
+        "| | " + " | ".join(Viewer) + " |",
+        "|---|" + "---|" * len(Viewer),
+        *(f"| {content} | " + " | ".join(TABLE[content][v] for v in Viewer) + " |" for content in Content),
+    ]
+    return "\n".join(lines)
