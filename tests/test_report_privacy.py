@@ -24,6 +24,7 @@ from storage.models import CaseCopy, CaseReporter
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
+    COMMITTEE,
     DEFAULT_URL,
     GENERAL,
     HEAD,
@@ -33,6 +34,7 @@ from tests.support.report import (
     SECRETARIAT,
     STAFF1,
     STAFF2,
+    click,
     copies,
     delivered,
     dm,
@@ -41,7 +43,7 @@ from tests.support.report import (
     submit_report,
     unpaced_config,
 )
-from tests.support.slack_requests import event_callback, send
+from tests.support.slack_requests import event_callback, interactive, send, view_submission
 
 STRANGER = "U0NOBODY"  # in no department of app.yaml
 HEAD_HISHO, STAFF_HISHO = "U0HEADHISHO", "U0STAFF3"
@@ -181,6 +183,36 @@ def test_an_official_report_of_another_department_shows_its_head_the_official_re
     for office in (SECRETARIAT, GENERAL):
         assert_no_trace_of_the_private_report(received(fake_slack, office), "総社 太郎")
         assert "観光" not in received(fake_slack, office)
+
+
+def test_a_violation_reported_privately_reaches_the_officer_and_the_committee_without_its_report(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    report(bot, clock, user_id=STAFF1, kind="violation", capacity="private", summary=PRIVATE_SUMMARY)
+    head = next(c for c in copies(bot).values() if c.audience == "head")
+    assert click(bot, fake_slack, head, "report.case.notify_officer", user_id=HEAD).status == 200
+    delivered(bot)
+    officer = copies(bot)[OFFICER]
+    assert click(bot, fake_slack, officer, "report.case.report_committee", user_id=OFFICER).status == 200
+    (opened,) = fake_slack.wait_for("views.open")
+    values = {
+        b: {b: {"type": "plain_text_input", "value": "対応中"}}
+        for b in ("report.committee.measures", "report.committee.progress")
+    }
+    payload = view_submission("report.committee.submit", user_id=OFFICER, values=values)
+    payload["view"]["private_metadata"] = opened.args["view"]["private_metadata"]
+    assert send(bot.url, interactive(payload)).status == 200
+    delivered(bot)
+
+    # 6(2): the chain goes on, with the case's number, kind and state; the private report stays behind.
+    for target in (OFFICER, COMMITTEE):
+        text = received(fake_slack, target)
+        assert "SNS-2026-0001" in text
+        assert t("report.case.reporter", reporter=t("report.case.none")) in text
+        for trace in (PRIVATE_SUMMARY, DEFAULT_URL, "総社 太郎"):
+            assert trace not in text, (target, trace)
+    # The head, who holds the case's thread for a violation, sees the report.
+    assert PRIVATE_SUMMARY in received(fake_slack, HEAD)
 
 
 def test_the_list_and_app_home_show_a_private_case_to_nobody_outside_it(

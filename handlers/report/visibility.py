@@ -157,7 +157,7 @@ def shown_to(case: Snapshot, seat: Seat) -> Snapshot:
     capacities = {r.capacity for r in reports}
     return replace(
         case,
-        capacity=Capacity.OFFICIAL if Capacity.OFFICIAL in capacities or not reports else Capacity.PRIVATE,
+        capacity=Capacity.OFFICIAL if Capacity.OFFICIAL in capacities else _private_or(case, reports),
         summary=visible.summarized[0].summary if visible.summarized else "",
         account=_first(r.account for r in visible.summarized),
         urls=list(dict.fromkeys(url for r in visible.linked for url in r.urls)),
@@ -171,6 +171,11 @@ def shown_to(case: Snapshot, seat: Seat) -> Snapshot:
         checklist=case.checklist if sees_case(Content.CHECKLIST, case, seat) else {},
         recipients=[c.name for c in case.copies if _listed(case, c, reports)],
     )
+
+
+def _private_or(case: Snapshot, reports: list[ReportPart]) -> Capacity:
+    """A seat that sees no report (the violation chain's, of a private report) is told the case's capacity."""
+    return Capacity.PRIVATE if reports else case.capacity
 
 
 def _listed(case: Snapshot, copy: Seat, reports: list[ReportPart]) -> bool:
