@@ -139,6 +139,25 @@ def test_an_official_report_of_a_privately_reported_post_shows_the_new_recipient
     assert_no_trace_of_the_private_report(received(fake_slack, STAFF2), name)
 
 
+def test_a_private_report_of_an_officially_reported_post_leaves_the_offices_copies_untouched(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    report(bot, clock, user_id=STAFF2, summary=OFFICIAL_SUMMARY, urls=OFFICIAL_URL)
+    clock.advance(seconds=11)
+    fake_slack.clear()
+
+    report(bot, clock, user_id=STAFF1, capacity="private", summary=PRIVATE_SUMMARY)
+
+    # Not even rewritten: Slack would mark their message (edited) the moment a private report joined.
+    for office in (SECRETARIAT, GENERAL):
+        assert received(fake_slack, office) == ""
+    assert received(fake_slack, STAFF2) == ""
+    for holder in (PUBLIC_INFO, HEAD):
+        text = received(fake_slack, holder)
+        assert t("report.case.summary_of", reporter=f"総社 太郎{PRIVATE_MARK}", summary=PRIVATE_SUMMARY) in text
+        assert t("report.case.duplicates", count=2) in text
+
+
 def test_a_strangers_private_report_naming_another_department_reaches_no_new_head(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
@@ -158,12 +177,10 @@ def test_a_strangers_private_report_naming_another_department_reaches_no_new_hea
     # The stranger hears back that the report joined the case, and nothing of the case's reports.
     assert_no_trace_of_the_private_report(received(fake_slack, STRANGER), "総社 太郎")
     assert t("report.received.attached", number="SNS-2026-0001") in received(fake_slack, STRANGER)
-    # 市政情報課 holds every report, the stranger's too; the 観光 head only the ones of his department.
-    public_info = received(fake_slack, PUBLIC_INFO)
-    head = received(fake_slack, HEAD)
-    assert "見知らぬ人の報告" in public_info
-    assert "見知らぬ人の報告" not in head
-    assert PRIVATE_SUMMARY in head
+    # 市政情報課 holds every report, the stranger's too; the 観光 head only the ones of his department, so
+    # his copy is not even rewritten.
+    assert "見知らぬ人の報告" in received(fake_slack, PUBLIC_INFO)
+    assert received(fake_slack, HEAD) == ""
 
 
 def test_an_official_report_of_another_department_shows_its_head_the_official_reports_only(

@@ -529,13 +529,16 @@ def _changed(
 
 
 def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None:
-    """Rewrites every copy (chat.update) and adds the events to the case's thread."""
+    """Rewrites every copy that changes for its reader (chat.update) and adds the events to the case's
+    thread. A copy whose reader sees nothing new is left alone: Slack marks a rewritten message (edited),
+    which would tell 秘書室 that something they may not see (a private report) joined the case."""
     session.flush()
     shown = snapshot(case)
     for copy in case.copies:
         if copy.message is not None:
             message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
-            outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
+            if message != cases.last_shown(session, copy.message):
+                outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
     for event in events:
         _post_timeline(session, ctx, case, event, shown)
     case.copies_refreshed_at, case.copies_stale = ctx.now, False
