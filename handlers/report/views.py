@@ -397,9 +397,7 @@ def _summary(case: Snapshot) -> str:
     """The 概要 (mrkdwn): a lone report's as typed; several reports' each under its reporter."""
     if len(case.reports) <= 1:
         return escape(case.summary) or t("report.case.none")  # none the reader may see
-    return "\n".join(
-        t("report.case.summary_of", reporter=_marked(r), summary=escape(r.summary)) for r in case.reports
-    )
+    return "\n".join(t("report.case.summary_of", reporter=_marked(r), summary=escape(r.summary)) for r in case.reports)
 
 
 def _reporters(case: Snapshot) -> str:
