@@ -227,7 +227,8 @@ class CaseReporter(Base):
     department_name: Mapped[str | None] = mapped_column(String(80))
     urls: Mapped[list[str]] = mapped_column(JSON)
 
-    __table_args__ = (UniqueConstraint("case_id", "user_id"), Index(None, "user_id"))
+    # One report per person and capacity: filing the same post again in the other capacity is a report of its own.
+    __table_args__ = (UniqueConstraint("case_id", "user_id", "capacity"), Index(None, "user_id"))
 
 
 class CaseCopy(Base):

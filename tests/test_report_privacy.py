@@ -139,6 +139,29 @@ def test_an_official_report_of_a_privately_reported_post_shows_the_new_recipient
     assert_no_trace_of_the_private_report(received(fake_slack, STAFF2), name)
 
 
+def test_the_same_person_reporting_again_in_duty_files_a_report_of_its_own(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    report(bot, clock, user_id=STAFF1, capacity="private", summary=PRIVATE_SUMMARY)
+    clock.advance(seconds=11)
+
+    report(bot, clock, user_id=STAFF1, capacity="official", summary=OFFICIAL_SUMMARY, urls=OFFICIAL_URL)
+
+    for office in (SECRETARIAT, GENERAL):
+        text = received(fake_slack, office)
+        assert t("report.case.reporter", reporter="総社 太郎") in text
+        assert OFFICIAL_SUMMARY in text
+        assert_no_trace_of_the_private_report(text, None)
+    public_info = received(fake_slack, PUBLIC_INFO)
+    assert t("report.case.reporter", reporter=f"総社 太郎{PRIVATE_MARK}、総社 太郎") in public_info
+    assert t("report.case.duplicates", count=2) not in public_info  # one person, two reports
+    # Filing either again changes nothing.
+    clock.advance(seconds=11)
+    fake_slack.clear()
+    report(bot, clock, user_id=STAFF1, capacity="official", summary="三度目")
+    assert received(fake_slack, PUBLIC_INFO) == ""
+
+
 def test_a_private_report_of_an_officially_reported_post_leaves_the_offices_copies_untouched(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:

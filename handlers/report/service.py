@@ -177,9 +177,12 @@ def _attach(
     case = _lock(session, case_id)
     reporter = ctx.directory.actor(reporter_id)
     changed = False
-    if all(r.user_id != reporter_id for r in case.reports):
+    # The same person filing again in the other capacity files a report of its own: a private 概要 must not
+    # become the 業務 one that 秘書室 and 総務課 read, nor a 業務 report stay unseen behind a private one.
+    if all((r.user_id, r.capacity) != (reporter_id, form.capacity) for r in case.reports):
+        if all(r.user_id != reporter_id for r in case.reports):
+            case.reporter_count += 1
         case.reports.append(_report(ctx, form, reporter_id))
-        case.reporter_count += 1
         changed = True
     if new_hashes := cases.untracked(session, hashes):
         case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]

@@ -164,7 +164,7 @@ def shown_to(case: Snapshot, seat: Seat) -> Snapshot:
         discovered_at=min((r.discovered_at for r in reports), default=case.discovered_at),
         department_name=_joined(r.department_name for r in visible.placed),
         reporter_name=_joined(r.name for r in visible.named) or "",
-        reporter_count=len(visible.named),
+        reporter_count=len({r.user_id for r in visible.named}),
         reports=tuple(visible.summarized),
         named=tuple(visible.named),
         resolved=case.resolved if sees_case(Content.RESOLUTION, case, seat) else None,

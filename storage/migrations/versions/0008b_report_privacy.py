@@ -22,6 +22,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 REQUIRED = ("capacity", "summary", "discovered_at", "urls")
+OLD_UNIQUE = "uq_case_reporters_case_id_user_id"
+NEW_UNIQUE = "uq_case_reporters_case_id_user_id_capacity"
 
 
 def upgrade() -> None:
@@ -39,6 +41,8 @@ def upgrade() -> None:
     with op.batch_alter_table("case_reporters") as batch:
         for column in REQUIRED:
             batch.alter_column(column, existing_nullable=True, nullable=False)
+        batch.drop_constraint(OLD_UNIQUE, type_="unique")
+        batch.create_unique_constraint(NEW_UNIQUE, ["case_id", "user_id", "capacity"])
 
 
 def _backfill() -> None:
@@ -77,8 +81,14 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    """Back to one row per person: a person's second report (in the other capacity) is dropped."""
+    reporters = sa.table("case_reporters", sa.column("id"), sa.column("case_id"), sa.column("user_id"))
+    first = sa.select(sa.func.min(reporters.c.id)).group_by(reporters.c.case_id, reporters.c.user_id)
+    op.execute(sa.delete(reporters).where(reporters.c.id.not_in(first)))
     with op.batch_alter_table("case_copies") as batch:
         batch.drop_column("department_id")
     with op.batch_alter_table("case_reporters") as batch:
+        batch.drop_constraint(NEW_UNIQUE, type_="unique")
+        batch.create_unique_constraint(OLD_UNIQUE, ["case_id", "user_id"])
         for column in ("urls", "department_name", "department_id", "discovered_at", "account", "summary", "capacity"):
             batch.drop_column(column)
