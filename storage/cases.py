@@ -11,16 +11,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import (
-    Case,
-    CaseCopy,
-    CaseCounter,
-    CaseReporter,
-    CaseStatus,
-    OpenCaseUrl,
-    OutboxMessage,
-    OutboxMethod,
-)
+from storage.models import Case, CaseCopy, CaseCounter, CaseReporter, CaseStatus, OpenCaseUrl
 
 
 def url_hash(normalized_url: str) -> str:
@@ -104,17 +95,6 @@ def get(session: Session, case_id: int, *, for_update: bool = False) -> Case | N
         # Locked, and read afresh: what this transaction decides must rest on the latest values.
         statement = statement.with_for_update(of=Case).execution_options(populate_existing=True)
     return session.scalars(statement).first()
-
-
-def last_shown(session: Session, message: OutboxMessage) -> dict[str, Any]:
-    """What a copy's message was last set to: its newest queued update, or the post itself."""
-    newest = session.scalar(
-        select(OutboxMessage.payload)
-        .where(OutboxMessage.parent_id == message.id, OutboxMessage.method == OutboxMethod.UPDATE)
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return newest if newest is not None else message.payload
 
 
 def visible_to(session: Session, user_id: str, *, everything: bool, limit: int = 30) -> list[Case]:

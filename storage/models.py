@@ -247,6 +247,8 @@ class CaseCopy(Base):
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     # The copy whose thread holds the case's timeline.
     primary: Mapped[bool] = mapped_column(default=False)
+    # A digest of what the copy was last set to show: a copy whose reader sees nothing new is not rewritten.
+    shown: Mapped[str | None] = mapped_column(String(64))
 
     message: Mapped[OutboxMessage | None] = relationship()
 

@@ -10,6 +10,8 @@ Messages are rendered by the caller's Renderer and queued in the same transactio
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -166,6 +168,7 @@ def _send_copies(
     shown = snapshot(case)
     for copy in copies:
         message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
+        copy.shown = _digest(message)
         copy.message = outbox.post_message(
             session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case)
         )
@@ -427,6 +430,10 @@ def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -
         outbox.post_message(session, channel=office, message=message, now=ctx.now, subject=_subject(case))
 
 
+def _digest(message: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(message, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def _subject(case: Case) -> str:
     """What the case's messages are about, for the outbox (one notice per case when one goes as plain text)."""
     return f"case:{case.id}"
@@ -540,7 +547,8 @@ def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None
     for copy in case.copies:
         if copy.message is not None:
             message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
-            if message != cases.last_shown(session, copy.message):
+            if copy.shown != (digest := _digest(message)):
+                copy.shown = digest
                 outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
     for event in events:
         _post_timeline(session, ctx, case, event, shown)

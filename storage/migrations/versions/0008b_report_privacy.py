@@ -1,5 +1,6 @@
-"""Reports kept per reporter (capacity, 概要, 所属, URLs), and the department a head's copy is for:
-who sees a report's content depends on its own capacity (handlers/report/visibility.py).
+"""Reports kept per reporter (capacity, 概要, 所属, URLs; one per person and capacity), the department a
+head's copy is for and a digest of what each copy shows: who sees a report's content depends on its own
+capacity (handlers/report/visibility.py).
 
 Existing cases: the first reporter's row takes the case's fields; a duplicate reporter's row, whose
 report was never stored, takes the case's capacity and time with an empty 概要 and no URLs.
@@ -37,6 +38,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("urls", sa.JSON(), nullable=True))
     with op.batch_alter_table("case_copies") as batch:
         batch.add_column(sa.Column("department_id", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("shown", sa.String(length=64), nullable=True))
     _backfill()
     with op.batch_alter_table("case_reporters") as batch:
         for column in REQUIRED:
@@ -86,6 +88,7 @@ def downgrade() -> None:
     first = sa.select(sa.func.min(reporters.c.id)).group_by(reporters.c.case_id, reporters.c.user_id)
     op.execute(sa.delete(reporters).where(reporters.c.id.not_in(first)))
     with op.batch_alter_table("case_copies") as batch:
+        batch.drop_column("shown")
         batch.drop_column("department_id")
     with op.batch_alter_table("case_reporters") as batch:
         batch.drop_constraint(NEW_UNIQUE, type_="unique")
