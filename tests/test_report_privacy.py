@@ -181,6 +181,26 @@ def test_a_private_report_of_an_officially_reported_post_leaves_the_offices_copi
         assert t("report.case.duplicates", count=2) in text
 
 
+def test_the_thread_holds_the_whole_of_every_report_the_copies_cut(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    long_private = PRIVATE_SUMMARY + "。" * 1500
+    long_official = OFFICIAL_SUMMARY + "！" * 2100  # cut on 秘書室's copy too
+    report(bot, clock, user_id=STAFF1, capacity="private", summary=long_private)
+    clock.advance(seconds=11)
+
+    report(bot, clock, user_id=STAFF2, summary=long_official, urls=OFFICIAL_URL)
+
+    (whole,) = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage") if c.args.get("thread_ts")][-1:]
+    assert long_private in whole
+    assert long_official in whole
+    threads = {c.args["channel"] for c in fake_slack.calls_to("chat.postMessage") if c.args.get("thread_ts")}
+    assert threads == {PUBLIC_INFO}
+    secretariat = received(fake_slack, SECRETARIAT)
+    assert t("report.case.cut", holder="市政情報課") in secretariat
+    assert_no_trace_of_the_private_report(secretariat, "総社 太郎")
+
+
 def test_a_strangers_private_report_naming_another_department_reaches_no_new_head(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:

@@ -53,6 +53,8 @@ from storage.models import (
 
 # In a burst of duplicate reports, each copy is rewritten at most this often.
 COALESCE = timedelta(seconds=10)
+# The thread lines that say reports joined the case.
+JOINED = frozenset({"duplicates", "widened"})
 # The one reminder not held back to office hours.
 URGENT = frozenset({CaseKind.FLAME, CaseKind.IMPERSONATION})
 
@@ -552,6 +554,8 @@ def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None
                 outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
     for event in events:
         _post_timeline(session, ctx, case, event, shown)
+    if any(e.kind in JOINED for e in events):  # the copies may now cut what the joining reports added
+        _reply_full_text(session, ctx, case, shown)
     case.copies_refreshed_at, case.copies_stale = ctx.now, False
 
 
@@ -562,9 +566,9 @@ def _post_timeline(session: Session, ctx: Context, case: Case, event: Event, sho
     _reply_in_thread(session, ctx, case, line, shown)
 
 
-def _reply_full_text(session: Session, ctx: Context, case: Case) -> None:
+def _reply_full_text(session: Session, ctx: Context, case: Case, shown: Snapshot | None = None) -> None:
     """What the copies had to cut, in the thread where they say it is."""
-    _reply_in_thread(session, ctx, case, lambda thread, _seat: ctx.render.full_text(thread))
+    _reply_in_thread(session, ctx, case, lambda thread, _seat: ctx.render.full_text(thread), shown)
 
 
 def _reply_in_thread(
