@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.catalog import t
 from playground.slack_api import SlackStandIn
 from storage import migrate
-from storage.models import CaseCopy, CaseReporter
+from storage.models import AuditEntry, CaseCopy, CaseReporter
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
@@ -224,6 +224,13 @@ def test_a_strangers_private_report_naming_another_department_reaches_no_new_hea
     # his copy is not even rewritten.
     assert "見知らぬ人の報告" in received(fake_slack, PUBLIC_INFO)
     assert received(fake_slack, HEAD) == ""
+    # The audit log tells each attached report's capacity, for whoever exports it.
+    with bot.service.runtime.sessions() as session:
+        attached = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.attached")).all()
+        assert [(e.actor_id, e.after["capacity"], e.after["widened_to"]) for e in attached] == [
+            (STAFF_HISHO, "private", []),
+            (STRANGER, "private", []),
+        ]
 
 
 def test_an_official_report_of_another_department_shows_its_head_the_official_reports_only(

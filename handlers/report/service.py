@@ -206,7 +206,12 @@ def _attach(
         case,
         reporter_id,
         "case.attached",
-        after={"reporter_count": case.reporter_count, "widened_to": [r.target for r in widened]},
+        # The report's capacity: whoever reads the log (an export) can tell a private reporter's entry.
+        after={
+            "capacity": form.capacity,
+            "reporter_count": case.reporter_count,
+            "widened_to": [r.target for r in widened],
+        },
     )
     submission = Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
     confirmation = ctx.render.confirmation(shown_to(snapshot(case), Seat(Audience.REPORTER, reporter_id)), submission)
