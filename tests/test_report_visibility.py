@@ -156,3 +156,10 @@ def test_the_cases_own_parts_follow_the_table() -> None:
     assert sees_event("comment", private, SEATS[Viewer.PUBLIC_INFO])
     assert not sees_event("comment", replace(private, capacity=Capacity.OFFICIAL), SEATS[Viewer.SECRETARIAT])
     assert not sees_event("duplicates", private, SEATS[Viewer.OTHER_HEAD])
+
+
+def test_a_head_copy_of_no_known_department_is_never_named_for_a_report_of_none() -> None:
+    stranger = report(Capacity.OFFICIAL, "U0STRANGER", department=None, tag="s")
+    headless = replace(case(stranger), copies=(Seat(Audience.HEAD, "U0OLDHEAD", None, "元 課長"),))
+
+    assert shown_to(headless, SEATS[Viewer.SECRETARIAT]).recipients == []

@@ -83,7 +83,8 @@ class Snapshot:
     checklist: dict[str, tuple[str, datetime, str | None]]  # item -> by, at, value
     recipients: list[str]
     department_id: str | None = None
-    # Filtered for a seat (visibility.shown_to): the reports whose 概要 it shows, and whose reporters it names.
+    # Every report and copy; once filtered for a seat (visibility.shown_to), the reports whose 概要 it shows
+    # and whose reporters it names.
     reports: tuple[ReportPart, ...] = ()
     named: tuple[ReportPart, ...] = ()
     copies: tuple[Seat, ...] = ()

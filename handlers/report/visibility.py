@@ -186,6 +186,8 @@ def _listed(case: Snapshot, copy: Seat, reports: list[ReportPart]) -> bool:
     if copy.audience in (Audience.SECRETARIAT, Audience.GENERAL_AFFAIRS):
         return any(r.capacity == Capacity.OFFICIAL for r in reports)
     if copy.audience == Audience.HEAD:
+        if copy.department_id is None:
+            return False
         violation_head = case.kind == CaseKind.VIOLATION and copy.department_id == case.department_id
         return violation_head or any(r.department_id == copy.department_id for r in reports)
     return False
