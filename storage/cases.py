@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, exists, func, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -86,17 +86,15 @@ def release_urls(session: Session, case_id: int) -> None:
 
 
 def get(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
-    statement = select(Case).where(Case.id == case_id).options(selectinload(Case.copies), selectinload(Case.urls))
+    statement = (
+        select(Case)
+        .where(Case.id == case_id)
+        .options(selectinload(Case.copies), selectinload(Case.urls), selectinload(Case.reports))
+    )
     if for_update:
         # Locked, and read afresh: what this transaction decides must rest on the latest values.
         statement = statement.with_for_update(of=Case).execution_options(populate_existing=True)
     return session.scalars(statement).first()
-
-
-def has_reporter(session: Session, case_id: int, user_id: str) -> bool:
-    return bool(
-        session.scalar(select(exists().where(CaseReporter.case_id == case_id, CaseReporter.user_id == user_id)))
-    )
 
 
 def visible_to(session: Session, user_id: str, *, everything: bool, limit: int = 30) -> list[Case]:

@@ -187,6 +187,7 @@ class Case(Base):
 
     urls: Mapped[list[CaseUrl]] = relationship(order_by="CaseUrl.id", cascade="all, delete-orphan")
     copies: Mapped[list[CaseCopy]] = relationship(order_by="CaseCopy.id", cascade="all, delete-orphan")
+    reports: Mapped[list[CaseReporter]] = relationship(order_by="CaseReporter.id", cascade="all, delete-orphan")
     checklist: Mapped[list[ChecklistItem]] = relationship(cascade="all, delete-orphan")
 
     __table_args__ = (
@@ -215,6 +216,9 @@ class OpenCaseUrl(Base):
 
 
 class CaseReporter(Base):
+    """One person's report of a case's post, as they filed it: who sees it depends on its capacity
+    (handlers/report/visibility.py), so its 概要, 所属 and URLs are kept apart from the others'."""
+
     __tablename__ = "case_reporters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,8 +226,16 @@ class CaseReporter(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     user_name: Mapped[str] = mapped_column(String(120))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[Capacity] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    account: Mapped[str | None] = mapped_column(Text)
+    discovered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    department_id: Mapped[str | None] = mapped_column(String(64))
+    department_name: Mapped[str | None] = mapped_column(String(80))
+    urls: Mapped[list[str]] = mapped_column(JSON)
 
-    __table_args__ = (UniqueConstraint("case_id", "user_id"), Index(None, "user_id"))
+    # One report per person and capacity: filing the same post again in the other capacity is a report of its own.
+    __table_args__ = (UniqueConstraint("case_id", "user_id", "capacity"), Index(None, "user_id"))
 
 
 class CaseCopy(Base):
@@ -237,12 +249,15 @@ class CaseCopy(Base):
     # A user ID (DM) or a channel ID, and its name as it was at the time.
     target: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(120))
+    # A head's copy: the department they head for this case (their reports' private parts are theirs to see).
+    department_id: Mapped[str | None] = mapped_column(String(64))
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     # The copy whose thread holds the case's timeline.
     primary: Mapped[bool] = mapped_column(default=False)
-    # A head's copy: the department it is for; once its head changed (人事異動), the successor's name.
-    department_id: Mapped[str | None] = mapped_column(String(64))
+    # Once its head changed (人事異動): the successor's name. The copy keeps no buttons.
     handed_to: Mapped[str | None] = mapped_column(String(120))
+    # A digest of what the copy was last set to show: a copy whose reader sees nothing new is not rewritten.
+    shown: Mapped[str | None] = mapped_column(String(64))
 
     message: Mapped[OutboxMessage | None] = relationship()
 

@@ -538,7 +538,9 @@ def test_ticking_a_checklist_item_updates_every_copy(
     )
     delivered(bot)
 
-    assert_every_copy_updated_once(fake_slack, shown)  # the reporter's too, though it shows no checklist
+    # The reporter's copy shows no checklist: nothing changed for them, it is left alone.
+    assert updates(fake_slack, shown.pop(STAFF1)) == []
+    assert_every_copy_updated_once(fake_slack, shown)
     ticked = f"☑ 事実確認: 吉備 さくら（{NOW}）"
     for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL):
         assert ticked in strings(updates(fake_slack, shown[target])[0].args), target
@@ -715,6 +717,9 @@ def test_a_duplicate_report_attaches_to_the_open_case_without_a_new_fan_out(
     # No new fan-out: only the second reporter's confirmation, and one line in the case's thread.
     assert top_level_channels(fake_slack.calls) == [STAFF2]
     assert t("report.received.attached", number="SNS-2026-0001") in strings(posts(fake_slack, STAFF2)[0].args)
+    # The first reporter's own copy tells of their report only (visibility.TABLE: no other reporter), so it
+    # does not change.
+    assert updates(fake_slack, shown.pop(STAFF1)) == []
     assert_every_copy_updated_once(fake_slack, shown, t("report.case.duplicates", count=2))
     assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.duplicates", at="11/26 09:00", count=2)]
     assert count(bot, Case) == 1
@@ -774,7 +779,9 @@ def test_a_burst_of_duplicates_updates_each_copy_at_most_once_per_ten_seconds(
     assert [r.status for r in replies] == [200] * 5
     delivered(bot)
 
-    # The first duplicate rewrites the copies; the other four wait for the burst to settle.
+    # The first duplicate rewrites the copies; the other four wait for the burst to settle. The reporter's
+    # own copy tells of their report only: it never changes.
+    assert updates(fake_slack, shown.pop(STAFF1)) == []
     for copy in shown.values():
         assert len(updates(fake_slack, copy)) == 1
     assert len(thread_lines(fake_slack, shown[PUBLIC_INFO])) == 1

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.catalog import t
 from bot.config import load_config
-from handlers.report.domain import Event, Snapshot, Submission
+from handlers.report.domain import Event, ReportPart, Snapshot, Submission
 from handlers.report.metadata import CaseAction
 from handlers.report.views import (
     Prefill,
@@ -73,6 +74,28 @@ def test_the_worst_case_copy_fits_slacks_limits() -> None:
     )
     for audience in Audience:
         json.dumps(RENDER.case_copy(case, audience, copy_id=7))  # to_dict() inside validates the limits
+
+
+def test_many_reports_each_under_its_reporter_fit_and_are_escaped_the_private_ones_marked() -> None:
+    reports = tuple(
+        ReportPart(
+            user_id=f"U{n}", name=f"<@U{n}>", capacity=Capacity.PRIVATE if n % 2 else Capacity.OFFICIAL,
+            summary=HOSTILE * 10, account=None, discovered_at=NOW, department_id="kanko",
+            department_name="観光プロモーション課", urls=(),
+        )
+        for n in range(20)
+    )  # fmt: skip
+    case = snapshot(reports=reports, named=reports, summary=HOSTILE * 10)
+
+    for audience in Audience:
+        message = RENDER.case_copy(case, audience, copy_id=7)  # to_dict() inside validates the limits
+        text = json.dumps(message, ensure_ascii=False)
+        assert "<!channel>" not in text
+        assert f"<@U0>、<@U1>{t('report.case.private_mark')}、<@U2>" in text
+    full = RENDER.full_text(case)
+    assert full is not None
+    assert all(f"<@U{n}>" in full["text"] for n in range(20))
+    assert "<!channel>" not in full["text"]
 
 
 @pytest.mark.parametrize("audience", list(Audience))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.directory import Directory
 from storage.cases import CaseNumbers
-from storage.models import Audience, Capacity, Case, CaseKind, CaseStatus
+from storage.models import Audience, Capacity, Case, CaseCopy, CaseKind, CaseReporter, CaseStatus
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,31 @@ class Event:
     kind: str
     at: datetime
     params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    """One person's report of the case's post, as they filed it."""
+
+    user_id: str
+    name: str  # mrkdwn, safe to embed
+    capacity: Capacity
+    summary: str
+    account: str | None
+    discovered_at: datetime
+    department_id: str | None
+    department_name: str | None
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Where a copy of a case goes, which decides what it shows (handlers/report/visibility.py)."""
+
+    audience: Audience
+    target: str
+    department_id: str | None = None  # a head's: the department they head for this case
+    name: str = ""  # mrkdwn, as the case's recipients list shows it
 
 
 @dataclass(frozen=True)
@@ -59,6 +84,12 @@ class Snapshot:
     recipients: list[str]
     # Copies whose head handed the case over (人事異動): copy id -> the successor's name. They keep no buttons.
     handed_over: dict[int, str] = field(default_factory=dict)
+    department_id: str | None = None
+    # Every report and copy; once filtered for a seat (visibility.shown_to), the reports whose 概要 it shows
+    # and whose reporters it names.
+    reports: tuple[ReportPart, ...] = ()
+    named: tuple[ReportPart, ...] = ()
+    copies: tuple[Seat, ...] = ()
 
 
 class Renderer(Protocol):
@@ -138,4 +169,26 @@ def snapshot(case: Case) -> Snapshot:
         checklist={i.item: (i.done_by, i.done_at, i.value) for i in case.checklist},
         recipients=[c.name for c in case.copies if c.audience != Audience.REPORTER],
         handed_over={c.id: c.handed_to for c in case.copies if c.handed_to is not None},
+        department_id=case.department_id,
+        reports=tuple(report_part(r) for r in case.reports),
+        named=tuple(report_part(r) for r in case.reports),
+        copies=tuple(seat_of(c) for c in case.copies),
     )
+
+
+def report_part(report: CaseReporter) -> ReportPart:
+    return ReportPart(
+        user_id=report.user_id,
+        name=report.user_name,
+        capacity=Capacity(report.capacity),
+        summary=report.summary,
+        account=report.account,
+        discovered_at=report.discovered_at,
+        department_id=report.department_id,
+        department_name=report.department_name,
+        urls=tuple(report.urls),
+    )
+
+
+def seat_of(copy: CaseCopy) -> Seat:
+    return Seat(Audience(copy.audience), copy.target, copy.department_id, copy.name)

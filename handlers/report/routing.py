@@ -22,7 +22,7 @@ class Recipient:
     audience: Audience
     target: str  # a user ID (DM) or a channel ID
     name: str  # mrkdwn, safe to embed
-    department_id: str | None = None  # a head's: the department they are told as head of
+    department_id: str | None = None  # a head's: the department they head for this case
 
 
 def _office(audience: Audience, channel: str, name: str) -> Recipient:

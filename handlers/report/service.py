@@ -10,6 +10,9 @@ Messages are rendered by the caller's Renderer and queued in the same transactio
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,18 +23,21 @@ from bot.calendar import BusinessHours
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
-from handlers.report import checklist, routing
+from handlers.report import checklist, routing, visibility
 from handlers.report.domain import (
     Context,
     CopyRef,
     Event,
     Outcome,
     ReportForm,
+    Seat,
     Snapshot,
     Submission,
+    seat_of,
     snapshot,
 )
 from handlers.report.urls import normalize
+from handlers.report.visibility import shown_to
 from storage import audit, cases, outbox
 from storage.models import (
     Audience,
@@ -47,6 +53,8 @@ from storage.models import (
 
 # In a burst of duplicate reports, each copy is rewritten at most this often.
 COALESCE = timedelta(seconds=10)
+# The thread lines that say reports joined the case.
+JOINED = frozenset({"duplicates", "widened"})
 # The one reminder not held back to office hours.
 URGENT = frozenset({CaseKind.FLAME, CaseKind.IMPERSONATION})
 
@@ -95,11 +103,28 @@ def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, ha
         copies_refreshed_at=ctx.now,
         urls=[CaseUrl(url=url) for url in form.urls],
     )
+    case.reports.append(_report(ctx, form, reporter.user_id))
     session.add(case)
     session.flush()
-    session.add(CaseReporter(case_id=case.id, user_id=reporter.user_id, user_name=reporter.name, reported_at=ctx.now))
     cases.claim_urls(session, case, hashes)
     return case
+
+
+def _report(ctx: Context, form: ReportForm, reporter_id: str) -> CaseReporter:
+    """The report as its reporter filed it: who sees its parts depends on its own capacity."""
+    department = ctx.directory.department(form.department_id)
+    return CaseReporter(
+        user_id=reporter_id,
+        user_name=ctx.directory.actor(reporter_id).name,
+        reported_at=ctx.now,
+        capacity=form.capacity,
+        summary=form.summary,
+        account=form.account,
+        discovered_at=form.discovered_at,
+        department_id=department.id if department else None,
+        department_name=department.name if department else None,
+        urls=list(form.urls),
+    )
 
 
 def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Submission:
@@ -109,8 +134,7 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     # The copies say who reported and who was told; the timeline's thread starts with the first change, so
     # a new case costs the busiest channel (市政情報課) one post, not two, at Slack's pace of one a second.
     _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
-    if full := ctx.render.full_text(snapshot(case)):  # what the copies had to cut, where they say it is
-        _reply_in_thread(session, ctx, case, full)
+    _reply_full_text(session, ctx, case)
     _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
     return Submission(
         number=case.number,
@@ -145,7 +169,8 @@ def _send_copies(
     session.flush()
     shown = snapshot(case)
     for copy in copies:
-        message = ctx.render.case_copy(shown, copy.audience, copy.id)
+        message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
+        copy.shown = _digest(message)
         copy.message = outbox.post_message(
             session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case)
         )
@@ -157,9 +182,12 @@ def _attach(
     case = _lock(session, case_id)
     reporter = ctx.directory.actor(reporter_id)
     changed = False
-    if not cases.has_reporter(session, case.id, reporter_id):
-        session.add(CaseReporter(case_id=case.id, user_id=reporter_id, user_name=reporter.name, reported_at=ctx.now))
-        case.reporter_count += 1
+    # The same person filing again in the other capacity files a report of its own: a private 概要 must not
+    # become the 業務 one that 秘書室 and 総務課 read, nor a 業務 report stay unseen behind a private one.
+    if all((r.user_id, r.capacity) != (reporter_id, form.capacity) for r in case.reports):
+        if all(r.user_id != reporter_id for r in case.reports):
+            case.reporter_count += 1
+        case.reports.append(_report(ctx, form, reporter_id))
         changed = True
     if new_hashes := cases.untracked(session, hashes):
         case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]
@@ -168,6 +196,7 @@ def _attach(
     if widened := _widen(case, ctx, form):
         _send_copies(session, ctx, case, widened)
         names = "、".join(r.name for r in widened)
+        # Its reporter is a 業務 one: a private report never widens a case.
         _refresh(session, ctx, case, Event("widened", ctx.now, {"recipients": names, "reporter": reporter.name}))
     elif changed:  # the same person reporting the same post again changes nothing on the copies
         _refresh_coalesced(session, ctx, case)
@@ -177,22 +206,27 @@ def _attach(
         case,
         reporter_id,
         "case.attached",
-        after={"reporter_count": case.reporter_count, "widened_to": [r.target for r in widened]},
+        # The report's capacity: whoever reads the log (an export) can tell a private reporter's entry.
+        after={
+            "capacity": form.capacity,
+            "reporter_count": case.reporter_count,
+            "widened_to": [r.target for r in widened],
+        },
     )
     submission = Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
-    confirmation = ctx.render.confirmation(snapshot(case), submission)
+    confirmation = ctx.render.confirmation(shown_to(snapshot(case), Seat(Audience.REPORTER, reporter_id)), submission)
     outbox.post_message(session, channel=reporter_id, message=confirmation, now=ctx.now, subject=_subject(case))
     return submission
 
 
 def _widen(case: Case, ctx: Context, form: ReportForm) -> list[routing.Recipient]:
     """Whom this report must reach that the case has not: a 業務 report of a case reported privately
-    reaches 秘書室 and 総務課, a reporter of another department reaches their own 所属長. A violation
-    follows its own chain (6(2)) and is not widened."""
-    if CaseKind.VIOLATION in (case.kind, form.kind):
+    reaches 秘書室 and 総務課, a 業務 reporter of another department reaches their own 所属長 (who see the
+    業務 reports only). A private report widens nothing, whoever files it and whichever 所属 it names:
+    市政情報課 holds every case already. A violation follows its own chain (6(2)) and is not widened."""
+    if CaseKind.VIOLATION in (case.kind, form.kind) or form.capacity == Capacity.PRIVATE:
         return []
-    if form.capacity == Capacity.OFFICIAL:
-        case.capacity = Capacity.OFFICIAL
+    case.capacity = Capacity.OFFICIAL
     wanted = _recipients(ctx, case.kind, form.capacity, ctx.directory.department(form.department_id))
     have = {(c.audience, c.target) for c in case.copies}
     return [r for r in wanted if (r.audience, r.target) not in have]
@@ -201,7 +235,7 @@ def _widen(case: Case, ctx: Context, form: ReportForm) -> list[routing.Recipient
 def _refresh_coalesced(session: Session, ctx: Context, case: Case) -> None:
     """Rewrites the copies now, or marks them stale for the refresh sweep: at most once per COALESCE."""
     if case.copies_refreshed_at is None or case.copies_refreshed_at <= ctx.now - COALESCE:
-        _refresh(session, ctx, case, Event("duplicates", ctx.now, {"count": case.reporter_count}))
+        _refresh(session, ctx, case, Event("duplicates", ctx.now))
     else:
         case.copies_stale = True
 
@@ -211,7 +245,7 @@ def refresh_stale(session: Session, ctx: Context) -> int:
     stale = cases.stale(session, refreshed_before=ctx.now - COALESCE)
     for due in stale:
         case = _lock(session, due.id)
-        _refresh(session, ctx, case, Event("duplicates", ctx.now, {"count": case.reporter_count}))
+        _refresh(session, ctx, case, Event("duplicates", ctx.now))
     return len(stale)
 
 
@@ -352,9 +386,10 @@ def report_committee(
     name = ctx.directory.name_of(user_id)
     case.committee_reported_at, case.committee_reported_by = ctx.now, name
     committee = routing.committee(ctx.directory.offices)
-    report = ctx.render.committee_report(snapshot(case), measures, progress, name)
+    shown = shown_to(snapshot(case), Seat(committee.audience, committee.target))
+    report = ctx.render.committee_report(shown, measures, progress, name)
     posted = outbox.post_message(session, channel=committee.target, message=report, now=ctx.now, subject=_subject(case))
-    if full := ctx.render.full_text(snapshot(case), (measures, progress)):
+    if full := ctx.render.full_text(shown, (measures, progress)):
         outbox.post_message(session, channel=committee.target, message=full, now=ctx.now, thread_of=posted)
     event = Event("committee_reported", ctx.now, {"name": name})
     return _changed(
@@ -395,12 +430,17 @@ def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -
     members = [f"<@{m}>" for m in ctx.directory.offices.public_info.members]
     for copy in case.copies:
         if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO) and copy.handed_to is None:
-            message = ctx.render.escalation(shown, copy.audience, minutes, members)
+            message = ctx.render.escalation(shown_to(shown, seat_of(copy)), copy.audience, minutes, members)
             outbox.post_message(session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case))
     if not any(c.audience == Audience.PUBLIC_INFO for c in case.copies):  # a violation: 市政情報課 hears too
-        message = ctx.render.escalation(shown, Audience.PUBLIC_INFO, minutes, members)
         office = ctx.directory.offices.public_info.channel
+        seat = Seat(Audience.PUBLIC_INFO, office)
+        message = ctx.render.escalation(shown_to(shown, seat), Audience.PUBLIC_INFO, minutes, members)
         outbox.post_message(session, channel=office, message=message, now=ctx.now, subject=_subject(case))
+
+
+def _digest(message: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(message, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _subject(case: Case) -> str:
@@ -476,8 +516,9 @@ def _holds(case: Case, head: routing.Recipient) -> bool:
 
 
 def visible_cases(session: Session, directory: Directory, user_id: str) -> tuple[bool, list[Snapshot]]:
-    """(everything, cases): 市政情報課 and the security officers see every open case."""
-    everything = directory.is_public_info(user_id) or directory.is_security_officer(user_id)
+    """(everything, cases): 市政情報課, which holds every case, sees every open case; anyone else (the
+    security officer included) the cases they reported or hold a copy of (visibility.TABLE)."""
+    everything = directory.is_public_info(user_id)
     return everything, [snapshot(c) for c in cases.visible_to(session, user_id, everything=everything)]
 
 
@@ -548,26 +589,50 @@ def _changed(
 
 
 def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None:
-    """Rewrites every copy (chat.update) and adds the events to the case's thread."""
+    """Rewrites every copy that changes for its reader (chat.update) and adds the events to the case's
+    thread. A copy whose reader sees nothing new is left alone: Slack marks a rewritten message (edited),
+    which would tell 秘書室 that something they may not see (a private report) joined the case."""
     session.flush()
     shown = snapshot(case)
     for copy in case.copies:
         if copy.message is not None:
-            message = ctx.render.case_copy(shown, copy.audience, copy.id)
-            outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
+            message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
+            if copy.shown != (digest := _digest(message)):
+                copy.shown = digest
+                outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
     for event in events:
         _post_timeline(session, ctx, case, event, shown)
+    if any(e.kind in JOINED for e in events):  # the copies may now cut what the joining reports added
+        _reply_full_text(session, ctx, case, shown)
     case.copies_refreshed_at, case.copies_stale = ctx.now, False
 
 
 def _post_timeline(session: Session, ctx: Context, case: Case, event: Event, shown: Snapshot | None = None) -> None:
-    _reply_in_thread(session, ctx, case, ctx.render.timeline(shown or snapshot(case), event))
+    def line(thread: Snapshot, seat: Seat) -> dict[str, Any] | None:
+        return ctx.render.timeline(thread, event) if visibility.sees_event(event.kind, thread, seat) else None
+
+    _reply_in_thread(session, ctx, case, line, shown)
 
 
-def _reply_in_thread(session: Session, ctx: Context, case: Case, message: dict[str, Any]) -> None:
-    """Adds ``message`` to the case's thread, under the copy that holds it."""
+def _reply_full_text(session: Session, ctx: Context, case: Case, shown: Snapshot | None = None) -> None:
+    """What the copies had to cut, in the thread where they say it is."""
+    _reply_in_thread(session, ctx, case, lambda thread, _seat: ctx.render.full_text(thread), shown)
+
+
+def _reply_in_thread(
+    session: Session,
+    ctx: Context,
+    case: Case,
+    draw: Callable[[Snapshot, Seat], dict[str, Any] | None],
+    shown: Snapshot | None = None,
+) -> None:
+    """Adds a message to the case's thread, under the copy that holds it, drawn from the case as that
+    copy's seat sees it (the thread lives in 市政情報課's channel, or a violation's head's DM)."""
     primary = next((c for c in case.copies if c.primary), None)
-    if primary is not None and primary.message is not None:
+    if primary is None or primary.message is None:
+        return
+    seat = seat_of(primary)
+    if message := draw(shown_to(shown or snapshot(case), seat), seat):
         outbox.post_message(session, channel=primary.target, message=message, now=ctx.now, thread_of=primary.message)
 
 

@@ -33,7 +33,7 @@ from bot.config import Department, Offices
 from bot.mrkdwn import escape, fit, fit_escaped, fitting, joined, was_cut
 from handlers.common.ids import item_action
 from handlers.report import checklist
-from handlers.report.domain import Event, Snapshot, Submission
+from handlers.report.domain import Event, ReportPart, Snapshot, Submission
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
@@ -195,7 +195,7 @@ class SlackRenderer:
 
     def case_copy(self, case: Snapshot, audience: Audience, copy_id: int) -> dict[str, Any]:
         urls = joined([escape(u) for u in case.urls], URLS_SHOWN, separator="\n", more="common.more")
-        summary = fit_escaped(case.summary, SUMMARY_SHOWN)
+        summary = fit(_summary(case), SUMMARY_SHOWN)
         blocks: list[Block] = [
             HeaderBlock(text=fit(t("report.case.header", kind=t(f"report.kind.{case.kind}"), number=case.number), 150)),
             SectionBlock(fields=self._fields(case)),
@@ -220,7 +220,7 @@ class SlackRenderer:
         measures, progress = typed or ("", "")
         if not (_cut(case) or was_cut(escape(measures), TYPED_SHOWN) or was_cut(escape(progress), TYPED_SHOWN)):
             return None
-        parts = [t("report.case.full_text", summary=escape(case.summary), urls="\n".join(escape(u) for u in case.urls))]
+        parts = [t("report.case.full_text", summary=_summary(case), urls="\n".join(escape(u) for u in case.urls))]
         if typed:
             parts += [
                 t("report.committee.measures", measures=escape(measures)),
@@ -238,7 +238,7 @@ class SlackRenderer:
             t("report.case.kind", kind=t(f"report.kind.{case.kind}")),
             t("report.case.capacity", capacity=t(f"report.capacity.{case.capacity}.short")),
             t("report.case.department", department=department),
-            t("report.case.reporter", reporter=case.reporter_name),
+            t("report.case.reporter", reporter=_reporters(case)),
             t("report.case.discovered_at", at=self.when(case.discovered_at)),
             t("report.case.status", status=self._status(case)),
         ]
@@ -261,7 +261,7 @@ class SlackRenderer:
         notes = [t("report.case.recipients", recipients=joined(case.recipients, NOTE_SHOWN))]
         if case.reporter_count > 1:
             notes.append(t("report.case.duplicates", count=case.reporter_count))
-        if case.capacity == Capacity.PRIVATE:
+        if case.capacity == Capacity.PRIVATE or any(r.capacity == Capacity.PRIVATE for r in case.reports):
             notes.append(t("report.case.private_note"))
         if case.kind == CaseKind.VIOLATION:
             notes += self._violation_notes(case, audience)
@@ -345,6 +345,8 @@ class SlackRenderer:
         params = {key: escape(value) if key == "text" else value for key, value in event.params.items()}
         if "item" in params:
             params["item"] = t(f"report.checklist.{event.params['item']}")
+        if event.kind == "duplicates":  # the reports this thread's reader may know of
+            params["count"] = case.reporter_count
         if "reason" in params:
             params["reason"] = t(f"report.reason.{event.params['reason']}")
         # A reply without blocks: its text may be long (a comment), up to Slack's 40,000.
@@ -369,7 +371,7 @@ class SlackRenderer:
 
     def committee_report(self, case: Snapshot, measures: str, progress: str, by: str) -> dict[str, Any]:
         urls = joined([escape(u) for u in case.urls], URLS_SHOWN, separator="\n", more="common.more")
-        facts = fit_escaped(case.summary, SUMMARY_SHOWN) + "\n" + urls
+        facts = fit(_summary(case), SUMMARY_SHOWN) + "\n" + urls
         blocks: list[Block] = [
             HeaderBlock(text=t("report.committee.header", number=case.number)),
             SectionBlock(fields=self._fields(case)),
@@ -390,7 +392,23 @@ def _context(lines: list[str]) -> ContextBlock:
 def _cut(case: Snapshot) -> bool:
     """Whether a copy leaves out part of the summary or the URLs (then the thread has them whole)."""
     urls = "\n".join(escape(u) for u in case.urls)
-    return was_cut(escape(case.summary), SUMMARY_SHOWN) or was_cut(urls, URLS_SHOWN)
+    return was_cut(_summary(case), SUMMARY_SHOWN) or was_cut(urls, URLS_SHOWN)
+
+
+def _summary(case: Snapshot) -> str:
+    """The 概要 (mrkdwn): a lone report's as typed; several reports' each under its reporter."""
+    if len(case.reports) <= 1:
+        return escape(case.summary) or t("report.case.none")  # none the reader may see
+    return "\n".join(t("report.case.summary_of", reporter=_marked(r), summary=escape(r.summary)) for r in case.reports)
+
+
+def _reporters(case: Snapshot) -> str:
+    """Who reported, as far as the copy may tell, each private report marked."""
+    return "、".join(_marked(r) for r in case.named) if case.named else case.reporter_name or t("report.case.none")
+
+
+def _marked(report: ReportPart) -> str:
+    return report.name + (t("report.case.private_mark") if report.capacity == Capacity.PRIVATE else "")
 
 
 def _confirm_notify() -> ConfirmObject:
