@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import AuditEntry, Capacity, Case
+from storage.models import AuditEntry, Capacity, Case, CaseReporter
 
 # Rows fetched per round trip: a year of entries streams through in bounded memory
 # (a server-side cursor on PostgreSQL; the identity map holds entries only weakly).
@@ -35,5 +35,7 @@ def entries_between(session: Session, start: datetime, end: datetime) -> Iterato
 
 
 def private_cases(session: Session) -> set[str]:
-    """The numbers of the cases reported in a private capacity (their audit entries' ``entity_id``)."""
-    return set(session.scalars(select(Case.number).where(Case.capacity == Capacity.PRIVATE)))
+    """The numbers of the cases holding a report filed in a private capacity (their audit entries'
+    ``entity_id``): a case a 業務 report widened keeps its private report's reporter, URLs and 概要 too."""
+    private = select(CaseReporter.case_id).where(CaseReporter.capacity == Capacity.PRIVATE)
+    return set(session.scalars(select(Case.number).where(Case.id.in_(private))))

@@ -31,7 +31,7 @@ from bot.audit_export import (
 from storage import audit, audit_query
 from storage.audit_query import entries_between
 from storage.db import SessionFactory
-from storage.models import AuditEntry, Capacity, Case, CaseKind
+from storage.models import AuditEntry, Capacity, Case, CaseKind, CaseReporter
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
@@ -356,15 +356,30 @@ def test_every_row_carries_its_entrys_hash(sessions: SessionFactory) -> None:
 # -- private reports (5(2)③): their content stays out unless asked for -------------------------------
 
 
+# Case number, the case's capacity, its reports' capacities: the third was reported privately, then widened.
+CASES = (
+    ("SNS-2026-0001", Capacity.PRIVATE, [Capacity.PRIVATE]),
+    ("SNS-2026-0002", Capacity.OFFICIAL, [Capacity.OFFICIAL]),
+    ("SNS-2026-0003", Capacity.OFFICIAL, [Capacity.PRIVATE, Capacity.OFFICIAL]),
+)
+
+
 def private_and_official_cases(sessions: SessionFactory) -> None:
     with sessions.begin() as session:
-        for number, capacity in (("SNS-2026-0001", Capacity.PRIVATE), ("SNS-2026-0002", Capacity.OFFICIAL)):
-            session.add(Case(
+        for number, capacity, reports in CASES:
+            case = Case(
                 number=number, kind=CaseKind.FLAME, capacity=capacity, summary="概要", created_at=jst(2026, 11, 5),
                 discovered_at=jst(2026, 11, 5), reporter_id="U1", reporter_name="観光 一郎",
-            ))  # fmt: skip
+            )  # fmt: skip
+            session.add(case)
+            session.flush()
+            for n, report in enumerate(reports, start=1):
+                session.add(CaseReporter(
+                    case_id=case.id, user_id=f"U{n}", user_name="観光 一郎", reported_at=jst(2026, 11, 5),
+                    capacity=report, summary="概要", discovered_at=jst(2026, 11, 5), urls=[],
+                ))  # fmt: skip
         reporter = audit.Actor("U1", "観光 一郎")
-        for number in ("SNS-2026-0001", "SNS-2026-0002"):
+        for number, _, _ in CASES:
             audit.record(session, at=jst(2026, 11, 5, 10), actor=reporter, action="case.created", entity_type="case",
                          entity_id=number, after={"status": "open", "urls": ["https://x.com/a/status/1"]})  # fmt: skip
             audit.record(session, at=jst(2026, 11, 5, 11), actor=audit.Actor("U9", "市政 花子"),
@@ -379,10 +394,11 @@ def test_a_private_reports_entries_keep_time_action_and_number_but_lose_reporter
     with sessions() as session:
         rows = list(november(session))
 
-    hidden = [r for r in rows if r.entity_id == "SNS-2026-0001"]
-    assert [(r.action, r.occurred_at, r.private) for r in hidden] == [
-        ("case.created", jst(2026, 11, 5, 10), True),
-        ("case.commented", jst(2026, 11, 5, 11), True),
+    hidden = [r for r in rows if r.entity_id != "SNS-2026-0002"]  # the widened case holds a private report too
+    assert [(r.entity_id, r.action, r.occurred_at, r.private) for r in hidden] == [
+        (number, action, jst(2026, 11, 5, hour), True)
+        for number in ("SNS-2026-0001", "SNS-2026-0003")
+        for action, hour in (("case.created", 10), ("case.commented", 11))
     ]
     assert all((r.actor_id, r.before, r.after) == (None, None, None) for r in hidden)
     assert {r.actor_name for r in hidden} == {"（非公開）"}
@@ -395,7 +411,7 @@ def test_a_private_reports_entries_keep_time_action_and_number_but_lose_reporter
     assert text.count("観光 一郎") == 1  # the official case's reporter only
     assert text.count("x.com/a/status/1") == 1
     assert text.count("本人に確認済み") == 1
-    assert [row[KEYS.index("private")] for row in table[1:]] == ["プライベート", "プライベート", "", ""]
+    assert [row[KEYS.index("private")] for row in table[1:]] == ["プライベート"] * 2 + [""] * 2 + ["プライベート"] * 2
 
 
 def test_include_private_puts_them_in_still_marked(sessions: SessionFactory) -> None:
