@@ -54,10 +54,11 @@ def seed_application(bot: RunningBot, status: ApplicationStatus = ApplicationSta
         return application.id
 
 
-def seed_account(bot: RunningBot, *, changed: date, reviewed: date = date(2026, 11, 1), interval: int = 180) -> int:
+def seed_account(bot: RunningBot, *, changed: date, reviewed: date = date(2026, 11, 1), interval: int = 180,
+                 name: str = "総社市観光") -> int:  # fmt: skip
     with bot.service.runtime.sessions.begin() as session:
         account = Account(
-            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
+            platform="x", name=name, url="https://x.com/soja_kanko", department_id="kanko",
             department_name="観光プロモーション課", managers=[STAFF1, STAFF2], state=AccountState.ACTIVE,
             password_changed_on=changed, review_interval_days=interval, last_review_on=reviewed,
             registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
@@ -381,6 +382,24 @@ def test_withdrawal_with_notice_ends_in_a_deletion_reminder(
     assert (account(bot).state, account(bot).deleted_on) == ("deleted", date(2027, 1, 4))
     assert sweep_at(bot, clock, jst(2027, 1, 5, 9, 0)) == 0
     assert "account.deleted" in audit_actions(bot)
+
+
+def test_a_typed_account_name_is_shown_as_text_not_as_a_link_in_the_replies(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    forged = "<http://evil.example|公式: パスワード変更はこちら>"
+    account_id = seed_account(bot, changed=date(2026, 8, 30), name=forged)
+
+    press(bot, fake_slack, "account.password.changed", account_id, user_id=STAFF1, name="changed")
+    with bot.service.runtime.sessions.begin() as session:
+        session.get(Account, account_id).state = AccountState.WITHDRAWING
+    press(bot, fake_slack, "account.withdrawal.deleted", account_id, user_id=STAFF1, name="deleted")
+
+    replies = [fake_slack.wait_for("response_url", where=lambda c, n=n: c.args["response_url"].endswith(n))[0]
+               for n in ("changed", "deleted")]  # fmt: skip
+    for reply in replies:
+        assert "&lt;http://evil.example|公式: パスワード変更はこちら&gt;" in reply.args["text"]
+        assert "<http" not in reply.args["text"]
 
 
 def test_an_immediate_withdrawal_asks_for_deletion_at_once_and_only_once(

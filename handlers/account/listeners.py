@@ -17,7 +17,14 @@ from handlers.account import service
 from handlers.account.context import context_of
 from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
 from handlers.account.metadata import AccountAction
-from handlers.account.views import account_list, register_modal, review_modal, withdraw_modal
+from handlers.account.views import (
+    account_list,
+    deletion_recorded,
+    password_recorded,
+    register_modal,
+    review_modal,
+    withdraw_modal,
+)
 from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
 from handlers.common.forms import view_id_of
@@ -154,12 +161,7 @@ def password_changed(
 def _recorded(ctx: service.Context, account: Any) -> str:
     rotation = ctx.directory.config.reminders.password_rotation_days
     upcoming = account.password_changed_on.toordinal() + rotation
-    return t(
-        "account.password.recorded",
-        name=account.name,
-        date=ctx.today.isoformat(),
-        next=type(ctx.today).fromordinal(upcoming).isoformat(),
-    )
+    return password_recorded(account.name, ctx.today, type(ctx.today).fromordinal(upcoming))
 
 
 def password_snooze(
@@ -251,4 +253,4 @@ def deleted(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Res
     if name is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
-        respond(text=t("account.deleted.done", name=name), replace_original=True)
+        respond(text=deletion_recorded(name), replace_original=True)
