@@ -103,6 +103,28 @@ def test_forged_requests_get_401(bot: RunningBot, fake_slack: SlackStandIn, case
     assert fake_slack.calls_to("response_url") == []
 
 
+def test_a_signature_that_is_not_ascii_gets_401_and_one_line_without_traceback(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = send(bot.url, b"", headers={"X-Slack-Signature": "v0=" + "é" * 64})
+
+    assert reply.status == 401
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "signature" in line.getMessage()
+    assert line.exc_info is None
+
+
+def test_a_line_break_in_the_path_is_logged_escaped(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = send(bot.url, b"", path="/nowhere%0a2026-12-06%20WARNING%20bot.http:%20forged%0d", sign=False)
+
+    assert reply.status == 404
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "/nowhere\\n2026-12-06 WARNING bot.http: forged\\r" in line
+    assert not set(line) & {"\n", "\r"}
+
+
 def deeply_nested(depth: int) -> str:
     return (
         interactive({"type": "block_actions", "x": json.loads("[" * depth + "]" * depth)})
