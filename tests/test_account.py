@@ -24,7 +24,7 @@ from storage.models import Account, AccountState, Application, ApplicationStatus
 from tests.conftest import POSTGRES_URL
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import audit_actions, count, delivered, posts, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, count, delivered, posts, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, interactive, send, slash_command, view_submission
 
 HEAD, STAFF1, STAFF2, PUBINFO = "U0HEADKANKO", "U0STAFF1", "U0STAFF2", "U0PUBINFO1"
@@ -116,7 +116,8 @@ def registration(application_id: int, url: str = "https://x.com/soja_kanko") -> 
 
 def submit_registration(bot: RunningBot, application_id: int, *, user_id: str = HEAD, url: str | None = None) -> Reply:
     values = registration(application_id, *([url] if url else []))
-    return send(bot.url, interactive(view_submission("account.register.submit", user_id=user_id, values=values)))
+    payload = view_submission("account.register.submit", user_id=user_id, values=values)
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def test_an_approved_application_is_registered_and_reported_to_public_info(
@@ -320,7 +321,7 @@ def review_values(decision: str, criteria: list[str]) -> dict[str, Any]:
 def submit_review(bot: RunningBot, account_id: int, decision: str, criteria: list[str], user_id: str = HEAD) -> Reply:
     payload = view_submission("account.review.submit", user_id=user_id, values=review_values(decision, criteria))
     payload["view"]["private_metadata"] = json.dumps({"v": 1, "account_id": account_id, "task": None})
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def test_the_review_goes_to_public_info_and_restarts_the_cycle(
@@ -414,7 +415,7 @@ def test_an_immediate_withdrawal_asks_for_deletion_at_once_and_only_once(
     payload = view_submission("account.withdraw.submit", user_id=PUBINFO,
                               values={b: {b: e} for b, e in values.items()})  # fmt: skip
 
-    assert send(bot.url, interactive(payload)).status == 200
+    assert send(bot.url, interactive(as_opened(bot, payload))).status == 200
     delivered(bot)
 
     assert len(dms(fake_slack, STAFF1, "直ちに削除")) == 1

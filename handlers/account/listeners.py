@@ -28,6 +28,7 @@ from handlers.account.views import (
 from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
 from handlers.common.forms import view_id_of
+from handlers.common.modals import open_modal, open_on_click
 from storage import accounts, applications, audit
 from storage.audit_query import entries_between
 from storage.idempotency import once
@@ -42,9 +43,9 @@ def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: 
     if word == "apply":
         open_application(client, body["trigger_id"], runtime, user)
     elif word == "register":
-        _open(client, respond, body["trigger_id"], _register_view(runtime, user), "account.register.none")
+        _open(client, respond, runtime, body, _register_view(runtime, user), "account.register.none")
     elif word == "withdraw":
-        _open(client, respond, body["trigger_id"], _withdraw_view(runtime, user), "account.withdraw.none")
+        _open(client, respond, runtime, body, _withdraw_view(runtime, user), "account.withdraw.none")
     elif word == "list":
         respond(**_list(runtime))
     elif word.split()[:1] == ["export"]:
@@ -53,11 +54,11 @@ def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: 
         respond(text=t("account.usage"), response_type="ephemeral")
 
 
-def _open(client: WebClient, respond: Respond, trigger_id: str, view: Any, nothing: str) -> None:
+def _open(client: WebClient, respond: Respond, runtime: Runtime, body: dict[str, Any], view: Any, nothing: str) -> None:
     if view is None:
         respond(text=t(nothing), response_type="ephemeral")
     else:
-        client.views_open(trigger_id=trigger_id, view=view)
+        open_modal(client, runtime, trigger_id=body["trigger_id"], view=view, user_id=body["user_id"])
 
 
 def _register_view(runtime: Runtime, user: str) -> Any:
@@ -186,7 +187,7 @@ def open_review(
     if review is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
-        client.views_open(trigger_id=body["trigger_id"], view=review_modal(*review))
+        open_on_click(client, runtime, body, review_modal(*review), subject=f"account:{account_id}")
 
 
 def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:

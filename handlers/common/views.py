@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.catalog import t
@@ -27,4 +27,14 @@ def comment_modal(
                 element=PlainTextInputElement(action_id=block_id, multiline=True, max_length=max_length),
             )
         ],
+    )
+
+
+def not_opened_modal() -> View:
+    """What a person sees after submitting a view the bot has no record of having opened for them."""
+    return View(
+        type="modal",
+        title=t("common.not_opened.title"),
+        close=t("common.close"),
+        blocks=[SectionBlock(text=t("common.not_opened.body"))],
     )
