@@ -29,12 +29,10 @@ def opened(session: Session, *, external_id: str, view_id: str) -> None:
 def opened_for(session: Session, *, view_id: str, external_id: str | None, user_id: str) -> OpenedView | None:
     """The record of a submitted view, if the bot opened it for ``user_id``: by Slack's view id, or by our
     external_id when the submission came before views.open's answer was recorded."""
-    same_view = (
-        or_(OpenedView.view_id == view_id, OpenedView.external_id == external_id)
-        if external_id
-        else (OpenedView.view_id == view_id)
-    )
-    return session.scalars(select(OpenedView).where(same_view, OpenedView.user_id == user_id)).first()
+    same_view = [OpenedView.view_id == view_id]
+    if external_id:
+        same_view.append(OpenedView.external_id == external_id)
+    return session.scalars(select(OpenedView).where(or_(*same_view), OpenedView.user_id == user_id)).first()
 
 
 def sweep(session: Session, now: datetime) -> int:
