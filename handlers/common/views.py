@@ -30,11 +30,11 @@ def comment_modal(
     )
 
 
+def notice_modal(title: str, body: str) -> View:
+    """A modal that only tells something (mrkdwn ``body``), to replace a submitted one."""
+    return View(type="modal", title=title, close=t("common.close"), blocks=[SectionBlock(text=body)])
+
+
 def not_opened_modal() -> View:
     """What a person sees after submitting a view the bot has no record of having opened for them."""
-    return View(
-        type="modal",
-        title=t("common.not_opened.title"),
-        close=t("common.close"),
-        blocks=[SectionBlock(text=t("common.not_opened.body"))],
-    )
+    return notice_modal(t("common.not_opened.title"), t("common.not_opened.body"))
