@@ -111,9 +111,9 @@ def test_a_signature_that_is_not_ascii_gets_401_and_one_line_without_traceback(
         reply = send(bot.url, b"", headers={"X-Slack-Signature": "v0=" + "é" * 64})
 
     assert reply.status == 401
-    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.http"]
     assert "signature" in line.getMessage()
-    assert line.exc_info is None
+    assert not any(r.exc_info for r in caplog.records)  # no traceback, from any logger
 
 
 def test_a_line_break_in_the_path_is_logged_escaped(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
@@ -121,7 +121,7 @@ def test_a_line_break_in_the_path_is_logged_escaped(bot: RunningBot, caplog: pyt
         reply = send(bot.url, b"", path="/nowhere%0a2026-12-06%20WARNING%20bot.http:%20forged%0d", sign=False)
 
     assert reply.status == 404
-    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.http"]
     assert "/nowhere\\n2026-12-06 WARNING bot.http: forged\\r" in line
     assert not set(line) & {"\n", "\r"}
 
