@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.logs import one_line
 from bot.slack_shapes import shape_problem
 
 if TYPE_CHECKING:
@@ -62,12 +63,13 @@ class SlackEndpoint:
         try:
             response = self._dispatch(environ, path, method)
         except Rejected as rejected:
-            log.warning("rejected %s %s from %s: %s", method, path, environ.get("REMOTE_ADDR", "?"), rejected.reason)
+            where = environ.get("REMOTE_ADDR", "?")
+            log.warning("rejected %s %s from %s: %s", one_line(method), one_line(path), where, rejected.reason)
             allow = [("Allow", "POST")] if rejected.status == HTTPStatus.METHOD_NOT_ALLOWED else []
             return _respond(start_response, rejected.status, rejected.reason, headers=allow)
         except Exception:
             # Bolt raised outside any listener: the payload tripped its parsing. Not our 500.
-            log.exception("request to %s could not be dispatched", path)
+            log.exception("request to %s could not be dispatched", one_line(path))
             return _respond(start_response, 400, "Bad Request")
         return _respond_bolt(start_response, response)
 
@@ -113,6 +115,8 @@ class SlackEndpoint:
         try:
             return self.verifier.is_valid_request(body, headers)
         except ValueError:  # a timestamp that is not a number
+            return False
+        except TypeError:  # a signature that is not ASCII: hmac.compare_digest refuses to compare it
             return False
 
 

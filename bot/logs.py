@@ -13,6 +13,12 @@ TOKEN = re.compile(r"(?<![A-Za-z0-9])x(?:ox[abposre]|app)-[A-Za-z0-9-]+")
 _FORMATTER = logging.Formatter()
 
 
+def one_line(text: str) -> str:
+    """Text from a request (a path, a method) as it may be logged: backslashes, control characters and
+    anything non-ASCII escaped, so a decoded ``%0a`` cannot start a forged log line."""
+    return text.encode("unicode_escape").decode("ascii")
+
+
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()

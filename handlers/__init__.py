@@ -8,6 +8,7 @@ from handlers import account, application, draft, home, report
 from handlers import help as guideline_help
 from handlers.account import service as account_service
 from handlers.account.context import context_of as account_context
+from handlers.common import modals
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error, keep_answers
 from handlers.draft import service as draft_service
@@ -17,12 +18,13 @@ from handlers.report.context import context_of as report_context
 
 FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
-JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS)
+JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS, *modals.JOBS)
 
 
 def register(app: App, runtime: Runtime) -> None:
     provide_runtime(app, runtime)
     keep_answers(app)
+    modals.only_opened_views(app)
     app.error(handle_error)
     for feature in FEATURES:
         feature.register(app)

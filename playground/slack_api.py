@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from playground.hosts import refuse_other_hosts
 from playground.slack_rules import MESSAGE_METHODS, Refusal, check_message, check_view
 from playground.workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, ViewError, Workspace, dm_id
 
@@ -101,6 +102,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # keep test output clean
 
     def do_POST(self) -> None:
+        if refuse_other_hosts(self):
+            return
         path = urlsplit(self.path).path
         try:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.catalog import t
 from playground.blockkit import render_message, render_view
+from playground.hosts import refuse_other_hosts
 from playground.session import Answer, Session
 from playground.workspace import BOT_USER_ID, Conversation, Message, OpenView, Refused, ViewError
 
@@ -89,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
     # ----- GET: the page, its state and its event stream
 
     def do_GET(self) -> None:
+        if refuse_other_hosts(self):
+            return
         parts = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         if parts.path == "/":
@@ -141,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
     # ----- POST: acting as a person
 
     def do_POST(self) -> None:
+        if refuse_other_hosts(self):
+            return
         path = urlsplit(self.path).path
         routes: dict[str, Callable[[Json], Json]] = {
             "/api/post": self._post,

@@ -19,7 +19,9 @@ BUSY_SECONDS = 30  # how long a transaction waits for SQLite's write lock before
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for ``url``. SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``
-    transactions queued in the process; PostgreSQL a pool sized for the listener threads."""
+    transactions queued in the process; PostgreSQL a pool sized for the listener threads. A failed
+    statement's error shows its SQL without its parameters: they hold what people typed (a private
+    概要), and the error reaches the log with its traceback."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -27,11 +29,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS},
             pool_size=pool_size,
             max_overflow=pool_size * 2,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_connect)
         _queue_writers(engine)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size * 2)
+    return create_engine(
+        parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size * 2, hide_parameters=True
+    )
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

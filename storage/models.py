@@ -528,4 +528,18 @@ class ProcessedView(Base):
     view_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     callback_id: Mapped[str] = mapped_column(String(64))
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class OpenedView(Base):
+    """A modal the bot opened, for whom and what for. Written before views.open under an external_id of
+    our own (Slack sends it back with the submission), then given Slack's view id once views.open answers."""
+
+    __tablename__ = "opened_views"
+
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    view_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    purpose: Mapped[str] = mapped_column(String(64))  # the callback_id it was opened with
+    subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "case:12"
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

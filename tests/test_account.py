@@ -25,7 +25,7 @@ from storage.models import Account, AccountState, Application, ApplicationStatus
 from tests.conftest import POSTGRES_URL
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import audit_actions, count, delivered, posts, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, count, delivered, posts, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, interactive, send, slash_command, view_submission
 
 HEAD, STAFF1, STAFF2, PUBINFO = "U0HEADKANKO", "U0STAFF1", "U0STAFF2", "U0PUBINFO1"
@@ -55,10 +55,11 @@ def seed_application(bot: RunningBot, status: ApplicationStatus = ApplicationSta
         return application.id
 
 
-def seed_account(bot: RunningBot, *, changed: date, reviewed: date = date(2026, 11, 1), interval: int = 180) -> int:
+def seed_account(bot: RunningBot, *, changed: date, reviewed: date = date(2026, 11, 1), interval: int = 180,
+                 name: str = "総社市観光") -> int:  # fmt: skip
     with bot.service.runtime.sessions.begin() as session:
         account = Account(
-            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
+            platform="x", name=name, url="https://x.com/soja_kanko", department_id="kanko",
             department_name="観光プロモーション課", managers=[STAFF1, STAFF2], state=AccountState.ACTIVE,
             password_changed_on=changed, review_interval_days=interval, last_review_on=reviewed,
             registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
@@ -116,7 +117,8 @@ def registration(application_id: int, url: str = "https://x.com/soja_kanko") -> 
 
 def submit_registration(bot: RunningBot, application_id: int, *, user_id: str = HEAD, url: str | None = None) -> Reply:
     values = registration(application_id, *([url] if url else []))
-    return send(bot.url, interactive(view_submission("account.register.submit", user_id=user_id, values=values)))
+    payload = view_submission("account.register.submit", user_id=user_id, values=values)
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def test_an_approved_application_is_registered_and_reported_to_public_info(
@@ -320,7 +322,7 @@ def review_values(decision: str, criteria: list[str]) -> dict[str, Any]:
 def submit_review(bot: RunningBot, account_id: int, decision: str, criteria: list[str], user_id: str = HEAD) -> Reply:
     payload = view_submission("account.review.submit", user_id=user_id, values=review_values(decision, criteria))
     payload["view"]["private_metadata"] = json.dumps({"v": 1, "account_id": account_id, "task": None})
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def test_the_review_goes_to_public_info_and_restarts_the_cycle(
@@ -384,6 +386,24 @@ def test_withdrawal_with_notice_ends_in_a_deletion_reminder(
     assert "account.deleted" in audit_actions(bot)
 
 
+def test_a_typed_account_name_is_shown_as_text_not_as_a_link_in_the_replies(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    forged = "<http://evil.example|公式: パスワード変更はこちら>"
+    account_id = seed_account(bot, changed=date(2026, 8, 30), name=forged)
+
+    press(bot, fake_slack, "account.password.changed", account_id, user_id=STAFF1, name="changed")
+    with bot.service.runtime.sessions.begin() as session:
+        session.get(Account, account_id).state = AccountState.WITHDRAWING
+    press(bot, fake_slack, "account.withdrawal.deleted", account_id, user_id=STAFF1, name="deleted")
+
+    replies = [fake_slack.wait_for("response_url", where=lambda c, n=n: c.args["response_url"].endswith(n))[0]
+               for n in ("changed", "deleted")]  # fmt: skip
+    for reply in replies:
+        assert "&lt;http://evil.example|公式: パスワード変更はこちら&gt;" in reply.args["text"]
+        assert "<http" not in reply.args["text"]
+
+
 def test_an_immediate_withdrawal_asks_for_deletion_at_once_and_only_once(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
@@ -396,7 +416,7 @@ def test_an_immediate_withdrawal_asks_for_deletion_at_once_and_only_once(
     payload = view_submission("account.withdraw.submit", user_id=PUBINFO,
                               values={b: {b: e} for b, e in values.items()})  # fmt: skip
 
-    assert send(bot.url, interactive(payload)).status == 200
+    assert send(bot.url, interactive(as_opened(bot, payload))).status == 200
     delivered(bot)
 
     assert len(dms(fake_slack, STAFF1, "直ちに削除")) == 1

@@ -26,7 +26,7 @@ from playground.slack_api import Call, SlackStandIn
 from storage.models import Application, AuditEntry, OutboxMessage
 from tests.support.bot import BOT_TOKEN, RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import audit_actions, count, delivered, dm, posts, quiet, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, count, delivered, dm, posts, quiet, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, interactive, send
 from tests.support.slack_requests import view_submission as submission
 
@@ -121,7 +121,7 @@ def page_two(
 def submit_page(bot: RunningBot, callback: str, values: dict[str, Any], *, user_id: str, metadata: str = "") -> Reply:
     payload = submission(callback, user_id=user_id, values=values)
     payload["view"]["private_metadata"] = metadata
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def apply(

@@ -19,7 +19,7 @@ from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import audit_actions, delivered, posts, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, delivered, posts, strings, unpaced_config
 from tests.support.report import click, copies, submit_report
 from tests.support.slack_requests import block_action, interactive, send, view_submission
 
@@ -175,7 +175,7 @@ def test_a_pending_draft_goes_to_the_new_approver_and_the_old_one_cannot_decide(
     bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
 ) -> None:
     submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values([DEPUTY]))
-    send(bot.url, interactive(submission))
+    send(bot.url, interactive(as_opened(bot, submission)))
     delivered(bot)
 
     april(bot, config_path, new_head)

@@ -358,6 +358,8 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
         callback_id="x" * 255, block_id="y" * 255, title="題" * 24, submit="送" * 24, label="ラ" * 2000,
         metadata="m" * 3000, max_length=3000,
     )]),
+    "common.views.notice_modal": st.just([lambda: common_views.notice_modal("題" * 24, "本" * 3000)]),
+    "common.views.not_opened_modal": st.just([common_views.not_opened_modal]),
     "home.views.home_view": st.builds(
         lambda drafts, cases: [lambda: home_views.home_view(
             [(d, 1) for d in drafts * 20], drafts * 20, cases * 20,

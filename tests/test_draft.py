@@ -22,7 +22,7 @@ from playground.slack_rules import check_message, check_view
 from storage.models import AuditEntry, Draft, DraftRequest, DraftVersion, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import audit_actions, count, delivered, posts, quiet, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, count, delivered, posts, quiet, strings, unpaced_config
 from tests.support.slack_requests import Reply, block_action, event_callback, interactive, send, slash_command
 from tests.support.slack_requests import view_submission as submission
 
@@ -69,7 +69,7 @@ def values(
 def submit(bot: RunningBot, *, user_id: str = AUTHOR, metadata: str = "", **fields: Any) -> Reply:
     payload = submission("draft.submit", user_id=user_id, values=values(**fields))
     payload["view"]["private_metadata"] = metadata
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def requests(bot: RunningBot, role: str | None = None) -> list[tuple[DraftRequest, OutboxMessage]]:
@@ -123,7 +123,7 @@ def comment(bot: RunningBot, fake: SlackStandIn, text: str, *, user_id: str) -> 
         values={"draft.comment.text": {"draft.comment.text": {"type": "plain_text_input", "value": text}}},
     )
     payload["view"]["private_metadata"] = opened["private_metadata"]
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def draft(bot: RunningBot) -> Draft:
@@ -353,7 +353,7 @@ def test_after_approval_the_author_records_the_published_post(bot: RunningBot, f
         },
     )
     payload["view"]["private_metadata"] = opened.args["view"]["private_metadata"]
-    assert send(bot.url, interactive(payload)).status == 200
+    assert send(bot.url, interactive(as_opened(bot, payload))).status == 200
 
     assert draft(bot).status == "published"
     with bot.service.runtime.sessions() as session:
@@ -710,7 +710,7 @@ def test_a_retried_submission_makes_one_draft(bot: RunningBot, fake_slack: Slack
     payload = submission("draft.submit", user_id=AUTHOR, values=values(kind="official_view", approvers=[DEPUTY],
                                                                           text=OFFICIAL))  # fmt: skip
     payload["view"]["private_metadata"] = ""
-    body = interactive(payload)
+    body = interactive(as_opened(bot, payload))
 
     first = send(bot.url, body)
     retried = send(bot.url, body, headers={"X-Slack-Retry-Num": "1"})

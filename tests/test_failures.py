@@ -12,6 +12,7 @@ from slack_bolt import Ack
 from bot.errors import BadRequest
 from playground.slack_api import SlackStandIn
 from tests.support.bot import RunningBot, running_bot
+from tests.support.flow import as_opened
 from tests.support.slack_requests import interactive, send, slash_command, view_submission
 
 
@@ -55,7 +56,7 @@ def test_a_failing_command_answers_in_japanese_with_a_reference(
 
 
 def test_a_failing_submission_turns_the_modal_into_an_error_view(bot: RunningBot) -> None:
-    reply = send(bot.url, interactive(view_submission("test.boom")))
+    reply = send(bot.url, interactive(as_opened(bot, view_submission("test.boom"))))
 
     assert reply.status == 200
     assert reply.json()["response_action"] == "update"
@@ -72,7 +73,7 @@ def test_a_failure_after_the_ack_is_told_through_response_url(bot: RunningBot, f
 
 def test_tampered_metadata_gets_400_and_one_warning(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        reply = send(bot.url, interactive(view_submission("test.tampered")))
+        reply = send(bot.url, interactive(as_opened(bot, view_submission("test.tampered"))))
 
     assert reply.status == 400
     (warning,) = [r for r in caplog.records if r.name == "sns_bot.listeners"]

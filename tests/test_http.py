@@ -15,6 +15,7 @@ from bot.service import check_health
 from playground.slack_api import SlackStandIn
 from storage.db import make_engine
 from tests.support.bot import RunningBot, running_bot
+from tests.support.flow import as_opened
 from tests.support.slack_requests import (
     OUTSIDE_WINDOW,
     block_action,
@@ -103,6 +104,28 @@ def test_forged_requests_get_401(bot: RunningBot, fake_slack: SlackStandIn, case
     assert fake_slack.calls_to("response_url") == []
 
 
+def test_a_signature_that_is_not_ascii_gets_401_and_one_line_without_traceback(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = send(bot.url, b"", headers={"X-Slack-Signature": "v0=" + "é" * 64})
+
+    assert reply.status == 401
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.http"]
+    assert "signature" in line.getMessage()
+    assert not any(r.exc_info for r in caplog.records)  # no traceback, from any logger
+
+
+def test_a_line_break_in_the_path_is_logged_escaped(bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = send(bot.url, b"", path="/nowhere%0a2026-12-06%20WARNING%20bot.http:%20forged%0d", sign=False)
+
+    assert reply.status == 404
+    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and r.name == "bot.http"]
+    assert "/nowhere\\n2026-12-06 WARNING bot.http: forged\\r" in line
+    assert not set(line) & {"\n", "\r"}
+
+
 def deeply_nested(depth: int) -> str:
     return (
         interactive({"type": "block_actions", "x": json.loads("[" * depth + "]" * depth)})
@@ -130,7 +153,6 @@ MALFORMED = [
     ("empty body", b"", "application/x-www-form-urlencoded", 400),
     ("unknown slash command", slash_command("/sns-unknown"), "application/x-www-form-urlencoded", 404),
     ("unknown action id", interactive(block_action("nobody.listens")), "application/x-www-form-urlencoded", 404),
-    ("unknown callback id", interactive(view_submission("nobody.listens")), "application/x-www-form-urlencoded", 404),
     ("actions that are not a list", interactive({**block_action("x"), "actions": "x"}), FORM, 400),
     ("a button without its user", interactive({k: v for k, v in block_action("x").items() if k != "user"}), FORM, 400),
     ("a submission whose state is not an object", interactive(_with_state("x")), FORM, 400),
@@ -151,6 +173,16 @@ def test_malformed_requests_get_a_4xx_and_a_log_line(
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith(("bot", "sns_bot"))]
     assert warnings, f"{case}: no log line"
     assert not any(r.exc_info for r in caplog.records), f"{case}: a traceback was logged"
+
+
+def test_an_opened_view_with_a_callback_nobody_listens_to_gets_404_and_a_log_line(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = send(bot.url, interactive(as_opened(bot, view_submission("nobody.listens"))))
+
+    assert reply.status == 404
+    assert any("no listener" in r.getMessage() for r in caplog.records)
 
 
 def test_a_body_over_1_mb_gets_413_not_a_reset(bot: RunningBot) -> None:

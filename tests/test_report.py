@@ -39,6 +39,7 @@ from tests.support.report import (
     STAFF1,
     STAFF2,
     Copy,
+    as_opened,
     audit_actions,
     case,
     click,
@@ -1391,7 +1392,7 @@ def test_a_retried_submission_opens_no_second_case(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     payload = view_submission("report.submit", user_id=STAFF1, values=report_values())
-    body = interactive(payload)
+    body = interactive(as_opened(bot, payload))
 
     first = send(bot.url, body)
     retried = send(bot.url, body, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})

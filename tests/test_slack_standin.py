@@ -272,7 +272,8 @@ def test_malformed_requests_do_not_break_the_server(fake: SlackStandIn, client: 
     status, answer = _post(fake.api_url + "chat.postMessage", b"{not json", "application/json")
     port = int(fake.api_url.split(":")[2].split("/")[0])
     replies = []
-    for junk in (b"POST /api/auth.test HTTP/1.1\r\nContent-Length: many\r\n\r\n", b"\x00\xffGARBAGE\r\n\r\n"):
+    addressed = f"POST /api/auth.test HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: many\r\n\r\n".encode()
+    for junk in (addressed, b"\x00\xffGARBAGE\r\n\r\n"):
         with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
             raw.sendall(junk)
             replies.append(raw.recv(100))

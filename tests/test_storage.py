@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -10,11 +11,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import IntegrityError
 
+from handlers.common.failure import handle_error
 from storage import migrate
 from storage.base import Base
 from storage.db import SessionFactory, make_engine
-from storage.models import AuditEntry
+from storage.models import AuditEntry, ProcessedView
 
 
 def test_the_database_is_at_the_newest_migration(engine: Engine) -> None:
@@ -83,3 +86,20 @@ def _write(engine: Engine, order: list[str], name: str) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("SELECT 1")
         order.append(name)
+
+
+def test_a_failed_write_logs_no_parameter_value(sessions: SessionFactory, caplog: pytest.LogCaptureFixture) -> None:
+    """The listeners' error handler logs the traceback of a failed write: its SQL, never what was typed."""
+    private = "private-summary-9f3a"  # ASCII: JSON parameters are shown with non-ASCII escaped
+    row = {"view_id": "V1", "callback_id": "report.submit", "processed_at": datetime(2026, 4, 1, tzinfo=UTC)}
+    with sessions.begin() as session:
+        session.add(ProcessedView(**row, result={"summary": "first"}))
+    with caplog.at_level(logging.ERROR):
+        try:
+            with sessions.begin() as session:
+                session.add(ProcessedView(**row, result={"summary": private}))
+        except IntegrityError as error:  # as a listener's failure reaches the one error handler
+            handle_error(error, {"type": "view_submission"}, response=None, respond=None)
+
+    assert "INSERT INTO processed_views" in caplog.text  # the traceback is there
+    assert private not in caplog.text

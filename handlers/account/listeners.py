@@ -17,10 +17,18 @@ from handlers.account import service
 from handlers.account.context import context_of
 from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
 from handlers.account.metadata import AccountAction
-from handlers.account.views import account_list, register_modal, review_modal, withdraw_modal
+from handlers.account.views import (
+    account_list,
+    deletion_recorded,
+    password_recorded,
+    register_modal,
+    review_modal,
+    withdraw_modal,
+)
 from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
 from handlers.common.forms import view_id_of
+from handlers.common.modals import open_modal, open_on_click
 from storage import accounts, applications, audit
 from storage.idempotency import once
 
@@ -34,9 +42,9 @@ def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: 
     if word == "apply":
         open_application(client, body["trigger_id"], runtime, user)
     elif word == "register":
-        _open(client, respond, body["trigger_id"], _register_view(runtime, user), "account.register.none")
+        _open(client, respond, runtime, body, _register_view(runtime, user), "account.register.none")
     elif word == "withdraw":
-        _open(client, respond, body["trigger_id"], _withdraw_view(runtime, user), "account.withdraw.none")
+        _open(client, respond, runtime, body, _withdraw_view(runtime, user), "account.withdraw.none")
     elif word == "list":
         respond(**_list(runtime))
     elif word.split()[:1] == ["export"]:
@@ -45,11 +53,11 @@ def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: 
         respond(text=t("account.usage"), response_type="ephemeral")
 
 
-def _open(client: WebClient, respond: Respond, trigger_id: str, view: Any, nothing: str) -> None:
+def _open(client: WebClient, respond: Respond, runtime: Runtime, body: dict[str, Any], view: Any, nothing: str) -> None:
     if view is None:
         respond(text=t(nothing), response_type="ephemeral")
     else:
-        client.views_open(trigger_id=trigger_id, view=view)
+        open_modal(client, runtime, trigger_id=body["trigger_id"], view=view, user_id=body["user_id"])
 
 
 def _register_view(runtime: Runtime, user: str) -> Any:
@@ -154,12 +162,7 @@ def password_changed(
 def _recorded(ctx: service.Context, account: Any) -> str:
     rotation = ctx.directory.config.reminders.password_rotation_days
     upcoming = account.password_changed_on.toordinal() + rotation
-    return t(
-        "account.password.recorded",
-        name=account.name,
-        date=ctx.today.isoformat(),
-        next=type(ctx.today).fromordinal(upcoming).isoformat(),
-    )
+    return password_recorded(account.name, ctx.today, type(ctx.today).fromordinal(upcoming))
 
 
 def password_snooze(
@@ -184,7 +187,7 @@ def open_review(
     if review is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
-        client.views_open(trigger_id=body["trigger_id"], view=review_modal(*review))
+        open_on_click(client, runtime, body, review_modal(*review), subject=f"account:{account_id}")
 
 
 def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -251,4 +254,4 @@ def deleted(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Res
     if name is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
-        respond(text=t("account.deleted.done", name=name), replace_original=True)
+        respond(text=deletion_recorded(name), replace_original=True)

@@ -167,6 +167,16 @@ def review_result(account: AccountView, review: ReviewForm, by: str) -> str:
     return text + (f"\n{escape(review.note)}" if review.note else "")
 
 
+def password_recorded(name: str, on: date, upcoming: date) -> str:
+    """The reply to 「変更しました」: the account's name is typed text, shown as text, never as a link."""
+    return t("account.password.recorded", name=escape(name), date=on.isoformat(), next=upcoming.isoformat())
+
+
+def deletion_recorded(name: str) -> str:
+    """The reply to 「削除しました」."""
+    return t("account.deleted.done", name=escape(name))
+
+
 def summary_message(month: str, figures: Figures) -> dict[str, Any]:
     reports = [
         f"{t(f'report.kind.{kind}')}・{t(f'report.status.{status}')}: {n}"

@@ -30,6 +30,7 @@ from handlers.application.views import (
 )
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
+from handlers.common.modals import open_modal, open_on_click
 from storage.idempotency import once
 from storage.models import ApplicationStatus
 
@@ -61,7 +62,7 @@ def open_application(client: WebClient, trigger_id: str, runtime: Runtime, user_
     else:
         head = ctx.directory.name_of(department.head)
         view = page_one_modal(escape(department.name), head, by_head=department.head == user_id)
-    client.views_open(trigger_id=trigger_id, view=view)
+    open_modal(client, runtime, trigger_id=trigger_id, view=view, user_id=user_id)
 
 
 def submit_first_page(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -128,7 +129,8 @@ def answer_button(
             outcome = service.answer(session, ctx, meta.application_id, user, given, None, channel)
     ack()
     if given in NEEDS_COMMENT and outcome == Outcome.DONE:
-        client.views_open(trigger_id=body["trigger_id"], view=comment_modal(meta.model_copy(update={"answer": given})))
+        view = comment_modal(meta.model_copy(update={"answer": given}))
+        open_on_click(client, runtime, body, view, subject=f"application:{meta.application_id}")
     elif outcome != Outcome.DONE:
         respond(text=t(f"application.{outcome}"), response_type="ephemeral", replace_original=False)
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
-from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.errors import BadRequest
+from handlers.common.views import notice_modal
 
 log = logging.getLogger("sns_bot.listeners")
 
@@ -34,12 +34,7 @@ def describe(body: dict[str, Any]) -> str:
 
 
 def failure_modal(reference: str) -> View:
-    return View(
-        type="modal",
-        title=t("common.failure.title"),
-        close=t("common.close"),
-        blocks=[SectionBlock(text=t("common.failure.body", reference=reference))],
-    )
+    return notice_modal(t("common.failure.title"), t("common.failure.body", reference=reference))
 
 
 def handle_error(

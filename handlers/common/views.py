@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.catalog import t
@@ -28,3 +28,13 @@ def comment_modal(
             )
         ],
     )
+
+
+def notice_modal(title: str, body: str) -> View:
+    """A modal that only tells something (mrkdwn ``body``), to replace a submitted one."""
+    return View(type="modal", title=title, close=t("common.close"), blocks=[SectionBlock(text=body)])
+
+
+def not_opened_modal() -> View:
+    """What a person sees after submitting a view the bot has no record of having opened for them."""
+    return notice_modal(t("common.not_opened.title"), t("common.not_opened.body"))

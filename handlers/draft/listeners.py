@@ -17,6 +17,7 @@ from bot.errors import BadRequest
 from bot.lint import Severity
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
+from handlers.common.modals import open_modal, open_on_click
 from handlers.draft import service
 from handlers.draft.context import context_of
 from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
@@ -66,7 +67,7 @@ def open_draft(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respo
         return
     directory = runtime.config.directory
     view = _modal(directory, _department(directory, body["user_id"]), runtime.clock.now())
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_modal(client, runtime, trigger_id=body["trigger_id"], view=view, user_id=body["user_id"])
 
 
 def _absence(runtime: Any, user_id: str, words: list[str]) -> str:
@@ -144,7 +145,8 @@ def answer_button(
             outcome = service.answer(session, context_of(runtime), meta.request_id, user, given, None, channel)
     ack()
     if given in NEEDS_COMMENT and outcome == Outcome.DONE:
-        client.views_open(trigger_id=body["trigger_id"], view=comment_modal(meta.model_copy(update={"answer": given})))
+        view = comment_modal(meta.model_copy(update={"answer": given}))
+        open_on_click(client, runtime, body, view, subject=f"draft:{meta.draft_id}")
     tell(outcome, respond)
 
 
@@ -195,7 +197,7 @@ def open_revision(
         return
     directory = runtime.config.directory
     view = _modal(directory, directory.department(draft.department_id), runtime.clock.now(), prefill)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    open_on_click(client, runtime, body, view, subject=f"draft:{meta.draft_id}")
 
 
 def _prefill(draft: Draft) -> DraftPrefill:
@@ -214,7 +216,8 @@ def open_published(
     if not allowed:
         respond(text=t("draft.denied"), response_type="ephemeral", replace_original=False)
         return
-    client.views_open(trigger_id=body["trigger_id"], view=published_modal(DraftAction(draft_id=meta.draft_id)))
+    view = published_modal(DraftAction(draft_id=meta.draft_id))
+    open_on_click(client, runtime, body, view, subject=f"draft:{meta.draft_id}")
 
 
 def submit_published(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:

@@ -16,6 +16,7 @@ from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
+from handlers.common.modals import open_modal, open_on_click
 from handlers.report import service
 from handlers.report.context import context_of
 from handlers.report.domain import Context, CopyRef, Outcome, Submission
@@ -51,14 +52,14 @@ def open_report(ack: Ack, body: dict[str, Any], client: WebClient, respond: Resp
             everything, shown = service.visible_cases(session, runtime.config.directory, user_id)
         respond(**case_list(everything, shown, runtime.clock.now()))
         return
-    client.views_open(trigger_id=body["trigger_id"], view=_report_modal(runtime, user_id))
+    open_modal(client, runtime, trigger_id=body["trigger_id"], view=_report_modal(runtime, user_id), user_id=user_id)
 
 
 def open_from_message(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
     runtime = runtime_of(context)
     prefill = prefill_from((shortcut.get("message") or {}).get("text") or "")
-    client.views_open(trigger_id=shortcut["trigger_id"], view=_report_modal(runtime, shortcut["user"]["id"], prefill))
+    open_on_click(client, runtime, shortcut, _report_modal(runtime, shortcut["user"]["id"], prefill))
 
 
 def _report_modal(runtime: Runtime, user_id: str, prefill: Prefill | None = None) -> Any:
@@ -141,7 +142,7 @@ def open_case_modal(
         number = service.number_of(session, ref.case_id)
     ack()
     if outcome == Outcome.DONE:
-        client.views_open(trigger_id=body["trigger_id"], view=modal(meta, number))
+        open_on_click(client, runtime, body, modal(meta, number), subject=f"case:{ref.case_id}")
     tell(outcome, respond)
 
 
@@ -157,7 +158,7 @@ def toggle_item(
         number = service.number_of(session, ref.case_id)
     ack()
     if outcome == Outcome.NEEDS_VALUE:
-        client.views_open(trigger_id=body["trigger_id"], view=correction_modal(meta, number))
+        open_on_click(client, runtime, body, correction_modal(meta, number), subject=f"case:{ref.case_id}")
     tell(outcome, respond)
 
 

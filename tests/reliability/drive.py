@@ -29,7 +29,7 @@ from tests.reliability.faults import FaultySlack
 from tests.reliability.world import DEPUTY, HEAD, STAFF1, STAFF2
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
-from tests.support.flow import delivered
+from tests.support.flow import as_opened, delivered
 from tests.support.report import report_values
 from tests.support.slack_requests import Reply, block_action, interactive, send, view_submission
 
@@ -104,12 +104,15 @@ class World:
         payload["response_url"] = self.fake.response_url(f"r{n}")
         return interactive(payload)
 
-    def view_body(self, callback_id: str, values: dict[str, Any], *, user: str, metadata: str = "") -> str:
-        """A modal's submission; the view id is the modal's own (a retry or a double submit reuses it)."""
+    def view_body(
+        self, callback_id: str, values: dict[str, Any], *, user: str, metadata: str = "", opened: bool = True
+    ) -> str:
+        """A modal's submission; the view id is the modal's own (a retry or a double submit reuses it), one the
+        bot opened for ``user`` unless told otherwise."""
         payload = view_submission(callback_id, user_id=user, values={b: {b: e} for b, e in values.items()})
         payload["view"]["id"] = f"VRELIAB{unique():06d}"
         payload["view"]["private_metadata"] = metadata
-        return interactive(payload)
+        return interactive(as_opened(self.bot, payload) if opened else payload)
 
     def settle(self) -> None:
         delivered(self.bot, timeout=30)

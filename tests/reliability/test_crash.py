@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import aliased
 
+from storage.db import make_sessions
 from storage.models import Case, CaseUrl, OutboxMessage, OutboxMethod, OutboxStatus
 from tests.reliability.faults import CASE_NUMBER, Doorbell, FaultySlack, deliveries, lost_and_duplicated
 from tests.reliability.processes import bot_environment, serve, stop
@@ -31,6 +32,7 @@ from tests.reliability.world import (
     case_number,
     expected_messages,
     make_report,
+    open_reports,
     wait_settled,
     write_config,
 )
@@ -92,6 +94,7 @@ def _crash_round(tmp_path: Path, count: int, kill_after: int) -> Round:
             env = bot_environment(fake.api_url, database)
             with serve(tmp_path, env, config, name="first") as first:
                 first.wait_healthy()
+                open_reports(make_sessions(engine), reports)  # the first process migrated the database
 
                 started = time.monotonic()
                 answered: list[int] = []
@@ -238,7 +241,9 @@ def test_a_delivery_whose_recording_outlasts_its_lease_is_not_sent_twice(tmp_pat
             return answer
 
         worker.client.chat_postMessage = stalling  # type: ignore[method-assign]
-        reply = send(bot.url, make_report(1, time.time()).body)
+        report = make_report(1, time.time())
+        open_reports(bot.service.runtime.sessions, [report])
+        reply = send(bot.url, report.body)
         number = case_number(reply)
         assert number is not None
         # Other commits ring the worker meanwhile, as other reports' would.

@@ -23,7 +23,7 @@ from tests.reliability.drive import World
 from tests.reliability.faults import FaultySlack, deliveries, lost_and_duplicated
 from tests.reliability.processes import PrivatePostgres, health, postgres_missing, private_postgres, upgrade
 from tests.reliability.rows import Check, record
-from tests.reliability.world import PUBINFO, UNPACED, expected_messages, make_report, write_config
+from tests.reliability.world import PUBINFO, UNPACED, expected_messages, make_report, open_reports, write_config
 from tests.support.bot import running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import strings
@@ -98,6 +98,7 @@ def test_while_postgresql_is_stopped_reports_are_refused_cleanly_and_service_res
 ) -> None:
     bot, fake = world.bot, world.fake
     now = time.time()
+    open_reports(bot.service.runtime.sessions, [make_report(n, now) for n in range(1, 6)])
     assert send(bot.url, make_report(1, now).body).status == 200
     world.settle()
 

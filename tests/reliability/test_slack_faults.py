@@ -25,6 +25,7 @@ from tests.reliability.world import (
     case_number,
     expected_messages,
     make_report,
+    open_reports,
     send_all,
     stored_cases,
     wait_settled,
@@ -56,6 +57,7 @@ def _reports_under_faults(
     now = clock.now() if clock is not None else datetime.now(UTC)
     started = time.monotonic()
     reports = [make_report(i, now.timestamp()) for i in range(count)]
+    open_reports(bot.service.runtime.sessions, reports)
     answers = send_all(bot.url, [r.body for r in reports], threads=8)
     acknowledged = sum(1 for reply, _ in answers if not isinstance(reply, Exception) and case_number(reply))
     engine = bot.service.runtime.engine

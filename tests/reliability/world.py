@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import Engine, func, select, text
 
+from storage.db import SessionFactory
 from storage.models import OutboxMessage, OutboxStatus
 from tests.reliability.faults import CASE_NUMBER
 from tests.support.bot import APP_YAML
+from tests.support.flow import record_opened
 from tests.support.report import report_values
 from tests.support.slack_requests import Reply, interactive, send, view_submission
 
@@ -53,6 +56,10 @@ class Report:
     def url(self) -> str:
         return report_url(self.index)
 
+    @property
+    def view_id(self) -> str:
+        return f"VREL{self.index:08d}"  # each report is its own modal; a resubmission reuses it
+
 
 def report_url(index: int) -> str:
     return f"https://x.com/soja_city/status/{9_000_000_000 + index}"
@@ -61,9 +68,16 @@ def report_url(index: int) -> str:
 def make_report(index: int, now: float, *, reporter: str | None = None, kind: str = "flame") -> Report:
     user = reporter or REPORTERS[index % len(REPORTERS)]
     values = report_values(kind=kind, urls=report_url(index), discovered_at=int(now) - 60)
+    report = Report(index, user, "")
     payload = view_submission("report.submit", user_id=user, values=values)
-    payload["view"]["id"] = f"VREL{index:08d}"  # each report is its own modal; a resubmission reuses it
-    return Report(index, user, interactive(payload))
+    payload["view"]["id"] = report.view_id
+    return replace(report, body=interactive(payload))
+
+
+def open_reports(sessions: SessionFactory, reports: Iterable[Report]) -> None:
+    """Records the reports' modals as views the bot opened for their reporters (as views.open's answer is)."""
+    for report in reports:
+        record_opened(sessions, report.view_id, report.reporter, "report.submit", datetime.now(UTC))
 
 
 def case_number(reply: Reply) -> str | None:

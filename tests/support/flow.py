@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from playground.slack_api import Call, SlackStandIn
+from storage import views
+from storage.db import SessionFactory
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
 from tests.support.bot import APP_YAML, RunningBot
 
@@ -30,6 +33,22 @@ def unpaced_config(directory: Path) -> Path:
 def dm(user_id: str) -> str:
     """The conversation id the fake answers for the bot's DM with ``user_id``."""
     return "D" + user_id[1:]
+
+
+def as_opened(bot: RunningBot, payload: dict[str, Any]) -> dict[str, Any]:
+    """A view submission's view recorded as one the bot opened for its user, as views.open's answer is
+    (handlers/common/modals.py), for tests of what a submission does; tests/test_provenance.py opens them."""
+    view = payload["view"]
+    runtime = bot.service.runtime
+    record_opened(runtime.sessions, view["id"], payload["user"]["id"], view["callback_id"], runtime.clock.now())
+    return payload
+
+
+def record_opened(sessions: SessionFactory, view_id: str, user_id: str, purpose: str, now: datetime) -> None:
+    with sessions.begin() as session:
+        token = f"test-{view_id}"
+        views.expect(session, external_id=token, user_id=user_id, purpose=purpose, subject=None, now=now)
+        views.opened(session, external_id=token, view_id=view_id)
 
 
 def delivered(bot: RunningBot, timeout: float = 10.0) -> None:

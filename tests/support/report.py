@@ -18,6 +18,7 @@ from storage.models import Case, CaseCopy, OutboxMessage
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.flow import (  # noqa: F401 - the flow helpers, re-exported for the report tests
+    as_opened,
     audit_actions,
     count,
     delivered,
@@ -70,7 +71,7 @@ def submit_report(bot: RunningBot, clock: FrozenClock, *, user_id: str = STAFF1,
     """Submits the report modal as ``user_id``; discovered a minute before the clock's now."""
     fields.setdefault("discovered_at", int(clock.now().timestamp()) - 60)
     payload = view_submission("report.submit", user_id=user_id, values=report_values(**fields))
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def submit_modal(
@@ -79,7 +80,7 @@ def submit_modal(
     """Submits a modal opened from a case; ``values`` maps block id to its element state."""
     payload = view_submission(callback_id, user_id=user_id, values={b: {b: e} for b, e in values.items()})
     payload["view"]["private_metadata"] = private_metadata
-    return send(bot.url, interactive(payload))
+    return send(bot.url, interactive(as_opened(bot, payload)))
 
 
 def text_input(value: str | None) -> dict[str, Any]:
