@@ -1,7 +1,7 @@
 """Views the bot opened: a modal's submission is acted on only when the bot opened that view for that person.
 
-Revision ID: 0008d
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 UTC_DATETIME = sa.DateTime(timezone=True)
 
-revision: str = "0008d"
-down_revision: str | None = "0007"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
