@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bench.directory import Staff
 from bench.load import closed_loop
+from bench.opened import OpenedViews
 from bench.payloads import case_number, post_url, report_command, report_submission
 from bench.stats import Latency
 
@@ -46,6 +47,7 @@ def measure(
     is_bot: bool,
     settle: Callable[[], None],
     cpu: Callable[[], float],
+    opened: OpenedViews,
 ) -> list[AckRun]:
     people = itertools.cycle(staff)
 
@@ -53,7 +55,7 @@ def measure(
         return [report_command(next(people)) for _ in range(n)]
 
     def submissions(n: int) -> list[str]:
-        return [report_submission(next(people), post_url(next(posts))) for _ in range(n)]
+        return [report_submission(next(people), post_url(next(posts)), opened) for _ in range(n)]
 
     # Warm-up: imports, pools, connections and caches, on both paths, not measured; then its messages go out.
     closed_loop(base_url, slash(plan.warmup), 5)

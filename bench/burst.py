@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bench.directory import OFFICE_CHANNELS, PUBLIC_INFO, Staff
 from bench.load import Result, open_loop
+from bench.opened import OpenedViews
 from bench.payloads import case_number, post_url, report_submission
 from bench.slack import Call, RecordingSlack
 from bench.stats import Latency, peak_in_window
@@ -75,7 +76,7 @@ class BurstRun:
     peak_rss_mb: float = 0.0
 
 
-def schedule(plan: BurstPlan, staff: list[Staff], first_post: int) -> list[tuple[float, str]]:
+def schedule(plan: BurstPlan, staff: list[Staff], first_post: int, opened: OpenedViews) -> list[tuple[float, str]]:
     """(offset, body) for every report: each person reports ``reports/people`` different posts, each post
     is reported ``reports/posts`` times, in pasted variants, at random moments over ``plan.seconds``."""
     rng = random.Random(SEED)  # noqa: S311 - reproducible data, not secrets
@@ -87,7 +88,7 @@ def schedule(plan: BurstPlan, staff: list[Staff], first_post: int) -> list[tuple
     rng.shuffle(pairs)
     offsets = sorted(rng.uniform(0, plan.seconds) for _ in pairs)
     return [
-        (offset, report_submission(person, post_url(first_post + index, variant=rng.randrange(5))))
+        (offset, report_submission(person, post_url(first_post + index, variant=rng.randrange(5)), opened))
         for offset, (person, index) in zip(offsets, pairs, strict=True)
     ]
 
@@ -106,7 +107,11 @@ def run(
     """The burst, then delivery followed for ``plan.drain_wait``; then the server is stopped (it settles the
     messages in flight) before the database and the fake's calls are counted."""
     result = BurstRun(server, plan)
-    bodies = schedule(plan, staff, first_post)
+    opened = OpenedViews(database_url)
+    try:
+        bodies = schedule(plan, staff, first_post, opened)
+    finally:
+        opened.close()
     fake.clear()
     stop_faults = threading.Event()
     injector = threading.Thread(target=_inject_429, args=(fake, stop_faults), daemon=True)

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from bench import ack, burst, linter, routing, sweep
 from bench.directory import Staff, staff, write_config
 from bench.machine import watched
+from bench.opened import OpenedViews
 from bench.processes import LOCAL_POSTGRES, Child, Database, Databases, floor, postgres_answers, running, sns_bot
 from bench.profiling import Profiles
 from bench.report import Results, Startup, Stop, write
@@ -196,13 +197,16 @@ class Run:
                 is_bot=False,
                 settle=self.fake.wait_quiet,
                 cpu=child.cpu_seconds,
+                opened=OpenedViews(),  # the floor checks no provenance
             )
         self._ack_done(runs)
 
     def bot_ack(self, kind: str) -> None:
         say(f"ack latency: sns-bot on {kind}")
+        database = self.databases.fresh(kind)
         with (
-            self._bot(kind, "ack") as child,
+            closing(OpenedViews(database.url)) as opened,
+            self._bot(kind, "ack", database) as child,
             self._spy(f"ack-{kind}", child),
             self._watched(f"ack: sns-bot, {kind}", child),
         ):
@@ -215,6 +219,7 @@ class Run:
                 is_bot=True,
                 settle=self.fake.wait_quiet,
                 cpu=child.cpu_seconds,
+                opened=opened,
             )
         self._ack_done(runs)
 
@@ -230,7 +235,12 @@ class Run:
     def routing(self, kind: str) -> None:
         say(f"end-to-end routing: sns-bot on {kind}, {self.plan.routing_reports} reports a second apart")
         self.fake.clear()
-        with self._bot(kind, "routing") as child, self._watched(f"routing: {kind}", child):
+        database = self.databases.fresh(kind)
+        with (
+            closing(OpenedViews(database.url)) as opened,
+            self._bot(kind, "routing", database) as child,
+            self._watched(f"routing: {kind}", child),
+        ):
             measured = routing.measure(
                 kind,
                 child.url,
@@ -240,6 +250,7 @@ class Run:
                 reports=self.plan.routing_reports,
                 interval=self.plan.routing_interval,
                 wait=self.plan.routing_wait,
+                opened=opened,
             )
         self.results.routing.append(measured)
         say(

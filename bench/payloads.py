@@ -6,6 +6,7 @@ import re
 import time
 
 from bench.directory import Staff
+from bench.opened import OpenedViews
 from bench.slack import interactive, report_values, slash_command, view_submission
 
 SUMMARY = "市の観光イベントの告知投稿に批判的な返信が急増しています。引用での拡散も続いています。"
@@ -34,9 +35,9 @@ def help_command(user: Staff) -> str:
     return slash_command("/sns-help", user_id=user.user_id)
 
 
-def report_submission(user: Staff, url: str, summary: str = SUMMARY) -> str:
+def report_submission(user: Staff, url: str, opened: OpenedViews, summary: str = SUMMARY) -> str:
     """The report modal submitted by ``user`` for their own department: 炎上, 業務 (routed to the head and
-    the three office channels)."""
+    the three office channels); ``opened`` records it as a modal the bot opened for them."""
     values = report_values(
         kind="flame",
         capacity="official",
@@ -45,7 +46,7 @@ def report_submission(user: Staff, url: str, summary: str = SUMMARY) -> str:
         discovered_at=int(time.time()) - 60,
         department=user.department,
     )
-    return interactive(view_submission("report.submit", user_id=user.user_id, values=values))
+    return interactive(opened(view_submission("report.submit", user_id=user.user_id, values=values)))
 
 
 def case_number(answer: bytes) -> str | None:

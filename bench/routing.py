@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bench.directory import OFFICE_CHANNELS, Staff
 from bench.load import post
+from bench.opened import OpenedViews
 from bench.payloads import case_number, post_url, report_submission
 from bench.slack import Call, RecordingSlack
 from bench.stats import Latency
@@ -39,6 +40,7 @@ def measure(
     reports: int,
     interval: float,
     wait: float,
+    opened: OpenedViews,
 ) -> RoutingRun:
     people = itertools.cycle(staff)
     sent: list[tuple[float, str, str]] = []  # (started, case number, head)
@@ -48,7 +50,7 @@ def measure(
         if delay > 0:
             time.sleep(delay)
         reporter = next(people)
-        result = post(base_url, report_submission(reporter, post_url(next(posts))))
+        result = post(base_url, report_submission(reporter, post_url(next(posts)), opened))
         number = case_number(result.body) if result.status == 200 else None
         if number is None:
             raise RuntimeError(f"report {n} not accepted: HTTP {result.status} {result.body[:200]!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry, Capacity, Case, CaseReporter
@@ -37,5 +37,6 @@ def entries_between(session: Session, start: datetime, end: datetime) -> Iterato
 def private_cases(session: Session) -> set[str]:
     """The numbers of the cases holding a report filed in a private capacity (their audit entries'
     ``entity_id``): a case a 業務 report widened keeps its private report's reporter, URLs and 概要 too."""
-    private = select(CaseReporter.case_id).where(CaseReporter.capacity == Capacity.PRIVATE)
-    return set(session.scalars(select(Case.number).where(Case.id.in_(private))))
+    private_report = select(CaseReporter.case_id).where(CaseReporter.capacity == Capacity.PRIVATE)
+    private = or_(Case.capacity == Capacity.PRIVATE, Case.id.in_(private_report))
+    return set(session.scalars(select(Case.number).where(private)))

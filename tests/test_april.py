@@ -195,7 +195,7 @@ def test_a_draft_whose_chosen_approvers_include_one_who_left_goes_to_the_steps_c
     bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
 ) -> None:
     submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values([OLD_HEAD, DEPUTY]))
-    send(bot.url, interactive(submission))
+    send(bot.url, interactive(as_opened(bot, submission)))
     delivered(bot)
 
     # The old head leaves; 観光 次郎, also chosen, is still an approver.

@@ -40,10 +40,12 @@ from tests.support.report import (
     dm,
     list_cases,
     strings,
+    submit_modal,
     submit_report,
+    text_input,
     unpaced_config,
 )
-from tests.support.slack_requests import event_callback, interactive, send, view_submission
+from tests.support.slack_requests import event_callback, send
 
 STRANGER = "U0NOBODY"  # in no department of app.yaml
 HEAD_HISHO, STAFF_HISHO = "U0HEADHISHO", "U0STAFF3"
@@ -262,13 +264,10 @@ def test_a_violation_reported_privately_reaches_the_officer_and_the_committee_wi
     officer = copies(bot)[OFFICER]
     assert click(bot, fake_slack, officer, "report.case.report_committee", user_id=OFFICER).status == 200
     (opened,) = fake_slack.wait_for("views.open")
-    values = {
-        b: {b: {"type": "plain_text_input", "value": "対応中"}}
-        for b in ("report.committee.measures", "report.committee.progress")
-    }
-    payload = view_submission("report.committee.submit", user_id=OFFICER, values=values)
-    payload["view"]["private_metadata"] = opened.args["view"]["private_metadata"]
-    assert send(bot.url, interactive(payload)).status == 200
+    values = {b: text_input("対応中") for b in ("report.committee.measures", "report.committee.progress")}
+    metadata = opened.args["view"]["private_metadata"]
+    reply = submit_modal(bot, "report.committee.submit", user_id=OFFICER, private_metadata=metadata, values=values)
+    assert reply.status == 200
     delivered(bot)
 
     # 6(2): the chain goes on, with the case's number, kind and state; the private report stays behind.
