@@ -24,7 +24,6 @@ from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import as_opened
 from tests.support.report import (
-    DEFAULT_URL,
     HEAD,
     STAFF1,
     STAFF2,
@@ -32,6 +31,7 @@ from tests.support.report import (
     copies,
     delivered,
     dm,
+    list_cases,
     posts,
     strings,
     submit_report,
@@ -217,7 +217,8 @@ def test_an_all_step_completes_when_the_current_approvers_approve_after_one_left
         submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values())
         assert send(bot.url, interactive(as_opened(bot, submission))).status == 200
         delivered(bot)
-        assert len(posts(fake_slack, HEAD)) == 1 and len(posts(fake_slack, DEPUTY)) == 1
+        assert len(posts(fake_slack, HEAD)) == 1
+        assert len(posts(fake_slack, DEPUTY)) == 1
 
         april(bot, config_path)  # 新任 課長 replaces 観光 一郎 as head
         route_of_all(config_path, [NEW_HEAD, DEPUTY])
@@ -229,7 +230,10 @@ def test_an_all_step_completes_when_the_current_approvers_approve_after_one_left
         approve(bot, fake_slack, NEW_HEAD)
 
         with bot.service.runtime.sessions() as session:
-            answers = {r.user_id: r.answer for r in session.scalars(select(DraftRequest).where(DraftRequest.role == "approver"))}
+            answers = {
+                r.user_id: r.answer
+                for r in session.scalars(select(DraftRequest).where(DraftRequest.role == "approver"))
+            }
             assert answers[NEW_HEAD] == answers[DEPUTY] == "approve", answers
             assert session.scalars(select(Draft)).one().status == "approved"
 
@@ -258,3 +262,21 @@ def test_the_committees_export_does_not_name_a_private_reporter_through_delivery
     for row in rows:
         readable = json.dumps([row.actor_id, row.actor_name, row.entity_id, row.before, row.after], default=str)
         assert STAFF1 not in readable, row
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cases.visible_to lists every case whose copy targeted the user, handed-over copies included: the head "
+    "who left keeps following a private case's number, kind and status in /sns-report list",
+)
+def test_the_old_head_no_longer_lists_a_private_case_handed_over(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    report(bot, clock, user_id=STAFF1, capacity="private", summary=FIRST_PRIVATE)
+    assert "SNS-2026-0001" in strings(list_cases(bot, fake_slack, HEAD).args)
+
+    april(bot, config_path)
+    fake_slack.clear()
+
+    assert "SNS-2026-0001" in strings(list_cases(bot, fake_slack, NEW_HEAD).args)
+    assert "SNS-2026-0001" not in strings(list_cases(bot, fake_slack, HEAD).args)
