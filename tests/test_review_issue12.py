@@ -280,3 +280,29 @@ def test_the_old_head_no_longer_lists_a_private_case_handed_over(
 
     assert "SNS-2026-0001" in strings(list_cases(bot, fake_slack, NEW_HEAD).args)
     assert "SNS-2026-0001" not in strings(list_cases(bot, fake_slack, HEAD).args)
+
+
+# -- routing of a second private report ---------------------------------------------------------------------
+
+HEAD_HISHO, STAFF_HISHO = "U0HEADHISHO", "U0STAFFHISHO"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_widen returns nothing for any private report, so a member of another department reporting the same "
+    "post privately never reaches their own 所属長 (5(2)③), though the table grants their head that report",
+)
+def test_a_second_private_report_by_a_member_of_another_department_reaches_their_own_head(
+    fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path
+) -> None:
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["departments"].append({"id": "hisho", "name": "秘書課", "head": HEAD_HISHO, "members": [STAFF_HISHO]})
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as bot:
+        report(bot, clock, user_id=STAFF1, capacity="private", summary=FIRST_PRIVATE)
+        clock.advance(seconds=11)
+
+        report(bot, clock, user_id=STAFF_HISHO, capacity="private", summary=SECOND_PRIVATE, department="hisho")
+
+        assert SECOND_PRIVATE in received(fake_slack, HEAD_HISHO)
+        assert FIRST_PRIVATE not in received(fake_slack, HEAD_HISHO)
