@@ -18,9 +18,12 @@ import yaml
 from sqlalchemy import select
 
 from bot.audit_export import committee_rows
+from bot.config import Config
+from bot.directory import Directory
+from handlers.account.service import may_act as account_may_act
 from playground.slack_api import SlackStandIn
-from storage.models import Draft, DraftRequest, OutboxMessage
-from tests.support.bot import RunningBot, running_bot
+from storage.models import Account, Draft, DraftRequest, OutboxMessage
+from tests.support.bot import APP_YAML, RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import as_opened
 from tests.support.report import (
@@ -306,3 +309,24 @@ def test_a_second_private_report_by_a_member_of_another_department_reaches_their
 
         assert SECOND_PRIVATE in received(fake_slack, HEAD_HISHO)
         assert FIRST_PRIVATE not in received(fake_slack, HEAD_HISHO)
+
+
+# -- authority after 人事異動: accounts ----------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="account may_act keeps a manager while they are anywhere in app.yaml (directory.everyone()): one "
+    "transferred to another department keeps 変更しました / 削除しました on their old department's account",
+)
+@pytest.mark.parametrize("action", ["password_changed", "deleted"])
+def test_a_manager_transferred_to_another_department_loses_the_old_departments_account_buttons(action: str) -> None:
+    config = yaml.safe_load(APP_YAML.read_text(encoding="utf-8"))
+    kanko = config["departments"][0]
+    kanko["members"] = [STAFF1]  # 吉備 さくら moves to 企画課 in April
+    config["departments"].append({"id": "kikaku", "name": "企画課", "head": "U0HEADKIKAKU", "members": [STAFF2]})
+    directory = Directory(Config.model_validate(config))
+    account = Account(platform="x", name="総社市観光", department_id="kanko", managers=[STAFF1, STAFF2])
+
+    assert account_may_act(directory, account, STAFF1, action)
+    assert not account_may_act(directory, account, STAFF2, action)
