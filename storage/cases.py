@@ -98,13 +98,14 @@ def get(session: Session, case_id: int, *, for_update: bool = False) -> Case | N
 
 
 def visible_to(session: Session, user_id: str, *, everything: bool, limit: int = 30) -> list[Case]:
-    """Cases a user may see in a list: all open ones for the governance offices, otherwise
-    the ones they reported or were sent (private matters reach as few people as possible)."""
+    """Cases a user may see in a list: all open ones for the governance offices, otherwise the ones
+    they reported or hold a live copy of (private matters reach as few people as possible: a head who
+    handed a case over at 人事異動 no longer follows it)."""
     statement = select(Case).order_by(Case.id.desc()).limit(limit)
     if everything:
         return list(session.scalars(statement.where(Case.status != CaseStatus.RESOLVED)))
     reported = select(CaseReporter.case_id).where(CaseReporter.user_id == user_id)
-    received = select(CaseCopy.case_id).where(CaseCopy.target == user_id)
+    received = select(CaseCopy.case_id).where(CaseCopy.target == user_id, CaseCopy.handed_to.is_(None))
     return list(session.scalars(statement.where(or_(Case.id.in_(reported), Case.id.in_(received)))))
 
 

@@ -19,7 +19,7 @@ from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import as_opened, audit_actions, delivered, posts, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, delivered, dm, posts, strings, unpaced_config
 from tests.support.report import click, copies, submit_report
 from tests.support.slack_requests import block_action, interactive, send, view_submission
 
@@ -132,6 +132,23 @@ def test_a_restart_with_a_changed_app_yaml_hands_open_cases_over_too(
         (copy,) = posts(fake_slack, NEW_HEAD)
         assert "report.case.resolve" in strings(copy.args)
         assert audit_actions(second).count("case.readdressed") == 1
+
+
+def test_a_violations_thread_moves_to_the_new_heads_copy_with_what_the_copies_cut(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    summary = "同じ画像を使ったなりすましの疑いがあります。" * 120  # longer than a copy shows
+    submit_report(bot, clock, kind="violation", summary=summary)
+    delivered(bot)
+    fake_slack.clear()
+
+    april(bot, config_path, new_head)
+
+    # A violation's thread hangs off the head's copy: it starts again under the new head's, whole.
+    thread = "\n".join(strings(c.args) for c in posts(fake_slack, dm(NEW_HEAD), threaded=True))
+    assert "新任 課長" in thread
+    assert summary in thread
+    assert posts(fake_slack, dm(OLD_HEAD), threaded=True) == []
 
 
 def moved_to_another_department(config: dict[str, Any]) -> None:

@@ -203,15 +203,16 @@ def test_the_thread_holds_the_whole_of_every_report_the_copies_cut(
     assert_no_trace_of_the_private_report(secretariat, "総社 太郎")
 
 
-def test_a_strangers_private_report_naming_another_department_reaches_no_new_head(
+def test_a_private_report_naming_a_department_its_reporter_is_not_in_reaches_no_new_head(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     report(bot, clock, user_id=STAFF1, capacity="private", summary=PRIVATE_SUMMARY)
     before = set(copies(bot))
     fake_slack.clear()
 
+    # A member of 観光プロモーション課 and someone app.yaml does not know both name 秘書課, which is not theirs.
     clock.advance(seconds=11)  # each report rewrites the copies at once, none held back by coalescing
-    report(bot, clock, user_id=STAFF_HISHO, capacity="private", department="hisho", urls=OFFICIAL_URL)
+    report(bot, clock, user_id=STAFF2, capacity="private", department="hisho", urls=OFFICIAL_URL)
     clock.advance(seconds=11)
     report(bot, clock, user_id=STRANGER, capacity="private", department="hisho", summary="見知らぬ人の報告")
 
@@ -230,9 +231,35 @@ def test_a_strangers_private_report_naming_another_department_reaches_no_new_hea
     with bot.service.runtime.sessions() as session:
         attached = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.attached")).all()
         assert [(e.actor_id, e.after["capacity"], e.after["widened_to"]) for e in attached] == [
-            (STAFF_HISHO, "private", []),
+            (STAFF2, "private", []),
             (STRANGER, "private", []),
         ]
+
+
+def test_a_private_report_by_a_member_of_another_department_reaches_their_own_head_with_it_alone(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    report(bot, clock, user_id=STAFF1, capacity="private", summary=PRIVATE_SUMMARY)
+    clock.advance(seconds=11)
+    fake_slack.clear()
+
+    second = "家族から聞いた話で、個人的な事情を含むメモです"
+    report(bot, clock, user_id=STAFF_HISHO, capacity="private", department="hisho", summary=second, urls=OFFICIAL_URL)
+
+    # 5(2)③: their own 所属長 hears of their private report, and of nothing else of the case.
+    text = received(fake_slack, HEAD_HISHO)
+    assert second in text
+    assert t("report.case.reporter", reporter="秘書 三郎") in text
+    for trace in (PRIVATE_SUMMARY, DEFAULT_URL, "総社 太郎", "観光"):
+        assert trace not in text, trace
+    assert "report.case.ack" in text  # a live copy: the head acts on it
+    # Nobody else new; the 観光 head does not see the 秘書課 report, so his copy is not even rewritten.
+    for target in (SECRETARIAT, GENERAL, HEAD):
+        assert received(fake_slack, target) == "", target
+    assert second in received(fake_slack, PUBLIC_INFO)
+    with bot.service.runtime.sessions() as session:
+        attached = session.scalars(select(AuditEntry).where(AuditEntry.action == "case.attached")).one()
+        assert attached.after["widened_to"] == [HEAD_HISHO]
 
 
 def test_an_official_report_of_another_department_shows_its_head_the_official_reports_only(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
@@ -193,10 +193,10 @@ def _attach(
         case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]
         cases.claim_urls(session, case, new_hashes)
         changed = True
-    if widened := _widen(case, ctx, form):
+    if widened := _widen(case, ctx, form, reporter_id):
         _send_copies(session, ctx, case, widened)
         names = "、".join(r.name for r in widened)
-        # Its reporter is a 業務 one: a private report never widens a case.
+        # The line goes to the thread's holder, who sees every report (市政情報課: a violation is never widened).
         _refresh(session, ctx, case, Event("widened", ctx.now, {"recipients": names, "reporter": reporter.name}))
     elif changed:  # the same person reporting the same post again changes nothing on the copies
         _refresh_coalesced(session, ctx, case)
@@ -219,17 +219,22 @@ def _attach(
     return submission
 
 
-def _widen(case: Case, ctx: Context, form: ReportForm) -> list[routing.Recipient]:
-    """Whom this report must reach that the case has not: a 業務 report of a case reported privately
-    reaches 秘書室 and 総務課, a 業務 reporter of another department reaches their own 所属長 (who see the
-    業務 reports only). A private report widens nothing, whoever files it and whichever 所属 it names:
-    市政情報課 holds every case already. A violation follows its own chain (6(2)) and is not widened."""
-    if CaseKind.VIOLATION in (case.kind, form.kind) or form.capacity == Capacity.PRIVATE:
+def _widen(case: Case, ctx: Context, form: ReportForm, reporter_id: str) -> list[routing.Recipient]:
+    """Whom this report must reach that no live copy does (a head who left holds none): a 業務 report of a
+    case reported privately reaches 秘書室 and 総務課, a 業務 reporter of another department their own 所属長
+    (who see the 業務 reports only). A private report reaches the head of the 所属 it names only when its
+    reporter belongs to that 所属 in app.yaml, as their own 所属長 (5(2)③); anyone else's reaches nobody
+    new (市政情報課 holds every case already). A violation follows its own chain (6(2)) and is not widened."""
+    if CaseKind.VIOLATION in (case.kind, form.kind):
         return []
-    case.capacity = Capacity.OFFICIAL
-    wanted = _recipients(ctx, case.kind, form.capacity, ctx.directory.department(form.department_id))
-    have = {(c.audience, c.target) for c in case.copies}
-    return [r for r in wanted if (r.audience, r.target) not in have]
+    department = ctx.directory.department(form.department_id)
+    if form.capacity == Capacity.PRIVATE:
+        if department not in ctx.directory.departments_of(reporter_id):
+            return []
+    else:
+        case.capacity = Capacity.OFFICIAL
+    wanted = _recipients(ctx, case.kind, form.capacity, department)
+    return [r for r in wanted if _held(case, r) is None]
 
 
 def _refresh_coalesced(session: Session, ctx: Context, case: Case) -> None:
@@ -473,10 +478,14 @@ def readdress(session: Session, ctx: Context) -> int:
             name = ctx.directory.name_of(department.head)
             copy.handed_to = name
             successors[department.id] = routing.Recipient(Audience.HEAD, department.head, name, department.id)
-        _send_copies(session, ctx, case, [r for r in successors.values() if not _holds(case, r)])
+        _send_copies(session, ctx, case, [r for r in successors.values() if _held(case, r) is None])
+        thread_moved = _move_thread(case, successors)
         previous = "、".join(copy.name for copy, _ in handovers)
         names = "、".join(r.name for r in successors.values())
-        _refresh(session, ctx, case, Event("readdressed", ctx.now, {"name": names, "previous": previous}))
+        event = Event("readdressed", ctx.now, {"name": names, "previous": previous})
+        _refresh(session, ctx, case, event, handing_over=[copy for copy, _ in handovers])
+        if thread_moved:  # the new thread holds what the copies cut, as the old one did
+            _reply_full_text(session, ctx, case)
         _audit(
             session,
             ctx,
@@ -501,14 +510,32 @@ def _handovers(directory: Directory, case: Case) -> list[tuple[CaseCopy, Departm
     return found
 
 
-def _holds(case: Case, head: routing.Recipient) -> bool:
-    """Whether ``head`` has a live copy of the case for the same department already."""
-    return any(
-        c.audience == Audience.HEAD
-        and c.target == head.target
-        and c.handed_to is None
-        and (c.department_id or case.department_id) == head.department_id
-        for c in case.copies
+def _move_thread(case: Case, successors: dict[str, routing.Recipient]) -> bool:
+    """A violation's thread hangs off its head's copy: when that copy is handed over, the thread moves to the
+    successor's copy, so that its later lines reach the new head, not the one who left. Whether it moved."""
+    primary = next((c for c in case.copies if c.primary), None)
+    if primary is None or primary.handed_to is None:
+        return False
+    successor = successors.get(primary.department_id or case.department_id or "")
+    heir = _held(case, successor) if successor else None
+    if heir is None:
+        return False
+    primary.primary, heir.primary = False, True
+    return True
+
+
+def _held(case: Case, recipient: routing.Recipient) -> CaseCopy | None:
+    """The live copy (not handed over) ``recipient`` holds of the case already; a head's, for the same
+    department (a seat is a head of one department: a head of two holds a copy for each)."""
+    return next(
+        (
+            c
+            for c in case.copies
+            if c.handed_to is None
+            and (c.audience, c.target) == (recipient.audience, recipient.target)
+            and (c.audience != Audience.HEAD or (c.department_id or case.department_id) == recipient.department_id)
+        ),
+        None,
     )
 
 
@@ -517,7 +544,7 @@ def _holds(case: Case, head: routing.Recipient) -> bool:
 
 def visible_cases(session: Session, directory: Directory, user_id: str) -> tuple[bool, list[Snapshot]]:
     """(everything, cases): 市政情報課, which holds every case, sees every open case; anyone else (the
-    security officer included) the cases they reported or hold a copy of (visibility.TABLE)."""
+    security officer included) the cases they reported or hold a live copy of (visibility.TABLE)."""
     everything = directory.is_public_info(user_id)
     return everything, [snapshot(c) for c in cases.visible_to(session, user_id, everything=everything)]
 
@@ -588,14 +615,18 @@ def _changed(
     return Outcome.DONE
 
 
-def _refresh(session: Session, ctx: Context, case: Case, *events: Event) -> None:
+def _refresh(
+    session: Session, ctx: Context, case: Case, *events: Event, handing_over: Collection[CaseCopy] = ()
+) -> None:
     """Rewrites every copy that changes for its reader (chat.update) and adds the events to the case's
     thread. A copy whose reader sees nothing new is left alone: Slack marks a rewritten message (edited),
-    which would tell 秘書室 that something they may not see (a private report) joined the case."""
+    which would tell 秘書室 that something they may not see (a private report) joined the case. A copy
+    handed over (人事異動) is drawn a last time as it is handed over, saying to whom, then never again:
+    its reader left the role, so nothing that joins the case later may reach them."""
     session.flush()
     shown = snapshot(case)
     for copy in case.copies:
-        if copy.message is not None:
+        if copy.message is not None and (copy.handed_to is None or copy in handing_over):
             message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
             if copy.shown != (digest := _digest(message)):
                 copy.shown = digest
