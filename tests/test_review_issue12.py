@@ -159,11 +159,6 @@ def test_an_official_report_from_the_old_heads_new_department_reaches_him_as_its
 # -- the committee's export -------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export_rows redacts only entity_type 'case': the outbox's own entries (outbox.refused / sent_plain / "
-    "failed) keep channel = the private reporter's user id and subject = the case, unredacted and unmarked",
-)
 def test_the_committees_export_does_not_name_a_private_reporter_through_delivery_entries(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
@@ -177,6 +172,7 @@ def test_the_committees_export_does_not_name_a_private_reporter_through_delivery
         rows = list(committee_rows(session, start, end, include_private=False))
     delivery = [r for r in rows if r.action.startswith("outbox.")]
     assert delivery, "the refusals were audited"
+    assert all(row.private for row in delivery), delivery
     for row in rows:
         readable = json.dumps([row.actor_id, row.actor_name, row.entity_id, row.before, row.after], default=str)
         assert STAFF1 not in readable, row
