@@ -1,8 +1,9 @@
 """Exports of the audit trail: evidence for the 情報セキュリティ委員会 (guideline 6(1)).
 
 ``sns-bot export audit`` reads rows with ``committee_rows(session, *day_range(...), include_private=...)``
-and hands them to one writer. Entries about a private report (プライベート) keep their time, action, case
-number and hash but lose their actor and payloads unless private content is asked for (``--include-private``):
+and hands them to one writer. Entries about a private report (プライベート; the outbox's entries about its
+messages too) keep their time, action, case number (or message id) and hash but lose their actor and payloads
+unless private content is asked for (``--include-private``):
 what a member of staff reported in their private capacity is for their 所属長 and 市政情報課 only (5(2)③).
 The committee works in Excel, so xlsx is the default and CSV is shaped to open
 correctly in Excel too; jsonl is for machines and keeps every value exactly.
@@ -18,7 +19,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -32,7 +33,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session
 
 from bot.catalog import t
-from storage.audit_query import entries_between, private_cases
+from storage.audit_query import PrivateCases, entries_between, private_cases
 from storage.models import AuditEntry
 
 Format = Literal["xlsx", "csv", "jsonl"]
@@ -84,13 +85,12 @@ def committee_rows(session: Session, start: datetime, end: datetime, *, include_
     return export_rows(entries_between(session, start, end), private, include_private=include_private)
 
 
-def export_rows(
-    entries: Iterable[AuditEntry], private: Collection[str], *, include_private: bool
-) -> Iterator[ExportRow]:
-    """``private``: the numbers of private cases. Their entries are marked; without ``include_private``
-    they lose the actor (a private report's actor is its reporter) and before/after (URLs, 概要, comments)."""
+def export_rows(entries: Iterable[AuditEntry], private: PrivateCases, *, include_private: bool) -> Iterator[ExportRow]:
+    """Entries about a private case (its own, and the outbox's about its messages) are marked; without
+    ``include_private`` they lose the actor (a private report's actor is its reporter) and before/after
+    (URLs, 概要, comments; the outbox's channel, the reporter's DM among them)."""
     for entry in entries:
-        is_private = entry.entity_type == "case" and entry.entity_id in private
+        is_private = private.about(entry)
         hidden = is_private and not include_private
         yield ExportRow(
             id=entry.id,

@@ -50,14 +50,6 @@ class Directory:
     def actor(self, user_id: str) -> Actor:
         return Actor(user_id=user_id, name=self.name_of(user_id))
 
-    def everyone(self) -> set[str]:
-        """Every person app.yaml names, in a department or an office."""
-        people = {u for d in self.departments for u in (d.head, *d.approvers, *d.members, *d.deputies)}
-        offices = self.offices
-        for office in (offices.secretariat, offices.public_info, offices.general_affairs, offices.security_committee):
-            people.update(office.members)
-        return people | set(offices.security_officer.members)
-
     def is_public_info(self, user_id: str) -> bool:
         return user_id in self.offices.public_info.members
 

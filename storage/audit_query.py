@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -34,9 +35,24 @@ def entries_between(session: Session, start: datetime, end: datetime) -> Iterato
     return iter(session.scalars(statement))
 
 
-def private_cases(session: Session) -> set[str]:
-    """The numbers of the cases holding a report filed in a private capacity (their audit entries'
-    ``entity_id``): a case a 業務 report widened keeps its private report's reporter, URLs and 概要 too."""
+class PrivateCases(NamedTuple):
+    """The cases holding a report filed in a private capacity, as audit entries name them: a case a 業務
+    report widened keeps its private report's reporter, URLs and 概要 too."""
+
+    numbers: frozenset[str]  # a case's own entries: entity_id
+    subjects: frozenset[str]  # the outbox's entries about the case's messages: after["subject"]
+
+    def about(self, entry: AuditEntry) -> bool:
+        """Whether ``entry`` is about one of these cases: the case's own entry, or the outbox's (refused,
+        sent as plain text, failed), whose channel is whoever the message went to, the reporter included."""
+        if entry.entity_type == "case":
+            return entry.entity_id in self.numbers
+        return entry.entity_type == "outbox" and (entry.after or {}).get("subject") in self.subjects
+
+
+def private_cases(session: Session) -> PrivateCases:
     private_report = select(CaseReporter.case_id).where(CaseReporter.capacity == Capacity.PRIVATE)
     private = or_(Case.capacity == Capacity.PRIVATE, Case.id.in_(private_report))
-    return set(session.scalars(select(Case.number).where(private)))
+    rows = session.execute(select(Case.id, Case.number).where(private)).all()
+    # The subject the report feature gives a case's outbox messages (handlers/report/service.py).
+    return PrivateCases(frozenset(number for _, number in rows), frozenset(f"case:{id_}" for id_, _ in rows))

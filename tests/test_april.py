@@ -14,10 +14,13 @@ import yaml
 from sqlalchemy import select
 
 from bot.catalog import t
+from bot.config import Config
+from bot.directory import Directory
 from handlers.account import jobs as account_jobs
+from handlers.account.service import may_act as account_may_act
 from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
-from tests.support.bot import RunningBot, running_bot
+from tests.support.bot import APP_YAML, RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import as_opened, audit_actions, delivered, dm, posts, strings, unpaced_config
 from tests.support.report import click, copies, submit_report
@@ -233,18 +236,65 @@ def new_head_beside_the_deputy(config: dict[str, Any]) -> None:
     config["departments"][0]["approvers"] = [NEW_HEAD, DEPUTY]
 
 
-def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
+def route_of_all(config: dict[str, Any], approvers: list[str]) -> None:
+    """観光プロモーション課's 決裁 becomes one step that every one of ``approvers`` must approve."""
+    config["departments"][0]["approval_route"] = [{"approvers": approvers, "mode": "all"}]
+
+
+def new_head_in_an_all_step(config: dict[str, Any]) -> None:
+    new_head(config)
+    route_of_all(config, [NEW_HEAD, DEPUTY])
+
+
+def test_an_all_step_completes_when_the_current_approvers_approve_after_one_left(
     bot: RunningBot, fake_slack: SlackStandIn, config_path: Path
+) -> None:
+    april(bot, config_path, lambda config: route_of_all(config, [OLD_HEAD, DEPUTY]))
+    submission = view_submission("draft.submit", user_id=AUTHOR, values=draft_values([]))
+    send(bot.url, interactive(as_opened(bot, submission)))
+    delivered(bot)
+    assert [len(posts(fake_slack, u)) for u in (OLD_HEAD, DEPUTY)] == [1, 1]
+
+    # The old head leaves without answering; the new one takes his place in the step.
+    april(bot, config_path, new_head_in_an_all_step)
+    assert posts(fake_slack, NEW_HEAD), "the new approver is asked"
+
+    approve(bot, fake_slack, DEPUTY)
+    delivered(bot)
+    with bot.service.runtime.sessions() as session:
+        assert session.scalars(select(Draft)).one().status == "pending", "the new head has not approved yet"
+    approve(bot, fake_slack, NEW_HEAD)
+    delivered(bot)
+    with bot.service.runtime.sessions() as session:
+        assert session.scalars(select(Draft)).one().status == "approved"
+
+
+def left_app_yaml(config: dict[str, Any]) -> None:
+    config["departments"][0]["members"] = [AUTHOR]  # 吉備 さくら retires
+
+
+def transferred_to_kikaku(config: dict[str, Any]) -> None:
+    left_app_yaml(config)  # 吉備 さくら moves to 企画課: still in app.yaml, no longer in the account's department
+    config["departments"].append({"id": "kikaku", "name": "企画課", "head": "U0HEADKIKAKU", "members": [LEAVER]})
+
+
+# A manager leaves the account's department in April either way.
+leaving = pytest.mark.parametrize("change", [left_app_yaml, transferred_to_kikaku], ids=["retired", "transferred"])
+
+
+@leaving
+def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
+    bot: RunningBot, fake_slack: SlackStandIn, config_path: Path, change: Any
 ) -> None:
     with bot.service.runtime.sessions.begin() as session:
         session.add(Account(
             platform="line", name="総社市LINE", url="https://lin.ee/soja", department_id="kanko",
-            department_name="観光プロモーション課", managers=["U0STAFF2"], state=AccountState.ACTIVE,
+            department_name="観光プロモーション課", managers=[LEAVER], state=AccountState.ACTIVE,
             password_changed_on=date(2026, 11, 1), review_interval_days=180, last_review_on=date(2026, 11, 1),
             registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
         ))  # fmt: skip
 
-    april(bot, config_path, lambda config: config["departments"][0].update(members=[AUTHOR]))
+    april(bot, config_path, change)
 
     (flag,) = posts(fake_slack, "C0PUBLICINFO")
     assert "管理者が全員" in strings(flag.args)
@@ -254,8 +304,9 @@ def test_an_account_whose_managers_all_left_is_flagged_to_public_info(
     assert posts(fake_slack, "C0PUBLICINFO") == []
 
 
+@leaving
 def test_a_manager_who_left_loses_the_account_buttons_and_the_head_and_public_info_stand_in(
-    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path, change: Any
 ) -> None:
     with bot.service.runtime.sessions.begin() as session:
         account = Account(
@@ -268,7 +319,7 @@ def test_a_manager_who_left_loses_the_account_buttons_and_the_head_and_public_in
         session.flush()
         account_id = account.id
 
-    april(bot, config_path, lambda config: config["departments"][0].update(members=[AUTHOR]))  # 吉備 さくら left
+    april(bot, config_path, change)
     assert account_jobs.sweep(bot.service.runtime) == 1  # the password is due today (08-28 + 90 days)
     delivered(bot)
 
@@ -289,3 +340,14 @@ def test_a_manager_who_left_loses_the_account_buttons_and_the_head_and_public_in
         stored = session.get(Account, account_id)
         assert stored is not None
         assert (stored.password_changed_on, stored.password_snooze_on) == (date(2026, 8, 28), None)
+
+
+@pytest.mark.parametrize("action", ["password_changed", "deleted"])
+def test_a_manager_transferred_to_another_department_loses_the_old_departments_account_buttons(action: str) -> None:
+    config = yaml.safe_load(APP_YAML.read_text(encoding="utf-8"))
+    transferred_to_kikaku(config)
+    directory = Directory(Config.model_validate(config))
+    account = Account(platform="x", name="総社市観光", department_id="kanko", managers=[AUTHOR, LEAVER])
+
+    assert account_may_act(directory, account, AUTHOR, action)
+    assert not account_may_act(directory, account, LEAVER, action)

@@ -423,6 +423,27 @@ def test_include_private_puts_them_in_still_marked(sessions: SessionFactory) -> 
     assert rows[1].after == {"text": "本人に確認済み"}
 
 
+def test_the_outboxs_entries_about_a_private_cases_messages_are_marked_and_lose_their_channel(
+    sessions: SessionFactory,
+) -> None:
+    private_and_official_cases(sessions)
+    with sessions.begin() as session:
+        case_ids = {number: case_id for number, case_id in session.execute(select(Case.number, Case.id))}
+        # The reporter's DM refused, as the outbox audits it; then a draft's message, about no case.
+        subjects = [f"case:{case_ids[number]}" for number, _, _ in CASES] + ["draft:1"]
+        for message_id, subject in enumerate(subjects, start=1):
+            audit.record(session, at=jst(2026, 11, 5, 12), actor=None, action="outbox.refused", entity_type="outbox",
+                         entity_id=message_id, after={"channel": "U1", "method": "post", "subject": subject,
+                                                      "error": "invalid_blocks"})  # fmt: skip
+
+    for include_private in (False, True):
+        with sessions() as session:
+            rows = [r for r in november(session, include_private=include_private) if r.entity_type == "outbox"]
+        assert [r.private for r in rows] == [True, False, True, False]
+        assert [r.after is None for r in rows] == [not include_private, False, not include_private, False]
+        assert [r.entity_id for r in rows] == ["1", "2", "3", "4"]
+
+
 def test_an_export_with_private_content_is_recorded_as_such() -> None:
     fields = export_audit_fields(*NOVEMBER, TOKYO, "csv", 3, include_private=True)
     assert fields["after"]["include_private"] is True

@@ -81,11 +81,11 @@ def _withdraw_view(runtime: Runtime, user: str) -> Any:
 
 def _list(runtime: Runtime) -> dict[str, Any]:
     directory = runtime.config.directory
-    known = directory.everyone()
     with runtime.sessions() as session:
-        shown = [service.view_of(a) for a in accounts.register(session)]
+        registered = accounts.register(session)
         waiting = accounts.open_applications(session)
-    orphaned = {a.id for a in shown if a.state != "deleted" and not set(a.managers) & known}
+    shown = [service.view_of(a) for a in registered]
+    orphaned = {a.id for a in registered if a.state != "deleted" and not service.current_managers(directory, a)}
     return account_list(shown, waiting, orphaned, directory.name_of)
 
 

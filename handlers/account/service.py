@@ -48,12 +48,12 @@ class Due:
     kind: str  # password, password_snooze, password_overdue, review, deletion
     due_on: date
     recipients: tuple[str, ...]  # user IDs, or 市政情報課's channel for a manager who left
-    left: tuple[str, ...] = ()  # managers it was theirs to act on who left the directory
+    left: tuple[str, ...] = ()  # managers it was theirs to act on who left the department
 
 
 @dataclass(frozen=True)
 class Staff:
-    """Who looks after an account now: its managers still in the directory, those who left, its head,
+    """Who looks after an account now: its managers still in its department, those who left, its head,
     and 市政情報課's channel, which takes over what the ones who left would have been asked."""
 
     managers: tuple[str, ...]
@@ -126,11 +126,19 @@ def view_of(account: Account) -> AccountView:
 # -- what is due --------------------------------------------------------------------------------
 
 
+def current_managers(directory: Directory, account: Account) -> tuple[str, ...]:
+    """The account's managers who still belong to (or head) its department: one transferred to another
+    department or gone from app.yaml in April has left the account, for its buttons and its reminders alike."""
+    department = directory.department(account.department_id)
+    staff = {department.head, *department.members} if department else set()
+    return tuple(m for m in account.managers if m in staff)
+
+
 def staff_of(directory: Directory, account: Account) -> Staff:
-    known = directory.everyone()
+    managers = current_managers(directory, account)
     return Staff(
-        managers=tuple(m for m in account.managers if m in known),
-        left=tuple(m for m in account.managers if m not in known),
+        managers=managers,
+        left=tuple(m for m in account.managers if m not in managers),
         head=_head_of(directory, account),
         office=directory.offices.public_info.channel,
     )
@@ -452,11 +460,10 @@ def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Ac
 
 
 def flag_orphans(session: Session, ctx: Context) -> int:
-    """Accounts whose managers have all left the directory: 市政情報課 hears of each, once a day at most."""
-    known = ctx.directory.everyone()
+    """Accounts whose managers have all left their department: 市政情報課 hears of each, once a day at most."""
     flagged = 0
     for account in accounts.live(session):
-        if set(account.managers) & known:
+        if current_managers(ctx.directory, account):
             continue
         if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
             continue
@@ -488,12 +495,12 @@ def may_export(session: Session, ctx: Context, user_id: str) -> bool:
 
 def may_act(directory: Directory, account: Account, user_id: str, action: str) -> bool:
     """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6)).
-    Each by the role held now: a manager who left the directory, or a head who no longer heads, may not."""
+    Each by the role held now: a manager who left the department, or a head who no longer heads, may not."""
     head = _head_of(directory, account)
     if directory.is_public_info(user_id):
         return True
     if action in ("password_changed", "password_snooze", "announce", "deleted"):
-        return user_id == head or (user_id in account.managers and user_id in directory.everyone())
+        return user_id == head or user_id in current_managers(directory, account)
     return user_id == head
 
 

@@ -339,10 +339,11 @@ def _decide(
     if not _open(draft, request):
         return Outcome.UNCHANGED  # decided already, or an older version or step
     steps = _steps(ctx, draft)
+    current = _step_of(ctx, draft, step)
     # A 代決者 decides the step on the absent approvers' behalf, whatever its mode.
-    if given == Answer.APPROVE and steps[min(step, len(steps) - 1)].mode == "all" and not request.deputy:
+    if given == Answer.APPROVE and current.mode == "all" and not request.deputy:
         _record(session, request, given, comment, ctx.now)
-        if any(r.answer != Answer.APPROVE for r in draft.requests if _in_step(r, version, step) and not r.deputy):
+        if not _all_approved(draft, version, step, current):
             _refresh(session, ctx, draft, version=version)
             _audit(session, ctx, draft, request.user_id, "draft.approved_in_step", {"step": step})
             return Outcome.DONE
@@ -354,7 +355,7 @@ def _decide(
     fresh = _ask(session, ctx, draft, [], with_author=False) if draft.status == DraftStatus.PENDING else []
     _refresh(session, ctx, draft, version=version, skip={r.id for r in fresh})
     # A 代決 is recorded as such, on behalf of the step's approvers (all away: checked above), who get 後閲.
-    absent = steps[min(step, len(steps) - 1)].approvers if request.deputy else ()
+    absent = current.approvers if request.deputy else ()
     if draft.status != DraftStatus.PENDING:
         behalf = [ctx.directory.name_of(a) for a in absent]
         _notify_author(
@@ -367,6 +368,15 @@ def _decide(
         after |= {"deputy": True, "on_behalf_of": list(absent)}
     _audit(session, ctx, draft, request.user_id, f"draft.{given}", after)
     return Outcome.DONE
+
+
+def _all_approved(draft: Draft, version: int, step: int, current: Step) -> bool:
+    """Whether every current approver of an "all" step approved it. Only the step as the directory has it
+    now counts: the request of an approver who left (April) is neither needed nor enough."""
+    approved = {
+        r.user_id for r in draft.requests if _in_step(r, version, step) and not r.deputy and r.answer == Answer.APPROVE
+    }
+    return set(current.approvers) <= approved
 
 
 def _send_kouetsu(
