@@ -1,6 +1,6 @@
-"""An outside review of issue 12 after the merge: each test reproduces a finding against main and is marked
-xfail(strict) until it is fixed. End to end where the path allows: signed requests, the Slack stand-in, a real
-database; the assertions read what each DM and channel actually received.
+"""What a case shows after 人事異動, and what the committee's export shows of a private case's delivery: found by
+an outside review once privacy, authority and the audit chain were merged. End to end: signed requests, the
+Slack stand-in, a real database; the assertions read what each DM and channel actually received.
 
 The clock is the suite's frozen one (Thursday 2026-11-26 09:00 JST).
 """
