@@ -1,25 +1,31 @@
-"""Ack latency: request sent → HTTP response, for /sns-report (opens the modal) and the report's
-view_submission (opens a case: distinct URLs, so every one takes the expensive path)."""
+"""Ack latency: request sent → HTTP response, for /sns-report (opens the modal), /sns-help (answers in the
+ack) and the report's view_submission (opens a case: distinct URLs, so every one takes the expensive path)."""
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bench.directory import Staff
 from bench.load import closed_loop
 from bench.opened import OpenedViews
-from bench.payloads import case_number, post_url, report_command, report_submission
+from bench.payloads import case_number, help_command, post_url, report_command, report_submission
 from bench.stats import Latency
 
-SLASH, SUBMISSION = "/sns-report", "view_submission"
+SLASH, HELP, SUBMISSION = "/sns-report", "/sns-help", "view_submission"
+ENDPOINTS = (SLASH, HELP, SUBMISSION)  # the cheap paths first (see measure)
+
+
+def durable_floor(database: str) -> str:
+    """The AckRun.server of the durable floor on ``database``."""
+    return f"durable floor, {database}"
 
 
 @dataclass(frozen=True)
 class AckRun:
-    server: str  # "floor" or the database the bot ran on
+    server: str  # "floor", durable_floor(database), or the database the bot ran on
     endpoint: str
     concurrency: int
     latency: Latency
@@ -48,23 +54,25 @@ def measure(
     settle: Callable[[], None],
     cpu: Callable[[], float],
     opened: OpenedViews,
+    response_url: str,
+    endpoints: Sequence[str] = ENDPOINTS,
 ) -> list[AckRun]:
     people = itertools.cycle(staff)
-
-    def slash(n: int) -> list[str]:
-        return [report_command(next(people)) for _ in range(n)]
-
-    def submissions(n: int) -> list[str]:
-        return [report_submission(next(people), post_url(next(posts)), opened) for _ in range(n)]
-
-    # Warm-up: imports, pools, connections and caches, on both paths, not measured; then its messages go out.
-    closed_loop(base_url, slash(plan.warmup), 5)
-    closed_loop(base_url, submissions(min(plan.warmup, WARMUP_SUBMISSIONS)), 5)
+    requests: dict[str, Callable[[int], list[str]]] = {
+        SLASH: lambda n: [report_command(next(people)) for _ in range(n)],
+        HELP: lambda n: [help_command(next(people), response_url) for _ in range(n)],
+        SUBMISSION: lambda n: [report_submission(next(people), post_url(next(posts)), opened) for _ in range(n)],
+    }
+    # Warm-up: imports, pools, connections and caches, on every path, not measured; then its messages go out.
+    for endpoint in endpoints:
+        count = min(plan.warmup, WARMUP_SUBMISSIONS) if endpoint == SUBMISSION else plan.warmup
+        closed_loop(base_url, requests[endpoint](count), 5)
     settle()
-    # Every level of the cheap path first, then the expensive one: the cases the submissions open are
-    # delivered in the background (as they would be), and would otherwise weigh on the modal's figures.
+    # Every level of the cheap paths first, then the expensive one: the cases the submissions open are
+    # delivered in the background (as they would be), and would otherwise weigh on the commands' figures.
     runs = []
-    for endpoint, make in ((SLASH, slash), (SUBMISSION, submissions)):
+    for endpoint in endpoints:
+        make = requests[endpoint]
         for concurrency, count in plan.requests.items():
             runs.append(_run(server, base_url, endpoint, concurrency, make(count), is_bot=is_bot, cpu=cpu))
     return runs

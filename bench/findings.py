@@ -7,16 +7,18 @@ from __future__ import annotations
 
 FINDINGS: dict[str, str] = {
     "ack.slash": """
-CPU: each `/sns-report` costs the process about 2 ms of CPU against the floor's 1 ms (column CPU/request), and
-with 20–50 requests in flight every ack queues for the GIL behind that work. py-spy on the GIL holder at c=50:
-about half of the process's CPU is slack_sdk turning the report modal's `View` into a dict
-(`JsonObject.validate_json`, `get_non_null_attributes`) inside `client.views_open(...)` in
-`handlers/report/listeners.py` `open_report`, a fifth the views.open call itself; the floor opens a one-field
-modal given as a dict. Full garbage collections (25–113 ms, stopping every thread) landed on the p99 in the
-first run; `gc.freeze()` after start-up now keeps start-up's objects out of them.
-**Next step**: serialise the report modal once per directory revision and default department (only
-`initial_date_time` changes per request) and pass the dict to views.open; likewise the modals opened from
-buttons.
+CPU. First found: about half of the process's CPU at c=50 (py-spy on the GIL holder) was slack_sdk turning the
+report modal's `View` into a dict (`JsonObject.validate_json`, `get_non_null_attributes`) inside
+`client.views_open(...)`. Fixed: the modal is serialised once per directory revision and copied per opening
+with only the time, the reporter's department and a shortcut's URLs and summary set
+(`handlers/report/views.py` `report_modal_for`: 0.61 ms → 0.007 ms of CPU per opening, timeit on the bench's
+directory). Since then modals have provenance: each `/sns-report` commits a transaction before views.open and
+one after it (`handlers/common/modals.py` `open_modal`), and quick runs (2026-12-06, a loaded machine) still
+showed 4–6 ms of CPU per `/sns-report` against the floor's ~1 ms, part of it the background delivery of the
+warm-up's cases. Not profiled since. Full garbage collections (25–113 ms, stopping every thread) landed on the
+p99 in the first run; `gc.freeze()` after start-up keeps start-up's objects out of them.
+**Next step**: profile `/sns-report` with `--profile` on a quiet machine; if the provenance's second
+transaction shows, find the opened view by the external_id Slack sends back instead of recording its view id.
 """,
     "ack.submission": """
 CPU, now that the locks are fixed. Each submission opens a case in one transaction: ~12 ms of CPU
@@ -105,6 +107,13 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
     (
         "`/sns-report` p99 / floor p99 at c=50",
         "sqlite 2.56×, postgresql 2.82×",
-        "the catalog parsed at start; `gc.freeze()` after start-up (`bot/cli.py` `serve`)",
+        "the catalog parsed at start; `gc.freeze()` after start-up (`bot/cli.py` `serve`); the report modal "
+        "serialised once per directory revision (`handlers/report/views.py` `report_modal_for`)",
+    ),
+    (
+        "`/sns-help` p99 / floor p99 at c=50",
+        "1.4–1.9× (issue 13); quick runs on a loaded machine: sqlite 158 ms, postgresql 176 ms (4.3×, 4.7×)",
+        "answered in its ack, not through response_url, drawn once per configuration revision "
+        "(`handlers/help/listeners.py`); the same quick run after: 57 ms and 98 ms",
     ),
 ]

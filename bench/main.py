@@ -170,6 +170,7 @@ class Run:
             self.floor_ack()
         for kind in self.args.databases:
             if "ack" in sections:
+                self.durable_floor_ack(kind)
                 self.bot_ack(kind)
             if "routing" in sections:
                 self.routing(kind)
@@ -198,6 +199,29 @@ class Run:
                 settle=self.fake.wait_quiet,
                 cpu=child.cpu_seconds,
                 opened=OpenedViews(),  # the floor checks no provenance
+                response_url=self.fake.response_url("help"),
+            )
+        self._ack_done(runs)
+
+    def durable_floor_ack(self, kind: str) -> None:
+        say(f"ack latency: the durable floor on {kind} (one INSERT committed per submission)")
+        database = self.databases.fresh(kind)
+        with (
+            running(floor(self.workdir, self.fake.api_url, database)) as child,
+            self._watched(f"ack: durable floor, {kind}", child),
+        ):
+            runs = ack.measure(
+                ack.durable_floor(kind),
+                child.url,
+                self.plan.ack,
+                self.staff,
+                self.posts,
+                is_bot=False,
+                settle=self.fake.wait_quiet,
+                cpu=child.cpu_seconds,
+                opened=OpenedViews(),  # the floor checks no provenance
+                response_url=self.fake.response_url("help"),
+                endpoints=(ack.SUBMISSION,),
             )
         self._ack_done(runs)
 
@@ -220,6 +244,7 @@ class Run:
                 settle=self.fake.wait_quiet,
                 cpu=child.cpu_seconds,
                 opened=opened,
+                response_url=self.fake.response_url("help"),
             )
         self._ack_done(runs)
 

@@ -31,8 +31,9 @@ def report_command(user: Staff) -> str:
     return slash_command("/sns-report", user_id=user.user_id)
 
 
-def help_command(user: Staff) -> str:
-    return slash_command("/sns-help", user_id=user.user_id)
+def help_command(user: Staff, response_url: str) -> str:
+    """/sns-help with a response_url that answers (the fake's), as Slack's does."""
+    return slash_command("/sns-help", user_id=user.user_id, response_url=response_url)
 
 
 def report_submission(user: Staff, url: str, opened: OpenedViews, summary: str = SUMMARY) -> str:

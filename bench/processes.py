@@ -227,6 +227,10 @@ def sns_bot(workdir: Path, config: Path, database: Database, api_url: str, name:
     return Child(name, command, env, workdir)
 
 
-def floor(workdir: Path, api_url: str) -> Child:
+def floor(workdir: Path, api_url: str, database: Database | None = None) -> Child:
+    """The bare floor, or with ``database`` the durable one (see bench/floor.py)."""
     env = clean_environment(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api_url)
-    return Child("floor", [sys.executable, "-m", "bench.floor"], env, workdir)
+    command = [sys.executable, "-m", "bench.floor"]
+    if database is None:
+        return Child("floor", command, env, workdir)
+    return Child(f"floor-durable-{database.kind}", [*command, "--database", database.url], env, workdir)

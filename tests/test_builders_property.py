@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.config import load_config
+from bot.directory import Directory
 from bot.mrkdwn import escape
 from handlers.account import views as account_views
 from handlers.account.service import CRITERIA, AccountView, ReviewForm
@@ -187,12 +188,19 @@ APPLICATION = application_views.ApplicationRenderer(TOKYO, escape("市政情報�
 ACCOUNT = account_views.AccountRenderer()
 CASE_ACTION = CaseAction(case_id=2**31, copy_id=2**31, item="official_view_judged", done=True)
 DEPARTMENTS = CONFIG.departments
+DIRECTORY = Directory(CONFIG)
 
 Build = Callable[[], Any]
 BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     "report.views.report_modal": st.builds(
         lambda text, urls: [lambda: report_views.report_modal(
             DEPARTMENTS, DEPARTMENTS[0], CONFIG.offices, NOW, report_views.Prefill(text, tuple(urls))
+        )],
+        typed(5000), st.lists(url(), max_size=40),
+    ),
+    "report.views.report_modal_for": st.builds(
+        lambda text, urls: [lambda: report_views.report_modal_for(
+            DIRECTORY, DEPARTMENTS[0], NOW, report_views.Prefill(text, tuple(urls))
         )],
         typed(5000), st.lists(url(), max_size=40),
     ),
@@ -378,8 +386,8 @@ def refusals(result: Any) -> list[str]:
     """What Slack would refuse in ``result`` (a View, blocks or a message's arguments), and our own budget."""
     if result is None:  # full_text: nothing was cut
         return []
-    if isinstance(result, View):
-        refusal = check_view(result.to_dict())
+    if isinstance(result, View) or (isinstance(result, dict) and result.get("type") == "modal"):
+        refusal = check_view(result.to_dict() if isinstance(result, View) else result)
         return [] if refusal is None else [refusal.error, *refusal.messages]
     if isinstance(result, Block):
         result = [result]

@@ -11,6 +11,7 @@ import pytest
 
 from bot.catalog import t
 from bot.config import load_config
+from bot.directory import Directory
 from handlers.report.domain import Event, ReportPart, Snapshot, Submission
 from handlers.report.metadata import CaseAction
 from handlers.report.views import (
@@ -22,6 +23,7 @@ from handlers.report.views import (
     correction_modal,
     received_view,
     report_modal,
+    report_modal_for,
     resolve_modal,
 )
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
@@ -175,6 +177,43 @@ def test_report_modal_fits_and_preselects_the_department() -> None:
     assert blocks["report.department"]["element"]["initial_option"]["value"] == "kanko"
     assert len(blocks["report.summary"]["element"]["initial_value"]) == 3000
     assert blocks["report.urls"]["element"]["initial_value"] == "https://example.jp/"
+
+
+MANY_URLS = tuple(f"https://example.jp/{'p' * 200}/{n}" for n in range(30))  # more than the field holds
+PREFILLS = [
+    (None, NOW, Prefill()),
+    ("kanko", NOW, Prefill()),
+    ("kanko", datetime(2027, 4, 1, 8, 29, tzinfo=UTC), Prefill(summary="炎上 & <!here>", urls=("https://x.com/a/1",))),
+    (None, datetime(2028, 2, 29, 3, 0, tzinfo=UTC), Prefill(summary="x" * 5000, urls=MANY_URLS)),
+    ("kanko", NOW, Prefill(urls=MANY_URLS)),
+]
+
+
+def test_the_cached_report_modal_equals_the_builders_for_every_opening() -> None:
+    directory = Directory(CONFIG)
+    openings = [(directory.department(d), now, prefill) for d, now, prefill in PREFILLS]
+    # All at once and twice over: a copy set for one opening must not leak into the cached modal or another.
+    modals = [report_modal_for(directory, *opening) for opening in openings + openings]
+
+    for modal, (department, now, prefill) in zip(modals, openings + openings, strict=True):
+        assert modal == report_modal(CONFIG.departments, department, CONFIG.offices, now, prefill).to_dict()
+    assert any(
+        b["type"] == "context" and "収まらない" in json.dumps(b, ensure_ascii=False) for b in modals[3]["blocks"]
+    )
+
+
+def test_the_report_modal_is_serialised_once_per_directory_and_again_after_a_reload() -> None:
+    before = Directory(CONFIG)
+    first, second = report_modal_for(before, None, NOW), report_modal_for(before, None, NOW)
+    assert first["blocks"][1] is second["blocks"][1]  # the kind select: drawn once, shared
+
+    renamed = [d.model_copy(update={"name": "新設課"}) if d.id == "kanko" else d for d in CONFIG.departments]
+    after = Directory(CONFIG.model_copy(update={"departments": renamed}))  # what a reload makes
+    reloaded = report_modal_for(after, after.department("kanko"), NOW)
+
+    assert reloaded == report_modal(after.departments, after.department("kanko"), CONFIG.offices, NOW).to_dict()
+    assert "新設課" in json.dumps(reloaded, ensure_ascii=False)
+    assert "新設課" not in json.dumps(report_modal_for(before, None, NOW), ensure_ascii=False)
 
 
 def test_case_modals_keep_their_case_in_private_metadata() -> None:

@@ -29,28 +29,35 @@ log = logging.getLogger("sns_bot.listeners")
 
 
 def open_modal(
-    client: WebClient, runtime: Runtime, *, trigger_id: str, view: View, user_id: str, subject: str | None = None
+    client: WebClient,
+    runtime: Runtime,
+    *,
+    trigger_id: str,
+    view: View | dict[str, Any],
+    user_id: str,
+    subject: str | None = None,
 ) -> None:
     """views.open, recorded. The record is committed before the call, under an external_id of ours that
     Slack sends back with the submission: the modal appears about when views.open answers, so a quick
     submission could arrive before the view id in that answer is recorded."""
     external_id = secrets.token_hex(16)
+    body = view if isinstance(view, dict) else view.to_dict()  # a dict: serialised already (and not ours to change)
     with runtime.sessions.begin() as session:
         views.expect(
             session,
             external_id=external_id,
             user_id=user_id,
-            purpose=view.callback_id or "",
+            purpose=body.get("callback_id") or "",
             subject=subject,
             now=runtime.clock.now(),
         )
-    answer = client.views_open(trigger_id=trigger_id, view={**view.to_dict(), "external_id": external_id})
+    answer = client.views_open(trigger_id=trigger_id, view={**body, "external_id": external_id})
     with runtime.sessions.begin() as session:
         views.opened(session, external_id=external_id, view_id=answer["view"]["id"])
 
 
 def open_on_click(
-    client: WebClient, runtime: Runtime, body: dict[str, Any], view: View, subject: str | None = None
+    client: WebClient, runtime: Runtime, body: dict[str, Any], view: View | dict[str, Any], subject: str | None = None
 ) -> None:
     """open_modal for the person who clicked (a button, a message shortcut), with the click's trigger."""
     user_id = body["user"]["id"]

@@ -29,7 +29,7 @@ def guideline_blocks(organization: str, offices: Offices) -> list[Block]:
 
 
 def help_message(organization: str, offices: Offices) -> dict[str, Any]:
-    """Arguments for respond(): an ephemeral message only the asking user sees."""
+    """Arguments for ack() (or respond()): an ephemeral message only the asking user sees."""
     return {
         "response_type": "ephemeral",
         "text": t("help.title"),

@@ -32,7 +32,7 @@ from handlers.report.views import (
     committee_modal,
     correction_modal,
     received_view,
-    report_modal,
+    report_modal_for,
     resolve_modal,
 )
 from storage.idempotency import once
@@ -62,11 +62,11 @@ def open_from_message(ack: Ack, shortcut: dict[str, Any], client: WebClient, con
     open_on_click(client, runtime, shortcut, _report_modal(runtime, shortcut["user"]["id"], prefill))
 
 
-def _report_modal(runtime: Runtime, user_id: str, prefill: Prefill | None = None) -> Any:
+def _report_modal(runtime: Runtime, user_id: str, prefill: Prefill | None = None) -> dict[str, Any]:
     directory = runtime.config.directory
     own = directory.departments_of(user_id)
     default = own[0] if own else None
-    return report_modal(directory.departments, default, directory.offices, runtime.clock.now(), prefill or Prefill())
+    return report_modal_for(directory, default, runtime.clock.now(), prefill or Prefill())
 
 
 def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:

@@ -5,7 +5,7 @@ Every string a person typed passes through ``escape`` before it reaches mrkdwn."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,9 @@ from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.config import Department, Offices
+from bot.directory import Directory
 from bot.mrkdwn import escape, fit, fit_escaped, fitting, joined, was_cut
+from bot.per_directory import PerDirectory
 from handlers.common.ids import item_action
 from handlers.report import checklist
 from handlers.report.domain import Event, ReportPart, Snapshot, Submission
@@ -84,7 +86,7 @@ def report_modal(
     initial_department = next(
         (o for o in department_options if default_department and o.value == default_department.id), None
     )
-    urls = fitting(prefill.urls[:MAX_URLS], URLS_INPUT_MAX, "\n")  # whole URLs only
+    urls, left_out, summary = _prefilled(prefill)
     office_names = "・".join(
         escape(o.name) for o in (offices.secretariat, offices.public_info, offices.general_affairs)
     )
@@ -109,12 +111,12 @@ def report_modal(
                     action_id=ReportIds.URLS,
                     multiline=True,
                     max_length=URLS_INPUT_MAX,
-                    initial_value="\n".join(urls) or None,
+                    initial_value=urls,
                     placeholder="https://",
                 ),
                 hint="report.urls.hint",
             ),
-            *_left_out(len(prefill.urls) - len(urls)),
+            *_left_out(left_out),
             _input(
                 ReportIds.SUMMARY,
                 "report.summary.label",
@@ -122,7 +124,7 @@ def report_modal(
                     action_id=ReportIds.SUMMARY,
                     multiline=True,
                     max_length=SUMMARY_MAX,
-                    initial_value=fit(prefill.summary, SUMMARY_MAX) or None,
+                    initial_value=summary,
                 ),
                 hint="report.summary.hint",
             ),
@@ -149,6 +151,54 @@ def report_modal(
             ),
         ],
     )
+
+
+def _prefilled(prefill: Prefill) -> tuple[str | None, int, str | None]:
+    """The URL field's text (whole URLs only), how many URLs it leaves out, and the summary field's text."""
+    urls = fitting(prefill.urls[:MAX_URLS], URLS_INPUT_MAX, "\n")
+    return "\n".join(urls) or None, len(prefill.urls) - len(urls), fit(prefill.summary, SUMMARY_MAX) or None
+
+
+# Everything in the modal but what varies by opening: serialised (and validated) once per directory revision.
+_UNFILLED = PerDirectory(
+    lambda directory: report_modal(
+        directory.departments, None, directory.offices, datetime.fromtimestamp(0, UTC)
+    ).to_dict()
+)
+
+
+def report_modal_for(
+    directory: Directory, default_department: Department | None, now: datetime, prefill: Prefill = Prefill()
+) -> dict[str, Any]:
+    """``report_modal(...).to_dict()`` from the directory's serialised modal: copies only the blocks that vary
+    (the time, the reporter's department, a shortcut's URLs and summary); the cached dicts stay untouched."""
+    unfilled = _UNFILLED(directory)
+    urls, left_out, summary = _prefilled(prefill)
+    varying: dict[str, dict[str, Any]] = {
+        ReportIds.URLS: {"initial_value": urls},
+        ReportIds.SUMMARY: {"initial_value": summary},
+        ReportIds.DISCOVERED_AT: {"initial_date_time": int(now.timestamp())},
+        ReportIds.DEPARTMENT: {"initial_option": _department_option(unfilled, default_department)},
+    }
+    blocks: list[dict[str, Any]] = []
+    for block in unfilled["blocks"]:
+        fields = varying.get(block.get("block_id", ""))
+        blocks.append(_with_element(block, fields) if fields else block)
+        if block.get("block_id") == ReportIds.URLS:
+            blocks += [b.to_dict() for b in _left_out(left_out)]
+    return {**unfilled, "blocks": blocks}
+
+
+def _department_option(modal: dict[str, Any], department: Department | None) -> dict[str, Any] | None:
+    (block,) = [b for b in modal["blocks"] if b.get("block_id") == ReportIds.DEPARTMENT]
+    options = block["element"]["options"]
+    return next((o for o in options if department and o["value"] == department.id), None)
+
+
+def _with_element(block: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an input block whose element has ``fields`` set; None leaves a field out, as slack_sdk does."""
+    element = {**block["element"], **{k: v for k, v in fields.items() if v is not None}}
+    return {**block, "element": element}
 
 
 def _left_out(count: int) -> list[Block]:
