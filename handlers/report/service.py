@@ -81,29 +81,29 @@ def submit(session: Session, ctx: Context, form: ReportForm, reporter_id: str) -
 
 
 def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, hashes: list[str]) -> Case:
-    department = ctx.directory.department(form.department_id)
+    """A new case, made of its first report (the case keeps that report's parts as its own)."""
     year = ctx.now.astimezone(ctx.timezone).year
     minutes = ctx.directory.config.reminders.incident_ack_escalation_minutes
-    reporter = ctx.directory.actor(reporter_id)
+    report = _report(ctx, form, reporter_id)
     case = Case(
         number=f"SNS-{year}-{ctx.numbers.take(session, year):04d}",
         kind=form.kind,
-        capacity=form.capacity,
+        capacity=report.capacity,
         status=CaseStatus.OPEN,
-        summary=form.summary,
-        account=form.account,
-        discovered_at=form.discovered_at,
+        summary=report.summary,
+        account=report.account,
+        discovered_at=report.discovered_at,
         created_at=ctx.now,
-        department_id=department.id if department else None,
-        department_name=department.name if department else None,
-        reporter_id=reporter.user_id,
-        reporter_name=reporter.name,
+        department_id=report.department_id,
+        department_name=report.department_name,
+        reporter_id=report.user_id,
+        reporter_name=report.user_name,
         reporter_count=1,
         escalate_at=ctx.now + timedelta(minutes=minutes),
         copies_refreshed_at=ctx.now,
         urls=[CaseUrl(url=url) for url in form.urls],
+        reports=[report],
     )
-    case.reports.append(_report(ctx, form, reporter.user_id))
     session.add(case)
     session.flush()
     cases.claim_urls(session, case, hashes)
