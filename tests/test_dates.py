@@ -46,7 +46,7 @@ def test_a_process_and_its_children_run_from_the_instant_given() -> None:
 def test_without_the_variable_the_clock_is_real() -> None:
     env = {name: value for name, value in clean_environment().items() if not name.startswith("SNS_BOT_TEST_NOW")}
     env["PYTHONPATH"] = str(ROOT / "tests" / "dates")
-    before = datetime.now().timestamp()
+    before = datetime.now().timestamp()  # clock-ok: the machine's clock is what this test compares with
 
     parent, _ = clocks(env)
 
@@ -58,7 +58,7 @@ def test_without_the_variable_the_clock_is_real() -> None:
 
 @pytest.mark.skipif(not SHIFTED, reason="only under make test-dates")
 def test_the_harness_passes_the_shifted_clock_on() -> None:
-    now = datetime.now().timestamp()
+    now = datetime.now().timestamp()  # clock-ok: this process's shifted clock is what the test checks
 
     parent, child = clocks(clean_environment())
 

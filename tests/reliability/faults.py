@@ -13,10 +13,11 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from playground.slack_api import RESPONSE_URL, SlackStandIn, decode_form
+from tests.support.clock import START
 
 CASE_NUMBER = re.compile(r"SNS-\d{4}-\d{4}")
 # Methods the delivery worker calls; auth.test stays healthy so the bot can start.
@@ -138,9 +139,9 @@ class FastClock:
     """Wall time running ``factor`` times faster from ``start``: retries fall due sooner. Slack's pace is
     measured on the real monotonic clock by the worker, so only backoff and Retry-After shrink."""
 
-    def __init__(self, factor: float, start: datetime | None = None) -> None:
+    def __init__(self, factor: float, start: datetime = START) -> None:
         self.factor = factor
-        self.start = start or datetime.now(UTC)
+        self.start = start
         self._t0 = time.monotonic()
 
     def now(self) -> datetime:

@@ -144,7 +144,7 @@ def matrix_table() -> list[str]:
 
 
 def render() -> str:
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")  # clock-ok: when the report was written, not an input
     lines = [
         BEGIN,
         "",

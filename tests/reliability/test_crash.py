@@ -14,6 +14,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,8 @@ def _crash_round(tmp_path: Path, count: int, kill_after: int) -> Round:
             env = bot_environment(fake.api_url, database)
             with serve(tmp_path, env, config, name="first") as first:
                 first.wait_healthy()
-                open_reports(make_sessions(engine), reports)  # the first process migrated the database
+                # The first process migrated the database; serve runs on the real clock, as `now` is.
+                open_reports(make_sessions(engine), reports, datetime.fromtimestamp(now, UTC))
 
                 started = time.monotonic()
                 answered: list[int] = []
@@ -241,8 +243,9 @@ def test_a_delivery_whose_recording_outlasts_its_lease_is_not_sent_twice(tmp_pat
             return answer
 
         worker.client.chat_postMessage = stalling  # type: ignore[method-assign]
-        report = make_report(1, time.time())
-        open_reports(bot.service.runtime.sessions, [report])
+        opened_at = bot.service.runtime.clock.now()
+        report = make_report(1, opened_at.timestamp())
+        open_reports(bot.service.runtime.sessions, [report], opened_at)
         reply = send(bot.url, report.body)
         number = case_number(reply)
         assert number is not None

@@ -97,8 +97,9 @@ def test_while_postgresql_is_stopped_reports_are_refused_cleanly_and_service_res
     world: World, postgres: PrivatePostgres
 ) -> None:
     bot, fake = world.bot, world.fake
-    now = time.time()
-    open_reports(bot.service.runtime.sessions, [make_report(n, now) for n in range(1, 6)])
+    opened_at = bot.service.runtime.clock.now()
+    now = opened_at.timestamp()
+    open_reports(bot.service.runtime.sessions, [make_report(n, now) for n in range(1, 6)], opened_at)
     assert send(bot.url, make_report(1, now).body).status == 200
     world.settle()
 

@@ -12,7 +12,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -54,10 +53,10 @@ def _reports_under_faults(
     bot: RunningBot, fake: FaultySlack, count: int, *, clock: Clock | None, settle_timeout: float
 ) -> Burst:
     """Sends ``count`` reports at once and waits until the outbox has settled."""
-    now = clock.now() if clock is not None else datetime.now(UTC)
+    now = bot.service.runtime.clock.now()
     started = time.monotonic()
     reports = [make_report(i, now.timestamp()) for i in range(count)]
-    open_reports(bot.service.runtime.sessions, reports)
+    open_reports(bot.service.runtime.sessions, reports, now)
     answers = send_all(bot.url, [r.body for r in reports], threads=8)
     acknowledged = sum(1 for reply, _ in answers if not isinstance(reply, Exception) and case_number(reply))
     engine = bot.service.runtime.engine

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +74,11 @@ def make_report(index: int, now: float, *, reporter: str | None = None, kind: st
     return replace(report, body=interactive(payload))
 
 
-def open_reports(sessions: SessionFactory, reports: Iterable[Report]) -> None:
-    """Records the reports' modals as views the bot opened for their reporters (as views.open's answer is)."""
+def open_reports(sessions: SessionFactory, reports: Iterable[Report], at: datetime) -> None:
+    """Records the reports' modals as views the bot opened for their reporters at ``at`` on the bot's clock
+    (as views.open's answer is)."""
     for report in reports:
-        record_opened(sessions, report.view_id, report.reporter, "report.submit", datetime.now(UTC))
+        record_opened(sessions, report.view_id, report.reporter, "report.submit", at)
 
 
 def case_number(reply: Reply) -> str | None:
