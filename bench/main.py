@@ -189,19 +189,7 @@ class Run:
     def floor_ack(self) -> None:
         say("ack latency: the bare Bolt floor")
         with running(floor(self.workdir, self.fake.api_url)) as child, self._watched("ack: floor", child):
-            runs = ack.measure(
-                "floor",
-                child.url,
-                self.plan.ack,
-                self.staff,
-                self.posts,
-                is_bot=False,
-                settle=self.fake.wait_quiet,
-                cpu=child.cpu_seconds,
-                opened=OpenedViews(),  # the floor checks no provenance
-                response_url=self.fake.response_url("help"),
-            )
-        self._ack_done(runs)
+            self._measure_ack("floor", child, is_bot=False, opened=OpenedViews())  # the floor checks no provenance
 
     def durable_floor_ack(self, kind: str) -> None:
         say(f"ack latency: the durable floor on {kind} (one INSERT committed per submission)")
@@ -210,20 +198,9 @@ class Run:
             running(floor(self.workdir, self.fake.api_url, database)) as child,
             self._watched(f"ack: durable floor, {kind}", child),
         ):
-            runs = ack.measure(
-                ack.durable_floor(kind),
-                child.url,
-                self.plan.ack,
-                self.staff,
-                self.posts,
-                is_bot=False,
-                settle=self.fake.wait_quiet,
-                cpu=child.cpu_seconds,
-                opened=OpenedViews(),  # the floor checks no provenance
-                response_url=self.fake.response_url("help"),
-                endpoints=(ack.SUBMISSION,),
+            self._measure_ack(
+                ack.durable_floor(kind), child, is_bot=False, opened=OpenedViews(), endpoints=(ack.SUBMISSION,)
             )
-        self._ack_done(runs)
 
     def bot_ack(self, kind: str) -> None:
         say(f"ack latency: sns-bot on {kind}")
@@ -234,21 +211,30 @@ class Run:
             self._spy(f"ack-{kind}", child),
             self._watched(f"ack: sns-bot, {kind}", child),
         ):
-            runs = ack.measure(
-                kind,
-                child.url,
-                self.plan.ack,
-                self.staff,
-                self.posts,
-                is_bot=True,
-                settle=self.fake.wait_quiet,
-                cpu=child.cpu_seconds,
-                opened=opened,
-                response_url=self.fake.response_url("help"),
-            )
-        self._ack_done(runs)
+            self._measure_ack(kind, child, is_bot=True, opened=opened)
 
-    def _ack_done(self, runs: list[ack.AckRun]) -> None:
+    def _measure_ack(
+        self,
+        server: str,
+        child: Child,
+        *,
+        is_bot: bool,
+        opened: OpenedViews,
+        endpoints: Sequence[str] = ack.ENDPOINTS,
+    ) -> None:
+        runs = ack.measure(
+            server,
+            child.url,
+            self.plan.ack,
+            self.staff,
+            self.posts,
+            is_bot=is_bot,
+            settle=self.fake.wait_quiet,
+            cpu=child.cpu_seconds,
+            opened=opened,
+            response_url=self.fake.response_url("help"),
+            endpoints=endpoints,
+        )
         self.results.ack += runs
         for r in runs:
             say(
