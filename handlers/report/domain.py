@@ -148,6 +148,7 @@ def snapshot(case: Case) -> Snapshot:
     resolved = None
     if case.resolved_at is not None:
         resolved = (case.resolved_by or "", case.resolved_at, case.resolution_reason or "", case.resolution_note)
+    reports = tuple(report_part(r) for r in case.reports)
     return Snapshot(
         id=case.id,
         number=case.number,
@@ -170,8 +171,8 @@ def snapshot(case: Case) -> Snapshot:
         recipients=[c.name for c in case.copies if c.audience != Audience.REPORTER],
         handed_over={c.id: c.handed_to for c in case.copies if c.handed_to is not None},
         department_id=case.department_id,
-        reports=tuple(report_part(r) for r in case.reports),
-        named=tuple(report_part(r) for r in case.reports),
+        reports=reports,
+        named=reports,  # unfiltered, every report is both summarized and named
         copies=tuple(seat_of(c) for c in case.copies),
     )
 
