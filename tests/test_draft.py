@@ -591,13 +591,18 @@ def test_while_every_approver_is_away_a_deputy_decides_and_they_read_it_afterwar
         assert OFFICIAL in strings(notices[0].args)
 
 
+def submitted_while_both_approvers_are_away(bot: RunningBot, fake: SlackStandIn) -> None:
+    """An official view for 決裁 by HEAD and DEPUTY, submitted and delivered while both are away."""
+    absent(bot, fake, HEAD, "on")
+    absent(bot, fake, DEPUTY, "on")
+    submit(bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
+    delivered(bot)
+
+
 def test_a_deputys_decision_is_recorded_as_daiketsu_on_behalf_of_the_absent_approvers(
     deputy_bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
-    absent(deputy_bot, fake_slack, HEAD, "on")
-    absent(deputy_bot, fake_slack, DEPUTY, "on")
-    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
-    delivered(deputy_bot)
+    submitted_while_both_approvers_are_away(deputy_bot, fake_slack)
 
     press(deputy_bot, fake_slack, "draft.decision.approve", *request_of(deputy_bot, DAIKETSU), user_id=DAIKETSU)
     delivered(deputy_bot)
@@ -612,10 +617,7 @@ def test_a_deputys_decision_is_recorded_as_daiketsu_on_behalf_of_the_absent_appr
 
 
 def test_a_deputy_cannot_decide_once_an_approver_is_back(deputy_bot: RunningBot, fake_slack: SlackStandIn) -> None:
-    absent(deputy_bot, fake_slack, HEAD, "on")
-    absent(deputy_bot, fake_slack, DEPUTY, "on")
-    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
-    delivered(deputy_bot)
+    submitted_while_both_approvers_are_away(deputy_bot, fake_slack)
     assert absent(deputy_bot, fake_slack, DEPUTY, "off") == t("draft.absent.off")
     fake_slack.clear()
 
@@ -645,10 +647,7 @@ def awaiting_in_home(bot: RunningBot, fake: SlackStandIn, user_id: str) -> list[
 def test_app_home_offers_a_deputy_the_draft_only_while_every_approver_is_away(
     deputy_bot: RunningBot, fake_slack: SlackStandIn
 ) -> None:
-    absent(deputy_bot, fake_slack, HEAD, "on")
-    absent(deputy_bot, fake_slack, DEPUTY, "on")
-    submit(deputy_bot, text=OFFICIAL, kind="official_view", approvers=[HEAD, DEPUTY])
-    delivered(deputy_bot)
+    submitted_while_both_approvers_are_away(deputy_bot, fake_slack)
     request, _ = request_of(deputy_bot, DAIKETSU)
     assert awaiting_in_home(deputy_bot, fake_slack, DAIKETSU) == [request.id]
 
