@@ -1,6 +1,10 @@
 """Delivers the outbox to Slack: at once after a commit, concurrently across destinations,
 in order and within Slack's pace for each destination, with retries that survive restarts.
 
+A message queued as an intent is drawn here, when it is sent, by its feature's Render: from the database
+as it is then, so it never shows a state older than one already sent. An update drawn the same as what its
+message shows is skipped (Slack would mark the message edited for nothing), as is a message drawn to nothing.
+
 Outcomes per Slack's answer: 429 waits for Retry-After (not counted as an attempt); 5xx,
 connection errors and Slack's own transient errors back off exponentially up to
 ``max_backoff_seconds``, until the message is ``give_up_after_minutes`` old; a refusal of the
@@ -12,14 +16,16 @@ logged and audited, never retried forever.
 
 from __future__ import annotations
 
+import hashlib
 import http.client
+import json
 import logging
 import os
 import secrets
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -45,8 +51,13 @@ log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
 
 
+# Draws an intent's message when it is sent, from the database as it is then; None: nothing to say.
+Render = Callable[[Session, Directory, outbox.Claimed], dict[str, Any] | None]
+
+
 class Outcome(StrEnum):
     SENT = "sent"
+    SKIPPED = "skipped"  # drawn to nothing new: no Web API call
     RETRY = "retry"
     FAILED = "failed"
     REFUSED = "refused"  # Slack refused the payload: it goes again as plain text
@@ -83,6 +94,7 @@ class OutboxWorker:
         settings: Delivery,
         clock: Clock,
         directory: Callable[[], Directory],
+        renderers: Mapping[str, Render] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
@@ -91,6 +103,8 @@ class OutboxWorker:
         self.clock = clock
         # The directory as of now (it changes on reload): who 市政情報課 is, names for its notices.
         self.directory = directory
+        # The features' drawers of intents, by the intent's kind.
+        self.renderers = renderers or {}
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         # A claim outlives the slowest Web API call, so only a dead worker loses its claims.
         self.lease = timedelta(seconds=settings.request_timeout_seconds * 3)
@@ -237,11 +251,23 @@ class OutboxWorker:
         return [self.deliver(item) for item in claimed]
 
     def deliver(self, item: outbox.Claimed) -> Outcome:
+        if item.intent is not None and item.intent.get("kind") not in self.renderers:
+            return self._fail(item, f"nothing draws intents of kind {item.intent.get('kind')!r}")
         try:
-            response = self._call(item)
+            message = self._draw(item)
+        except Exception as error:  # a bug in a drawer, or the database: bounded retries, then failed
+            log.exception("message %d could not be drawn", item.id)
+            return self._retry(item, f"drawing: {error!r}")
+        if message is None:
+            return self._skip(item)
+        digest = _digest(message)
+        if item.method == OutboxMethod.UPDATE and digest == item.parent_digest:
+            return self._skip(item)
+        try:
+            response = self._call(item, self._payload(item, message))
         except SlackApiError as error:
             answer = error.response
-            return self._after_error(item, answer.status_code, answer.get("error"), answer.headers)
+            return self._after_error(item, message, answer.status_code, answer.get("error"), answer.headers)
         except (OSError, http.client.HTTPException) as error:
             return self._retry(item, f"connection: {error}")
         except Exception as error:  # a bug or an odd answer: bounded retries, then failed
@@ -251,40 +277,53 @@ class OutboxWorker:
         with self.sessions.begin() as session:
             done = outbox.mark_sent(
                 session,
-                item.id,
+                item,
                 worker=self.worker_id,
                 slack_channel=response["channel"],
                 slack_ts=response["ts"],
+                digest=digest,
                 now=now,
             )
             if done and item.refused_with and outbox.record_plain_sent(session, item, now=now):
-                self._notify_office(session, item, now)
+                self._notify_office(session, item, message, now)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
 
-    def _call(self, item: outbox.Claimed) -> Any:
-        payload = self._payload(item)
+    def _draw(self, item: outbox.Claimed) -> dict[str, Any] | None:
+        if item.intent is None:
+            return item.payload
+        with self.sessions() as session:
+            return self.renderers[item.intent["kind"]](session, self.directory(), item)
+
+    def _skip(self, item: outbox.Claimed) -> Outcome:
+        with self.sessions.begin() as session:
+            done = outbox.mark_skipped(session, item.id, worker=self.worker_id, now=self.clock.now())
+        return Outcome.SKIPPED if done else Outcome.LOST_CLAIM
+
+    def _call(self, item: outbox.Claimed, payload: dict[str, Any]) -> Any:
         if item.method == OutboxMethod.UPDATE:
             return self.client.chat_update(channel=item.parent_channel, ts=item.parent_ts, **payload)
         return self.client.chat_postMessage(
             channel=item.parent_channel or item.channel, thread_ts=item.parent_ts, **payload
         )
 
-    def _payload(self, item: outbox.Claimed) -> dict[str, Any]:
-        """What to send: once Slack refused the payload, its plain version (a refused payload has one)."""
-        plain = self._plain(item) if item.refused_with else None
-        return plain if plain is not None else item.payload
+    def _payload(self, item: outbox.Claimed, message: dict[str, Any]) -> dict[str, Any]:
+        """What to send: once Slack refused the message, its plain version (a refused message has one)."""
+        plain = self._plain(item, message) if item.refused_with else None
+        return plain if plain is not None else message
 
-    def _plain(self, item: outbox.Claimed) -> dict[str, Any] | None:
-        return plain_version(item.payload, item.subject, update=item.method == OutboxMethod.UPDATE)
+    def _plain(self, item: outbox.Claimed, message: dict[str, Any]) -> dict[str, Any] | None:
+        return plain_version(message, item.subject, update=item.method == OutboxMethod.UPDATE)
 
-    def _notify_office(self, session: Session, item: outbox.Claimed, now: datetime) -> None:
+    def _notify_office(self, session: Session, item: outbox.Claimed, message: dict[str, Any], now: datetime) -> None:
         """Queues the notice to 市政情報課 that ``item`` went as plain text, with the same commit."""
         directory = self.directory()
         destination = directory.name_of(item.channel) if item.channel[:1] in ("U", "W") else f"<#{item.channel}>"
-        message = notice(item.payload, destination, item.refused_with or "")
-        outbox.post_message(session, channel=directory.offices.public_info.channel, message=message, now=now)
+        office_notice = notice(message, destination, item.refused_with or "")
+        outbox.post_message(session, channel=directory.offices.public_info.channel, message=office_notice, now=now)
 
-    def _after_error(self, item: outbox.Claimed, status: int, error: str | None, headers: Any) -> Outcome:
+    def _after_error(
+        self, item: outbox.Claimed, message: dict[str, Any], status: int, error: str | None, headers: Any
+    ) -> Outcome:
         if status == 429:
             seconds = _retry_after(headers)
             log.warning("Slack rate-limited message %d to %s; retrying in %d s", item.id, item.channel, seconds)
@@ -293,7 +332,7 @@ class OutboxWorker:
             return self._retry(item, f"HTTP {status}: {error or 'server error'}")
         if error in REFUSALS and item.refused_with:
             return self._fail(item, f"{error}, refused as plain text too (first: {item.refused_with})")
-        if error in REFUSALS and self._plain(item) is not None:
+        if error in REFUSALS and self._plain(item, message) is not None:
             return self._refused(item, error)
         return self._fail(item, error or f"HTTP {status}")
 
@@ -333,6 +372,10 @@ class OutboxWorker:
         with self.sessions.begin() as session:
             done = outbox.mark_failed(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
         return Outcome.FAILED if done else Outcome.LOST_CLAIM
+
+
+def _digest(message: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(message, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _retry_after(headers: Any) -> int:

@@ -130,6 +130,7 @@ def delivery_worker(runtime: Runtime) -> OutboxWorker:
         settings=settings,
         clock=runtime.clock,
         directory=lambda: runtime.config.directory,
+        renderers=handlers.MESSAGES,
     )
 
 

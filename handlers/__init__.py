@@ -2,6 +2,7 @@
 
 from slack_bolt import App
 
+from bot.delivery import Render
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
 from handlers import account, application, draft, home, report
@@ -15,10 +16,13 @@ from handlers.draft import service as draft_service
 from handlers.draft.context import context_of as draft_context
 from handlers.report import service as report_service
 from handlers.report.context import context_of as report_context
+from handlers.report.messages import MESSAGES as REPORT_MESSAGES
 
 FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
 JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS, *modals.JOBS)
+# What the delivery worker draws when it sends a message queued as an intent, by the intent's kind.
+MESSAGES: dict[str, Render] = {**REPORT_MESSAGES}
 
 
 def register(app: App, runtime: Runtime) -> None:

@@ -124,14 +124,9 @@ def due_escalations(session: Session, now: datetime) -> list[Case]:
     )
 
 
-def stale(session: Session, refreshed_before: datetime) -> list[Case]:
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.copies_stale.is_(True), Case.copies_refreshed_at <= refreshed_before)
-            .order_by(Case.id)
-        )
-    )
+def copy_sent_as(session: Session, outbox_id: int) -> CaseCopy | None:
+    """The copy posted as outbox message ``outbox_id``."""
+    return session.scalars(select(CaseCopy).where(CaseCopy.outbox_id == outbox_id)).first()
 
 
 def open_reported_by(session: Session, user_id: str, limit: int = 10) -> list[Case]:

@@ -43,6 +43,9 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Drawn at send time to nothing new: an update whose reader would see no change (Slack would still mark
+    # the message edited), a thread line or full text with nothing to say. Settled without a Web API call.
+    SKIPPED = "skipped"
 
 
 class OutboxMethod(StrEnum):
@@ -61,8 +64,14 @@ class OutboxMessage(Base):
     # one destination are delivered in id order, one at a time.
     channel: Mapped[str] = mapped_column(String(32))
     method: Mapped[OutboxMethod] = mapped_column(String(32))
-    # Web API arguments other than channel/ts/thread_ts: text, blocks, metadata...
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Web API arguments other than channel/ts/thread_ts (text, blocks, metadata...), rendered when queued;
+    # or, instead, an intent ({"kind": "report.copy", ...}) that a feature draws when the message is sent,
+    # from the database as it is then (bot/delivery.py Render).
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    intent: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Set on an intent drawn at send time, so one pending message stands for many: a second change to a case
+    # before its copy's update is sent adds nothing, the one update draws both.
+    coalesce_key: Mapped[str | None] = mapped_column(String(48))
     # The thread to reply in (POST) or the message to rewrite (UPDATE).
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
     status: Mapped[OutboxStatus] = mapped_column(String(16), default=OutboxStatus.PENDING)
@@ -81,12 +90,16 @@ class OutboxMessage(Base):
     subject: Mapped[str | None] = mapped_column(String(64))
     # Slack's answer when it refused the payload itself (invalid_blocks…): the plain-text version is sent instead.
     refused_with: Mapped[str | None] = mapped_column(String(64))
+    # A digest of what the message shows in Slack now (a post: updated as its updates are sent); an update
+    # whose drawing has the same digest is skipped.
+    shown_digest: Mapped[str | None] = mapped_column(String(64))
 
     parent: Mapped[OutboxMessage | None] = relationship(remote_side=[id])
 
     __table_args__ = (
         Index(None, "status", "next_attempt_at"),
         Index(None, "channel", "id"),
+        Index(None, "parent_id"),
     )
 
 
@@ -174,9 +187,6 @@ class Case(Base):
     # Escalation when nobody acknowledges: due time, and the last level sent (0: none yet).
     escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_level: Mapped[int] = mapped_column(default=0)
-    # Copies are refreshed at most every few seconds in a burst of duplicates.
-    copies_refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    copies_stale: Mapped[bool] = mapped_column(default=False)
     # The violation chain (6(2)): head → security officer → committee.
     officer_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     officer_notified_by: Mapped[str | None] = mapped_column(String(120))
@@ -193,7 +203,6 @@ class Case(Base):
     __table_args__ = (
         Index(None, "status"),
         Index(None, "escalation_level", "escalate_at"),
-        Index(None, "copies_stale"),
     )
 
 
@@ -256,8 +265,8 @@ class CaseCopy(Base):
     primary: Mapped[bool] = mapped_column(default=False)
     # Once its head changed (人事異動): the successor's name. The copy keeps no buttons.
     handed_to: Mapped[str | None] = mapped_column(String(120))
-    # A digest of what the copy was last set to show: a copy whose reader sees nothing new is not rewritten.
-    shown: Mapped[str | None] = mapped_column(String(64))
+    # When: a handed-over copy is drawn with the reports filed until then only, whenever it is sent.
+    handed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     message: Mapped[OutboxMessage | None] = relationship()
 

@@ -1,7 +1,10 @@
 """The outbox: Slack messages written in the same transaction as the change that causes them.
 
-Writers call ``post_message`` / ``update_message``, naming the message's ``subject`` ("case:12");
-the delivery worker calls ``claim`` and then one of the ``mark_*`` functions. Messages to one
+Writers call ``post_message`` / ``update_message`` with a rendered message, or ``post_intent`` /
+``update_intents`` with an intent the delivery worker draws when it sends it (bot/delivery.py), naming the
+message's ``subject`` ("case:12"); the worker calls ``claim`` and then one of the ``mark_*`` functions.
+An intent drawn at send time makes one pending message enough for any number of changes: a pending update
+of a message (or its post, not yet sent) already shows whatever changed, so no second one is queued. Messages to one
 destination go out in id order, one at a time: a message is claimable only when no earlier
 message to the same destination is unsent.
 Several processes may share a PostgreSQL database: ``FOR UPDATE SKIP LOCKED`` hands each
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, event, func, insert, select, text, update
+from sqlalchemy import and_, case, event, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,13 +28,15 @@ from storage.models import OutboxMessage, OutboxMethod, OutboxStatus, PlainTextN
 NOTIFY_CHANNEL = "sns_bot_outbox"
 _WROTE_ROWS = "sns_bot.outbox_written"
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+# What a feature draws at send time: {"kind": "report.copy", ...}, JSON, the kind naming the drawer.
+Intent = dict[str, Any]
 
 
 def post_message(
     session: Session,
     *,
     channel: str,
-    message: dict[str, Any],
+    message: dict[str, Any] | None,
     now: datetime,
     thread_of: OutboxMessage | None = None,
     subject: str | None = None,
@@ -51,6 +56,60 @@ def update_message(session: Session, *, target: OutboxMessage, message: dict[str
     return _add(session, row, message, now)
 
 
+def post_intent(
+    session: Session,
+    *,
+    channel: str,
+    intent: Intent,
+    now: datetime,
+    thread_of: OutboxMessage | None = None,
+    subject: str | None = None,
+    coalesce_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queues chat.postMessage of a message drawn when it is sent. With ``coalesce_key``, nothing is queued
+    while a reply of that key in the same thread is pending: drawn when sent, it says this one's news too."""
+    if coalesce_key is not None and thread_of is not None and _pending(session, [thread_of.id], coalesce_key):
+        return None
+    row = post_message(session, channel=channel, message=None, now=now, thread_of=thread_of, subject=subject)
+    row.intent, row.coalesce_key = intent, coalesce_key
+    return row
+
+
+def update_intents(session: Session, *, targets: Sequence[OutboxMessage], intent: Intent, now: datetime) -> None:
+    """Queues chat.update of each target, drawn when sent, unless a pending message draws it anyway: the
+    target's own post or an update of it, not sent yet. A target not flushed yet is a post to be sent."""
+    key = intent["kind"]
+    flushed = [t for t in targets if t.id is not None]
+    covered = _pending(session, [t.id for t in flushed], key, posts=True)
+    rows = [
+        {"channel": t.channel, "method": OutboxMethod.UPDATE, "parent_id": t.id, "subject": t.subject, **_fresh(now)}
+        | {"intent": intent, "coalesce_key": key}
+        for t in flushed
+        if t.id not in covered
+    ]
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
+        _ring_at_commit(session)
+
+
+def _pending(session: Session, ids: Sequence[int | None], key: str, *, posts: bool = False) -> set[int]:
+    """Of messages ``ids``, those with a pending reply or update of ``key`` (with ``posts``: or not sent
+    themselves), which will draw this change too. They are locked until this transaction ends, so no worker
+    draws them before it commits (SQLite's one writer at a time does the same)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return set()
+    drawing = and_(OutboxMessage.parent_id.in_(wanted), OutboxMessage.coalesce_key == key)
+    if posts:
+        drawing = or_(OutboxMessage.id.in_(wanted), drawing)
+    rows = session.execute(
+        select(OutboxMessage.id, OutboxMessage.parent_id)
+        .where(drawing, OutboxMessage.status == OutboxStatus.PENDING)
+        .with_for_update()
+    ).all()
+    return {row_id if row_id in wanted else parent_id for row_id, parent_id in rows}
+
+
 def post_messages(session: Session, posts: Sequence[tuple[str, dict[str, Any], str | None]], now: datetime) -> None:
     """Queues many top-level chat.postMessage (channel, message, subject) in one INSERT: for sweeps that
     send hundreds at once, without an ORM object each."""
@@ -66,7 +125,7 @@ def post_messages(session: Session, posts: Sequence[tuple[str, dict[str, Any], s
     _ring_at_commit(session)
 
 
-def _add(session: Session, row: OutboxMessage, message: dict[str, Any], now: datetime) -> OutboxMessage:
+def _add(session: Session, row: OutboxMessage, message: dict[str, Any] | None, now: datetime) -> OutboxMessage:
     row.payload = message
     for name, value in _fresh(now).items():
         setattr(row, name, value)
@@ -118,12 +177,15 @@ class Claimed:
     id: int
     channel: str
     method: OutboxMethod
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None  # None: drawn from ``intent`` when sent
+    intent: Intent | None
     attempts: int
     created_at: datetime
-    # The parent's place in Slack: the thread to reply in, or the message to update.
+    # The parent: the thread to reply in, or the message to update, its place in Slack and what it shows.
+    parent_id: int | None
     parent_channel: str | None
     parent_ts: str | None
+    parent_digest: str | None
     subject: str | None
     # Set when Slack refused the payload: the plain-text version goes instead.
     refused_with: str | None
@@ -163,7 +225,8 @@ def claim(
     accept: Callable[[OutboxMessage], bool] = lambda _row: True,
 ) -> list[Claimed]:
     """Claims up to ``limit`` due messages that ``accept`` takes (the worker's per-channel pacing).
-    A message whose parent failed fails too, since its thread or target does not exist."""
+    A message whose parent failed fails too, since its thread or target does not exist; one whose parent
+    was skipped (drawn to nothing) is skipped too."""
     rows = session.scalars(
         select(OutboxMessage)
         .where(_next_of_its_channel(), _due_at() <= now)
@@ -176,6 +239,8 @@ def claim(
         parent = row.parent
         if parent is not None and parent.status == OutboxStatus.FAILED:
             _fail(session, row, error=f"parent_failed: message {parent.id}", now=now)
+        elif parent is not None and parent.status == OutboxStatus.SKIPPED:
+            row.status, row.sent_at = OutboxStatus.SKIPPED, now
         elif (parent is None or parent.status == OutboxStatus.SENT) and accept(row):
             row.status = OutboxStatus.SENDING
             row.claimed_by = worker
@@ -186,10 +251,13 @@ def claim(
                     channel=row.channel,
                     method=OutboxMethod(row.method),
                     payload=row.payload,
+                    intent=row.intent,
                     attempts=row.attempts,
                     created_at=row.created_at,
+                    parent_id=row.parent_id,
                     parent_channel=parent.slack_channel if parent else None,
                     parent_ts=parent.slack_ts if parent else None,
+                    parent_digest=parent.shown_digest if parent else None,
                     subject=row.subject,
                     refused_with=row.refused_with,
                 )
@@ -208,11 +276,19 @@ def _held_by(message_id: int, worker: str) -> tuple[Any, ...]:
 
 
 def mark_sent(
-    session: Session, message_id: int, *, worker: str, slack_channel: str, slack_ts: str, now: datetime
+    session: Session,
+    message: Claimed,
+    *,
+    worker: str,
+    slack_channel: str,
+    slack_ts: str,
+    digest: str,
+    now: datetime,
 ) -> bool:
+    """Settles a message Slack accepted; ``digest`` is what it shows (an update: what its target shows now)."""
     result = session.execute(
         update(OutboxMessage)
-        .where(*_held_by(message_id, worker))
+        .where(*_held_by(message.id, worker))
         .values(
             status=OutboxStatus.SENT,
             slack_channel=slack_channel,
@@ -221,7 +297,22 @@ def mark_sent(
             attempts=OutboxMessage.attempts + 1,
             lease_until=None,
             last_error=None,
+            shown_digest=digest,
         )
+    )
+    if result.rowcount != 1:
+        return False
+    if message.method == OutboxMethod.UPDATE:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == message.parent_id).values(shown_digest=digest))
+    return True
+
+
+def mark_skipped(session: Session, message_id: int, *, worker: str, now: datetime) -> bool:
+    """Settles a message drawn to nothing new, without a Web API call."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(*_held_by(message_id, worker))
+        .values(status=OutboxStatus.SKIPPED, sent_at=now, lease_until=None, last_error=None)
     )
     return result.rowcount == 1
 

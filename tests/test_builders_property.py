@@ -222,7 +222,7 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
         case_snapshot(), NAME, typed(1000),
     ),
     "report.views.SlackRenderer.confirmation": st.builds(
-        lambda case: [lambda: REPORT.confirmation(case, Submission(case.number, True, [], False))], case_snapshot()
+        lambda case: [lambda: REPORT.confirmation(case)], case_snapshot()
     ),
     "report.views.SlackRenderer.escalation": st.builds(
         lambda case, people: [lambda audience=a: REPORT.escalation(case, audience, 99999, people) for a in Audience],

@@ -211,7 +211,6 @@ def test_a_private_report_naming_a_department_its_reporter_is_not_in_reaches_no_
     fake_slack.clear()
 
     # A member of 観光プロモーション課 and someone app.yaml does not know both name 秘書課, which is not theirs.
-    clock.advance(seconds=11)  # each report rewrites the copies at once, none held back by coalescing
     report(bot, clock, user_id=STAFF2, capacity="private", department="hisho", urls=OFFICIAL_URL)
     clock.advance(seconds=11)
     report(bot, clock, user_id=STRANGER, capacity="private", department="hisho", summary="見知らぬ人の報告")

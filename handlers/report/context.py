@@ -6,14 +6,12 @@ from datetime import datetime
 
 from bot.runtime import Runtime
 from handlers.report.domain import Context
-from handlers.report.views import SlackRenderer
 
 
 def context_of(runtime: Runtime, now: datetime | None = None) -> Context:
     directory = runtime.config.directory
     return Context(
         directory=directory,
-        render=SlackRenderer(directory.timezone),
         now=now or runtime.clock.now(),
         timezone=directory.timezone,
         numbers=runtime.case_numbers,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.directory import Directory
@@ -92,26 +92,24 @@ class Snapshot:
     copies: tuple[Seat, ...] = ()
 
 
-class Renderer(Protocol):
-    def case_copy(self, case: Snapshot, audience: Audience, copy_id: int) -> dict[str, Any]: ...
+class Message(StrEnum):
+    """The case's messages the service queues as intents and the delivery worker draws when it sends them
+    (handlers/report/messages.py), from the case as it is then."""
 
-    def timeline(self, case: Snapshot, event: Event) -> dict[str, Any]: ...
-
-    def full_text(self, case: Snapshot, typed: tuple[str, str] | None = None) -> dict[str, Any] | None: ...
-
-    def confirmation(self, case: Snapshot, submission: Submission) -> dict[str, Any]: ...
-
-    def escalation(self, case: Snapshot, audience: Audience, minutes: int, members: list[str]) -> dict[str, Any]: ...
-
-    def committee_report(self, case: Snapshot, measures: str, progress: str, by: str) -> dict[str, Any]: ...
+    COPY = "report.copy"  # a copy, posted or updated
+    TIMELINE = "report.timeline"  # a line of the case's thread
+    FULL_TEXT = "report.full_text"  # what the copies cut, in the thread
+    CONFIRMATION = "report.confirmation"  # to a reporter whose report joined an open case
+    ESCALATION = "report.escalation"
+    COMMITTEE = "report.committee"  # the report to the committee (6(2)③) and, in its thread, its full text
+    COMMITTEE_FULL_TEXT = "report.committee_full_text"
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every change needs besides the session: the directory, the renderer and the time."""
+    """What every change needs besides the session: the directory and the time."""
 
     directory: Directory
-    render: Renderer
     now: datetime
     timezone: ZoneInfo
     numbers: CaseNumbers
@@ -141,14 +139,17 @@ class CopyRef:
     channel: str | None  # where the click happened; None for modal submissions
 
 
-def snapshot(case: Case) -> Snapshot:
+def snapshot(case: Case, *, reported_until: datetime | None = None) -> Snapshot:
+    """The case as its copies draw it; ``reported_until``: with only the reports filed until then (a copy
+    handed over at 人事異動 shows nothing filed after its reader left the role)."""
+
     def pair(name: str | None, at: datetime | None) -> tuple[str, datetime] | None:
         return (name, at) if name is not None and at is not None else None
 
     resolved = None
     if case.resolved_at is not None:
         resolved = (case.resolved_by or "", case.resolved_at, case.resolution_reason or "", case.resolution_note)
-    reports = tuple(report_part(r) for r in case.reports)
+    reports = tuple(report_part(r) for r in case.reports if reported_until is None or r.reported_at <= reported_until)
     return Snapshot(
         id=case.id,
         number=case.number,

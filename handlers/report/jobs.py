@@ -1,4 +1,4 @@
-"""The scheduler's sweeps for cases: escalation of unacknowledged ones, and stale copies."""
+"""The scheduler's sweep for cases: escalation of unacknowledged ones."""
 
 from __future__ import annotations
 
@@ -16,12 +16,4 @@ def escalate(runtime: Runtime) -> int:
         return service.escalate_due(session, ctx, ctx.directory.office_hours)
 
 
-def refresh(runtime: Runtime) -> int:
-    with runtime.sessions.begin() as session:
-        return service.refresh_stale(session, context_of(runtime))
-
-
-JOBS = (
-    ScheduledJob(id="report.escalate", func=escalate, trigger=IntervalTrigger(minutes=1)),
-    ScheduledJob(id="report.refresh", func=refresh, trigger=IntervalTrigger(seconds=5)),
-)
+JOBS = (ScheduledJob(id="report.escalate", func=escalate, trigger=IntervalTrigger(minutes=1)),)

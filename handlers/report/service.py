@@ -1,18 +1,17 @@
 """Reporting rules, free of Slack: open or attach, route, acknowledge, progress, resolve,
-the checklist, the violation chain, escalation and coalesced refreshes.
+the checklist, the violation chain, escalation and the April handover.
 
 Every change locks its case row first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
 serialises writers), so the checks that follow see no concurrent change: a double click
 or a Slack retry resolves to one change and the second finds nothing to do. Which report
 opens a case and which attach is decided by a unique key on the open cases' URLs.
-Messages are rendered by the caller's Renderer and queued in the same transaction.
+Messages are queued in the same transaction as intents (domain.Message), drawn by the delivery worker
+when it sends them (handlers/report/messages.py): a change stores facts, never Block Kit.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -23,21 +22,19 @@ from bot.calendar import BusinessHours
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
-from handlers.report import checklist, routing, visibility
+from handlers.report import checklist, routing
 from handlers.report.domain import (
     Context,
     CopyRef,
     Event,
+    Message,
     Outcome,
     ReportForm,
-    Seat,
     Snapshot,
     Submission,
-    seat_of,
     snapshot,
 )
 from handlers.report.urls import normalize
-from handlers.report.visibility import shown_to
 from storage import audit, cases, outbox
 from storage.models import (
     Audience,
@@ -49,12 +46,14 @@ from storage.models import (
     CaseStatus,
     CaseUrl,
     ChecklistItem,
+    OutboxMessage,
 )
 
-# In a burst of duplicate reports, each copy is rewritten at most this often.
-COALESCE = timedelta(seconds=10)
 # The thread lines that say reports joined the case.
 JOINED = frozenset({"duplicates", "widened"})
+# The thread lines that one pending line stands for, drawn with the count when sent: a burst of duplicate
+# reports adds one line, not one a report at Slack's pace of a message a second in 市政情報課's channel.
+COALESCED_LINES = frozenset({"duplicates"})
 # The one reminder not held back to office hours.
 URGENT = frozenset({CaseKind.FLAME, CaseKind.IMPERSONATION})
 
@@ -100,7 +99,6 @@ def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, ha
         reporter_name=report.user_name,
         reporter_count=1,
         escalate_at=ctx.now + timedelta(minutes=minutes),
-        copies_refreshed_at=ctx.now,
         urls=[CaseUrl(url=url) for url in form.urls],
         reports=[report],
     )
@@ -154,26 +152,23 @@ def _recipients(
 def _send_copies(
     session: Session, ctx: Context, case: Case, recipients: list[routing.Recipient], *, timeline_first: bool = False
 ) -> None:
-    """Posts a copy to each recipient, drawn once all of them are on the case, so each names them all."""
-    copies = [
+    """Posts a copy to each recipient, drawn when sent, so each names all the recipients there are then."""
+    case.copies.extend(
         CaseCopy(
             audience=r.audience,
             target=r.target,
             name=r.name,
             department_id=r.department_id,
             primary=timeline_first and index == 0,
+            message=_post(session, ctx, case, r.target, Message.COPY),
         )
         for index, r in enumerate(recipients)
-    ]
-    case.copies.extend(copies)
-    session.flush()
-    shown = snapshot(case)
-    for copy in copies:
-        message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
-        copy.shown = _digest(message)
-        copy.message = outbox.post_message(
-            session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case)
-        )
+    )
+
+
+def _post(session: Session, ctx: Context, case: Case, channel: str, kind: Message, **facts: Any) -> OutboxMessage:
+    intent = {"kind": kind, "case": case.id, **facts}
+    return outbox.post_intent(session, channel=channel, intent=intent, now=ctx.now, subject=_subject(case))
 
 
 def _attach(
@@ -199,7 +194,7 @@ def _attach(
         # The line goes to the thread's holder, who sees every report (市政情報課: a violation is never widened).
         _refresh(session, ctx, case, Event("widened", ctx.now, {"recipients": names, "reporter": reporter.name}))
     elif changed:  # the same person reporting the same post again changes nothing on the copies
-        _refresh_coalesced(session, ctx, case)
+        _refresh(session, ctx, case, Event("duplicates", ctx.now))
     _audit(
         session,
         ctx,
@@ -213,10 +208,8 @@ def _attach(
             "widened_to": [r.target for r in widened],
         },
     )
-    submission = Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
-    confirmation = ctx.render.confirmation(shown_to(snapshot(case), Seat(Audience.REPORTER, reporter_id)), submission)
-    outbox.post_message(session, channel=reporter_id, message=confirmation, now=ctx.now, subject=_subject(case))
-    return submission
+    _post(session, ctx, case, reporter_id, Message.CONFIRMATION)
+    return Submission(number=case.number, attached=True, recipients=[], department_unknown=False)
 
 
 def _widen(case: Case, ctx: Context, form: ReportForm, reporter_id: str) -> list[routing.Recipient]:
@@ -235,23 +228,6 @@ def _widen(case: Case, ctx: Context, form: ReportForm, reporter_id: str) -> list
         case.capacity = Capacity.OFFICIAL
     wanted = _recipients(ctx, case.kind, form.capacity, department)
     return [r for r in wanted if _held(case, r) is None]
-
-
-def _refresh_coalesced(session: Session, ctx: Context, case: Case) -> None:
-    """Rewrites the copies now, or marks them stale for the refresh sweep: at most once per COALESCE."""
-    if case.copies_refreshed_at is None or case.copies_refreshed_at <= ctx.now - COALESCE:
-        _refresh(session, ctx, case, Event("duplicates", ctx.now))
-    else:
-        case.copies_stale = True
-
-
-def refresh_stale(session: Session, ctx: Context) -> int:
-    """The sweep behind coalescing: copies left stale by a burst are rewritten once it settles."""
-    stale = cases.stale(session, refreshed_before=ctx.now - COALESCE)
-    for due in stale:
-        case = _lock(session, due.id)
-        _refresh(session, ctx, case, Event("duplicates", ctx.now))
-    return len(stale)
 
 
 # -- changes from the copies' buttons --------------------------------------------------------
@@ -390,12 +366,11 @@ def report_committee(
         return Outcome.UNCHANGED
     name = ctx.directory.name_of(user_id)
     case.committee_reported_at, case.committee_reported_by = ctx.now, name
-    committee = routing.committee(ctx.directory.offices)
-    shown = shown_to(snapshot(case), Seat(committee.audience, committee.target))
-    report = ctx.render.committee_report(shown, measures, progress, name)
-    posted = outbox.post_message(session, channel=committee.target, message=report, now=ctx.now, subject=_subject(case))
-    if full := ctx.render.full_text(shown, (measures, progress)):
-        outbox.post_message(session, channel=committee.target, message=full, now=ctx.now, thread_of=posted)
+    committee = routing.committee(ctx.directory.offices).target
+    typed = {"measures": measures, "progress": progress}
+    posted = _post(session, ctx, case, committee, Message.COMMITTEE, by=name, **typed)
+    intent = {"kind": Message.COMMITTEE_FULL_TEXT, "case": case.id, **typed}
+    outbox.post_intent(session, channel=committee, intent=intent, now=ctx.now, thread_of=posted)
     event = Event("committee_reported", ctx.now, {"name": name})
     return _changed(
         session,
@@ -431,21 +406,12 @@ def escalate_due(session: Session, ctx: Context, hours: BusinessHours) -> int:
 
 
 def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -> None:
-    shown = snapshot(case)
-    members = [f"<@{m}>" for m in ctx.directory.offices.public_info.members]
     for copy in case.copies:
         if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO) and copy.handed_to is None:
-            message = ctx.render.escalation(shown_to(shown, seat_of(copy)), copy.audience, minutes, members)
-            outbox.post_message(session, channel=copy.target, message=message, now=ctx.now, subject=_subject(case))
+            _post(session, ctx, case, copy.target, Message.ESCALATION, copy=copy.id, minutes=minutes)
     if not any(c.audience == Audience.PUBLIC_INFO for c in case.copies):  # a violation: 市政情報課 hears too
         office = ctx.directory.offices.public_info.channel
-        seat = Seat(Audience.PUBLIC_INFO, office)
-        message = ctx.render.escalation(shown_to(shown, seat), Audience.PUBLIC_INFO, minutes, members)
-        outbox.post_message(session, channel=office, message=message, now=ctx.now, subject=_subject(case))
-
-
-def _digest(message: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(message, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        _post(session, ctx, case, office, Message.ESCALATION, copy=None, minutes=minutes)
 
 
 def _subject(case: Case) -> str:
@@ -476,7 +442,7 @@ def readdress(session: Session, ctx: Context) -> int:
         successors: dict[str, routing.Recipient] = {}
         for copy, department in handovers:
             name = ctx.directory.name_of(department.head)
-            copy.handed_to = name
+            copy.handed_to, copy.handed_at = name, ctx.now
             successors[department.id] = routing.Recipient(Audience.HEAD, department.head, name, department.id)
         _send_copies(session, ctx, case, [r for r in successors.values() if _held(case, r) is None])
         thread_moved = _move_thread(case, successors)
@@ -618,53 +584,45 @@ def _changed(
 def _refresh(
     session: Session, ctx: Context, case: Case, *events: Event, handing_over: Collection[CaseCopy] = ()
 ) -> None:
-    """Rewrites every copy that changes for its reader (chat.update) and adds the events to the case's
-    thread. A copy whose reader sees nothing new is left alone: Slack marks a rewritten message (edited),
-    which would tell 秘書室 that something they may not see (a private report) joined the case. A copy
-    handed over (人事異動) is drawn a last time as it is handed over, saying to whom, then never again:
-    its reader left the role, so nothing that joins the case later may reach them."""
-    session.flush()
-    shown = snapshot(case)
-    for copy in case.copies:
-        if copy.message is not None and (copy.handed_to is None or copy in handing_over):
-            message = ctx.render.case_copy(shown_to(shown, seat_of(copy)), copy.audience, copy.id)
-            if copy.shown != (digest := _digest(message)):
-                copy.shown = digest
-                outbox.update_message(session, target=copy.message, message=message, now=ctx.now)
+    """Queues an update of every live copy, drawn when sent (one pending update stands for any number of
+    changes; the worker skips one its reader would see nothing new in, as Slack marks a rewritten message
+    edited, which would tell 秘書室 that something they may not see joined the case), and adds the events
+    to the case's thread. A copy handed over (人事異動) is updated a last time as it is handed over, saying
+    to whom, then never again: its reader left the role."""
+    live = [c.message for c in case.copies if c.message is not None and (c.handed_to is None or c in handing_over)]
+    outbox.update_intents(session, targets=live, intent={"kind": Message.COPY}, now=ctx.now)
     for event in events:
-        _post_timeline(session, ctx, case, event, shown)
+        _post_timeline(session, ctx, case, event)
     if any(e.kind in JOINED for e in events):  # the copies may now cut what the joining reports added
-        _reply_full_text(session, ctx, case, shown)
-    case.copies_refreshed_at, case.copies_stale = ctx.now, False
+        _reply_full_text(session, ctx, case)
 
 
-def _post_timeline(session: Session, ctx: Context, case: Case, event: Event, shown: Snapshot | None = None) -> None:
-    def line(thread: Snapshot, seat: Seat) -> dict[str, Any] | None:
-        return ctx.render.timeline(thread, event) if visibility.sees_event(event.kind, thread, seat) else None
+def _post_timeline(session: Session, ctx: Context, case: Case, event: Event) -> None:
+    line = {"kind": event.kind, "at": event.at.isoformat(), "params": event.params}
+    coalesce = f"{Message.TIMELINE}.{event.kind}" if event.kind in COALESCED_LINES else None
+    _reply_in_thread(session, ctx, case, {"kind": Message.TIMELINE, "event": line}, coalesce)
 
-    _reply_in_thread(session, ctx, case, line, shown)
 
-
-def _reply_full_text(session: Session, ctx: Context, case: Case, shown: Snapshot | None = None) -> None:
-    """What the copies had to cut, in the thread where they say it is."""
-    _reply_in_thread(session, ctx, case, lambda thread, _seat: ctx.render.full_text(thread), shown)
+def _reply_full_text(session: Session, ctx: Context, case: Case) -> None:
+    """What the copies cut, in the thread where they say it is (drawn to nothing when nothing is cut)."""
+    _reply_in_thread(session, ctx, case, {"kind": Message.FULL_TEXT}, Message.FULL_TEXT)
 
 
 def _reply_in_thread(
-    session: Session,
-    ctx: Context,
-    case: Case,
-    draw: Callable[[Snapshot, Seat], dict[str, Any] | None],
-    shown: Snapshot | None = None,
+    session: Session, ctx: Context, case: Case, intent: outbox.Intent, coalesce_key: str | None
 ) -> None:
-    """Adds a message to the case's thread, under the copy that holds it, drawn from the case as that
-    copy's seat sees it (the thread lives in 市政情報課's channel, or a violation's head's DM)."""
+    """Adds a message to the case's thread, under the copy that holds it (in 市政情報課's channel, or a
+    violation's head's DM), drawn when sent as that copy's seat sees the case."""
     primary = next((c for c in case.copies if c.primary), None)
-    if primary is None or primary.message is None:
-        return
-    seat = seat_of(primary)
-    if message := draw(shown_to(shown or snapshot(case), seat), seat):
-        outbox.post_message(session, channel=primary.target, message=message, now=ctx.now, thread_of=primary.message)
+    if primary is not None and primary.message is not None:
+        outbox.post_intent(
+            session,
+            channel=primary.target,
+            intent=intent,
+            now=ctx.now,
+            thread_of=primary.message,
+            coalesce_key=coalesce_key,
+        )
 
 
 def _state(case: Case) -> dict[str, Any]:

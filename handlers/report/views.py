@@ -234,8 +234,8 @@ def received_view(submission: Submission, public_info: str) -> View:
 
 
 class SlackRenderer:
-    """The service's Renderer: a case's messages, with times shown in the organisation's zone.
-    People's names arrive as mrkdwn from the directory (an escaped name, or a mention)."""
+    """A case's messages, drawn when sent (handlers/report/messages.py), with times shown in the
+    organisation's zone. People's names arrive as mrkdwn from the directory (an escaped name, or a mention)."""
 
     def __init__(self, timezone: ZoneInfo) -> None:
         self.timezone = timezone
@@ -402,7 +402,7 @@ class SlackRenderer:
         # A reply without blocks: its text may be long (a comment), up to Slack's 40,000.
         return {"text": fit(t(f"report.timeline.{event.kind}", at=self.when(event.at), **params), FULL_TEXT_MAX)}
 
-    def confirmation(self, case: Snapshot, submission: Submission) -> dict[str, Any]:
+    def confirmation(self, case: Snapshot) -> dict[str, Any]:
         text = t("report.received.attached", number=case.number) + "\n" + t("report.received.no_rebuttal")
         return {
             "text": t("report.confirmation.text", number=case.number),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from storage.db import make_sessions
 from storage.models import Case, CaseUrl, OutboxMessage, OutboxMethod, OutboxStatus
-from tests.reliability.faults import CASE_NUMBER, Doorbell, FaultySlack, deliveries, lost_and_duplicated
+from tests.reliability.faults import Doorbell, FaultySlack, deliveries, lost_and_duplicated
 from tests.reliability.processes import bot_environment, serve, stop
 from tests.reliability.rows import Check, record
 from tests.reliability.world import (
@@ -46,19 +46,20 @@ INTERVAL = 0.02  # a burst of 50 reports a second: deliveries run while reports 
 
 def _in_flight(engine: Engine) -> set[tuple[str, str, str]]:
     """The messages being sent when the process died, as (destination, case, post|thread): a timeline line
-    belongs to the case of the copy whose thread it is in."""
+    belongs to the case of the copy whose thread it is in. The outbox holds intents naming the case by id."""
     parent = aliased(OutboxMessage)
     with engine.connect() as connection:
+        numbers = dict(connection.execute(select(Case.id, Case.number)).all())
         rows = connection.execute(
-            select(OutboxMessage.channel, OutboxMessage.method, OutboxMessage.payload, parent.payload)
+            select(OutboxMessage.channel, OutboxMessage.method, OutboxMessage.intent, parent.intent)
             .outerjoin(parent, parent.id == OutboxMessage.parent_id)
             .where(OutboxMessage.status == OutboxStatus.SENDING)
         ).all()
     keys = set()
-    for channel, method, payload, parent_payload in rows:
-        thread = parent_payload is not None and method == OutboxMethod.POST
-        found = CASE_NUMBER.search(str(parent_payload if thread else payload))
-        keys.add((channel, found.group(0) if found else "?", "thread" if thread else "post"))
+    for channel, method, intent, parent_intent in rows:
+        thread = parent_intent is not None and method == OutboxMethod.POST
+        case_id = (parent_intent if parent_intent is not None else intent or {}).get("case")
+        keys.add((channel, numbers.get(case_id, "?"), "thread" if thread else "post"))
     return keys
 
 

@@ -1,0 +1,115 @@
+"""The case's messages, drawn by the delivery worker when it sends them (bot/delivery.py Render): from the
+case as it is then, each as its reader may see it (visibility.shown_to). The service queues only intents
+(domain.Message); a copy is found by the outbox message it was posted as."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.delivery import Render
+from bot.directory import Directory
+from handlers.report import visibility
+from handlers.report.domain import Event, Message, Seat, seat_of, snapshot
+from handlers.report.views import SlackRenderer
+from storage import cases
+from storage.models import Audience, Case, CaseCopy, OutboxMethod
+from storage.outbox import Claimed
+
+Drawn = dict[str, Any] | None
+
+
+def copy(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    """A copy, posted or updated; a handed-over one with only the reports filed before its reader left."""
+    found = _copy_sent_as(session, message.parent_id if message.method == OutboxMethod.UPDATE else message.id)
+    if found is None:
+        return None
+    case, held = found
+    shown = visibility.shown_to(snapshot(case, reported_until=held.handed_at), seat_of(held))
+    return _draw(directory).case_copy(shown, held.audience, held.id)
+
+
+def timeline(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    found = _thread_of(session, message)
+    if found is None:
+        return None
+    case, seat = found
+    line = message.intent["event"] if message.intent else {}
+    event = Event(line["kind"], datetime.fromisoformat(line["at"]), line["params"])
+    thread = visibility.shown_to(snapshot(case), seat)
+    return _draw(directory).timeline(thread, event) if visibility.sees_event(event.kind, thread, seat) else None
+
+
+def full_text(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    found = _thread_of(session, message)
+    if found is None:
+        return None
+    case, seat = found
+    return _draw(directory).full_text(visibility.shown_to(snapshot(case), seat))
+
+
+def confirmation(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    case = _case(session, message)
+    seat = Seat(Audience.REPORTER, message.channel)
+    return _draw(directory).confirmation(visibility.shown_to(snapshot(case), seat)) if case else None
+
+
+def escalation(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    """To a head's copy or 市政情報課's (a violation's, which has no copy there): 市政情報課's members named."""
+    case, facts = _case(session, message), message.intent or {}
+    if case is None:
+        return None
+    held = next((c for c in case.copies if c.id == facts["copy"]), None)
+    seat = seat_of(held) if held else Seat(Audience.PUBLIC_INFO, message.channel)
+    members = [f"<@{m}>" for m in directory.offices.public_info.members]
+    shown = visibility.shown_to(snapshot(case), seat)
+    return _draw(directory).escalation(shown, seat.audience, facts["minutes"], members)
+
+
+def committee(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    case, facts = _case(session, message), message.intent or {}
+    if case is None:
+        return None
+    shown = visibility.shown_to(snapshot(case), Seat(Audience.SECURITY_COMMITTEE, message.channel))
+    return _draw(directory).committee_report(shown, facts["measures"], facts["progress"], facts["by"])
+
+
+def committee_full_text(session: Session, directory: Directory, message: Claimed) -> Drawn:
+    case, facts = _case(session, message), message.intent or {}
+    if case is None:
+        return None
+    shown = visibility.shown_to(snapshot(case), Seat(Audience.SECURITY_COMMITTEE, message.channel))
+    return _draw(directory).full_text(shown, (facts["measures"], facts["progress"]))
+
+
+MESSAGES: dict[str, Render] = {
+    Message.COPY: copy,
+    Message.TIMELINE: timeline,
+    Message.FULL_TEXT: full_text,
+    Message.CONFIRMATION: confirmation,
+    Message.ESCALATION: escalation,
+    Message.COMMITTEE: committee,
+    Message.COMMITTEE_FULL_TEXT: committee_full_text,
+}
+
+
+def _draw(directory: Directory) -> SlackRenderer:
+    return SlackRenderer(directory.timezone)
+
+
+def _case(session: Session, message: Claimed) -> Case | None:
+    return cases.get(session, (message.intent or {})["case"])
+
+
+def _copy_sent_as(session: Session, outbox_id: int | None) -> tuple[Case, CaseCopy] | None:
+    held = cases.copy_sent_as(session, outbox_id) if outbox_id is not None else None
+    case = cases.get(session, held.case_id) if held else None
+    return (case, held) if case and held else None
+
+
+def _thread_of(session: Session, message: Claimed) -> tuple[Case, Seat] | None:
+    """The case whose thread a reply is in, and the seat of the copy that holds it."""
+    found = _copy_sent_as(session, message.parent_id)
+    return (found[0], seat_of(found[1])) if found else None
