@@ -27,6 +27,8 @@ from bench.stats import Latency, peak_in_window
 from storage.models import AuditEntry, Case, CaseCopy, OutboxMessage, OutboxMethod, OutboxStatus
 
 SEED = 20260610
+# Not (yet) delivered: a skipped message (an update drawn to no change) is settled, a failed one never will be.
+UNSETTLED = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -160,10 +162,10 @@ def _follow_delivery(result: BurstRun, engine: Engine, start: float, wait: float
                 select(func.count())
                 .select_from(CaseCopy)
                 .join(OutboxMessage, OutboxMessage.id == CaseCopy.outbox_id)
-                .where(CaseCopy.audience != "reporter", OutboxMessage.status != OutboxStatus.SENT)
+                .where(CaseCopy.audience != "reporter", OutboxMessage.status.in_(UNSETTLED))
             )
             unsent = session.scalar(
-                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status.in_(UNSETTLED))
             )
         now = time.monotonic()
         if unsent_copies == 0 and result.fanout_done is None:
@@ -217,12 +219,12 @@ def _tally_database(result: BurstRun, session: Session, results: list[Result]) -
         kind = "updates" if method == OutboxMethod.UPDATE else "copies" if top_level else "thread lines"
         result.public_info[kind] = result.public_info.get(kind, 0) + count
     result.unsent_channels = set(
-        session.scalars(select(OutboxMessage.channel).where(OutboxMessage.status != OutboxStatus.SENT).distinct())
+        session.scalars(select(OutboxMessage.channel).where(OutboxMessage.status.in_(UNSETTLED)).distinct())
     )
     result.backlog = dict(
         session.execute(
             select(OutboxMessage.channel, func.count())
-            .where(OutboxMessage.status != OutboxStatus.SENT)
+            .where(OutboxMessage.status.in_(UNSETTLED))
             .group_by(OutboxMessage.channel)
             .order_by(func.count().desc())
             .limit(5)

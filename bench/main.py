@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench import ack, burst, linter, routing, sweep
+from bench import ack, ack_cpu, burst, linter, routing, sweep
 from bench.directory import Staff, staff, write_config
 from bench.machine import watched
 from bench.opened import OpenedViews
@@ -42,6 +42,7 @@ class Plan:
             if quick
             else ack.AckPlan({1: 200, 20: 400, 50: 500}, warmup=40)
         )
+        self.ack_cpu = 100 if quick else 400
         self.routing_reports = 6 if quick else 30
         self.routing_interval = 1.0
         self.routing_wait = 20.0 if quick else 60.0
@@ -172,6 +173,7 @@ class Run:
             if "ack" in sections:
                 self.durable_floor_ack(kind)
                 self.bot_ack(kind)
+                self.ack_cpu(kind)
             if "routing" in sections:
                 self.routing(kind)
             if "burst" in sections:
@@ -212,6 +214,23 @@ class Run:
             self._watched(f"ack: sns-bot, {kind}", child),
         ):
             self._measure_ack(kind, child, is_bot=True, opened=opened)
+
+    def ack_cpu(self, kind: str) -> None:
+        say(f"CPU on the ack path: sns-bot in-process on {kind}, {self.plan.ack_cpu} submissions one at a time")
+        database = self.databases.fresh(kind)
+        with self._watched(f"ack CPU: {kind}", None):
+            measured = ack_cpu.measure(
+                self.config,
+                database,
+                self.fake.api_url,
+                self.staff,
+                requests=self.plan.ack_cpu,
+                warmup=self.plan.ack.warmup,
+                profile=self._call_profile(),
+            )
+        self.results.ack_cpu.append(measured)
+        say(f"  {kind}: {measured.cpu_ms:.2f} ms of CPU per report, wall-clock p50 {measured.wall_ms:.2f} ms")
+        self.fake.clear()
 
     def _measure_ack(
         self,

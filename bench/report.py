@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench.ack import ENDPOINTS, HELP, SLASH, SUBMISSION, AckRun, durable_floor
+from bench.ack_cpu import AckCpu
 from bench.burst import BurstRun
 from bench.directory import OFFICE_CHANNELS
 from bench.findings import BEFORE_AND_AFTER, FINDINGS
@@ -27,6 +28,7 @@ IDLE_SWEEP_TARGET = 0.020
 RSS_TARGET_MB = 150
 STARTUP_TARGET = 2.0
 SLACK_ACK_LIMIT = 3.0  # Slack shows the user an error when an ack takes longer
+ACK_CPU_TARGET_MS = 3.0  # CPU per report on the ack path
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Results:
     loadavg_start: float
     seconds: float = 0.0
     ack: list[AckRun] = field(default_factory=list)
+    ack_cpu: list[AckCpu] = field(default_factory=list)
     routing: list[RoutingRun] = field(default_factory=list)
     bursts: list[BurstRun] = field(default_factory=list)
     sweeps: list[SweepRun] = field(default_factory=list)
@@ -234,6 +237,34 @@ def _ack(results: Results) -> Section:
     if opened:
         counts = ", ".join(f"{r.server} c={r.concurrency}: {r.cases}/{r.latency.count}" for r in opened)
         text += f"Cases opened by the measured submissions (distinct case numbers answered): {counts}.\n"
+    if results.ack_cpu:
+        cpu_text, cpu_checks = _ack_cpu(results.ack_cpu)
+        text += cpu_text
+        checks += cpu_checks
+    return text, checks
+
+
+def _ack_cpu(runs: list[AckCpu]) -> Section:
+    text = (
+        "\n### CPU on a report's ack path\n\n"
+        "The report's `view_submission` served in-process through the bot's WSGI endpoint (signature, parsing, "
+        "Bolt, the listener, the transaction and its commit), one at a time, with no delivery worker running: the "
+        "process's CPU (every thread) per submission, and the median wall-clock of the same calls (the disk's "
+        "waits added). Every submission opens a case.\n\n"
+    )
+    rows = [[r.database, str(r.requests), f"{r.cpu_ms:.2f}", f"{r.wall_ms:.2f}", str(r.cases)] for r in runs]
+    text += _table(["Database", "Submissions", "CPU/report (ms)", "Wall-clock p50 (ms)", "Cases opened"], rows)
+    checks = [
+        Check(
+            "1",
+            "ack.cpu",
+            f"CPU per report on the ack path, {r.database}",
+            f"{r.cpu_ms:.2f} ms",
+            f"≤ {ACK_CPU_TARGET_MS:.0f} ms",
+            r.cpu_ms <= ACK_CPU_TARGET_MS and r.cases == r.requests,
+        )
+        for r in runs
+    ]
     return text, checks
 
 

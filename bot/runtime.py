@@ -11,6 +11,7 @@ from bot.environment import Environment
 from bot.live_config import LiveConfig
 from storage.cases import CaseNumbers
 from storage.db import SessionFactory
+from storage.group_commit import GroupCommit
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,5 @@ class Runtime:
     sessions: SessionFactory
     clock: Clock
     case_numbers: CaseNumbers
+    # For small writes many requests make at once (the record of each modal opened).
+    group_commit: GroupCommit

@@ -24,6 +24,7 @@ from bot.scheduler import create_scheduler
 from storage import migrate, outbox
 from storage.cases import CaseNumbers
 from storage.db import make_engine, make_sessions, ping
+from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,13 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         engine.dispose()
         raise
     return Runtime(
-        env=env, config=live, engine=engine, sessions=sessions, clock=clock, case_numbers=CaseNumbers(engine)
+        env=env,
+        config=live,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        case_numbers=CaseNumbers(engine),
+        group_commit=GroupCommit(sessions),
     )
 
 

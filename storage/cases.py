@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -122,6 +122,14 @@ def due_escalations(session: Session, now: datetime) -> list[Case]:
             .order_by(Case.id)
         )
     )
+
+
+def add_copies(session: Session, copies: list[dict[str, Any]]) -> None:
+    """Adds copies (CaseCopy's columns) in one INSERT; a case whose copies were loaded reads them afresh."""
+    session.execute(insert(CaseCopy.__table__), copies)  # the table: one executemany, None values and all
+    for case_id in {c["case_id"] for c in copies}:
+        if (case := session.get(Case, case_id)) is not None:
+            session.expire(case, ["copies"])
 
 
 def copy_sent_as(session: Session, outbox_id: int) -> CaseCopy | None:

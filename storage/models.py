@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, orm_insert_sentinel, relationship
 
 from storage.base import Base, UTCDateTime
 
@@ -93,6 +93,9 @@ class OutboxMessage(Base):
     # A digest of what the message shows in Slack now (a post: updated as its updates are sent); an update
     # whose drawing has the same digest is skipped.
     shown_digest: Mapped[str | None] = mapped_column(String(64))
+    # Lets many rows go in one INSERT … RETURNING whose ids come back in order, on SQLite too (SQLAlchemy's
+    # insert sentinel): a case's copies are queued in one statement.
+    _sentinel: Mapped[int | None] = orm_insert_sentinel()
 
     parent: Mapped[OutboxMessage | None] = relationship(remote_side=[id])
 

@@ -75,6 +75,27 @@ def post_intent(
     return row
 
 
+def post_intents(
+    session: Session,
+    *,
+    posts: Sequence[tuple[str, Intent]],
+    now: datetime,
+    subject: str | None,
+    thread_id: int | None = None,
+) -> list[int]:
+    """Queues chat.postMessage of messages drawn when sent, (channel, intent) each, in one INSERT, as replies
+    in the thread of message ``thread_id`` when given (a thread just begun: nothing in it to coalesce with);
+    their ids in the same order."""
+    rows = [
+        {"channel": channel, "method": OutboxMethod.POST, "intent": intent, "subject": subject, **_fresh(now)}
+        | {"parent_id": thread_id}
+        for channel, intent in posts
+    ]
+    ids = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
+    _ring_at_commit(session)
+    return list(ids)
+
+
 def update_intents(session: Session, *, targets: Sequence[OutboxMessage], intent: Intent, now: datetime) -> None:
     """Queues chat.update of each target, drawn when sent, unless a pending message draws it anyway: the
     target's own post or an update of it, not sent yet. A target not flushed yet is a post to be sent."""

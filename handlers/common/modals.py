@@ -39,21 +39,20 @@ def open_modal(
 ) -> None:
     """views.open, recorded. The record is committed before the call, under an external_id of ours that
     Slack sends back with the submission: the modal appears about when views.open answers, so a quick
-    submission could arrive before the view id in that answer is recorded."""
+    submission could arrive before the view id in that answer is recorded. Both records share their commit
+    with the other modals opened meanwhile (a burst of /sns-report would otherwise queue on the disk)."""
     external_id = secrets.token_hex(16)
     body = view if isinstance(view, dict) else view.to_dict()  # a dict: serialised already (and not ours to change)
-    with runtime.sessions.begin() as session:
-        views.expect(
-            session,
-            external_id=external_id,
-            user_id=user_id,
-            purpose=body.get("callback_id") or "",
-            subject=subject,
-            now=runtime.clock.now(),
+    purpose, now = body.get("callback_id") or "", runtime.clock.now()
+    runtime.group_commit.write(
+        lambda session: views.expect(
+            session, external_id=external_id, user_id=user_id, purpose=purpose, subject=subject, now=now
         )
+    )
     answer = client.views_open(trigger_id=trigger_id, view={**body, "external_id": external_id})
-    with runtime.sessions.begin() as session:
-        views.opened(session, external_id=external_id, view_id=answer["view"]["id"])
+    runtime.group_commit.write(
+        lambda session: views.opened(session, external_id=external_id, view_id=answer["view"]["id"])
+    )
 
 
 def open_on_click(

@@ -101,6 +101,8 @@ def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, ha
         escalate_at=ctx.now + timedelta(minutes=minutes),
         urls=[CaseUrl(url=url) for url in form.urls],
         reports=[report],
+        # Loaded as empty: a new case's checklist is known, and reading it would cost a query.
+        checklist=[],
     )
     session.add(case)
     session.flush()
@@ -131,8 +133,9 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     reporter = routing.Recipient(Audience.REPORTER, case.reporter_id, case.reporter_name)
     # The copies say who reported and who was told; the timeline's thread starts with the first change, so
     # a new case costs the busiest channel (市政情報課) one post, not two, at Slack's pace of one a second.
-    _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
-    _reply_full_text(session, ctx, case)
+    thread, *_ = _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
+    full_text = (recipients[0].target, {"kind": Message.FULL_TEXT})
+    outbox.post_intents(session, posts=[full_text], now=ctx.now, subject=_subject(case), thread_id=thread)
     _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
     return Submission(
         number=case.number,
@@ -151,19 +154,29 @@ def _recipients(
 
 def _send_copies(
     session: Session, ctx: Context, case: Case, recipients: list[routing.Recipient], *, timeline_first: bool = False
-) -> None:
-    """Posts a copy to each recipient, drawn when sent, so each names all the recipients there are then."""
-    case.copies.extend(
-        CaseCopy(
-            audience=r.audience,
-            target=r.target,
-            name=r.name,
-            department_id=r.department_id,
-            primary=timeline_first and index == 0,
-            message=_post(session, ctx, case, r.target, Message.COPY),
-        )
-        for index, r in enumerate(recipients)
+) -> list[int]:
+    """Posts a copy to each recipient, drawn when sent, so each names all the recipients there are then: the
+    posts and the copies in one INSERT each (the hot path of every report). The posts' outbox ids."""
+    copy = {"kind": Message.COPY, "case": case.id}
+    posted = outbox.post_intents(
+        session, posts=[(r.target, copy) for r in recipients], now=ctx.now, subject=_subject(case)
     )
+    cases.add_copies(
+        session,
+        [
+            {
+                "case_id": case.id,
+                "audience": r.audience,
+                "target": r.target,
+                "name": r.name,
+                "department_id": r.department_id,
+                "primary": timeline_first and index == 0,
+                "outbox_id": outbox_id,
+            }
+            for index, (r, outbox_id) in enumerate(zip(recipients, posted, strict=True))
+        ],
+    )
+    return posted
 
 
 def _post(session: Session, ctx: Context, case: Case, channel: str, kind: Message, **facts: Any) -> OutboxMessage:

@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("intent", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("coalesce_key", sa.String(length=48), nullable=True))
         batch.add_column(sa.Column("shown_digest", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("_sentinel", sa.Integer(), nullable=True))
         batch.create_index(batch.f("ix_outbox_parent_id"), ["parent_id"])
     with op.batch_alter_table("case_copies") as batch:
         batch.add_column(sa.Column("handed_at", UTC_DATETIME, nullable=True))
@@ -91,6 +92,7 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.alter_column("payload", existing_type=sa.JSON(), nullable=False)
         batch.drop_index(batch.f("ix_outbox_parent_id"))
+        batch.drop_column("_sentinel")
         batch.drop_column("shown_digest")
         batch.drop_column("coalesce_key")
         batch.drop_column("intent")
