@@ -20,10 +20,11 @@ from bot.delivery import OutboxWorker, PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
 from bot.runtime import Runtime
+from bot.slack_names import SlackLookup, SlackNames
 from bot.scheduler import create_scheduler
 from storage import migrate, outbox
 from storage.cases import CaseNumbers
-from storage.db import make_engine, make_sessions, ping
+from storage.db import SessionFactory, make_engine, make_sessions, ping
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,11 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
     try:
         prepare_database(engine)
         sessions = make_sessions(engine)
-        live = LiveConfig(env.config_path, config, sessions=sessions, clock=clock)
+        names = slack_names(env, sessions, clock, timeout=config.delivery.request_timeout_seconds)
+        resolution = names.resolve(config, env.config_path)
+        live = LiveConfig(
+            env.config_path, resolution.config, sessions=sessions, clock=clock, names=names, addresses=resolution.addresses
+        )
         live.record()  # a restart with a changed app.yaml is a reload
     except BaseException:
         engine.dispose()
@@ -114,6 +119,12 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
     return Runtime(
         env=env, config=live, engine=engine, sessions=sessions, clock=clock, case_numbers=CaseNumbers(engine)
     )
+
+
+def slack_names(env: Environment, sessions: SessionFactory, clock: Clock, *, timeout: float) -> SlackNames:
+    """The resolver of app.yaml's addresses and #names: through Slack with the bot token, else from the database."""
+    client = WebClient(token=env.bot_token, base_url=env.api_url, timeout=int(timeout)) if env.bot_token else None
+    return SlackNames(client and SlackLookup(client), sessions=sessions, clock=clock)
 
 
 def delivery_worker(runtime: Runtime) -> OutboxWorker:

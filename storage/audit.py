@@ -18,6 +18,7 @@ class Actor:
 
     user_id: str
     name: str
+    email: str | None = None  # the address app.yaml names them by, when it does
 
 
 def record(

@@ -543,3 +543,15 @@ class OpenedView(Base):
     purpose: Mapped[str] = mapped_column(String(64))  # the callback_id it was opened with
     subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "case:12"
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SlackName(Base):
+    """An e-mail address or #channel name of app.yaml and the Slack ID it last resolved to, with when:
+    a restart while Slack is unreachable starts with these."""
+
+    __tablename__ = "slack_names"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "email" or "channel"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)  # as app.yaml writes it, lower-cased
+    slack_id: Mapped[str] = mapped_column(String(32))
+    resolved_at: Mapped[datetime] = mapped_column(UTCDateTime)
