@@ -110,7 +110,12 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         names = slack_names(env, sessions, clock, timeout=config.delivery.request_timeout_seconds)
         resolution = names.resolve(config, env.config_path)
         live = LiveConfig(
-            env.config_path, resolution.config, sessions=sessions, clock=clock, names=names, addresses=resolution.addresses
+            env.config_path,
+            resolution.config,
+            sessions=sessions,
+            clock=clock,
+            names=names,
+            addresses=resolution.addresses,
         )
         live.record()  # a restart with a changed app.yaml is a reload
     except BaseException:
