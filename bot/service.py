@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 
 import handlers
@@ -127,9 +128,13 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
 
 
 def slack_names(env: Environment, sessions: SessionFactory, clock: Clock, *, timeout: float) -> SlackNames:
-    """The resolver of app.yaml's addresses and #names: through Slack with the bot token, else from the database."""
-    client = WebClient(token=env.bot_token, base_url=env.api_url, timeout=int(timeout)) if env.bot_token else None
-    return SlackNames(client and SlackLookup(client), sessions=sessions, clock=clock)
+    """The resolver of app.yaml's addresses and #names: through Slack with the bot token, else from the database.
+    users.lookupByEmail is Tier 3 (about 50 a minute): a large app.yaml waits out Slack's Retry-After."""
+    if not env.bot_token:
+        return SlackNames(None, sessions=sessions, clock=clock)
+    retries = [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=10)]
+    client = WebClient(token=env.bot_token, base_url=env.api_url, timeout=int(timeout), retry_handlers=retries)
+    return SlackNames(SlackLookup(client), sessions=sessions, clock=clock)
 
 
 def delivery_worker(runtime: Runtime) -> OutboxWorker:

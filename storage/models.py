@@ -24,6 +24,8 @@ class AuditEntry(Base):
     # NULL actor: the bot itself (a delivery failure, a reminder sweep).
     actor_id: Mapped[str | None] = mapped_column(String(32))
     actor_name: Mapped[str | None] = mapped_column(String(120))
+    # The address app.yaml named the actor by, when it did (0013; hashed only when set).
+    actor_email: Mapped[str | None] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))

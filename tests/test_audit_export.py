@@ -35,10 +35,10 @@ from storage.models import AuditEntry, Capacity, Case, CaseKind, CaseReporter
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
-HEADERS = ["番号", "日時", "実行者ID", "実行者", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ"]
+HEADERS = ["番号", "日時", "実行者ID", "実行者", "実行者メール", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ"]
 KEYS = [
-    "id", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after", "private",
-    "hash",
+    "id", "occurred_at", "actor_id", "actor_name", "actor_email", "action", "entity_type", "entity_id", "before",
+    "after", "private", "hash",
 ]  # fmt: skip
 
 
@@ -56,6 +56,7 @@ def entry(entry_id: int = 1, at: datetime | None = None, **kwargs: Any) -> Expor
     values: dict[str, Any] = {
         "actor_id": "U1",
         "actor_name": "観光 一郎",
+        "actor_email": None,
         "action": "case.resolved",
         "entity_type": "case",
         "entity_id": "SNS-2026-0001",
@@ -218,6 +219,7 @@ def test_jsonl_round_trips_every_value() -> None:
         "occurred_at": "2026-11-30T23:59:00+09:00",
         "actor_id": "U1",
         "actor_name": "観光 一郎",
+        "actor_email": None,
         "action": "case.resolved",
         "entity_type": "case",
         "entity_id": "SNS-2026-0001",
@@ -250,7 +252,7 @@ def test_xlsx_has_a_frozen_filtered_heading_and_real_local_datetimes(tmp_path: P
     assert [c.value for c in sheet[1]] == HEADERS
     assert all(c.font.b for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K3"
+    assert sheet.auto_filter.ref == "A1:L3"
     assert sheet.max_row == 3
 
     when = sheet["B2"]
@@ -260,16 +262,16 @@ def test_xlsx_has_a_frozen_filtered_heading_and_real_local_datetimes(tmp_path: P
     assert sheet["B3"].value == datetime(2026, 11, 1, 0, 0)
     assert sheet["A2"].value == 1
     assert sheet["D2"].value == "観光 一郎"
-    assert json.loads(sheet["H2"].value) == {"status": "open"}
-    assert json.loads(sheet["I2"].value) == {"status": "resolved", "note": "削除済み"}
-    assert (sheet["C3"].value, sheet["D3"].value, sheet["H3"].value) == (None, None, None)
+    assert json.loads(sheet["I2"].value) == {"status": "open"}
+    assert json.loads(sheet["J2"].value) == {"status": "resolved", "note": "削除済み"}
+    assert (sheet["C3"].value, sheet["D3"].value, sheet["I3"].value) == (None, None, None)
 
 
 def test_xlsx_columns_are_wide_enough_to_read(tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx([entry()], path, TOKYO)
     dimensions = load_workbook(path).active.column_dimensions
-    widths = {key: dimensions[letter].width for key, letter in zip(KEYS, "ABCDEFGHIJK", strict=True)}
+    widths = {key: dimensions[letter].width for key, letter in zip(KEYS, "ABCDEFGHIJKL", strict=True)}
     assert widths["occurred_at"] >= len("2026-11-30 23:59:59")
     assert widths["before"] >= 40
     assert widths["after"] >= 40
@@ -280,7 +282,7 @@ def test_xlsx_keeps_formula_looking_text_as_plain_text(tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx([entry(actor_name='=HYPERLINK("http://x","押して")', entity_id="@SUM(A1)", action="+1")], path, TOKYO)
     sheet = load_workbook(path).active
-    for ref, expected in (("D2", '=HYPERLINK("http://x","押して")'), ("G2", "@SUM(A1)"), ("E2", "+1")):
+    for ref, expected in (("D2", '=HYPERLINK("http://x","押して")'), ("H2", "@SUM(A1)"), ("F2", "+1")):
         assert sheet[ref].data_type == "s"  # a formula would be "f"
         assert sheet[ref].value == expected  # no visible quote: the cell is text
         assert sheet[ref].quotePrefix
@@ -292,7 +294,7 @@ def test_xlsx_survives_characters_and_lengths_excel_refuses(tmp_path: Path) -> N
     write_xlsx([entry(actor_name="ベル\x07\ud83d", after={"text": long_text})], path, TOKYO)
     sheet = load_workbook(path).active
     assert sheet["D2"].value == "ベル\\u0007\\ud83d"  # visible escapes, not a crash
-    after = sheet["I2"].value
+    after = sheet["J2"].value
     assert len(after) == 32767
     assert after.startswith('{"text":"あああ')
     assert after.endswith("全文はCSV/JSONL出力にあります）")
@@ -303,7 +305,7 @@ def test_xlsx_of_an_empty_range_is_only_the_heading(tmp_path: Path) -> None:
     assert write_xlsx([], path, TOKYO) == 0
     sheet = load_workbook(path).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [HEADERS]
-    assert sheet.auto_filter.ref == "A1:K1"
+    assert sheet.auto_filter.ref == "A1:L1"
     assert sheet.freeze_panes == "A2"
 
 

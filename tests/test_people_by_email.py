@@ -16,7 +16,8 @@ from bot.live_config import LiveConfig
 from bot.service import slack_names
 from playground.slack_api import SlackStandIn
 from storage.db import SessionFactory
-from storage.models import SlackName
+from storage import audit_chain
+from storage.models import AuditEntry, SlackName
 from tests.support.bot import environment_for, running_bot
 from tests.support.clock import FrozenClock
 from tests.test_config import MINIMAL, write
@@ -100,6 +101,10 @@ def test_a_report_under_an_app_yaml_of_addresses_reaches_the_head_and_the_office
         assert directory.is_public_info("U0PUBINFO1")
         assert directory.actor("U0HEADKANKO").email == "kanko.head@city.example.jp"
         assert stored(bot.service.runtime.sessions)["channel", "秘書室"] == "C0SECRETARIAT"
+        with bot.service.runtime.sessions() as session:
+            opened = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == "U0STAFF1")).first()
+            assert opened is not None and opened.actor_email == "taro.soja@city.example.jp"
+            assert audit_chain.verify(session).ok  # the address is covered by the entry's hash
     # Private channels too, paged through with the cursor.
     (listing, *_) = workspace.calls_to("conversations.list")
     assert listing.args["types"] == "public_channel,private_channel"

@@ -1,4 +1,5 @@
-"""Slack names: the IDs that app.yaml's e-mail addresses and #channel names last resolved to.
+"""Slack names: the IDs that app.yaml's e-mail addresses and #channel names last resolved to; the audit
+log keeps an actor's address.
 
 Revision ID: 0013
 Revises: 0011
@@ -27,7 +28,9 @@ def upgrade() -> None:
         sa.Column("resolved_at", UTC_DATETIME, nullable=False),
         sa.PrimaryKeyConstraint("kind", "name", name=op.f("pk_slack_names")),
     )
+    op.add_column("audit_log", sa.Column("actor_email", sa.String(length=254), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("audit_log", "actor_email")
     op.drop_table("slack_names")
