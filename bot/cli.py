@@ -425,7 +425,7 @@ def check_config(args: argparse.Namespace, env: Environment) -> int:
 def _resolve_names(env: Environment, config: Config) -> Resolution:
     """app.yaml's addresses and #names as Slack (or, when it cannot be reached, the database) resolves them;
     a configuration naming everyone by ID needs neither."""
-    if not any(references(config.model_dump())):
+    if not any(references(config)):
         return Resolution(config)
     engine = make_engine(env.database_url or config.database.url)
     try:

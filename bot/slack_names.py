@@ -128,8 +128,7 @@ class SlackNames:
 
     def resolve(self, config: Config, path: Path) -> Resolution:
         """The configuration with IDs; ConfigError naming each key whose name resolves to nobody."""
-        data = config.model_dump()
-        found = list(references(data))
+        found = list(references(config))
         if not found:
             return Resolution(config)
         stale: tuple[datetime, str] | None = None
@@ -140,7 +139,7 @@ class SlackNames:
         if problems:
             raise ConfigError(path, problems)
         resolution = Resolution(
-            Config.model_validate(_replaced(data, found, ids)),
+            with_ids(config, ids),
             [Resolved(key_path(r.loc), r.written, ids[r.kind, r.key]) for r in found],
             *(stale or (None, None)),
         )
@@ -191,9 +190,9 @@ def stale_notice(resolution: Resolution) -> str:
     return bilingual("cli.names.stale", since=resolution.stale_since, reason=resolution.stale_reason)
 
 
-def references(data: Mapping[str, Any]) -> Iterator[Reference]:
-    """Every person and channel of a dumped configuration that is written as an address or a #name."""
-    for loc, kind, value in _named(data):
+def references(config: Config) -> Iterator[Reference]:
+    """Every person and channel of the configuration that is written as an address or a #name."""
+    for loc, kind, value in _named(config.model_dump()):
         pattern = EMAIL if kind == EMAIL_KIND else CHANNEL_NAME
         if pattern.fullmatch(value):
             yield Reference(kind, value, loc)
@@ -227,17 +226,16 @@ def _first_of_each(found: list[Reference]) -> Iterator[Reference]:
             yield reference
 
 
-def _replaced(data: dict[str, Any], found: list[Reference], ids: dict[tuple[str, str], str]) -> dict[str, Any]:
-    for reference in found:
+def with_ids(config: Config, ids: Mapping[tuple[str, str], str]) -> Config:
+    """``config`` with each reference replaced by its ID from ``ids`` (by kind and key)."""
+    data = config.model_dump()
+    for reference in references(config):
         *parents, last = reference.loc
         if last != "[key]":
             _at(data, parents)[last] = ids[reference.kind, reference.key]
     # people: keyed by person, rebuilt in its order
-    data["people"] = {
-        ids.get((EMAIL_KIND, person.lower()), person) if EMAIL.fullmatch(person) else person: name
-        for person, name in data["people"].items()
-    }
-    return data
+    data["people"] = {ids.get((EMAIL_KIND, person.lower()), person): name for person, name in data["people"].items()}
+    return Config.model_validate(data)
 
 
 def _at(data: Any, loc: list[Any]) -> Any:

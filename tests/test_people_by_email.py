@@ -14,6 +14,7 @@ from bot.cli import main
 from bot.config import ConfigError, load_config
 from bot.live_config import LiveConfig
 from bot.service import slack_names
+from playground import people
 from playground.slack_api import SlackStandIn
 from storage.db import SessionFactory
 from storage import audit_chain
@@ -219,3 +220,20 @@ def test_check_config_shows_each_address_with_its_id(
     workspace.fail_next("users.lookupByEmail", status=503, times=100)
     assert check_config(monkeypatch, workspace, database_url, config_path) == 0
     assert "Slack could not be reached" in capsys.readouterr().out
+
+
+def test_the_playground_makes_up_a_user_per_address_that_the_bot_resolves_alike(
+    fake_slack: SlackStandIn, sessions: SessionFactory, clock: FrozenClock, config_path: Path
+) -> None:
+    config = load_config(config_path)
+
+    shown = people.made_up(config, fake_slack.workspace)
+    resolved = slack_names(environment_for(fake_slack, "unused"), sessions, clock, timeout=5).resolve(
+        config, config_path
+    )
+
+    assert resolved.config == shown
+    head = shown.departments[0].head
+    assert fake_slack.workspace.names[head] == "観光 一郎"
+    assert {p.id for p in people.people(shown)} >= {head, *shown.offices.public_info.members}
+    assert fake_slack.workspace.conversations[shown.offices.secretariat.channel].name == "秘書室"
