@@ -21,8 +21,8 @@ from bot.delivery import OutboxWorker, PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
 from bot.runtime import Runtime
-from bot.slack_names import SlackLookup, SlackNames
 from bot.scheduler import create_scheduler
+from bot.slack_names import SlackLookup, SlackNames
 from storage import migrate, outbox
 from storage.cases import CaseNumbers
 from storage.db import SessionFactory, make_engine, make_sessions, ping

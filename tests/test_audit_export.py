@@ -35,7 +35,20 @@ from storage.models import AuditEntry, Capacity, Case, CaseKind, CaseReporter
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
-HEADERS = ["番号", "日時", "実行者ID", "実行者", "実行者メール", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ"]
+HEADERS = [
+    "番号",
+    "日時",
+    "実行者ID",
+    "実行者",
+    "実行者メール",
+    "操作",
+    "対象の種類",
+    "対象",
+    "変更前",
+    "変更後",
+    "区分",
+    "ハッシュ",
+]
 KEYS = [
     "id", "occurred_at", "actor_id", "actor_name", "actor_email", "action", "entity_type", "entity_id", "before",
     "after", "private", "hash",

@@ -194,7 +194,9 @@ def test_a_channel_is_an_id_or_a_hash_name(tmp_path: Path) -> None:
     problems = problems_of(write(tmp_path, data))
 
     assert len(problems) == 1
-    assert problems[0].startswith("offices.secretariat.channel: 'koho' は Slack のチャンネルIDでもチャンネル名でもありません")
+    assert problems[0].startswith(
+        "offices.secretariat.channel: 'koho' は Slack のチャンネルIDでもチャンネル名でもありません"
+    )
     assert "# を付けた名前" in problems[0]
 
 

@@ -4,25 +4,25 @@ stand-in's users.lookupByEmail and conversations.list, kept in the database, ref
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from bot.catalog import t
 from bot.cli import main
 from bot.config import ConfigError, load_config
 from bot.live_config import LiveConfig
 from bot.service import slack_names
 from playground import people
 from playground.slack_api import SlackStandIn
-from storage.db import SessionFactory
 from storage import audit_chain
+from storage.db import SessionFactory
 from storage.models import AuditEntry, SlackName
 from tests.support.bot import environment_for, running_bot
 from tests.support.clock import FrozenClock
-from tests.test_config import MINIMAL, write
 from tests.support.report import delivered, submit_report, top_level_channels, unpaced_config
+from tests.test_config import MINIMAL, write
 
 # The workspace: who has which address, which channel which name.
 PEOPLE = {
@@ -64,7 +64,8 @@ def workspace(fake_slack: SlackStandIn) -> SlackStandIn:
 def config_path(tmp_path: Path) -> Path:
     path = unpaced_config(tmp_path)
     path.write_text(by_address(path.read_text(encoding="utf-8")), encoding="utf-8")
-    assert "U0" not in path.read_text(encoding="utf-8") and "C0" not in path.read_text(encoding="utf-8")
+    assert "U0" not in path.read_text(encoding="utf-8")
+    assert "C0" not in path.read_text(encoding="utf-8")
     return path
 
 
@@ -78,6 +79,13 @@ def check_config(monkeypatch: pytest.MonkeyPatch, fake: SlackStandIn, database_u
     }.items():
         monkeypatch.setenv(name, str(value))
     return main(["check-config", "--config", str(path)])
+
+
+def refused_start(fake: SlackStandIn, database_url: str, clock: FrozenClock, path: Path) -> list[str]:
+    """The problems the bot's start is refused with."""
+    with pytest.raises(ConfigError) as refused, running_bot(fake, database_url, clock=clock, config_path=path):
+        pass
+    return refused.value.problems
 
 
 def stored(sessions: SessionFactory) -> dict[tuple[str, str], str]:
@@ -104,7 +112,8 @@ def test_a_report_under_an_app_yaml_of_addresses_reaches_the_head_and_the_office
         assert stored(bot.service.runtime.sessions)["channel", "秘書室"] == "C0SECRETARIAT"
         with bot.service.runtime.sessions() as session:
             opened = session.scalars(select(AuditEntry).where(AuditEntry.actor_id == "U0STAFF1")).first()
-            assert opened is not None and opened.actor_email == "taro.soja@city.example.jp"
+            assert opened is not None
+            assert opened.actor_email == "taro.soja@city.example.jp"
             assert audit_chain.verify(session).ok  # the address is covered by the entry's hash
     # Private channels too, paged through with the cursor.
     (listing, *_) = workspace.calls_to("conversations.list")
@@ -128,26 +137,28 @@ def test_the_channels_are_paged_through(
     assert resolution.config.offices.secretariat.channel == "C9LAST"
     assert resolution.channel_names == {"C9LAST": "#last-one"}
     cursors = [c.args.get("cursor") for c in workspace.calls_to("conversations.list")]
-    assert len(cursors) == 3 and cursors[0] is None and all(cursors[1:])
+    assert len(cursors) == 3
+    assert cursors[0] is None
+    assert all(cursors[1:])
 
 
 @pytest.mark.usefixtures("restore_logging")
 def test_an_unknown_address_is_refused_naming_the_key(
-    workspace: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: SlackStandIn,
+    database_url: str,
+    clock: FrozenClock,
+    config_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     text = config_path.read_text(encoding="utf-8").replace("kanko.head@", "nobody@")
     config_path.write_text(text, encoding="utf-8")
+    problem = "departments[0].head: nobody@city.example.jp — " + t("config.error.unknown_email")
 
-    code = check_config(monkeypatch, workspace, database_url, config_path)
-
-    assert code == 1
-    with pytest.raises(ConfigError) as refused:
-        with running_bot(workspace, database_url, clock=clock, config_path=config_path):
-            pass
-    assert refused.value.problems == [
-        "departments[0].head: nobody@city.example.jp — no Slack user has this address"
-        "（このメールアドレスの Slack ユーザーはいません。綴りと、その人がワークスペースに参加しているかを確認してください）"
-    ]
+    assert check_config(monkeypatch, workspace, database_url, config_path) == 1
+    assert f"  {problem}" in capsys.readouterr().err.splitlines()
+    assert problem.startswith("departments[0].head: nobody@city.example.jp — no Slack user has this address")
+    assert refused_start(workspace, database_url, clock, config_path) == [problem]
 
 
 def test_a_restart_while_slack_is_unreachable_starts_with_the_stored_ids(
@@ -174,11 +185,8 @@ def test_a_first_start_while_slack_is_unreachable_is_refused(
 ) -> None:
     workspace.fail_next("users.lookupByEmail", status=503, times=100)
 
-    with pytest.raises(ConfigError) as refused:
-        with running_bot(workspace, database_url, clock=clock, config_path=config_path):
-            pass
+    problems = refused_start(workspace, database_url, clock, config_path)
 
-    problems = refused.value.problems
     assert problems[0].startswith("offices.secretariat.channel: #秘書室 — Slack could not be reached (internal_error)")
 
 
