@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -87,6 +88,10 @@ class Reference:
     loc: tuple[Any, ...]
 
     @property
+    def id(self) -> tuple[str, str]:
+        return self.kind, self.key
+
+    @property
     def key(self) -> str:
         """How it is looked up and stored: Slack matches addresses and channel names case-insensitively."""
         return self.written.removeprefix("#").lower()
@@ -131,19 +136,17 @@ class SlackNames:
         found = list(references(config))
         if not found:
             return Resolution(config)
-        stale: tuple[datetime, str] | None = None
+        since = reason = None
         try:
             ids, problems = self._ask_slack(found)
         except SlackUnreachable as error:
-            ids, problems, stale = self._stored(found, str(error))
+            reason = str(error)
+            ids, problems, since = self._stored(found, reason)
         if problems:
             raise ConfigError(path, problems)
-        resolution = Resolution(
-            with_ids(config, ids),
-            [Resolved(key_path(r.loc), r.written, ids[r.kind, r.key]) for r in found],
-            *(stale or (None, None)),
-        )
-        if resolution.stale_since is not None:
+        resolved = [Resolved(key_path(r.loc), r.written, ids[r.kind, r.key]) for r in found]
+        resolution = Resolution(with_ids(config, ids), resolved, since, reason)
+        if since is not None:
             log.warning("%s", stale_notice(resolution))
         return resolution
 
@@ -151,15 +154,13 @@ class SlackNames:
         if self._lookup is None:
             raise SlackUnreachable("SLACK_BOT_TOKEN is not set")
         emails = sorted({r.key for r in found if r.kind == EMAIL_KIND})
-        answers = {(EMAIL_KIND, email): self._lookup.user_id(email) for email in emails}
+        answers: dict[tuple[str, str], str | None] = {(EMAIL_KIND, e): self._lookup.user_id(e) for e in emails}
         if any(r.kind == CHANNEL_KIND for r in found):
-            answers |= {(CHANNEL_KIND, name): slack_id for name, slack_id in self._lookup.channel_ids().items()}
+            answers |= {(CHANNEL_KIND, name): channel for name, channel in self._lookup.channel_ids().items()}
         problems = [
-            f"{key_path(r.loc)}: {r.written} — " + t(f"config.error.unknown_{r.kind}")
-            for r in _first_of_each(found)
-            if answers.get((r.kind, r.key)) is None
+            _problem(r, t(f"config.error.unknown_{r.kind}")) for r in _first_of_each(found) if not answers.get(r.id)
         ]
-        ids = {(r.kind, r.key): str(answers[r.kind, r.key]) for r in found if answers.get((r.kind, r.key))}
+        ids = {r.id: str(answers[r.id]) for r in found if answers.get(r.id)}
         if not problems:
             with self._sessions.begin() as session:
                 for kind in (EMAIL_KIND, CHANNEL_KIND):
@@ -169,25 +170,30 @@ class SlackNames:
 
     def _stored(
         self, found: list[Reference], reason: str
-    ) -> tuple[dict[tuple[str, str], str], list[str], tuple[datetime, str] | None]:
+    ) -> tuple[dict[tuple[str, str], str], list[str], datetime | None]:
+        """The IDs last resolved, and the oldest resolution's time."""
         with self._sessions() as session:
             rows = {
                 (kind, name): row
                 for kind in (EMAIL_KIND, CHANNEL_KIND)
                 for name, row in slack_names.known(session, kind, {r.key for r in found if r.kind == kind}).items()
             }
-        problems = [
-            f"{key_path(r.loc)}: {r.written} — " + t("config.error.never_resolved", reason=reason)
-            for r in _first_of_each(found)
-            if (r.kind, r.key) not in rows
-        ]
+        never = t("config.error.never_resolved", reason=reason)
+        problems = [_problem(r, never) for r in _first_of_each(found) if r.id not in rows]
         ids = {key: row.slack_id for key, row in rows.items()}
-        oldest = min((row.resolved_at for row in rows.values()), default=None)
-        return ids, problems, (oldest, reason) if oldest else None
+        return ids, problems, min((row.resolved_at for row in rows.values()), default=None)
 
 
 def stale_notice(resolution: Resolution) -> str:
-    return bilingual("cli.names.stale", since=resolution.stale_since, reason=resolution.stale_reason)
+    """Says that the stored IDs are in use, since when (in the organisation's zone) and why."""
+    zone = ZoneInfo(resolution.config.organization.timezone)
+    since = resolution.stale_since.astimezone(zone).isoformat(timespec="minutes") if resolution.stale_since else ""
+    return bilingual("cli.names.stale", since=since, reason=resolution.stale_reason)
+
+
+def _problem(reference: Reference, explanation: str) -> str:
+    """A problem in the form of app.yaml's others: the key path, then what is wrong."""
+    return f"{key_path(reference.loc)}: {reference.written} — {explanation}"
 
 
 def references(config: Config) -> Iterator[Reference]:

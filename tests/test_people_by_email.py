@@ -3,8 +3,11 @@ stand-in's users.lookupByEmail and conversations.list, kept in the database, ref
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -18,12 +21,13 @@ from playground import people
 from playground.slack_api import SlackStandIn
 from storage import audit_chain
 from storage.db import SessionFactory
-from storage.models import AuditEntry, SlackName
+from storage.models import Account, AccountState, AuditEntry, SlackName
 from tests.support.bot import environment_for, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import delivered, submit_report, top_level_channels, unpaced_config
 from tests.test_config import MINIMAL, write
 
+TOKYO = ZoneInfo("Asia/Tokyo")
 # The workspace: who has which address, which channel which name.
 PEOPLE = {
     "U0HEADKANKO": ("観光 一郎", "kanko.head@city.example.jp"),
@@ -69,15 +73,19 @@ def config_path(tmp_path: Path) -> Path:
     return path
 
 
-def check_config(monkeypatch: pytest.MonkeyPatch, fake: SlackStandIn, database_url: str, path: Path) -> int:
-    """`sns-bot check-config` with the bot's token, against the stand-in."""
-    env = environment_for(fake, database_url, path)
+def use_the_stand_in(monkeypatch: pytest.MonkeyPatch, fake: SlackStandIn, database_url: str) -> None:
+    """The environment of an `sns-bot` command with the bot's token, against the stand-in."""
+    env = environment_for(fake, database_url)
     for name, value in {
         "SLACK_BOT_TOKEN": env.bot_token,
         "SLACK_API_URL": env.api_url,
         "DATABASE_URL": database_url,
     }.items():
         monkeypatch.setenv(name, str(value))
+
+
+def check_config(monkeypatch: pytest.MonkeyPatch, fake: SlackStandIn, database_url: str, path: Path) -> int:
+    use_the_stand_in(monkeypatch, fake, database_url)
     return main(["check-config", "--config", str(path)])
 
 
@@ -177,7 +185,7 @@ def test_a_restart_while_slack_is_unreachable_starts_with_the_stored_ids(
         assert bot.service.runtime.config.current.departments[0].head == "U0HEADKANKO"
         assert bot.service.runtime.config.current.offices.secretariat.channel == "C0SECRETARIAT"
     assert "Slack could not be reached" in caplog.text
-    assert str(resolved_at) in caplog.text
+    assert resolved_at.astimezone(TOKYO).isoformat(timespec="minutes") in caplog.text
 
 
 def test_a_first_start_while_slack_is_unreachable_is_refused(
@@ -245,3 +253,29 @@ def test_the_playground_makes_up_a_user_per_address_that_the_bot_resolves_alike(
     assert fake_slack.workspace.names[head] == "観光 一郎"
     assert {p.id for p in people.people(shown)} >= {head, *shown.offices.public_info.members}
     assert fake_slack.workspace.conversations[shown.offices.secretariat.channel].name == "秘書室"
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_reminders_list_names_each_recipient_by_address_and_id(
+    workspace: SlackStandIn,
+    database_url: str,
+    sessions: SessionFactory,
+    config_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with sessions.begin() as session:
+        session.add(Account(
+            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
+            department_name="観光プロモーション課", managers=["U0STAFF1"], state=AccountState.ACTIVE,
+            password_changed_on=date(2026, 8, 30), review_interval_days=180, last_review_on=date(2026, 11, 1),
+            registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+        ))  # fmt: skip
+    use_the_stand_in(monkeypatch, workspace, database_url)
+
+    code = main(["reminders", "list", "--json", "--now", "2026-11-26T10:00:00+09:00", "--config", str(config_path)])
+
+    listed = {r["kind"]: r for r in json.loads(capsys.readouterr().out)["reminders"]}
+    assert code == 0
+    assert listed["password"]["to"] == ["taro.soja@city.example.jp (U0STAFF1)"]
+    assert listed["review"]["to"] == ["kanko.head@city.example.jp (U0HEADKANKO)"]
