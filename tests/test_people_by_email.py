@@ -279,3 +279,15 @@ def test_reminders_list_names_each_recipient_by_address_and_id(
     assert code == 0
     assert listed["password"]["to"] == ["taro.soja@city.example.jp (U0STAFF1)"]
     assert listed["review"]["to"] == ["kanko.head@city.example.jp (U0HEADKANKO)"]
+
+
+def test_a_rate_limited_lookup_waits_and_asks_again(
+    workspace: SlackStandIn, sessions: SessionFactory, clock: FrozenClock, config_path: Path
+) -> None:
+    workspace.fail_next("users.lookupByEmail", status=429, headers={"Retry-After": "0"})
+    names = slack_names(environment_for(workspace, "unused"), sessions, clock, timeout=5)
+
+    resolution = names.resolve(load_config(config_path), config_path)
+
+    assert resolution.stale_since is None
+    assert resolution.config.departments[0].head == "U0HEADKANKO"
