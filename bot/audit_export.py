@@ -52,7 +52,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("occurred_at", "日時"),
     Column("actor_id", "実行者ID"),
     Column("actor_name", "実行者"),
-    Column("actor_email", "実行者メール"),
     Column("action", "操作"),
     Column("entity_type", "対象の種類"),
     Column("entity_id", "対象"),
@@ -60,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("after", "変更後"),
     Column("private", "区分"),
     Column("hash", "ハッシュ"),
+    Column("actor_email", "実行者メール"),  # added after the others: their columns keep their places
 )
 
 

@@ -35,23 +35,11 @@ from storage.models import AuditEntry, Capacity, Case, CaseKind, CaseReporter
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
-HEADERS = [
-    "番号",
-    "日時",
-    "実行者ID",
-    "実行者",
-    "実行者メール",
-    "操作",
-    "対象の種類",
-    "対象",
-    "変更前",
-    "変更後",
-    "区分",
-    "ハッシュ",
-]
+HEADERS = ["番号", "日時", "実行者ID", "実行者", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ",
+           "実行者メール"]  # fmt: skip
 KEYS = [
-    "id", "occurred_at", "actor_id", "actor_name", "actor_email", "action", "entity_type", "entity_id", "before",
-    "after", "private", "hash",
+    "id", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after", "private",
+    "hash", "actor_email",
 ]  # fmt: skip
 
 
@@ -127,6 +115,15 @@ def test_entries_between_takes_the_jst_days_inclusive(sessions: SessionFactory) 
     with sessions() as session:
         actions = [e.action for e in entries_between(session, *day_range(*NOVEMBER, TOKYO))]
     assert actions == ["first.moment", "middle", "last.moment"]
+
+
+def test_an_actor_named_by_address_is_exported_with_it(sessions: SessionFactory) -> None:
+    with sessions.begin() as session:
+        add(session, jst(2026, 11, 2), actor=audit.Actor("U1", "観光 一郎", email="kanko.head@city.example.jp"))
+        add(session, jst(2026, 11, 3))
+    with sessions() as session:
+        rows = list(committee_rows(session, *day_range(*NOVEMBER, TOKYO), include_private=False))
+    assert [r.actor_email for r in rows] == ["kanko.head@city.example.jp", None]
 
 
 def test_entries_come_in_id_order_across_batches(sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,9 +272,9 @@ def test_xlsx_has_a_frozen_filtered_heading_and_real_local_datetimes(tmp_path: P
     assert sheet["B3"].value == datetime(2026, 11, 1, 0, 0)
     assert sheet["A2"].value == 1
     assert sheet["D2"].value == "観光 一郎"
-    assert json.loads(sheet["I2"].value) == {"status": "open"}
-    assert json.loads(sheet["J2"].value) == {"status": "resolved", "note": "削除済み"}
-    assert (sheet["C3"].value, sheet["D3"].value, sheet["I3"].value) == (None, None, None)
+    assert json.loads(sheet["H2"].value) == {"status": "open"}
+    assert json.loads(sheet["I2"].value) == {"status": "resolved", "note": "削除済み"}
+    assert (sheet["C3"].value, sheet["D3"].value, sheet["H3"].value) == (None, None, None)
 
 
 def test_xlsx_columns_are_wide_enough_to_read(tmp_path: Path) -> None:
@@ -295,7 +292,7 @@ def test_xlsx_keeps_formula_looking_text_as_plain_text(tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx([entry(actor_name='=HYPERLINK("http://x","押して")', entity_id="@SUM(A1)", action="+1")], path, TOKYO)
     sheet = load_workbook(path).active
-    for ref, expected in (("D2", '=HYPERLINK("http://x","押して")'), ("H2", "@SUM(A1)"), ("F2", "+1")):
+    for ref, expected in (("D2", '=HYPERLINK("http://x","押して")'), ("G2", "@SUM(A1)"), ("E2", "+1")):
         assert sheet[ref].data_type == "s"  # a formula would be "f"
         assert sheet[ref].value == expected  # no visible quote: the cell is text
         assert sheet[ref].quotePrefix
@@ -307,7 +304,7 @@ def test_xlsx_survives_characters_and_lengths_excel_refuses(tmp_path: Path) -> N
     write_xlsx([entry(actor_name="ベル\x07\ud83d", after={"text": long_text})], path, TOKYO)
     sheet = load_workbook(path).active
     assert sheet["D2"].value == "ベル\\u0007\\ud83d"  # visible escapes, not a crash
-    after = sheet["J2"].value
+    after = sheet["I2"].value
     assert len(after) == 32767
     assert after.startswith('{"text":"あああ')
     assert after.endswith("全文はCSV/JSONL出力にあります）")
