@@ -89,6 +89,7 @@ class Reference:
 
     @property
     def id(self) -> tuple[str, str]:
+        """What it resolves by: its kind and key."""
         return self.kind, self.key
 
     @property
@@ -144,7 +145,7 @@ class SlackNames:
             ids, problems, since = self._stored(found, reason)
         if problems:
             raise ConfigError(path, problems)
-        resolved = [Resolved(key_path(r.loc), r.written, ids[r.kind, r.key]) for r in found]
+        resolved = [Resolved(key_path(r.loc), r.written, ids[r.id]) for r in found]
         resolution = Resolution(with_ids(config, ids), resolved, since, reason)
         if since is not None:
             log.warning("%s", stale_notice(resolution))
@@ -227,8 +228,8 @@ def _first_of_each(found: list[Reference]) -> Iterator[Reference]:
     """One problem per name: a head's address is also the default approver's."""
     seen: set[tuple[str, str]] = set()
     for reference in found:
-        if (reference.kind, reference.key) not in seen:
-            seen.add((reference.kind, reference.key))
+        if reference.id not in seen:
+            seen.add(reference.id)
             yield reference
 
 
@@ -238,7 +239,7 @@ def with_ids(config: Config, ids: Mapping[tuple[str, str], str]) -> Config:
     for reference in references(config):
         *parents, last = reference.loc
         if last != "[key]":
-            _at(data, parents)[last] = ids[reference.kind, reference.key]
+            _at(data, parents)[last] = ids[reference.id]
     # people: keyed by person, rebuilt in its order
     data["people"] = {ids.get((EMAIL_KIND, person.lower()), person): name for person, name in data["people"].items()}
     return Config.model_validate(data)
