@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,8 @@ from playground import people
 from playground.slack_api import SlackStandIn
 from storage import audit_chain
 from storage.db import SessionFactory
-from storage.models import Account, AccountState, AuditEntry, SlackName
+from storage.models import AuditEntry, SlackName
+from tests.support.accounts import kanko_account
 from tests.support.bot import environment_for, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import delivered, submit_report, top_level_channels, unpaced_config
@@ -265,12 +265,7 @@ def test_reminders_list_names_each_recipient_by_address_and_id(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with sessions.begin() as session:
-        session.add(Account(
-            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
-            department_name="観光プロモーション課", managers=["U0STAFF1"], state=AccountState.ACTIVE,
-            password_changed_on=date(2026, 8, 30), review_interval_days=180, last_review_on=date(2026, 11, 1),
-            registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
-        ))  # fmt: skip
+        session.add(kanko_account())
     use_the_stand_in(monkeypatch, workspace, database_url)
 
     code = main(["reminders", "list", "--json", "--now", "2026-11-26T10:00:00+09:00", "--config", str(config_path)])
