@@ -1,7 +1,7 @@
 """The stand-in's directory methods: users.lookupByEmail and conversations.list, refusing what Slack refuses.
 
 Shapes and errors as Slack documents them (api.slack.com/methods, python-slack-sdk's and node-slack-sdk's
-types): an address nobody has is `users_not_found`; conversations.list pages with an opaque cursor,
+types): an address nobody has, or a deactivated user's, is `users_not_found`; conversations.list pages with an opaque cursor,
 `limit` 1–1000 (default 100), `types` among public_channel, private_channel, mpim, im (default
 public_channel), and answers `invalid_limit`, `invalid_types` and `invalid_cursor`.
 """
@@ -42,7 +42,7 @@ def user_object(workspace: Workspace, user_id: str) -> Json:
 
 def lookup_by_email(workspace: Workspace, args: Json) -> Json:
     user_id = workspace.emails.get(str(args["email"]).strip().lower())
-    if user_id is None:
+    if user_id is None or user_id in workspace.deactivated:
         return {"ok": False, "error": "users_not_found"}
     return {"ok": True, "user": user_object(workspace, user_id)}
 

@@ -123,6 +123,7 @@ class Workspace:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # user id -> display name (users.info, mentions on the page)
         self.emails: dict[str, str] = {}  # lower-cased e-mail address -> user id (users.lookupByEmail)
+        self.deactivated: set[str] = set()  # user ids of accounts deactivated (退職)
         self.conversations: dict[str, Conversation] = {}
         self.views: dict[str, OpenView] = {}
         self.stacks: dict[str, list[str]] = {}  # user -> modal view ids, bottom first

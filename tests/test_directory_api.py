@@ -39,9 +39,13 @@ def test_lookup_by_email_finds_the_user_whatever_the_case(client: WebClient) -> 
     assert user["profile"]["email"] == "hanako.shisei@city.example.jp"
 
 
-def test_lookup_by_email_refuses_an_unknown_or_missing_address(client: WebClient) -> None:
+def test_lookup_by_email_refuses_an_unknown_or_missing_address_or_a_deactivated_user(
+    fake: SlackStandIn, client: WebClient
+) -> None:
     assert error_of(lambda: client.users_lookupByEmail(email="nobody@city.example.jp")) == "users_not_found"
     assert error_of(lambda: client.api_call("users.lookupByEmail", params={})) == "invalid_arguments"
+    fake.workspace.deactivated.add("U0HANAKO")
+    assert error_of(lambda: client.users_lookupByEmail(email="hanako.shisei@city.example.jp")) == "users_not_found"
 
 
 def test_conversations_list_gives_public_channels_unless_told_and_pages_with_a_cursor(client: WebClient) -> None:
