@@ -1,9 +1,9 @@
 """The stand-in's directory methods: users.lookupByEmail and conversations.list, refusing what Slack refuses.
 
 Shapes and errors as Slack documents them (api.slack.com/methods, python-slack-sdk's and node-slack-sdk's
-types): an address nobody has, or a deactivated user's, is `users_not_found`; conversations.list pages with an opaque cursor,
-`limit` 1–1000 (default 100), `types` among public_channel, private_channel, mpim, im (default
-public_channel), and answers `invalid_limit`, `invalid_types` and `invalid_cursor`.
+types): an address nobody has, or a deactivated user's, is `users_not_found`; conversations.list pages
+with an opaque cursor, `limit` 1–1000 (default 100), `types` among public_channel, private_channel, mpim,
+im (default public_channel), and answers `invalid_limit`, `invalid_types` and `invalid_cursor`.
 """
 
 from __future__ import annotations
