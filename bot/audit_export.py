@@ -59,6 +59,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("after", "変更後"),
     Column("private", "区分"),
     Column("hash", "ハッシュ"),
+    Column("actor_email", "実行者メール"),  # added after the others: their columns keep their places
 )
 
 
@@ -70,6 +71,7 @@ class ExportRow:
     occurred_at: datetime
     actor_id: str | None
     actor_name: str | None
+    actor_email: str | None
     action: str
     entity_type: str
     entity_id: str
@@ -97,6 +99,7 @@ def export_rows(entries: Iterable[AuditEntry], private: PrivateCases, *, include
             occurred_at=entry.occurred_at,
             actor_id=None if hidden else entry.actor_id,
             actor_name=t("audit.redacted") if hidden else entry.actor_name,
+            actor_email=None if hidden else entry.actor_email,
             action=entry.action,
             entity_type=entry.entity_type,
             entity_id=entry.entity_id,
@@ -113,6 +116,7 @@ _WIDTHS = {
     "occurred_at": 20,
     "actor_id": 14,
     "actor_name": 22,
+    "actor_email": 28,
     "action": 24,
     "entity_type": 14,
     "entity_id": 16,
@@ -243,6 +247,7 @@ def _values(entry: ExportRow) -> dict[str, Any]:
         "occurred_at": None,
         "actor_id": entry.actor_id,
         "actor_name": entry.actor_name,  # stored display text (mrkdwn-safe), shown as it is
+        "actor_email": entry.actor_email,
         "action": entry.action,
         "entity_type": entry.entity_type,
         "entity_id": entry.entity_id,

@@ -32,12 +32,21 @@ from bot.audit_export import (
 )
 from bot.catalog import bilingual
 from bot.clock import Clock, FixedClock, SystemClock
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
 from bot.runtime import Runtime
 from bot.server import serving
-from bot.service import BotService, StartupError, delivery_worker, open_runtime, prepare_database, required_secrets
+from bot.service import (
+    BotService,
+    StartupError,
+    delivery_worker,
+    open_runtime,
+    prepare_database,
+    required_secrets,
+    slack_names,
+)
+from bot.slack_names import Resolution, references, stale_notice
 from handlers.account import service as account_service
 from handlers.account.importer import import_accounts
 from handlers.draft import service as draft_service
@@ -369,14 +378,16 @@ def _list_reminders(runtime: Runtime, *, as_json: bool) -> int:
             "url": view.url,
             "due_on": due.isoformat(),
             "sent_at": hours.next_open(max(local_now, datetime.combine(due, time(), directory.timezone))).isoformat(),
+            "to": [directory.labelled(recipient) for recipient in recipients],
         }
-        for view, kind, due in rows
+        for view, kind, due, recipients in rows
     ]
     if as_json:
         print(json.dumps({"reminders": listed}, ensure_ascii=False))
     else:
         for row in listed:
-            print(f"{row['due_on']} {row['kind']:<8} {row['account']} ({row['url']}) → {row['sent_at']}")
+            to = ", ".join(row["to"])
+            print(f"{row['due_on']} {row['kind']:<8} {row['account']} ({row['url']}) → {row['sent_at']} to {to}")
     return 0
 
 
@@ -392,13 +403,37 @@ def _print_startup_error(error: Exception) -> None:
 def check_config(args: argparse.Namespace, env: Environment) -> int:
     try:
         config = load_config(env.config_path)
+        resolution = _resolve_names(env, config)
     except ConfigError as error:
         print(bilingual("config.check.failed", path=env.config_path, count=len(error.problems)), file=sys.stderr)
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
     print(bilingual("config.check.ok", path=env.config_path, departments=len(config.departments)))
+    if resolution.resolved:
+        print(bilingual("config.check.names"))
+        for line in resolution.resolved:
+            print(f"  {line.where}: {line.written} → {line.slack_id}")
+    if resolution.stale_since is not None:
+        print(stale_notice(resolution))
     return 0
+
+
+def _resolve_names(env: Environment, config: Config) -> Resolution:
+    """app.yaml's addresses and #names as Slack (or, when it cannot be reached, the database) resolves them;
+    a configuration naming everyone by ID needs neither."""
+    if not any(references(config)):
+        return Resolution(config)
+    engine = make_engine(env.database_url or config.database.url)
+    try:
+        prepare_database(engine)
+        timeout = config.delivery.request_timeout_seconds
+        return slack_names(env, make_sessions(engine), SystemClock(), timeout=timeout).resolve(config, env.config_path)
+    finally:
+        engine.dispose()
 
 
 def _database(env: Environment) -> Engine | None:

@@ -30,6 +30,12 @@ from bot.catalog import t
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+# A person may also be named by the address Slack knows them by, a channel by its #name: both are
+# resolved into IDs (bot/slack_names.py) before the directory is built.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CHANNEL_NAME = re.compile(r"^#[^\s#,]{1,80}$")
+PERSON = re.compile(f"{USER_ID.pattern}|{EMAIL.pattern}")
+CHANNEL = re.compile(f"{CHANNEL_ID.pattern}|{CHANNEL_NAME.pattern}")
 DEPARTMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
@@ -51,8 +57,8 @@ def _zone(value: str) -> str:
     return value
 
 
-SlackUserId = Annotated[str, _matching(USER_ID, "slack_user_id")]
-SlackChannelId = Annotated[str, _matching(CHANNEL_ID, "slack_channel_id")]
+SlackUserId = Annotated[str, _matching(PERSON, "slack_user_id")]
+SlackChannelId = Annotated[str, _matching(CHANNEL, "slack_channel_id")]
 DepartmentId = Annotated[str, _matching(DEPARTMENT_ID, "department_id")]
 TimeZoneName = Annotated[str, AfterValidator(_zone)]
 # Quoted "HH:MM": unquoted 8:30 is the number 510 to YAML 1.1.
@@ -192,7 +198,7 @@ class Config(_Section):
     departments: Annotated[list[Department], Field(min_length=1)]
     reminders: Reminders = Reminders()
     lint: Lint = Lint()
-    # Display names by Slack user ID, kept in records as they were at the time.
+    # Display names by Slack user ID (or e-mail address), kept in records as they were at the time.
     people: dict[SlackUserId, Name] = Field(default_factory=dict)
     database: Database = Database()
     server: Server = Server()

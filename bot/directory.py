@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,10 @@ from storage.audit import Actor
 
 
 class Directory:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, addresses: Mapping[str, str] | None = None) -> None:
         self.config = config
+        # User ID -> the e-mail address app.yaml names them by (bot/slack_names.py), for operators.
+        self.addresses = dict(addresses or {})
         self.offices = config.offices
         self._departments = {d.id: d for d in config.departments}
         self._by_user: dict[str, list[Department]] = {}
@@ -48,7 +51,12 @@ class Directory:
         return escape(name) if name else f"<@{user_id}>"
 
     def actor(self, user_id: str) -> Actor:
-        return Actor(user_id=user_id, name=self.name_of(user_id))
+        return Actor(user_id=user_id, name=self.name_of(user_id), email=self.addresses.get(user_id))
+
+    def labelled(self, user_id: str) -> str:
+        """A person for an operator's terminal: the address app.yaml gives, if any, and the ID."""
+        address = self.addresses.get(user_id)
+        return f"{address} ({user_id})" if address else user_id
 
     def is_public_info(self, user_id: str) -> bool:
         return user_id in self.offices.public_info.members

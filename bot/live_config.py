@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from bot.catalog import bilingual
 from bot.clock import Clock
 from bot.config import Config, ConfigError, load_config
 from bot.directory import Directory
+from bot.slack_names import Resolution, SlackNames
 from storage import audit, revisions
 from storage.db import SessionFactory
 
@@ -36,10 +37,22 @@ def _restart_settings(config: Config) -> tuple[Any, ...]:
 
 
 class LiveConfig:
-    def __init__(self, path: Path, config: Config, *, sessions: SessionFactory, clock: Clock) -> None:
+    def __init__(
+        self,
+        path: Path,
+        config: Config,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        names: SlackNames | None = None,
+        addresses: Mapping[str, str] | None = None,
+    ) -> None:
+        """``config`` already resolved (IDs only) with the ``addresses`` it was named by; ``names``
+        resolves each reload's e-mail addresses and #channel names."""
         self.path = path
         # One reference, swapped whole: a reader never sees one file's config with another's directory.
-        self._directory = Directory(config)
+        self._directory = Directory(config, addresses)
+        self._names = names
         # Called after each successful reload (the April personnel change re-addresses open items).
         self.on_reload: Callable[[], None] | None = None
         self._sessions = sessions
@@ -58,20 +71,25 @@ class LiveConfig:
         """Re-reads app.yaml; True when the new configuration is now in use."""
         with self._lock:
             try:
-                config = load_config(self.path)
+                resolution = self._load()
             except ConfigError as error:
                 for problem in error.problems:
                     log.error("%s: %s", self.path, problem)
                 log.error("%s", bilingual("cli.reload.refused", path=self.path))
                 return False
+            config = resolution.config
             self.record(config)
             if _restart_settings(config) != _restart_settings(self.current):
                 log.warning("server, database and delivery settings in %s take effect at restart", self.path)
-            self._directory = Directory(config)
+            self._directory = Directory(config, resolution.addresses)
             log.info("configuration reloaded from %s (%d departments)", self.path, len(config.departments))
         if self.on_reload is not None:
             self.on_reload()
         return True
+
+    def _load(self) -> Resolution:
+        config = load_config(self.path)
+        return self._names.resolve(config, self.path) if self._names else Resolution(config)
 
     def record(self, config: Config | None = None) -> None:
         """Records ``config`` (default: the current one) when its directory differs from the last recorded."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 
 import handlers
@@ -21,9 +22,10 @@ from bot.environment import Environment
 from bot.live_config import LiveConfig
 from bot.runtime import Runtime
 from bot.scheduler import create_scheduler
+from bot.slack_names import SlackLookup, SlackNames
 from storage import migrate, outbox
 from storage.cases import CaseNumbers
-from storage.db import make_engine, make_sessions, ping
+from storage.db import SessionFactory, make_engine, make_sessions, ping
 from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,16 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
     try:
         prepare_database(engine)
         sessions = make_sessions(engine)
-        live = LiveConfig(env.config_path, config, sessions=sessions, clock=clock)
+        names = slack_names(env, sessions, clock, timeout=config.delivery.request_timeout_seconds)
+        resolution = names.resolve(config, env.config_path)
+        live = LiveConfig(
+            env.config_path,
+            resolution.config,
+            sessions=sessions,
+            clock=clock,
+            names=names,
+            addresses=resolution.addresses,
+        )
         live.record()  # a restart with a changed app.yaml is a reload
     except BaseException:
         engine.dispose()
@@ -121,6 +132,16 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         case_numbers=CaseNumbers(engine),
         group_commit=GroupCommit(sessions),
     )
+
+
+def slack_names(env: Environment, sessions: SessionFactory, clock: Clock, *, timeout: float) -> SlackNames:
+    """The resolver of app.yaml's addresses and #names: through Slack with the bot token, else from the database.
+    users.lookupByEmail is Tier 3 (about 50 a minute): a large app.yaml waits out Slack's Retry-After."""
+    if not env.bot_token:
+        return SlackNames(None, sessions=sessions, clock=clock)
+    retries = [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=10)]
+    client = WebClient(token=env.bot_token, base_url=env.api_url, timeout=int(timeout), retry_handlers=retries)
+    return SlackNames(SlackLookup(client), sessions=sessions, clock=clock)
 
 
 def delivery_worker(runtime: Runtime) -> OutboxWorker:

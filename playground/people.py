@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from bot.catalog import t
 from bot.config import ChannelOffice, Config, MemberOffice
+from bot.slack_names import EMAIL_KIND, references, with_ids
+from playground.workspace import Workspace
 
 GENERAL_CHANNEL = "C0PLAYGROUND"
 
@@ -18,6 +21,22 @@ class Person:
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "roles": self.roles}
+
+
+def made_up(config: Config, workspace: Workspace) -> Config:
+    """An app.yaml naming people by address and channels by #name: a user (a channel) is made up in the
+    workspace for each, so the bot resolves them as in Slack; ``config`` with those IDs, for the page."""
+    ids = {}
+    for reference in references(config):
+        digest = hashlib.sha1(reference.key.encode(), usedforsecurity=False).hexdigest()[:10].upper()
+        if reference.kind == EMAIL_KIND:
+            ids[reference.kind, reference.key] = f"U{digest}"
+            name = config.people.get(reference.written, reference.written)
+            workspace.add_user(f"U{digest}", name, reference.key)
+        else:
+            ids[reference.kind, reference.key] = f"C{digest}"
+            workspace.add_channel(f"C{digest}", reference.key)
+    return with_ids(config, ids)
 
 
 def people(config: Config) -> list[Person]:

@@ -48,12 +48,13 @@ class Playground:
     """The three parts. Constructing binds the page's port (so its URL is known first); ``start`` starts the rest."""
 
     def __init__(self, *, config_path: Path, database_url: str, host: str = HOST, port: int = 8080) -> None:
-        config = load_config(config_path)
         self.config_path = config_path.resolve()
         self.workspace = Workspace()
+        config = people.made_up(load_config(config_path), self.workspace)
         self.workspace.names.update(config.people)
         for channel_id, name in people.channels(config).items():
-            self.workspace.add_channel(channel_id, name)
+            if channel_id not in self.workspace.conversations:  # one named by #name keeps that name
+                self.workspace.add_channel(channel_id, name)
         everyone = people.people(config)
         for person in everyone:
             self.workspace.conversation(person.id)  # each person's DM with the bot, listed from the start

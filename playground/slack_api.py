@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
+from playground import directory_api
 from playground.hosts import refuse_other_hosts
 from playground.slack_rules import MESSAGE_METHODS, Refusal, check_message, check_view
 from playground.workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, ViewError, Workspace, dm_id
@@ -45,6 +46,7 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
     "chat.delete": (("channel", "channel_not_found"), ("ts", "message_not_found")),
     "conversations.open": (("users", "users_list_not_supplied"),),
     "users.info": (("user", "user_not_found"),),
+    "users.lookupByEmail": (("email", "invalid_arguments"),),
     "views.open": (("view", "invalid_arguments"),),
     "views.update": (("view", "invalid_arguments"),),
     "views.push": (("view", "invalid_arguments"),),
@@ -177,6 +179,8 @@ class SlackStandIn:
             "chat.delete": self._chat_delete,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
+            "users.lookupByEmail": lambda args, token: directory_api.lookup_by_email(self.workspace, args),
+            "conversations.list": lambda args, token: directory_api.conversations_list(self.workspace, args),
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_push,
@@ -432,23 +436,7 @@ class SlackStandIn:
         return {"ok": True, "channel": {"id": f"G{digest}", "is_mpim": True}}
 
     def _users_info(self, args: Json, token: str) -> Json:
-        user_id = str(args["user"])
-        real_name = self.users.get(user_id, f"Test User {user_id}")
-        return {
-            "ok": True,
-            "user": {
-                "id": user_id,
-                "team_id": TEAM_ID,
-                "name": user_id.lower(),
-                "real_name": real_name,
-                "deleted": False,
-                "is_bot": False,
-                "tz": "Asia/Tokyo",
-                "tz_label": "Japan Standard Time",
-                "tz_offset": 32400,
-                "profile": {"display_name": real_name, "real_name": real_name},
-            },
-        }
+        return {"ok": True, "user": directory_api.user_object(self.workspace, str(args["user"]))}
 
     def _views_open(self, args: Json, token: str) -> Json:
         return self._view_call(lambda view: self.workspace.open_view(view, args.get("trigger_id")), args)

@@ -77,6 +77,7 @@ class Conversation:
     id: str
     name: str
     user: str | None = None  # the person of a DM with the bot; None for a channel
+    private: bool = False
     messages: list[Message] = field(default_factory=list)
 
     def find(self, ts: str) -> Message | None:
@@ -121,6 +122,8 @@ class ViewError(Exception):
 class Workspace:
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # user id -> display name (users.info, mentions on the page)
+        self.emails: dict[str, str] = {}  # lower-cased e-mail address -> user id (users.lookupByEmail)
+        self.deactivated: set[str] = set()  # user ids of accounts deactivated (退職)
         self.conversations: dict[str, Conversation] = {}
         self.views: dict[str, OpenView] = {}
         self.stacks: dict[str, list[str]] = {}  # user -> modal view ids, bottom first
@@ -158,10 +161,10 @@ class Workspace:
 
     # ----- conversations and messages
 
-    def add_channel(self, channel_id: str, name: str) -> Conversation:
+    def add_channel(self, channel_id: str, name: str, *, private: bool = False) -> Conversation:
         with self._changed:
             conversation = self.conversations.setdefault(channel_id, Conversation(channel_id, name))
-            conversation.name = name
+            conversation.name, conversation.private = name, private
             self._touch()
             return conversation
 
@@ -174,6 +177,12 @@ class Workspace:
                 name = self.names.get(user, user) if user else channel
                 self.conversations[conversation_id] = Conversation(conversation_id, name, user)
             return self.conversations[conversation_id]
+
+    def add_user(self, user_id: str, name: str, email: str) -> None:
+        with self._changed:
+            self.names[user_id] = name
+            self.emails[email.lower()] = user_id
+            self._touch()
 
     def visible(self, user: str) -> list[Conversation]:
         """The channels, and the DMs of ``user`` (everyone's DMs are private)."""

@@ -18,6 +18,7 @@ class Actor:
 
     user_id: str
     name: str
+    email: str | None = None  # the address app.yaml names them by, when it does
 
 
 def record(
@@ -37,6 +38,7 @@ def record(
         occurred_at=at,
         actor_id=actor.user_id if actor else None,
         actor_name=actor.name if actor else None,
+        actor_email=actor.email if actor else None,
         action=action,
         entity_type=entity_type,
         entity_id=str(entity_id),

@@ -46,12 +46,15 @@ CONTENT = (
     "before",
     "after",
 )
+# Added later: covered only when set, so the entries written before it keep their hashes.
+OPTIONAL_CONTENT = ("actor_email",)
 
 
 def digest(values: Mapping[str, Any]) -> str:
     """SHA-256 of an entry's canonical JSON (sorted keys, no spaces, ASCII, times as UTC ISO 8601),
     which includes the previous entry's hash."""
     content = {key: values[key] for key in CONTENT}
+    content |= {key: values[key] for key in OPTIONAL_CONTENT if values.get(key) is not None}
     content["occurred_at"] = _utc(content["occurred_at"])
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
@@ -64,7 +67,7 @@ def _utc(moment: datetime) -> str:
 
 
 def _values(entry: AuditEntry) -> dict[str, Any]:
-    values = {key: getattr(entry, key) for key in CONTENT}
+    values = {key: getattr(entry, key) for key in (*CONTENT, *OPTIONAL_CONTENT)}
     # As the database gives it back: JSON round-tripped (tuples become lists, enums strings).
     for key in ("before", "after"):
         values[key] = json.loads(json.dumps(values[key]))

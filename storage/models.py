@@ -24,6 +24,8 @@ class AuditEntry(Base):
     # NULL actor: the bot itself (a delivery failure, a reminder sweep).
     actor_id: Mapped[str | None] = mapped_column(String(32))
     actor_name: Mapped[str | None] = mapped_column(String(120))
+    # The address app.yaml named the actor by, when it did (0013; hashed only when set).
+    actor_email: Mapped[str | None] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))
@@ -555,3 +557,15 @@ class OpenedView(Base):
     purpose: Mapped[str] = mapped_column(String(64))  # the callback_id it was opened with
     subject: Mapped[str | None] = mapped_column(String(64))  # e.g. "case:12"
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SlackName(Base):
+    """An e-mail address or #channel name of app.yaml and the Slack ID it last resolved to, with when:
+    a restart while Slack is unreachable starts with these."""
+
+    __tablename__ = "slack_names"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "email" or "channel"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)  # as app.yaml writes it, lower-cased
+    slack_id: Mapped[str] = mapped_column(String(32))
+    resolved_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -30,6 +30,7 @@ from storage.models import (
     Reminder,
 )
 from tests.conftest import POSTGRES_URL
+from tests.support.accounts import kanko_account
 from tests.support.bot import APP_YAML, BOT_TOKEN
 from tests.test_cli import clean_environment
 
@@ -49,12 +50,7 @@ def database(tmp_path: Path) -> str:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
-        session.add(Account(
-            platform="x", name="総社市観光", url="https://x.com/soja_kanko", department_id="kanko",
-            department_name="観光プロモーション課", managers=["U0STAFF1"], state=AccountState.ACTIVE,
-            password_changed_on=date(2026, 8, 30), review_interval_days=180, last_review_on=date(2026, 11, 1),
-            registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
-        ))  # fmt: skip
+        session.add(kanko_account())
     engine.dispose()
     return url
 

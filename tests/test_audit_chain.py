@@ -264,6 +264,7 @@ def test_verify_prints_the_count_and_the_head_hash(sessions: SessionFactory, ver
     ("statements", "named"),
     [
         (["UPDATE audit_log SET actor_name = '別人' WHERE seq = 2"], "entry 2 (id 2): its content does not match"),
+        (["UPDATE audit_log SET actor_email = 'x@y.jp' WHERE seq = 2"], "entry 2 (id 2): its content does not match"),
         (
             [
                 "UPDATE audit_log SET seq = -1 WHERE seq = 2",
@@ -274,7 +275,7 @@ def test_verify_prints_the_count_and_the_head_hash(sessions: SessionFactory, ver
         ),
         (["DELETE FROM audit_log WHERE seq = 2"], "entry 3 (id 3): expected entry 2 here"),
     ],
-    ids=["rewritten", "reordered", "deleted"],
+    ids=["rewritten", "address-added", "reordered", "deleted"],
 )
 def test_verify_names_the_first_entry_that_was_rewritten_reordered_or_deleted(
     engine: Engine,
@@ -348,10 +349,10 @@ def test_sqlite_refuses_insert_or_replace_of_an_entry(sessions: SessionFactory, 
     four_entries(sessions)
     for replace in (
         "INSERT OR REPLACE INTO audit_log SELECT id, occurred_at, 'U0EVIL', '別人', action, entity_type, entity_id, "
-        "before, after, seq, prev_hash, hash FROM audit_log WHERE seq = 1",
+        "before, after, seq, prev_hash, hash, actor_email FROM audit_log WHERE seq = 1",
         # a new id, the same seq
         "REPLACE INTO audit_log SELECT 99, occurred_at, 'U0EVIL', '別人', action, entity_type, entity_id, "
-        "before, after, seq, prev_hash, hash FROM audit_log WHERE seq = 1",
+        "before, after, seq, prev_hash, hash, actor_email FROM audit_log WHERE seq = 1",
     ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(replace))

@@ -35,10 +35,11 @@ from storage.models import AuditEntry, Capacity, Case, CaseKind, CaseReporter
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
-HEADERS = ["番号", "日時", "実行者ID", "実行者", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ"]
+HEADERS = ["番号", "日時", "実行者ID", "実行者", "操作", "対象の種類", "対象", "変更前", "変更後", "区分", "ハッシュ",
+           "実行者メール"]  # fmt: skip
 KEYS = [
     "id", "occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "before", "after", "private",
-    "hash",
+    "hash", "actor_email",
 ]  # fmt: skip
 
 
@@ -56,6 +57,7 @@ def entry(entry_id: int = 1, at: datetime | None = None, **kwargs: Any) -> Expor
     values: dict[str, Any] = {
         "actor_id": "U1",
         "actor_name": "観光 一郎",
+        "actor_email": None,
         "action": "case.resolved",
         "entity_type": "case",
         "entity_id": "SNS-2026-0001",
@@ -113,6 +115,15 @@ def test_entries_between_takes_the_jst_days_inclusive(sessions: SessionFactory) 
     with sessions() as session:
         actions = [e.action for e in entries_between(session, *day_range(*NOVEMBER, TOKYO))]
     assert actions == ["first.moment", "middle", "last.moment"]
+
+
+def test_an_actor_named_by_address_is_exported_with_it(sessions: SessionFactory) -> None:
+    with sessions.begin() as session:
+        add(session, jst(2026, 11, 2), actor=audit.Actor("U1", "観光 一郎", email="kanko.head@city.example.jp"))
+        add(session, jst(2026, 11, 3))
+    with sessions() as session:
+        rows = list(committee_rows(session, *day_range(*NOVEMBER, TOKYO), include_private=False))
+    assert [r.actor_email for r in rows] == ["kanko.head@city.example.jp", None]
 
 
 def test_entries_come_in_id_order_across_batches(sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,6 +229,7 @@ def test_jsonl_round_trips_every_value() -> None:
         "occurred_at": "2026-11-30T23:59:00+09:00",
         "actor_id": "U1",
         "actor_name": "観光 一郎",
+        "actor_email": None,
         "action": "case.resolved",
         "entity_type": "case",
         "entity_id": "SNS-2026-0001",
@@ -250,7 +262,7 @@ def test_xlsx_has_a_frozen_filtered_heading_and_real_local_datetimes(tmp_path: P
     assert [c.value for c in sheet[1]] == HEADERS
     assert all(c.font.b for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K3"
+    assert sheet.auto_filter.ref == "A1:L3"
     assert sheet.max_row == 3
 
     when = sheet["B2"]
@@ -269,7 +281,7 @@ def test_xlsx_columns_are_wide_enough_to_read(tmp_path: Path) -> None:
     path = tmp_path / "audit.xlsx"
     write_xlsx([entry()], path, TOKYO)
     dimensions = load_workbook(path).active.column_dimensions
-    widths = {key: dimensions[letter].width for key, letter in zip(KEYS, "ABCDEFGHIJK", strict=True)}
+    widths = {key: dimensions[letter].width for key, letter in zip(KEYS, "ABCDEFGHIJKL", strict=True)}
     assert widths["occurred_at"] >= len("2026-11-30 23:59:59")
     assert widths["before"] >= 40
     assert widths["after"] >= 40
@@ -303,7 +315,7 @@ def test_xlsx_of_an_empty_range_is_only_the_heading(tmp_path: Path) -> None:
     assert write_xlsx([], path, TOKYO) == 0
     sheet = load_workbook(path).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [HEADERS]
-    assert sheet.auto_filter.ref == "A1:K1"
+    assert sheet.auto_filter.ref == "A1:L1"
     assert sheet.freeze_panes == "A2"
 
 

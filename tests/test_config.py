@@ -185,15 +185,19 @@ def test_several_problems_in_one_file_are_all_reported(tmp_path: Path) -> None:
     assert all("\n" not in problem for problem in problems)
 
 
-def test_channel_name_instead_of_id(tmp_path: Path) -> None:
+def test_a_channel_is_an_id_or_a_hash_name(tmp_path: Path) -> None:
     data = minimal()
-    data["offices"]["secretariat"]["channel"] = "#koho"
+    data["offices"]["secretariat"]["channel"] = "#秘書室"
+    assert load_config(write(tmp_path, data)).offices.secretariat.channel == "#秘書室"  # resolved at start
+    data["offices"]["secretariat"]["channel"] = "koho"
 
     problems = problems_of(write(tmp_path, data))
 
     assert len(problems) == 1
-    assert problems[0].startswith("offices.secretariat.channel: '#koho' は Slack のチャンネルIDではありません")
-    assert "チャンネル名ではなく ID を書いてください" in problems[0]
+    assert problems[0].startswith(
+        "offices.secretariat.channel: 'koho' は Slack のチャンネルIDでもチャンネル名でもありません"
+    )
+    assert "# を付けた名前" in problems[0]
 
 
 def test_unknown_key_is_named(tmp_path: Path) -> None:
@@ -316,8 +320,8 @@ def test_bad_people_key_is_marked_as_a_key(tmp_path: Path) -> None:
     data["people"] = {"U0PUB": "市政 花子", "hanako": "市政 花子"}
 
     assert problems_of(write(tmp_path, data)) == [
-        "people.hanako (key): 'hanako' は Slack のユーザーIDではありません"
-        "（U または W で始まる英大文字と数字。例: U012AB3CD）。"
+        "people.hanako (key): 'hanako' は Slack のユーザーIDでもメールアドレスでもありません"
+        "（U または W で始まる英大文字と数字。例: U012AB3CD、または kanko@city.example.jp）。"
     ]
 
 
@@ -463,7 +467,7 @@ def test_check_config_ok(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_config_reports_problems_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = three_departments()
     data["departments"][2]["head"] = "X123"
-    data["offices"]["secretariat"]["channel"] = "#koho"
+    data["offices"]["secretariat"]["channel"] = "koho"
     path = write(tmp_path, data)
 
     code = main(["check-config", "--config", str(path)])
@@ -474,7 +478,7 @@ def test_check_config_reports_problems_on_stderr(tmp_path: Path, capsys: pytest.
     lines = err.splitlines()
     assert lines[:2] == bilingual("config.check.failed", path=path, count=2).splitlines()
     assert len(lines) == 4
-    assert lines[2].startswith("  offices.secretariat.channel: '#koho' は Slack のチャンネルID")
+    assert lines[2].startswith("  offices.secretariat.channel: 'koho' は Slack のチャンネルID")
     assert lines[3].startswith("  departments[2].head: 'X123' は Slack のユーザーID")
 
 

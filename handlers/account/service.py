@@ -241,17 +241,20 @@ def _monthly_summary(session: Session, ctx: Context) -> int:
     return 1
 
 
-def upcoming(session: Session, directory: Directory, today: date) -> list[tuple[AccountView, str, date]]:
-    """What each live account has coming next, for `sns-bot reminders list`."""
+def upcoming(
+    session: Session, directory: Directory, today: date
+) -> list[tuple[AccountView, str, date, tuple[str, ...]]]:
+    """What each live account has coming next, and to whom, for `sns-bot reminders list`."""
     settings = directory.config.reminders
     rows = []
     for account in accounts.live(session):
-        shown = view_of(account)
+        shown, staff = view_of(account), staff_of(directory, account)
+        managers, head = staff.managers_or_stand_ins(), (staff.head,) if staff.head else ()
         if account.state == AccountState.WITHDRAWING and account.withdrawal_notice_until:
-            rows.append((shown, "deletion", account.withdrawal_notice_until))
+            rows.append((shown, "deletion", account.withdrawal_notice_until, tuple(dict.fromkeys(managers + head))))
             continue
         password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
-        rows += [(shown, "password", password), (shown, "review", shown.next_review_on)]
+        rows += [(shown, "password", password, managers), (shown, "review", shown.next_review_on, head)]
     return sorted(rows, key=lambda row: row[2])
 
 
