@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 import handlers
-from bot import catalog
+from bot import catalog, doctor
 from bot.app import create_app
 from bot.catalog import bilingual
 from bot.clock import Clock, SystemClock
@@ -67,10 +67,24 @@ class BotService:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()
             self._stops.append(scheduler.shutdown)
+        self._log_problems()
         catalog.keys()  # parsed now, not by the first request
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"
         log.info("sns-bot ready (%s, database %s)", mode, self.runtime.engine.url.render_as_string())
+
+    def _log_problems(self) -> None:
+        """`sns-bot doctor`'s checks: what needs fixing is logged, and the bot serves anyway."""
+        findings = doctor.diagnose(
+            self.runtime.config.current,
+            client=self.app.client,
+            engine=self.runtime.engine,
+            now=self.runtime.clock.now(),
+            jobs=handlers.JOBS,
+        )
+        for finding in findings:
+            if not finding.ok:
+                log.warning("doctor: %s", finding.text())
 
     def _start_delivery(self) -> None:
         self.worker = delivery_worker(self.runtime)
