@@ -16,7 +16,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
 
@@ -418,10 +417,7 @@ def doctor(args: argparse.Namespace, env: Environment) -> int:
         for problem in error.problems:
             print(f"  {problem}")
         return 1
-    client = None
-    if env.bot_token:
-        timeout = int(config.delivery.request_timeout_seconds)
-        client = WebClient(token=env.bot_token, base_url=env.api_url, timeout=timeout, retry_handlers=[])
+    client = checks.slack_client(env, config.delivery.request_timeout_seconds) if env.bot_token else None
     try:
         engine = make_engine(env.database_url or config.database.url)
     except ArgumentError as error:  # a malformed URL: nothing to connect to

@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy import Engine
 
 from bot.catalog import t
 from bot.config import Config
 from bot.configured import ConfiguredChannel, channels_of, people_of
+from bot.environment import Environment
 from bot.scheduler import ScheduledJob
 from bot.slack_scopes import BOT_SCOPES
 from storage import migrate, sweeps
@@ -59,6 +61,12 @@ class Finding:
 
 
 # ----- Slack
+
+
+def slack_client(env: Environment, timeout: float) -> WebClient:
+    """A client that waits out Slack's rate limits: a large directory means many users.info calls."""
+    handlers = [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=10)]
+    return WebClient(token=env.bot_token, base_url=env.api_url, timeout=int(timeout), retry_handlers=handlers)
 
 
 def _call(method: Callable[..., Any], **args: Any) -> tuple[Any, str | None]:

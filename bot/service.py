@@ -51,6 +51,7 @@ class BotService:
         self.with_scheduler = scheduler
         self.socket_mode = socket_mode
         self.ready = threading.Event()
+        self.checked = threading.Event()  # the start-up checks are done (tests wait for it; serving does not)
         self._stops: list[Any] = []
 
     def start(self) -> None:
@@ -67,24 +68,33 @@ class BotService:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()
             self._stops.append(scheduler.shutdown)
-        self._log_problems()
+        self._start_checks()
         catalog.keys()  # parsed now, not by the first request
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"
         log.info("sns-bot ready (%s, database %s)", mode, self.runtime.engine.url.render_as_string())
 
+    def _start_checks(self) -> None:
+        """`sns-bot doctor`'s checks, off the start-up path (a large directory takes many rate-limited calls)."""
+        thread = threading.Thread(target=self._log_problems, name="doctor", daemon=True)
+        thread.start()
+        self._stops.append(lambda: thread.join(timeout=5))
+
     def _log_problems(self) -> None:
-        """`sns-bot doctor`'s checks: what needs fixing is logged, and the bot serves anyway."""
-        findings = doctor.diagnose(
-            self.runtime.config.current,
-            client=self.app.client,
-            engine=self.runtime.engine,
-            now=self.runtime.clock.now(),
-            jobs=handlers.JOBS,
-        )
-        for finding in findings:
-            if not finding.ok:
-                log.warning("doctor: %s", finding.text())
+        """What needs fixing is logged; the bot serves anyway."""
+        settings = self.runtime.config.current
+        client = doctor.slack_client(self.env, settings.delivery.request_timeout_seconds)
+        try:
+            findings = doctor.diagnose(
+                settings, client=client, engine=self.runtime.engine, now=self.runtime.clock.now(), jobs=handlers.JOBS
+            )
+            for finding in findings:
+                if not finding.ok:
+                    log.warning("doctor: %s", finding.text())
+        except Exception:  # a check's own failure must not go unseen, nor stop the bot
+            log.exception("the start-up checks failed; run `sns-bot doctor`")
+        finally:
+            self.checked.set()
 
     def _start_delivery(self) -> None:
         self.worker = delivery_worker(self.runtime)

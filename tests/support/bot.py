@@ -50,6 +50,7 @@ def running_bot(
         environment_for(fake, database_url, config_path), clock=clock, scheduler=False, socket_mode=socket_mode
     )
     service.start()
+    service.checked.wait(30)  # the start-up checks' Slack calls come before the test's own
     try:
         with serving(service, host="127.0.0.1", port=0, socket_mode=socket_mode) as http:
             yield RunningBot(service, http.url)
