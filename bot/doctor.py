@@ -205,8 +205,15 @@ def check_storage(engine: Engine, jobs: Iterable[ScheduledJob], now: datetime, z
 
 
 def diagnose(
-    config: Config, *, client: WebClient | None, engine: Engine, now: datetime, jobs: Iterable[ScheduledJob]
+    config: Config,
+    *,
+    client: WebClient | None,
+    engine: Engine,
+    now: datetime,
+    jobs: Iterable[ScheduledJob],
+    resolve: Resolve | None = None,
 ) -> list[Finding]:
-    """Every check, Slack's (when there is a token) and then the database's."""
-    slack = check_slack(client, config) if client is not None else [Finding(False, "token.missing")]
+    """Every check, Slack's (when there is a token) and then the database's. ``resolve`` finds a person as
+    app.yaml names them (default: a user ID, with users.info)."""
+    slack = check_slack(client, config, resolve) if client is not None else [Finding(False, "token.missing")]
     return [*slack, *check_storage(engine, jobs, now, ZoneInfo(config.organization.timezone))]
