@@ -44,11 +44,18 @@ def required_secrets(env: Environment, *, socket_mode: bool) -> list[str]:
 
 class BotService:
     def __init__(
-        self, env: Environment, *, clock: Clock | None = None, scheduler: bool = True, socket_mode: bool = False
+        self,
+        env: Environment,
+        *,
+        clock: Clock | None = None,
+        scheduler: bool = True,
+        socket_mode: bool = False,
+        checks: bool = True,
     ) -> None:
         self.env = env
         self.clock = clock or SystemClock()
         self.with_scheduler = scheduler
+        self.with_checks = checks
         self.socket_mode = socket_mode
         self.ready = threading.Event()
         self.checked = threading.Event()  # the start-up checks are done (tests wait for it; serving does not)
@@ -68,7 +75,8 @@ class BotService:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()
             self._stops.append(scheduler.shutdown)
-        self._start_checks()
+        if self.with_checks:
+            self._start_checks()
         catalog.keys()  # parsed now, not by the first request
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"

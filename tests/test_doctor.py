@@ -96,7 +96,7 @@ def test_serve_logs_the_problems_at_start_and_serves_anyway(
     fake_slack.access.remove_bot(SECRETARIAT)
     caplog.set_level(logging.WARNING, logger="bot.service")
 
-    with running_bot(fake_slack, database_url, clock=clock) as bot:
+    with running_bot(fake_slack, database_url, clock=clock, checks=True) as bot:
         assert bot.service.health()[0]
 
     logged = [r.getMessage() for r in caplog.records if r.name == "bot.service"]
