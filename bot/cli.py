@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError
 
 import handlers
+from bot import doctor as checks
 from bot import logs
 from bot.audit_export import (
     FORMATS,
@@ -85,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--socket", action="store_true", help="Socket Mode; the port serves only /healthz")
     serve_parser.add_argument("--no-scheduler", action="store_true", help="run no reminder sweeps in this process")
     command("check-config", check_config, "validate app.yaml and exit")
+    command("doctor", doctor, "check the token, channels, people, database, sweeps and outbox (exit 1 on a problem)")
     lint_parser = command("lint", lint_text, "check a post's text against the guideline (exit 1 when it blocks)")
     lint_parser.add_argument("--json", action="store_true", help="print only a JSON document of the findings")
     lint_parser.add_argument("--account", help="the account it is for: repetition within 14 days is checked")
@@ -434,6 +437,36 @@ def _resolve_names(env: Environment, config: Config) -> Resolution:
         return slack_names(env, make_sessions(engine), SystemClock(), timeout=timeout).resolve(config, env.config_path)
     finally:
         engine.dispose()
+
+
+def doctor(args: argparse.Namespace, env: Environment) -> int:
+    """One finding per check against the live workspace and database; exit 1 when any needs fixing."""
+    try:
+        config = load_config(env.config_path)
+    except ConfigError as error:
+        print(
+            "\n".join(
+                checks.Finding(False, "config.invalid", {"path": env.config_path, "count": len(error.problems)}).lines()
+            )
+        )
+        for problem in error.problems:
+            print(f"  {problem}")
+        return 1
+    client = checks.slack_client(env, config.delivery.request_timeout_seconds) if env.bot_token else None
+    try:
+        engine = make_engine(env.database_url or config.database.url)
+    except ArgumentError as error:  # a malformed URL: nothing to connect to
+        print("\n".join(checks.Finding(False, "database.unreachable", {"url": "DATABASE_URL", "error": error}).lines()))
+        return 1
+    try:
+        findings = checks.diagnose(config, client=client, engine=engine, now=SystemClock().now(), jobs=handlers.JOBS)
+    finally:
+        engine.dispose()
+    for finding in findings:
+        print("\n".join(finding.lines()))
+    problems = sum(not finding.ok for finding in findings)
+    print(bilingual("doctor.summary.problems", count=problems) if problems else bilingual("doctor.summary.ok"))
+    return 1 if problems else 0
 
 
 def _database(env: Environment) -> Engine | None:

@@ -37,6 +37,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.channel_membership import NOT_A_MEMBER, ChannelMembership
 from bot.clock import Clock
 from bot.config import Delivery
 from bot.directory import Directory
@@ -119,6 +120,7 @@ class OutboxWorker:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="outbox")
         self._thread: threading.Thread | None = None
+        self.membership = ChannelMembership(client=client, sessions=sessions, clock=clock, directory=directory)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -334,6 +336,9 @@ class OutboxWorker:
             return self._fail(item, f"{error}, refused as plain text too (first: {item.refused_with})")
         if error in REFUSALS and self._plain(item, message) is not None:
             return self._refused(item, error)
+        posting = item.method == OutboxMethod.POST
+        if posting and error in NOT_A_MEMBER and self.membership.recover(item.channel, error):
+            return self._settle_retry(item, 0, f"{error}: joined the channel", count_attempt=True)  # goes again now
         return self._fail(item, error or f"HTTP {status}")
 
     def _refused(self, item: outbox.Claimed, error: str) -> Outcome:

@@ -12,7 +12,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from sqlalchemy import Engine
 
 import handlers
-from bot import catalog
+from bot import catalog, doctor
 from bot.app import create_app
 from bot.catalog import bilingual
 from bot.clock import Clock, SystemClock
@@ -47,13 +47,21 @@ def required_secrets(env: Environment, *, socket_mode: bool) -> list[str]:
 
 class BotService:
     def __init__(
-        self, env: Environment, *, clock: Clock | None = None, scheduler: bool = True, socket_mode: bool = False
+        self,
+        env: Environment,
+        *,
+        clock: Clock | None = None,
+        scheduler: bool = True,
+        socket_mode: bool = False,
+        checks: bool = True,
     ) -> None:
         self.env = env
         self.clock = clock or SystemClock()
         self.with_scheduler = scheduler
+        self.with_checks = checks
         self.socket_mode = socket_mode
         self.ready = threading.Event()
+        self.checked = threading.Event()  # the start-up checks are done (tests wait for it; serving does not)
         self._stops: list[Any] = []
 
     def start(self) -> None:
@@ -70,10 +78,34 @@ class BotService:
             scheduler = create_scheduler(self.runtime, handlers.JOBS)
             scheduler.start()
             self._stops.append(scheduler.shutdown)
+        if self.with_checks:
+            self._start_checks()
         catalog.keys()  # parsed now, not by the first request
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"
         log.info("sns-bot ready (%s, database %s)", mode, self.runtime.engine.url.render_as_string())
+
+    def _start_checks(self) -> None:
+        """`sns-bot doctor`'s checks, off the start-up path (a large directory takes many rate-limited calls)."""
+        thread = threading.Thread(target=self._log_problems, name="doctor", daemon=True)
+        thread.start()
+        self._stops.append(lambda: thread.join(timeout=5))
+
+    def _log_problems(self) -> None:
+        """What needs fixing is logged; the bot serves anyway."""
+        settings = self.runtime.config.current
+        client = doctor.slack_client(self.env, settings.delivery.request_timeout_seconds)
+        try:
+            findings = doctor.diagnose(
+                settings, client=client, engine=self.runtime.engine, now=self.runtime.clock.now(), jobs=handlers.JOBS
+            )
+            for finding in findings:
+                if not finding.ok:
+                    log.warning("doctor: %s", finding.text())
+        except Exception:  # a check's own failure must not go unseen, nor stop the bot
+            log.exception("the start-up checks failed; run `sns-bot doctor`")
+        finally:
+            self.checked.set()
 
     def _start_delivery(self) -> None:
         self.worker = delivery_worker(self.runtime)

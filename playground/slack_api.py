@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
 from playground import directory_api
+from playground.bot_access import BotAccess
 from playground.hosts import refuse_other_hosts
 from playground.slack_rules import MESSAGE_METHODS, Refusal, check_message, check_view
 from playground.workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, ViewError, Workspace, dm_id
@@ -47,6 +48,8 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
     "conversations.open": (("users", "users_list_not_supplied"),),
     "users.info": (("user", "user_not_found"),),
     "users.lookupByEmail": (("email", "invalid_arguments"),),
+    "conversations.info": (("channel", "channel_not_found"),),
+    "conversations.join": (("channel", "channel_not_found"),),
     "views.open": (("view", "invalid_arguments"),),
     "views.update": (("view", "invalid_arguments"),),
     "views.push": (("view", "invalid_arguments"),),
@@ -158,6 +161,8 @@ class SlackStandIn:
         self.latency: float = 0.0
         self.workspace = workspace or Workspace()
         self.users = self.workspace.names  # user id -> real name answered by users.info
+        # The token's scopes, the channels the bot can see and is in, the users that exist.
+        self.access = BotAccess(self._channel_name)
         self._cond = threading.Condition(threading.RLock())  # RLock: `where` callbacks may read the fake
         self._calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = {}
@@ -178,6 +183,8 @@ class SlackStandIn:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.delete": self._chat_delete,
             "conversations.open": self._conversations_open,
+            "conversations.info": lambda args, _token: self.access.info(args),
+            "conversations.join": lambda args, _token: self.access.join(args),
             "users.info": self._users_info,
             "users.lookupByEmail": lambda args, token: directory_api.lookup_by_email(self.workspace, args),
             "conversations.list": lambda args, token: directory_api.conversations_list(self.workspace, args),
@@ -335,14 +342,17 @@ class SlackStandIn:
             handler = self._methods.get(method)
             if handler is None:
                 return 200, {"ok": False, "error": "unknown_method"}, {}
+            scopes = self.access.headers(method)  # Slack names the token's scopes in every answer
+            if missing := self.access.missing_scope(method):
+                return 200, missing, scopes
             for name, error in _REQUIRED.get(method, ()):
                 if not args.get(name):
-                    return 200, {"ok": False, "error": error}, {}
+                    return 200, {"ok": False, "error": error}, scopes
             if refusal := self._refusal(method, args):
-                return 200, refusal.body(), {}
+                return 200, refusal.body(), scopes
             if told := self._told_to_refuse(method, args):
-                return 200, {"ok": False, "error": told}, {}
-            return 200, handler(args, token), {}
+                return 200, {"ok": False, "error": told}, scopes
+            return 200, handler(args, token), scopes
 
     def _told_to_refuse(self, method: str, args: Json) -> str | None:
         if self._told_refusal is None or method not in ("chat.postMessage", "chat.update"):
@@ -401,7 +411,13 @@ class SlackStandIn:
             "is_enterprise_install": False,
         }
 
+    def _channel_name(self, channel_id: str) -> str | None:
+        conversation = self.workspace.conversations.get(channel_id)
+        return conversation.name if conversation is not None else None
+
     def _chat_post_message(self, args: Json, token: str) -> Json:
+        if error := self.access.post_refusal(str(args["channel"])):
+            return {"ok": False, "error": error}
         conversation, message = self.workspace.post(args["channel"], args, thread_ts=args.get("thread_ts"))
         return {"ok": True, "channel": conversation.id, "ts": message.ts, "message": message.to_json()}
 
@@ -436,7 +452,10 @@ class SlackStandIn:
         return {"ok": True, "channel": {"id": f"G{digest}", "is_mpim": True}}
 
     def _users_info(self, args: Json, token: str) -> Json:
-        return {"ok": True, "user": directory_api.user_object(self.workspace, str(args["user"]))}
+        user_id = str(args["user"])
+        if error := self.access.user_refusal(user_id):
+            return {"ok": False, "error": error}
+        return {"ok": True, "user": directory_api.user_object(self.workspace, user_id)}
 
     def _views_open(self, args: Json, token: str) -> Json:
         return self._view_call(lambda view: self.workspace.open_view(view, args.get("trigger_id")), args)

@@ -569,3 +569,26 @@ class SlackName(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)  # as app.yaml writes it, lower-cased
     slack_id: Mapped[str] = mapped_column(String(32))
     resolved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SchedulerSweep(Base):
+    """Each scheduled sweep's last run, for `sns-bot doctor`: when a scheduler running it last started, when
+    it last finished a run, and the error of the last run if it failed."""
+
+    __tablename__ = "scheduler_sweeps"
+
+    job_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    swept_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ChannelNotice(Base):
+    """市政情報課 told that the bot cannot post in ``channel`` (private, not invited): once per channel,
+    whichever worker is first."""
+
+    __tablename__ = "channel_notices"
+
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    error: Mapped[str] = mapped_column(String(64))
+    noticed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ import jsonschema
 import yaml
 
 import handlers
+from bot.slack_scopes import BOT_SCOPES
 from tests.support.bot import ROOT
 
 SCHEMA = Path(__file__).parent / "data" / "slack" / "manifest.schema.1.0.0.json"
@@ -54,5 +55,6 @@ def test_the_scopes_cover_what_the_bot_does() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
 
     assert {"commands", "chat:write", "im:write"} <= scopes
+    assert scopes == BOT_SCOPES  # what sns-bot doctor checks and the stand-in grants
     assert "app_home_opened" in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True

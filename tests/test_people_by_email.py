@@ -26,6 +26,7 @@ from tests.support.bot import environment_for, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import delivered, submit_report, top_level_channels, unpaced_config
 from tests.test_config import MINIMAL, write
+from tests.test_doctor import doctor, scheduler_started
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 # The workspace: who has which address, which channel which name.
@@ -286,3 +287,24 @@ def test_a_rate_limited_lookup_waits_and_asks_again(
 
     assert resolution.stale_since is None
     assert resolution.config.departments[0].head == "U0HEADKANKO"
+
+
+@pytest.mark.slow
+def test_doctor_checks_people_by_address_and_channels_by_name(
+    workspace: SlackStandIn, database_url: str, config_path: Path
+) -> None:
+    scheduler_started(database_url)
+
+    passed = doctor(workspace, database_url, config_path)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "OK  チャンネル 秘書室" in passed.stdout
+
+    written = config_path.read_text(encoding="utf-8")
+    config_path.write_text(written.replace("sakura.kibi@city.example.jp", "nobody@city.example.jp"), encoding="utf-8")
+    found = doctor(workspace, database_url, config_path)
+
+    assert found.returncode == 1, found.stdout + found.stderr
+    (person,) = [line for line in found.stdout.splitlines() if line.startswith("NG")]
+    assert "departments[0].members[1]" in person
+    assert "nobody@city.example.jp" in person
+    assert "users_not_found" in person

@@ -45,12 +45,21 @@ def running_bot(
     config_path: Path = APP_YAML,
     clock: Clock | None = None,
     socket_mode: bool = False,
+    checks: bool = False,
 ) -> Iterator[RunningBot]:
+    """The bot as served, without a scheduler; without the start-up checks unless asked for, as their Slack
+    calls would mix with what each test records (tests/test_doctor.py runs them)."""
     service = BotService(
-        environment_for(fake, database_url, config_path), clock=clock, scheduler=False, socket_mode=socket_mode
+        environment_for(fake, database_url, config_path),
+        clock=clock,
+        scheduler=False,
+        socket_mode=socket_mode,
+        checks=checks,
     )
     service.start()
     try:
+        if checks:
+            assert service.checked.wait(30), "the start-up checks did not finish"
         with serving(service, host="127.0.0.1", port=0, socket_mode=socket_mode) as http:
             yield RunningBot(service, http.url)
     finally:

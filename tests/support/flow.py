@@ -51,8 +51,8 @@ def record_opened(sessions: SessionFactory, view_id: str, user_id: str, purpose:
         views.opened(session, external_id=token, view_id=view_id)
 
 
-def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
-    """Waits until the outbox has nothing left to send; nothing may have failed."""
+def delivered(bot: RunningBot, timeout: float = 10.0, *, failures: int = 0) -> None:
+    """Waits until the outbox has nothing left to send; exactly ``failures`` messages may have failed."""
     deadline = time.monotonic() + timeout
     with bot.service.runtime.sessions() as session:
         while True:
@@ -66,7 +66,7 @@ def delivered(bot: RunningBot, timeout: float = 10.0) -> None:
             assert time.monotonic() < deadline, f"outbox not delivered within {timeout}s: {statuses}"
             session.rollback()
             time.sleep(0.02)
-    assert not statuses.get(OutboxStatus.FAILED), f"outbox messages failed: {statuses}"
+    assert statuses.get(OutboxStatus.FAILED, 0) == failures, f"outbox messages failed: {statuses}"
 
 
 def quiet(fake: SlackStandIn, window: float = 0.5) -> list[Call]:
