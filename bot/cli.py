@@ -55,13 +55,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = Environment.from_mapping()
     if args.config:
         env = dataclasses.replace(env, config_path=Path(args.config))
-    logs.configure(args.log_level, env.secrets())
+    logs.configure(args.log_level, env.secrets(), args.log_format or _configured_log_format(env))
     return args.command(args, env)
+
+
+def _configured_log_format(env: Environment) -> logs.LogFormat:
+    """app.yaml's logging.format; text when app.yaml cannot be read (the command itself says why)."""
+    try:
+        return load_config(env.config_path).logging.format
+    except ConfigError:
+        return "text"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sns-bot", description="総社市ソーシャルメディア活用ガイドライン Slack bot")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--log-format", choices=logs.LOG_FORMATS, help="text, or json: one object per line (default: logging.format)"
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:

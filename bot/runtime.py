@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.environment import Environment
 from bot.live_config import LiveConfig
+from bot.metrics import Metrics
 from storage.cases import CaseNumbers
 from storage.db import SessionFactory
 
@@ -21,3 +22,5 @@ class Runtime:
     sessions: SessionFactory
     clock: Clock
     case_numbers: CaseNumbers
+    # A process's own counters (and gauges read from the database at scrape time): served at /metrics.
+    metrics: Metrics = field(default_factory=Metrics)

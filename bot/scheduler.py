@@ -17,8 +17,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ScheduledJob:
     id: str
-    func: Callable[[Runtime], None]
+    func: Callable[[Runtime], int | None]
     trigger: BaseTrigger
+    # The kind of reminder whose number sent ``func`` returns, counted for /metrics; None: not reminders.
+    reminder_kind: str | None = None
+
+
+def count_reminders(job: ScheduledJob, runtime: Runtime) -> None:
+    runtime.metrics.reminded(job.reminder_kind or job.id, job.func(runtime) or 0)
 
 
 def create_scheduler(runtime: Runtime, jobs: Iterable[ScheduledJob]) -> BackgroundScheduler:
@@ -34,5 +40,6 @@ def create_scheduler(runtime: Runtime, jobs: Iterable[ScheduledJob]) -> Backgrou
     )
     for job in jobs:
         # An explicit id: a second registration replaces the job instead of doubling it.
-        scheduler.add_job(job.func, job.trigger, id=job.id, args=[runtime], replace_existing=True)
+        func, args = (count_reminders, [job, runtime]) if job.reminder_kind else (job.func, [runtime])
+        scheduler.add_job(func, job.trigger, id=job.id, args=args, replace_existing=True)
     return scheduler

@@ -19,6 +19,7 @@ from bot.config import load_config
 from bot.delivery import OutboxWorker, PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
+from bot.metrics import DatabaseGauges, Metrics
 from bot.runtime import Runtime
 from bot.scheduler import create_scheduler
 from storage import migrate, outbox
@@ -112,7 +113,13 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         engine.dispose()
         raise
     return Runtime(
-        env=env, config=live, engine=engine, sessions=sessions, clock=clock, case_numbers=CaseNumbers(engine)
+        env=env,
+        config=live,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        case_numbers=CaseNumbers(engine),
+        metrics=Metrics(DatabaseGauges(sessions, clock)),
     )
 
 
@@ -130,6 +137,7 @@ def delivery_worker(runtime: Runtime) -> OutboxWorker:
         settings=settings,
         clock=runtime.clock,
         directory=lambda: runtime.config.directory,
+        observe=runtime.metrics.delivered,
     )
 
 

@@ -22,6 +22,8 @@ def refresh(runtime: Runtime) -> int:
 
 
 JOBS = (
-    ScheduledJob(id="report.escalate", func=escalate, trigger=IntervalTrigger(minutes=1)),
+    ScheduledJob(
+        id="report.escalate", func=escalate, trigger=IntervalTrigger(minutes=1), reminder_kind="case_escalation"
+    ),
     ScheduledJob(id="report.refresh", func=refresh, trigger=IntervalTrigger(seconds=5)),
 )
