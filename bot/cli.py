@@ -30,6 +30,7 @@ from bot.audit_export import (
     write_jsonl,
     write_xlsx,
 )
+from bot.backup import BackupError, write_backup
 from bot.catalog import bilingual
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import ConfigError, load_config
@@ -117,8 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     _listen_options(playground_parser, port_help="port of the page (default: 8080)")
     run_parser = command("run", run, "serve Slack when tokens are set, otherwise start the playground (make run)")
     _listen_options(run_parser, port_help="port (default: server.port for Slack, 8080 for the playground)")
-    db_parser = command("db", upgrade_database, "database maintenance")
-    db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
+    db_parser = command("db", database, "database maintenance")
+    db_parser.add_argument(
+        "action",
+        choices=["upgrade", "backup"],
+        help="upgrade: apply migrations up to the newest; backup PATH: a copy of the live database",
+    )
+    db_parser.add_argument("path", nargs="?", type=Path, help="backup: the file to write (never overwritten)")
     db_parser.add_argument(
         "--runtime-role", help="PostgreSQL: create/grant the role serve connects as (audit log: SELECT, INSERT only)"
     )
@@ -420,6 +426,28 @@ def _database(env: Environment) -> Engine | None:
     except ConfigError as error:
         _print_startup_error(error)
         return None
+
+
+def database(args: argparse.Namespace, env: Environment) -> int:
+    return backup_database(args, env) if args.action == "backup" else upgrade_database(args, env)
+
+
+def backup_database(args: argparse.Namespace, env: Environment) -> int:
+    """SQLite's online backup, or pg_dump's custom format: safe while the bot serves."""
+    if args.path is None:
+        print("sns-bot db backup PATH", file=sys.stderr)
+        return 2
+    if (engine := _database(env)) is None:
+        return 2
+    try:
+        write_backup(engine, args.path)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(bilingual("cli.db.backed_up", path=args.path, url=engine.url.render_as_string()))
+    return 0
 
 
 def upgrade_database(args: argparse.Namespace, env: Environment) -> int:
