@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+import handlers
 from bot.metrics import DatabaseGauges, Metrics, error_label, request_kind
+from bot.scheduler import count_reminders
 from playground.slack_api import SlackStandIn
 from storage import outbox
 from storage.db import SessionFactory, make_engine, make_sessions
@@ -101,6 +103,19 @@ def test_deliveries_are_counted_by_slack_error(bot: RunningBot, fake_slack: Slac
     clock.advance(seconds=5)  # the retry falls due
     bot.service.worker.wake()
     delivered(bot)
+
+
+def test_reminders_are_counted_by_kind(bot: RunningBot, clock: FrozenClock) -> None:
+    submit_report(bot, clock)  # a 炎上 nobody acknowledges
+    delivered(bot)
+    (escalate,) = [job for job in handlers.JOBS if job.id == "report.escalate"]
+    clock.advance(minutes=31)
+
+    count_reminders(escalate, bot.service.runtime)  # as the scheduler runs it
+    count_reminders(escalate, bot.service.runtime)  # sent once: nothing more to count
+
+    samples = parse(scrape_text(bot))
+    assert value(samples, "sns_bot_reminders_sent_total", kind="case_escalation") == 1
 
 
 def test_metrics_answer_get_only(bot: RunningBot) -> None:

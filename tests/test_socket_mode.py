@@ -51,3 +51,27 @@ def test_sns_help_over_socket_mode(socket_bot: RunningBot, socket_slack: SlackSt
 def test_the_port_serves_only_healthz_in_socket_mode(socket_bot: RunningBot) -> None:
     assert send(socket_bot.url, b"", method="GET", path="/healthz", sign=False).status == 200
     assert send(socket_bot.url, b"payload=%7B%7D").status == 404
+
+
+def test_socket_mode_requests_are_counted_at_metrics(socket_bot: RunningBot, socket_slack: SlackStandIn) -> None:
+    envelope_id = socket_slack.send_envelope(
+        "slash_commands",
+        {
+            "command": "/sns-help",
+            "text": "",
+            "user_id": "U0STAFF1",
+            "channel_id": "C0RANDOM",
+            "team_id": "T0TEST",
+            "api_app_id": "A0TEST",
+            "response_url": socket_slack.response_url("socket-metrics"),
+            "trigger_id": "1337.42.abce",
+        },
+    )
+    socket_slack.wait_for_ack(envelope_id)
+
+    reply = send(socket_bot.url, b"", method="GET", path="/metrics", sign=False)
+
+    assert reply.status == 200
+    text = reply.body.decode()
+    assert 'sns_bot_slack_requests_total{answer="200",kind="command"} 1.0' in text
+    assert 'sns_bot_ack_seconds_count{kind="command"} 1.0' in text
