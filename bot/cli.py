@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     _listen_options(playground_parser, port_help="port of the page (default: 8080)")
     run_parser = command("run", run, "serve Slack when tokens are set, otherwise start the playground (make run)")
     _listen_options(run_parser, port_help="port (default: server.port for Slack, 8080 for the playground)")
-    db_parser = command("db", database, "database maintenance")
+    db_parser = command("db", db_command, "database maintenance")
     db_parser.add_argument(
         "action",
         choices=["upgrade", "backup"],
@@ -428,7 +428,7 @@ def _database(env: Environment) -> Engine | None:
         return None
 
 
-def database(args: argparse.Namespace, env: Environment) -> int:
+def db_command(args: argparse.Namespace, env: Environment) -> int:
     return backup_database(args, env) if args.action == "backup" else upgrade_database(args, env)
 
 
