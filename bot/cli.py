@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from bot.config import ConfigError, load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
 from bot.runtime import Runtime
-from bot.server import serving
+from bot.server import monitoring, serving
 from bot.service import BotService, StartupError, delivery_worker, open_runtime, prepare_database, required_secrets
 from handlers.account import service as account_service
 from handlers.account.importer import import_accounts
@@ -114,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     accounts_parser.add_argument("--json", action="store_true", help="list as JSON")
     scheduler_parser = command("scheduler", serve_scheduler, "run only the scheduler and delivery (no HTTP)")
     scheduler_parser.set_defaults(socket=False)
+    scheduler_parser.add_argument("--host", default="127.0.0.1", help="address of --port (default: 127.0.0.1)")
+    scheduler_parser.add_argument("--port", type=int, help="serve GET /healthz and GET /metrics on this port")
     playground_parser = command("playground", playground, "the bot in a local web page, against a Slack stand-in")
     _listen_options(playground_parser, port_help="port of the page (default: 8080)")
     run_parser = command("run", run, "serve Slack when tokens are set, otherwise start the playground (make run)")
@@ -326,7 +329,8 @@ def _instant(text: str) -> datetime:
 
 
 def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
-    """The sweeps and the delivery worker without an HTTP endpoint: for a second, dedicated process."""
+    """The sweeps and the delivery worker without a Slack endpoint, for a second, dedicated process; with --port
+    it serves /healthz and /metrics (its deliveries and reminders are counted there)."""
     if not env.bot_token:  # it receives nothing from Slack: no signing secret or app token needed
         print(bilingual("cli.missing_secrets", names="SLACK_BOT_TOKEN"), file=sys.stderr)
         return 2
@@ -334,7 +338,8 @@ def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
     stopping = _handle_signals(service)
     try:
         service.start()
-        stopping.wait()
+        with monitoring(service, host=args.host, port=args.port) if args.port is not None else nullcontext():
+            stopping.wait()
     except (ConfigError, StartupError) as error:
         _print_startup_error(error)
         return 2

@@ -101,3 +101,14 @@ def serving(service: BotService, *, host: str, port: int, socket_mode: bool = Fa
         if socket_handler is not None:
             socket_handler.close()
         http.close()
+
+
+@contextmanager
+def monitoring(service: BotService, *, host: str, port: int) -> Iterator[HttpServer]:
+    """Only /healthz and /metrics, for a started ``service`` that receives nothing from Slack (`sns-bot scheduler`)."""
+    http = HttpServer(service, host=host, port=port, socket_mode=True)
+    http.start()
+    try:
+        yield http
+    finally:
+        http.close()

@@ -457,3 +457,29 @@ def test_serve_writes_json_log_lines_when_app_yaml_asks(
     assert all(set(line) >= {"time", "level", "logger", "message"} for line in lines)
     for secret in SECRETS:
         assert secret not in bot.output()
+
+
+def test_the_scheduler_process_serves_health_and_metrics_on_its_port(
+    tmp_path: Path, database_url: str, fake_slack: SlackStandIn
+) -> None:
+    env = clean_environment(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database_url)
+    port = free_port()
+    stderr = tmp_path / "scheduler.stderr"
+    args = sns_bot("scheduler", "--config", str(APP_YAML), "--port", str(port))
+    with stderr.open("wb") as err:
+        process = subprocess.Popen(args, env=dict(env), cwd=tmp_path, stdout=err, stderr=err)
+    scheduler = ServeProcess(process, port, stderr, stderr)
+    try:
+        scheduler.wait_until_healthy()
+        metrics = send(scheduler.url, b"", method="GET", path="/metrics", sign=False)
+        events = send(scheduler.url, slash_command("/sns-help"))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=STOP_TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT)
+
+    assert metrics.status == 200
+    assert 'sns_bot_outbox_messages{state="pending"}' in metrics.body.decode()
+    assert events.status == 404  # it receives nothing from Slack
