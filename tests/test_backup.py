@@ -74,6 +74,7 @@ def listed(bot: RunningBot, fake: SlackStandIn) -> str:
     return strings({key: value for key, value in answer.items() if key != "response_url"})
 
 
+@pytest.mark.slow  # pg_dump and pg_restore are processes of their own
 def test_a_restored_backup_serves_the_same_cases_and_its_audit_chain_verifies(
     new_database: NewDatabase,
     fake_slack: SlackStandIn,
@@ -140,6 +141,7 @@ def test_postgres_backup_without_pg_dump_points_to_the_readme(
     assert not (tmp_path / "x.dump").exists()
 
 
+@pytest.mark.slow
 def test_a_failing_pg_dump_is_reported_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], restore_logging: None
 ) -> None:
