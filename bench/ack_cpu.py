@@ -64,7 +64,11 @@ def measure(
     opened = OpenedViews(database.url)
     try:
         endpoint = SlackEndpoint(
-            bolt=create_app(runtime), signing_secret=SIGNING_SECRET, health=lambda: (True, {}), max_body_bytes=1 << 20
+            bolt=create_app(runtime),
+            signing_secret=SIGNING_SECRET,
+            health=lambda: (True, {}),
+            max_body_bytes=1 << 20,
+            metrics=runtime.metrics,
         )
         reporters = itertools.cycle(people)
         bodies = [

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
+from bot.metrics import Metrics, request_kind
 from bot.runtime import Runtime
 
 
@@ -17,12 +20,28 @@ def _same_token_warning(record: logging.LogRecord) -> bool:
     return "token will be unused" not in record.getMessage()
 
 
+class MeteredApp(App):
+    """Bolt's app, counting each request by kind and answer and timing it until its ack:
+    HTTP and Socket Mode both hand every request to ``dispatch``, which returns at the ack."""
+
+    def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metrics = metrics
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = super().dispatch(req)
+        self.metrics.answered(request_kind(req.body), response.status, time.perf_counter() - started)
+        return response
+
+
 def create_app(runtime: Runtime) -> App:
     """A Bolt app wired to every feature. Verifies the bot token with auth.test (BoltError if refused)."""
     server = runtime.config.current.server
     bolt_logger = logging.getLogger("sns_bot.bolt")
     bolt_logger.addFilter(_same_token_warning)  # idempotent: the same function object
-    app = App(
+    app = MeteredApp(
+        metrics=runtime.metrics,
         client=WebClient(token=runtime.env.bot_token, base_url=runtime.env.api_url),
         # bot.http verifies signatures at the edge, before any parsing; Socket Mode needs none.
         request_verification_enabled=False,

@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,14 @@ from bot.audit_export import (
     write_jsonl,
     write_xlsx,
 )
+from bot.backup import BackupError, write_backup
 from bot.catalog import bilingual
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
 from bot.runtime import Runtime
-from bot.server import serving
+from bot.server import monitoring, serving
 from bot.service import (
     BotService,
     StartupError,
@@ -66,13 +68,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = Environment.from_mapping()
     if args.config:
         env = dataclasses.replace(env, config_path=Path(args.config))
-    logs.configure(args.log_level, env.secrets())
+    logs.configure(args.log_level, env.secrets(), args.log_format or _configured_log_format(env))
     return args.command(args, env)
+
+
+def _configured_log_format(env: Environment) -> logs.LogFormat:
+    """app.yaml's logging.format; text when app.yaml cannot be read (the command itself says why)."""
+    try:
+        return load_config(env.config_path).logging.format
+    except ConfigError:
+        return "text"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sns-bot", description="総社市ソーシャルメディア活用ガイドライン Slack bot")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--log-format", choices=logs.LOG_FORMATS, help="text, or json: one object per line (default: logging.format)"
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
@@ -114,12 +127,19 @@ def _parser() -> argparse.ArgumentParser:
     accounts_parser.add_argument("--json", action="store_true", help="list as JSON")
     scheduler_parser = command("scheduler", serve_scheduler, "run only the scheduler and delivery (no HTTP)")
     scheduler_parser.set_defaults(socket=False)
+    scheduler_parser.add_argument("--host", default="127.0.0.1", help="address of --port (default: 127.0.0.1)")
+    scheduler_parser.add_argument("--port", type=int, help="serve GET /healthz and GET /metrics on this port")
     playground_parser = command("playground", playground, "the bot in a local web page, against a Slack stand-in")
     _listen_options(playground_parser, port_help="port of the page (default: 8080)")
     run_parser = command("run", run, "serve Slack when tokens are set, otherwise start the playground (make run)")
     _listen_options(run_parser, port_help="port (default: server.port for Slack, 8080 for the playground)")
-    db_parser = command("db", upgrade_database, "database maintenance")
-    db_parser.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations up to the newest")
+    db_parser = command("db", db_command, "database maintenance")
+    db_parser.add_argument(
+        "action",
+        choices=["upgrade", "backup"],
+        help="upgrade: apply migrations up to the newest; backup PATH: a copy of the live database",
+    )
+    db_parser.add_argument("path", nargs="?", type=Path, help="backup: the file to write (never overwritten)")
     db_parser.add_argument(
         "--runtime-role", help="PostgreSQL: create/grant the role serve connects as (audit log: SELECT, INSERT only)"
     )
@@ -321,7 +341,8 @@ def _instant(text: str) -> datetime:
 
 
 def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
-    """The sweeps and the delivery worker without an HTTP endpoint: for a second, dedicated process."""
+    """The sweeps and the delivery worker without a Slack endpoint, for a second, dedicated process; with --port
+    it serves /healthz and /metrics (its deliveries and reminders are counted there)."""
     if not env.bot_token:  # it receives nothing from Slack: no signing secret or app token needed
         print(bilingual("cli.missing_secrets", names="SLACK_BOT_TOKEN"), file=sys.stderr)
         return 2
@@ -329,7 +350,8 @@ def serve_scheduler(args: argparse.Namespace, env: Environment) -> int:
     stopping = _handle_signals(service)
     try:
         service.start()
-        stopping.wait()
+        with monitoring(service, host=args.host, port=args.port) if args.port is not None else nullcontext():
+            stopping.wait()
     except (ConfigError, StartupError) as error:
         _print_startup_error(error)
         return 2
@@ -477,6 +499,28 @@ def _database(env: Environment) -> Engine | None:
     except ConfigError as error:
         _print_startup_error(error)
         return None
+
+
+def db_command(args: argparse.Namespace, env: Environment) -> int:
+    return backup_database(args, env) if args.action == "backup" else upgrade_database(args, env)
+
+
+def backup_database(args: argparse.Namespace, env: Environment) -> int:
+    """SQLite's online backup, or pg_dump's custom format: safe while the bot serves."""
+    if args.path is None:
+        print("sns-bot db backup PATH", file=sys.stderr)
+        return 2
+    if (engine := _database(env)) is None:
+        return 2
+    try:
+        write_backup(engine, args.path)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(bilingual("cli.db.backed_up", path=args.path, url=engine.url.render_as_string()))
+    return 0
 
 
 def upgrade_database(args: argparse.Namespace, env: Environment) -> int:

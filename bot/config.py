@@ -192,6 +192,11 @@ class Delivery(_Section):
     request_timeout_seconds: PositiveFloat = 10.0
 
 
+class Logging(_Section):
+    # json: one JSON object per line, for a log collector (`--log-format` overrides it).
+    format: Literal["text", "json"] = "text"
+
+
 class Config(_Section):
     organization: Organization
     offices: Offices
@@ -203,6 +208,7 @@ class Config(_Section):
     database: Database = Database()
     server: Server = Server()
     delivery: Delivery = Delivery()
+    logging: Logging = Logging()
 
 
 class ConfigError(Exception):

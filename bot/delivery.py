@@ -97,6 +97,7 @@ class OutboxWorker:
         directory: Callable[[], Directory],
         renderers: Mapping[str, Render] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        observe: Callable[[Outcome, str | None], None] = lambda _outcome, _reason: None,
     ) -> None:
         self.sessions = sessions
         self.client = client
@@ -112,6 +113,8 @@ class OutboxWorker:
         # Slack's pace is real time, whatever date the injected clock says it is.
         self.pacer = ChannelPacer(settings.channel_interval_seconds, settings.channel_burst)
         self.monotonic = monotonic
+        # Told each settled outcome with its reason (Slack's error): the metrics' deliveries counter.
+        self.observe = observe
         self._bell = threading.Event()
         self._stopping = threading.Event()
         # Ids this process is sending: never claimed again here, even when a stall (a held SQLite
@@ -288,6 +291,8 @@ class OutboxWorker:
             )
             if done and item.refused_with and outbox.record_plain_sent(session, item, now=now):
                 self._notify_office(session, item, message, now)
+        if done:
+            self.observe(Outcome.SENT, None)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
 
     def _draw(self, item: outbox.Claimed) -> dict[str, Any] | None:
@@ -299,6 +304,8 @@ class OutboxWorker:
     def _skip(self, item: outbox.Claimed) -> Outcome:
         with self.sessions.begin() as session:
             done = outbox.mark_skipped(session, item.id, worker=self.worker_id, now=self.clock.now())
+        if done:
+            self.observe(Outcome.SKIPPED, None)
         return Outcome.SKIPPED if done else Outcome.LOST_CLAIM
 
     def _call(self, item: outbox.Claimed, payload: dict[str, Any]) -> Any:
@@ -345,6 +352,8 @@ class OutboxWorker:
         log.warning("Slack refused message %d to %s (%s); sending it as plain text", item.id, item.channel, error)
         with self.sessions.begin() as session:
             done = outbox.mark_refused(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
+        if done:
+            self.observe(Outcome.REFUSED, error)
         return Outcome.REFUSED if done else Outcome.LOST_CLAIM
 
     def _retry(self, item: outbox.Claimed, reason: str) -> Outcome:
@@ -370,12 +379,16 @@ class OutboxWorker:
             done = outbox.mark_retry(
                 session, item.id, worker=self.worker_id, at=at, error=reason, count_attempt=count_attempt
             )
+        if done:
+            self.observe(Outcome.RETRY, reason)
         return Outcome.RETRY if done else Outcome.LOST_CLAIM
 
     def _fail(self, item: outbox.Claimed, error: str) -> Outcome:
         log.error("message %d to %s failed permanently: %s", item.id, item.channel, error)
         with self.sessions.begin() as session:
             done = outbox.mark_failed(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
+        if done:
+            self.observe(Outcome.FAILED, error)
         return Outcome.FAILED if done else Outcome.LOST_CLAIM
 
 

@@ -1,4 +1,4 @@
-"""The HTTP edge: POST /slack/events for Slack, GET /healthz for the operator's monitor.
+"""The HTTP edge: POST /slack/events for Slack, GET /healthz and GET /metrics for the operator's monitor.
 
 Everything Slack sends is checked here before Bolt sees it: size, signature, encoding
 and shape. A request that fails gets a 4xx and one log line, never a 5xx or a traceback:
@@ -17,6 +17,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import one_line
+from bot.metrics import CONTENT_TYPE, INVALID, Metrics
 from bot.slack_shapes import shape_problem
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 # Slack's deepest payloads (rich text inside blocks inside views) stay far below this.
 MAX_JSON_DEPTH = 64
 
@@ -33,14 +35,15 @@ HealthCheck = Callable[[], tuple[bool, dict[str, Any]]]
 
 
 class Rejected(Exception):
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, *, allow: str | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.allow = allow  # the methods a 405 names
 
 
 class SlackEndpoint:
-    """A WSGI application. Without a Bolt app (Socket Mode) it serves only /healthz."""
+    """A WSGI application. Without a Bolt app (Socket Mode) it serves only /healthz and /metrics."""
 
     def __init__(
         self,
@@ -49,11 +52,13 @@ class SlackEndpoint:
         signing_secret: str | None,
         health: HealthCheck,
         max_body_bytes: int,
+        metrics: Metrics,
     ) -> None:
         self.bolt = bolt
         self.verifier = SignatureVerifier(signing_secret) if bolt is not None and signing_secret else None
         self.health = health
         self.max_body_bytes = max_body_bytes
+        self.metrics = metrics
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -61,23 +66,33 @@ class SlackEndpoint:
             healthy, details = self.health()
             return _respond(start_response, 200 if healthy else 503, json.dumps(details), "application/json")
         try:
+            if path == METRICS_PATH:
+                return self._metrics(start_response, method)
             response = self._dispatch(environ, path, method)
         except Rejected as rejected:
             where = environ.get("REMOTE_ADDR", "?")
             log.warning("rejected %s %s from %s: %s", one_line(method), one_line(path), where, rejected.reason)
-            allow = [("Allow", "POST")] if rejected.status == HTTPStatus.METHOD_NOT_ALLOWED else []
+            if path == EVENTS_PATH:
+                self.metrics.answered(INVALID, rejected.status)
+            allow = [("Allow", rejected.allow)] if rejected.allow else []
             return _respond(start_response, rejected.status, rejected.reason, headers=allow)
         except Exception:
             # Bolt raised outside any listener: the payload tripped its parsing. Not our 500.
             log.exception("request to %s could not be dispatched", one_line(path))
+            self.metrics.answered(INVALID, 400)
             return _respond(start_response, 400, "Bad Request")
         return _respond_bolt(start_response, response)
+
+    def _metrics(self, start_response: StartResponse, method: str) -> list[bytes]:
+        if method != "GET":
+            raise Rejected(405, "Method Not Allowed", allow="GET")
+        return _respond(start_response, 200, self.metrics.exposition().decode("utf-8"), CONTENT_TYPE)
 
     def _dispatch(self, environ: WSGIEnvironment, path: str, method: str) -> BoltResponse:
         if path != EVENTS_PATH or self.bolt is None:
             raise Rejected(404, "Not Found")
         if method != "POST":
-            raise Rejected(405, "Method Not Allowed")
+            raise Rejected(405, "Method Not Allowed", allow="POST")
         return self.bolt.dispatch(self._bolt_request(environ))
 
     def _bolt_request(self, environ: WSGIEnvironment) -> BoltRequest:

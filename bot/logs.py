@@ -5,12 +5,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any, Literal
+
+from pythonjsonlogger.json import JsonFormatter
 
 # Not \b: a token right after Japanese text has no word boundary before it.
 TOKEN = re.compile(r"(?<![A-Za-z0-9])x(?:ox[abposre]|app)-[A-Za-z0-9-]+")
 
 
 _FORMATTER = logging.Formatter()
+
+LogFormat = Literal["text", "json"]
+LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")
+TEXT_LINE = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# The text line's fields, named as log pipelines expect them.
+JSON_FIELDS = {"asctime": "time", "levelname": "level", "name": "logger"}
 
 
 def one_line(text: str) -> str:
@@ -43,10 +52,23 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+class JsonLines(JsonFormatter):
+    """One JSON object per record. The library formats tracebacks afresh from ``exc_info`` (not from
+    the ``exc_text`` RedactSecrets masked), so they are masked here too."""
+
+    def __init__(self, redact: RedactSecrets) -> None:
+        super().__init__(TEXT_LINE, rename_fields=JSON_FIELDS, json_ensure_ascii=False)
+        self.redact = redact
+
+    def formatException(self, ei: Any) -> str:
+        return self.redact.redact(super().formatException(ei))
+
+
+def configure(level: str = "INFO", secrets: Iterable[str] = (), log_format: LogFormat = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    redact = RedactSecrets(secrets)
+    handler.setFormatter(JsonLines(redact) if log_format == "json" else logging.Formatter(TEXT_LINE))
+    handler.addFilter(redact)
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # slack_sdk logs whole requests at DEBUG; keep it quieter than our own DEBUG.
     logging.getLogger("slack_sdk").setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.environment import Environment
 from bot.live_config import LiveConfig
+from bot.metrics import Metrics
 from storage.cases import CaseNumbers
 from storage.db import SessionFactory
 from storage.group_commit import GroupCommit
@@ -24,3 +25,5 @@ class Runtime:
     case_numbers: CaseNumbers
     # For small writes many requests make at once (the record of each modal opened).
     group_commit: GroupCommit
+    # A process's own counters (and gauges read from the database at scrape time): served at /metrics.
+    metrics: Metrics = field(default_factory=Metrics)

@@ -24,8 +24,10 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ScheduledJob:
     id: str
-    func: Callable[[Runtime], None]
+    func: Callable[[Runtime], int | None]
     trigger: BaseTrigger
+    # The kind of reminder whose number sent ``func`` returns, counted for /metrics; None: not reminders.
+    reminder_kind: str | None = None
 
     @property
     def interval(self) -> timedelta:
@@ -56,13 +58,16 @@ def create_scheduler(runtime: Runtime, jobs: Iterable[ScheduledJob]) -> Backgrou
 
 
 def run_recorded(job: ScheduledJob, runtime: Runtime) -> None:
-    """Runs one sweep and records how it ended, for `sns-bot doctor`; a failure is logged, as APScheduler would."""
+    """Runs one sweep and records how it ended, for `sns-bot doctor`; a failure is logged, as APScheduler would.
+    The reminders a reminder sweep sent are counted for /metrics."""
     try:
-        job.func(runtime)
+        sent = job.func(runtime)
     except Exception as error:
         log.exception("sweep %s failed", job.id)
         outcome: str | None = repr(error)
     else:
         outcome = None
+        if job.reminder_kind is not None:
+            runtime.metrics.reminded(job.reminder_kind, sent or 0)
     with runtime.sessions.begin() as session:
         sweeps.finished(session, job.id, runtime.clock.now(), outcome)

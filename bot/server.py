@@ -29,6 +29,7 @@ class HttpServer:
             signing_secret=service.env.signing_secret,
             health=service.health,
             max_body_bytes=settings.max_body_bytes,
+            metrics=service.runtime.metrics,
         )
         try:
             self._server = self._listen(endpoint, host, port, settings)
@@ -63,7 +64,7 @@ class HttpServer:
 
     def start(self) -> None:
         self._thread.start()
-        log.info("listening on %s (POST /slack/events, GET /healthz)", self.url)
+        log.info("listening on %s (POST /slack/events, GET /healthz, GET /metrics)", self.url)
 
     def close(self) -> None:
         """Lets running requests finish, then closes the listener and every connection."""
@@ -99,4 +100,15 @@ def serving(service: BotService, *, host: str, port: int, socket_mode: bool = Fa
     finally:
         if socket_handler is not None:
             socket_handler.close()
+        http.close()
+
+
+@contextmanager
+def monitoring(service: BotService, *, host: str, port: int) -> Iterator[HttpServer]:
+    """Only /healthz and /metrics, for a started ``service`` that receives nothing from Slack (`sns-bot scheduler`)."""
+    http = HttpServer(service, host=host, port=port, socket_mode=True)
+    http.start()
+    try:
+        yield http
+    finally:
         http.close()

@@ -20,6 +20,7 @@ from bot.config import load_config
 from bot.delivery import OutboxWorker, PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
+from bot.metrics import DatabaseGauges, Metrics
 from bot.runtime import Runtime
 from bot.scheduler import create_scheduler
 from bot.slack_names import SlackLookup, SlackNames
@@ -163,6 +164,7 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         clock=clock,
         case_numbers=CaseNumbers(engine),
         group_commit=GroupCommit(sessions),
+        metrics=Metrics(DatabaseGauges(sessions, clock)),
     )
 
 
@@ -191,6 +193,7 @@ def delivery_worker(runtime: Runtime) -> OutboxWorker:
         clock=runtime.clock,
         directory=lambda: runtime.config.directory,
         renderers=handlers.MESSAGES,
+        observe=runtime.metrics.delivered,
     )
 
 

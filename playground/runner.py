@@ -29,6 +29,7 @@ import yaml
 from bot.catalog import bilingual, keys, raw, t
 from bot.config import Config, load_config
 from playground import people
+from playground.metrics_panel import fetch_metrics
 from playground.session import BotLink, Session
 from playground.slack_api import HOST, SlackStandIn
 from playground.web import PageServer, Setup
@@ -65,7 +66,7 @@ class Playground:
         link = BotLink(self.bot_url, self._env["SLACK_SIGNING_SECRET"])
         session = Session(self.workspace, link, self.stand_in.response_url)
         setup = _setup(config, everyone, _manifest(self.config_path))
-        self.page = PageServer((host, port), session, setup, self.sweep)
+        self.page = PageServer((host, port), session, setup, self.sweep, lambda: fetch_metrics(self.bot_url))
         self._bot: subprocess.Popen[bytes] | None = None
         self._page_thread = threading.Thread(target=self.page.serve_forever, name="playground-page", daemon=True)
 

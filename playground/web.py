@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.catalog import t
 from playground.blockkit import render_message, render_view
 from playground.hosts import refuse_other_hosts
+from playground.metrics_panel import summary
 from playground.session import Answer, Session
 from playground.workspace import BOT_USER_ID, Conversation, Message, OpenView, Refused, ViewError
 
@@ -56,11 +57,17 @@ class PageServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], session: Session, setup: Setup, sweep: Callable[[datetime], str]
+        self,
+        address: tuple[str, int],
+        session: Session,
+        setup: Setup,
+        sweep: Callable[[datetime], str],
+        metrics: Callable[[], str],
     ) -> None:
         self.session = session
         self.setup = setup
         self.sweep = sweep
+        self.metrics = metrics  # the bot's GET /metrics text
         self.people = {p["id"] for p in setup.people}
         self.stopping = threading.Event()
         super().__init__(address, _Handler)
@@ -102,6 +109,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(self.server.setup.to_json())
         elif parts.path == "/api/state":
             self._guarded(lambda: self._json(self._state(self._user(query), query.get("channel"))))
+        elif parts.path == "/api/metrics":
+            self._guarded(lambda: self._json({"rows": summary(self.server.metrics())}))
         elif parts.path == "/api/events":
             self._events(int(query.get("since") or 0))
         elif parts.path.startswith("/api/files/"):

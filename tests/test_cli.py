@@ -427,3 +427,59 @@ def test_lint_reads_standard_input_and_remembers_the_accounts_texts(tmp_path: Pa
     assert "repetition" in repeated.stdout
     # Three weeks on, the 14-day memory (4(3)②) has let it go.
     assert lint_stdin("--account", "@soja_kanko", "--now", "2026-12-10T10:00:00+09:00").stdout == ""
+
+
+def test_serve_writes_json_log_lines_when_app_yaml_asks(
+    tmp_path: Path, database_url: str, fake_slack: SlackStandIn
+) -> None:
+    config = tmp_path / "app.yaml"
+    config.write_text(APP_YAML.read_text(encoding="utf-8").replace("format: text", "format: json"), encoding="utf-8")
+    env = clean_environment(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=database_url,
+    )
+    with serve_process(tmp_path, env, "--no-scheduler", "--config", str(config)) as bot:
+        bot.wait_until_healthy()
+        assert send(bot.url, slash_command("/sns-help"), sign=False).status == 401
+        bot.process.send_signal(signal.SIGTERM)
+        assert bot.process.wait(timeout=STOP_TIMEOUT) == 0
+
+    lines = [json.loads(line) for line in bot.stderr.read_text(encoding="utf-8").splitlines()]
+    messages = [(line["level"], line["logger"], line["message"]) for line in lines]
+    assert any(m[1] == "bot.service" and m[2].startswith("sns-bot ready (HTTP") for m in messages)
+    assert (
+        "WARNING",
+        "bot.http",
+        "rejected POST /slack/events from 127.0.0.1: invalid or missing Slack signature",
+    ) in (messages)
+    assert all(set(line) >= {"time", "level", "logger", "message"} for line in lines)
+    for secret in SECRETS:
+        assert secret not in bot.output()
+
+
+def test_the_scheduler_process_serves_health_and_metrics_on_its_port(
+    tmp_path: Path, database_url: str, fake_slack: SlackStandIn
+) -> None:
+    env = clean_environment(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database_url)
+    port = free_port()
+    stderr = tmp_path / "scheduler.stderr"
+    args = sns_bot("scheduler", "--config", str(APP_YAML), "--port", str(port))
+    with stderr.open("wb") as err:
+        process = subprocess.Popen(args, env=dict(env), cwd=tmp_path, stdout=err, stderr=err)
+    scheduler = ServeProcess(process, port, stderr, stderr)
+    try:
+        scheduler.wait_until_healthy()
+        metrics = send(scheduler.url, b"", method="GET", path="/metrics", sign=False)
+        events = send(scheduler.url, slash_command("/sns-help"))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=STOP_TIMEOUT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=STOP_TIMEOUT)
+
+    assert metrics.status == 200
+    assert 'sns_bot_outbox_messages{state="pending"}' in metrics.body.decode()
+    assert events.status == 404  # it receives nothing from Slack

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.cli import main
+from bot.config import ConfigError, load_config
 from bot.logs import RedactSecrets, configure
+from tests.support.bot import APP_YAML
 
 BOT_TOKEN = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp"
 APP_TOKEN = "xapp-1-A0123456789-1234567890123-abcdef0123456789"
@@ -204,3 +209,68 @@ def test_malformed_log_call_does_not_raise(capsys: pytest.CaptureFixture[str]) -
 
     # logging reports its own formatting errors on stderr instead of raising them.
     assert "Logging error" in capsys.readouterr().err
+
+
+# --- JSON lines (--log-format json, logging.format: json) --------------------------------------
+
+
+def json_lines(err: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in err.splitlines()]
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_json_lines_carry_the_text_lines_fields_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    configure("INFO", [SIGNING_SECRET], "json")
+
+    logging.getLogger("sns_bot.delivery").warning("message %d to %s: %s", 3, "C0PUBLICINFO", SIGNING_SECRET)
+    logging.getLogger("sns_bot").info("承認しました\n偽の行 INFO sns_bot: forged")
+    try:
+        raise ValueError(f"Slack refused {BOT_TOKEN}")
+    except ValueError:
+        logging.getLogger("sns_bot").exception("request failed")
+
+    err = capsys.readouterr().err
+    first, second, third = json_lines(err)  # one object per line, a newline in a message included
+    assert set(first) == {"time", "level", "logger", "message"}
+    assert (first["level"], first["logger"]) == ("WARNING", "sns_bot.delivery")
+    assert first["message"] == "message 3 to C0PUBLICINFO: [REDACTED]"
+    assert first["time"][:2] == "20"  # logging's asctime, as in the text lines
+    assert second["message"] == "承認しました\n偽の行 INFO sns_bot: forged"
+    assert third["message"] == "request failed"
+    assert "ValueError" in third["exc_info"]
+    for secret in (BOT_TOKEN, SIGNING_SECRET):
+        assert secret not in err
+
+
+@pytest.mark.usefixtures("restore_logging")
+@pytest.mark.parametrize(
+    ("flag", "configured", "expected"),
+    [(["--log-format", "json"], "text", "json"), ([], "json", "json"), (["--log-format", "text"], "json", "text")],
+)
+def test_the_log_format_comes_from_the_flag_else_app_yaml(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: list[str], configured: str, expected: str
+) -> None:
+    text = APP_YAML.read_text(encoding="utf-8").replace("format: text", f"format: {configured}")
+    config = tmp_path / "app.yaml"
+    config.write_text(text, encoding="utf-8")
+
+    assert main([*flag, "check-config", "--config", str(config)]) == 0
+    capsys.readouterr()
+    logging.getLogger("sns_bot").info("after start")
+
+    (line,) = capsys.readouterr().err.splitlines()
+    if expected == "json":
+        assert json.loads(line)["message"] == "after start"
+    else:
+        assert line.endswith("INFO sns_bot: after start")
+
+
+def test_an_unknown_log_format_in_app_yaml_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "app.yaml"
+    config.write_text(APP_YAML.read_text(encoding="utf-8").replace("format: text", "format: xml"), encoding="utf-8")
+
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+
+    (problem,) = raised.value.problems
+    assert problem.startswith("logging.format: 'text' or 'json' のいずれかを指定してください（'xml'")

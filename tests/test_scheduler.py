@@ -7,6 +7,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.metrics import Metrics
 from bot.scheduler import ScheduledJob, create_scheduler, run_recorded
 from storage import sweeps
 from storage.db import SessionFactory
@@ -70,3 +71,17 @@ def test_only_interval_jobs_have_an_interval() -> None:
     assert ScheduledJob(id="a", func=sweep, trigger=IntervalTrigger(seconds=5)).interval == timedelta(seconds=5)
     with pytest.raises(TypeError):
         _ = ScheduledJob(id="b", func=sweep, trigger=CronTrigger(hour=9)).interval
+
+
+def test_a_reminder_sweep_counts_the_reminders_it_sent_for_metrics(
+    sessions: SessionFactory, clock: FrozenClock
+) -> None:
+    runtime = runtime_of(sessions, clock)
+    runtime.metrics = Metrics()
+    job = ScheduledJob(id="test.remind", func=lambda _runtime: 3, trigger=IntervalTrigger(minutes=5), reminder_kind="t")
+    create_scheduler(runtime, [job])
+
+    run_recorded(job, runtime)
+    run_recorded(job, runtime)
+
+    assert runtime.metrics.registry.get_sample_value("sns_bot_reminders_sent_total", {"kind": "t"}) == 6

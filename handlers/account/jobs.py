@@ -15,4 +15,5 @@ def sweep(runtime: Runtime) -> int:
         return service.sweep(session, context_of(runtime))
 
 
-JOBS = (ScheduledJob(id="account.reminders", func=sweep, trigger=IntervalTrigger(minutes=1)),)
+# Password rotation, reviews, deletions and the monthly summary, counted together.
+JOBS = (ScheduledJob(id="account.reminders", func=sweep, trigger=IntervalTrigger(minutes=1), reminder_kind="account"),)

@@ -22,5 +22,5 @@ def remind(runtime: Runtime) -> int:
 
 JOBS = (
     ScheduledJob(id="draft.expire", func=expire, trigger=IntervalTrigger(minutes=1)),
-    ScheduledJob(id="draft.remind", func=remind, trigger=IntervalTrigger(minutes=10)),
+    ScheduledJob(id="draft.remind", func=remind, trigger=IntervalTrigger(minutes=10), reminder_kind="approval"),
 )

@@ -16,4 +16,8 @@ def escalate(runtime: Runtime) -> int:
         return service.escalate_due(session, ctx, ctx.directory.office_hours)
 
 
-JOBS = (ScheduledJob(id="report.escalate", func=escalate, trigger=IntervalTrigger(minutes=1)),)
+JOBS = (
+    ScheduledJob(
+        id="report.escalate", func=escalate, trigger=IntervalTrigger(minutes=1), reminder_kind="case_escalation"
+    ),
+)

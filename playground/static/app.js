@@ -52,6 +52,7 @@ async function start() {
   $('#home-button').addEventListener('click', openHome);
   $('#travel').addEventListener('submit', travel);
   $('#travel-close').addEventListener('click', () => { $('#travel-result').hidden = true; });
+  $('#metrics').addEventListener('toggle', drawMetrics);
   document.addEventListener('click', (event) => { if (!event.target.closest('.menu, .msg-menu')) $('#menu').hidden = true; });
   choose(localStorage.getItem('playground.user') ?? page.setup.people[0].id);
   new EventSource('/api/events').onmessage = () => refresh();
@@ -112,6 +113,7 @@ async function refresh() {
       const query = new URLSearchParams({ user: page.user, channel: page.channel });
       const state = await (await fetch(`/api/state?${query}`)).json();
       draw(state);
+      drawMetrics();
     } while (page.again);
   } finally {
     page.refreshing = null;
@@ -129,6 +131,21 @@ function draw(state) {
   drawModal(state.modal);
   drawRefusals(state.refusals);
   document.body.dataset.version = state.version;
+}
+
+// The bot's /metrics in a few lines, read only while the panel is open.
+async function drawMetrics() {
+  if (!$('#metrics').open) return;
+  const response = await fetch('/api/metrics');
+  if (!response.ok) return; // the bot is restarting: the next change redraws it
+  const rows = (await response.json()).rows.flatMap(({ label, value }) => {
+    const term = document.createElement('dt');
+    const detail = document.createElement('dd');
+    term.textContent = label;
+    detail.textContent = value;
+    return [term, detail];
+  });
+  $('#metrics-rows').replaceChildren(...rows);
 }
 
 // A call Slack would refuse: its client shows nothing (the bot only logs it), the page shows why, here.

@@ -56,7 +56,7 @@ def status(port: int, method: str, path: str, host: str) -> int:
 def page_server() -> Iterator[PageServer]:
     session = Session(Workspace(), bot=None, response_url=str)  # type: ignore[arg-type] # no route reaches the bot
     setup = Setup(people=[], commands=[], shortcuts=[], bot_name="bot", timezone="Asia/Tokyo", strings={})
-    server = PageServer(("127.0.0.1", 0), session, setup, sweep=lambda at: "")
+    server = PageServer(("127.0.0.1", 0), session, setup, sweep=lambda at: "", metrics=lambda: "")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server

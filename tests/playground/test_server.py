@@ -201,3 +201,19 @@ def test_time_travel_runs_the_reminder_sweep_and_shows_what_it_sent(page: PageCl
 
     assert "delivered:" in result["output"]
     assert {s["channel_name"] for s in result["sent"]} >= {"市政情報課"}
+
+
+def test_the_metrics_panel_shows_the_bots_metrics(page: PageClient) -> None:
+    def panel() -> dict[str, str]:
+        status, answer = page.request("GET", "/api/metrics")
+        assert status == 200
+        return {row["label"]: row["value"] for row in answer["rows"]}
+
+    before = panel()
+    page.post("/api/command", user=PUBINFO, channel="C0PLAYGROUND", text="/sns-help")
+    after = panel()
+
+    requests = t("playground.metrics.requests")
+    assert int(after[requests]) == int(before[requests]) + 1
+    assert after[t("playground.metrics.ack_average")].endswith(" ms")
+    assert set(after) >= {t("playground.metrics.cases_open"), t("playground.metrics.outbox_waiting")}

@@ -510,6 +510,7 @@ def test_other_paths_and_methods_are_refused_and_logged(seeded: Seeded, records:
     check_one(seeded, records, tally, "POST /slack/other", "payload=%7B%7D", path="/slack/other")
     check_one(seeded, records, tally, "GET /slack/events", "", method="GET")
     check_one(seeded, records, tally, "PUT /healthz", "x", path="/healthz", method="PUT")
+    check_one(seeded, records, tally, "POST /metrics", "x", path="/metrics", method="POST")
     _report(tally, "other paths and methods")
     assert tally.problems + tally.unlogged == []
 
