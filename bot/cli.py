@@ -32,7 +32,7 @@ from bot.audit_export import (
 )
 from bot.catalog import bilingual
 from bot.clock import Clock, FixedClock, SystemClock
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
 from bot.runtime import Runtime
@@ -41,6 +41,8 @@ from bot.service import BotService, StartupError, delivery_worker, open_runtime,
 from handlers.account import service as account_service
 from handlers.account.importer import import_accounts
 from handlers.draft import service as draft_service
+from handlers.personnel import service as personnel
+from handlers.personnel.staffing import Identify
 from storage import accounts as account_store
 from storage import audit, audit_chain, migrate
 from storage.db import make_engine, make_sessions
@@ -100,6 +102,13 @@ def _parser() -> argparse.ArgumentParser:
     accounts_parser.add_argument("action", choices=["import", "list"])
     accounts_parser.add_argument("file", nargs="?", type=Path, help="import: a CSV (UTF-8) or .xlsx file")
     accounts_parser.add_argument("--json", action="store_true", help="list as JSON")
+    directory_parser = command("directory", directory_import, "app.yaml's departments from the personnel list")
+    directory_parser.add_argument("action", choices=["import"])
+    directory_parser.add_argument("file", type=Path, help="the personnel list: CSV (UTF-8 or Shift_JIS) or .xlsx")
+    directory_parser.add_argument(
+        "--dry-run", action="store_true", help="print who arrives, leaves or changes role, and what is re-addressed"
+    )
+    directory_parser.add_argument("--output", type=Path, help="write the new app.yaml here (default: print it)")
     scheduler_parser = command("scheduler", serve_scheduler, "run only the scheduler and delivery (no HTTP)")
     scheduler_parser.set_defaults(socket=False)
     playground_parser = command("playground", playground, "the bot in a local web page, against a Slack stand-in")
@@ -262,6 +271,45 @@ def _import_accounts(runtime: Runtime, path: Path) -> int:
         )
     )
     return 1 if result.problems else 0
+
+
+def directory_import(args: argparse.Namespace, env: Environment) -> int:
+    """The new app.yaml (or, --dry-run, what it changes); with any problem in the file, all of them by line and
+    nothing written."""
+    try:
+        config = load_config(env.config_path)
+    except ConfigError as error:
+        _print_startup_error(error)
+        return 2
+    plan = personnel.plan(config, args.file)
+    if plan.problems:
+        for problem in plan.problems:
+            print(problem, file=sys.stderr)
+        print(bilingual("personnel.problems", count=len(plan.problems)), file=sys.stderr)
+        return 1
+    identify = personnel.identify_by_name(config, plan)
+    if args.dry_run:
+        return _dry_run(env, config, plan, identify)
+    text = personnel.written(plan, env.config_path.read_text(encoding="utf-8"), identify)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+def _dry_run(env: Environment, config: Config, plan: personnel.Plan, identify: Identify) -> int:
+    engine = make_engine(env.database_url or config.database.url)
+    try:
+        prepare_database(engine)
+        with make_sessions(engine)() as session:
+            print(personnel.dry_run(session, config, plan, identify))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _list_accounts(runtime: Runtime, as_json: bool) -> int:

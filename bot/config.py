@@ -186,6 +186,37 @@ class Delivery(_Section):
     request_timeout_seconds: PositiveFloat = 10.0
 
 
+# What a 役職 makes of someone in app.yaml's departments (members: everyone but the head, whatever the title).
+Role = Literal["head", "approver", "deputy"]
+
+
+class ImportColumns(_Section):
+    """The personnel spreadsheet's header names, as 人事課 writes them."""
+
+    department: Name = "所属"
+    title: Name = "役職"
+    name: Name = "氏名"
+    email: Name = "メールアドレス"
+
+
+class DirectoryImport(_Section):
+    """`sns-bot directory import`: how the personnel spreadsheet becomes app.yaml's departments."""
+
+    columns: ImportColumns = ImportColumns()
+    # 役職 -> roles; a title not listed makes a member only.
+    roles: dict[Name, list[Role]] = Field(
+        default_factory=lambda: {
+            "部長": ["head", "approver"],
+            "課長": ["head", "approver"],
+            "室長": ["head", "approver"],
+            "課長補佐": ["deputy"],
+            "係長": ["approver"],
+        }
+    )
+    # 所属 as the spreadsheet names it -> department id; app.yaml's own departments are known by their name.
+    departments: dict[Name, DepartmentId] = Field(default_factory=dict)
+
+
 class Config(_Section):
     organization: Organization
     offices: Offices
@@ -197,6 +228,7 @@ class Config(_Section):
     database: Database = Database()
     server: Server = Server()
     delivery: Delivery = Delivery()
+    directory_import: DirectoryImport = DirectoryImport()
 
 
 class ConfigError(Exception):
