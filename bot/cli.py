@@ -11,12 +11,14 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 import handlers
 from bot import logs
@@ -299,17 +301,26 @@ def directory_import(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _dry_run(env: Environment, config: Config, plan: personnel.Plan, identify: Identify) -> int:
-    engine = make_engine(env.database_url or config.database.url)
     try:
-        prepare_database(engine)
-        with make_sessions(engine)() as session:
+        with _session(env, config) as session:
             print(personnel.dry_run(session, config, plan, identify))
     except StartupError as error:
         print(error, file=sys.stderr)
         return 2
+    return 0
+
+
+@contextmanager
+def _session(env: Environment, config: Config) -> Iterator[Session]:
+    """A session of the configured database, prepared as serve prepares it (raises StartupError), for commands
+    that only read."""
+    engine = make_engine(env.database_url or config.database.url)
+    try:
+        prepare_database(engine)
+        with make_sessions(engine)() as session:
+            yield session
     finally:
         engine.dispose()
-    return 0
 
 
 def _list_accounts(runtime: Runtime, as_json: bool) -> int:
@@ -503,19 +514,15 @@ def lint_text(args: argparse.Namespace, env: Environment) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     try:
         config = load_config(env.config_path)
-        engine = make_engine(env.database_url or config.database.url)
     except ConfigError as error:
         _print_startup_error(error)
         return 2
     try:
-        prepare_database(engine)
-        with make_sessions(engine)() as session:
+        with _session(env, config) as session:
             previous = draft_service.recent_texts(session, args.account, _clock(args).now())
     except StartupError as error:
         print(error, file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     findings = lint(text, draft_service.lint_settings(config), previous)
     if args.json:
         print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False))
