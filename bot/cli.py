@@ -292,11 +292,15 @@ def directory_import(args: argparse.Namespace, env: Environment) -> int:
     identify = personnel.identify_by_name(config, plan)
     if args.dry_run:
         return _dry_run(env, config, plan, identify)
-    text = personnel.written(plan, env.config_path.read_text(encoding="utf-8"), identify)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
+    try:
+        text = personnel.written(plan, env.config_path.read_text(encoding="utf-8"), identify)
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(bilingual("personnel.unwritable", path=error.filename, error=error.strerror), file=sys.stderr)
+        return 2
     return 0
 
 

@@ -359,3 +359,8 @@ def test_the_command_dry_runs_writes_and_refuses_a_bad_file(tmp_path: Path) -> N
     assert "4行目: 所属長が3行目にもいます" in refused.stderr
     assert "6 件の問題があります。何も書き出していません。" in refused.stderr
     assert not (tmp_path / "never.yaml").exists()
+
+    nowhere = sns_bot(tmp_path, str(CSV_SAMPLE), "--output", str(tmp_path / "no" / "dir.yaml"), database=database)
+    assert (nowhere.returncode, nowhere.stdout) == (2, "")
+    assert "dir.yaml を読み書きできません" in nowhere.stderr
+    assert "Traceback" not in nowhere.stderr
