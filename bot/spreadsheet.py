@@ -73,8 +73,8 @@ def read_table(
     encodings: Sequence[str] = UTF8,
     is_header: Callable[[list[str]], bool] | None = None,
 ) -> Table:
-    """CSV in one of ``encodings`` (a UTF-8 BOM is dropped) or .xlsx (its first sheet, merged cells read as their
-    value in every cell they cover). The header is line 1, or with ``is_header`` the first line it accepts
+    """CSV in one of ``encodings`` (a UTF-8 BOM is dropped) or .xlsx (its first sheet, a value merged down
+    several rows read on each). The header is line 1, or with ``is_header`` the first line it accepts
     (title rows above a real list's header). Raises UnreadableFile."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -99,7 +99,7 @@ def _rows(header: list[str], lines: list[Line]) -> list[tuple[int, dict[str, str
         for index, value in enumerate([*cells, *[""] * (len(header) - len(cells))]):
             name = header[index] if index < len(header) and header[index].strip() else f"{index + 1}列目"
             if index < len(header) or value.strip():
-                row[name] = value
+                row.setdefault(name, value)  # a header name written twice: its first column (callers say so)
         rows.append((line, row))
     return rows
 
@@ -152,13 +152,14 @@ def _xlsx_lines(path: Path) -> tuple[str, list[Line]]:
 
 
 def _merged_values(sheet: Worksheet) -> dict[tuple[int, int], Any]:
-    """{(row, column): value} of every cell a merged range covers: Excel shows its top-left value across it
-    (a title over the whole table, one 所属 down all its staff's rows)."""
+    """{(row, column): value} down the first column of every merged range: one 所属 merged down its staff's rows
+    is every row's. Across columns the value stays in the first cell only, as a CSV would hold it: a header cell
+    merged over two columns is one column, not two of the same name."""
     values: dict[tuple[int, int], Any] = {}
     for merged in sheet.merged_cells.ranges:
         value = sheet.cell(merged.min_row, merged.min_col).value
-        for row, column in merged.cells:
-            values[(row, column)] = value
+        for row in range(merged.min_row, merged.max_row + 1):
+            values[(row, merged.min_col)] = value
     return values
 
 

@@ -364,3 +364,23 @@ def test_the_command_dry_runs_writes_and_refuses_a_bad_file(tmp_path: Path) -> N
     assert (nowhere.returncode, nowhere.stdout) == (2, "")
     assert "dir.yaml を読み書きできません" in nowhere.stderr
     assert "Traceback" not in nowhere.stderr
+
+
+def test_a_header_merged_over_two_columns_is_one_column_and_a_repeated_one_a_problem(
+    config: Config, tmp_path: Path
+) -> None:
+    book = samples_script().workbook()
+    sheet = book.active
+    sheet.insert_cols(5)  # an empty column E, under メールアドレス merged over D:E
+    sheet.merge_cells("D3:E3")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    assert personnel.plan(config, path).staffing == personnel.plan(config, XLSX_SAMPLE).staffing
+
+    sheet.unmerge_cells("D3:E3")
+    sheet["E3"] = "メールアドレス"
+    book.save(path)
+    [problem] = personnel.plan(config, path).problems
+    assert (
+        str(problem) == "シート「人事異動」3行目 メールアドレス: 列「メールアドレス」が2つあります。1つにしてください"
+    )

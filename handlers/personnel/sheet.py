@@ -59,12 +59,17 @@ def read_posts(path: Path, settings: DirectoryImport, known: Mapping[str, str]) 
         return Sheet([], [error.problem], None)
     if not table.header:
         return Sheet([], [Problem(0, "", t("personnel.no_header", columns=", ".join(headers.values())))], None)
-    columns = {label(written): written for written in table.header}
+    columns: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name in table.header:
+        if label(name) in wanted and label(name) in columns:
+            message = t("personnel.duplicate_column", column=name)
+            problems.append(Problem(table.header_line, name, message, table.sheet))
+        columns.setdefault(label(name), name)
     written = {field: columns[label(name)] for field, name in headers.items()}
     departments = {label(name): id_ for name, id_ in {**known, **settings.departments}.items()}
     roles = {label(title): frozenset(given) for title, given in settings.roles.items()}
     posts: list[Post] = []
-    problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
     for line, cells in table.rows:
         values = {field: cells.get(written[field], "").strip() for field in FIELDS}
