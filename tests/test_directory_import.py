@@ -228,6 +228,7 @@ def test_the_new_app_yaml_names_the_files_people_by_address_and_keeps_the_rest(c
         k: v for k, v in old.items() if k not in ("departments", "people")
     }
     assert "# sns-bot configuration" in written(config)  # comments kept
+    assert "\n\nreminders:\n" in written(config)  # and the blank line after the departments
 
 
 def test_the_new_app_yaml_is_a_valid_configuration_once_addresses_resolve(config: Config, tmp_path: Path) -> None:
@@ -384,3 +385,21 @@ def test_a_header_merged_over_two_columns_is_one_column_and_a_repeated_one_a_pro
     assert (
         str(problem) == "シート「人事異動」3行目 メールアドレス: 列「メールアドレス」が2つあります。1つにしてください"
     )
+
+
+def test_a_department_not_in_the_file_is_kept_as_written(sessions: SessionFactory, tmp_path: Path) -> None:
+    extra = "  - id: somu  # kept\n    name: 総務課\n    head: U0SOMUHEAD\n    members: [U0STAFF1]\n"
+    text = APP_YAML.read_text(encoding="utf-8").replace("\nreminders:", extra + "\nreminders:", 1)
+    path = tmp_path / "app.yaml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    plan = personnel.plan(config, CSV_SAMPLE)
+    identify = personnel.identify_by_name(config, plan)
+
+    with sessions() as session:
+        report = personnel.dry_run(session, config, plan, identify)
+    new = personnel.written(plan, text, identify)
+
+    assert "■ 総務課（somu）— ファイルにないため変更しません\n■ 文化スポーツ課（bunka）" in report
+    assert "  - id: somu  # kept\n    name: 総務課\n    head: U0SOMUHEAD\n    members: [U0STAFF1]\n" in new
+    assert yaml.safe_load(new)["people"]["U0STAFF1"] == "総社 太郎"  # still named by 総務課

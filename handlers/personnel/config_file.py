@@ -27,11 +27,20 @@ def new_config(current: str, staffing: Sequence[Staffing], posts: Sequence[Post]
         department = new.pop(written["id"], None)
         departments.append(_department(department) if department else written)
     departments.extend(_department(department) for department in new.values())
+    if departments[-1] is not document["departments"][-1]:
+        _blank_line_after(document, "departments")
     document["departments"] = departments
     document["people"] = _people(document, posts, identify)
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
+
+
+def _blank_line_after(document: CommentedMap, key: str) -> None:
+    """The blank line that parted the section from the next one belonged to its last item, now replaced."""
+    keys = list(document)
+    if (index := keys.index(key) + 1) < len(keys):
+        document.yaml_set_comment_before_after_key(keys[index], before="\n")
 
 
 def _department(department: Staffing) -> CommentedMap:
