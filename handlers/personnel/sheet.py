@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog import t
 from bot.config import DirectoryImport, Role
-from bot.spreadsheet import UTF8_OR_SHIFT_JIS, Problem, UnreadableFile, read_table
+from bot.spreadsheet import UTF8_OR_SHIFT_JIS, Problem, Table, UnreadableFile, read_table
 
 # Whatever Slack's users.lookupByEmail will make of it: one @, no spaces, a dotted domain.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -59,6 +59,23 @@ def read_posts(path: Path, settings: DirectoryImport, known: Mapping[str, str]) 
         return Sheet([], [error.problem], None)
     if not table.header:
         return Sheet([], [Problem(0, "", t("personnel.no_header", columns=", ".join(headers.values())))], None)
+    columns, problems = _columns(table, wanted)
+    rows = _Rows(
+        written={field: columns[label(name)] for field, name in headers.items()},
+        departments={label(name): id_ for name, id_ in {**known, **settings.departments}.items()},
+        roles={label(title): frozenset(given) for title, given in settings.roles.items()},
+        sheet=table.sheet,
+    )
+    posts: list[Post] = []
+    for line, cells in table.rows:
+        post, row_problems = rows.post(line, cells)
+        problems += row_problems
+        posts += [post] if post else []
+    return Sheet(posts, problems, table.sheet)
+
+
+def _columns(table: Table, wanted: set[str]) -> tuple[dict[str, str], list[Problem]]:
+    """{label: header as written}; a wanted column written twice is a problem (its first one is read)."""
     columns: dict[str, str] = {}
     problems: list[Problem] = []
     for name in table.header:
@@ -66,33 +83,31 @@ def read_posts(path: Path, settings: DirectoryImport, known: Mapping[str, str]) 
             message = t("personnel.duplicate_column", column=name)
             problems.append(Problem(table.header_line, name, message, table.sheet))
         columns.setdefault(label(name), name)
-    written = {field: columns[label(name)] for field, name in headers.items()}
-    departments = {label(name): id_ for name, id_ in {**known, **settings.departments}.items()}
-    roles = {label(title): frozenset(given) for title, given in settings.roles.items()}
-    posts: list[Post] = []
-    seen: dict[tuple[str, str], int] = {}
-    for line, cells in table.rows:
-        values = {field: cells.get(written[field], "").strip() for field in FIELDS}
-        row_problems = [
-            Problem(line, written[field], t("personnel.required"), table.sheet)
-            for field in ("department", "name", "email")
-            if not values[field]
-        ]
-        email = address(values["email"])
+    return columns, problems
+
+
+@dataclass
+class _Rows:
+    """Checks the rows one by one, remembering who was seen where."""
+
+    written: dict[str, str]  # field -> the column as written
+    departments: dict[str, str]  # label -> id
+    roles: dict[str, frozenset[Role]]  # label of a 役職 -> roles
+    sheet: str | None
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)  # (department, address) -> line
+
+    def post(self, line: int, cells: Mapping[str, str]) -> tuple[Post | None, list[Problem]]:
+        values = {name: cells.get(self.written[name], "").strip() for name in FIELDS}
+        email, department_id = address(values["email"]), self.departments.get(label(values["department"]))
+        found = [(name, t("personnel.required")) for name in ("department", "name", "email") if not values[name]]
         if email and not EMAIL.fullmatch(email):
-            row_problems.append(
-                Problem(line, written["email"], t("personnel.bad_email", value=values["email"]), table.sheet)
-            )
-        department_id = departments.get(label(values["department"]))
+            found.append(("email", t("personnel.bad_email", value=values["email"])))
         if values["department"] and department_id is None:
-            message = t("personnel.unknown_department", value=values["department"])
-            row_problems.append(Problem(line, written["department"], message, table.sheet))
-        if department_id and email and (first := seen.setdefault((department_id, email), line)) != line:
-            message = t("personnel.duplicate_person", first=first)
-            row_problems.append(Problem(line, written["email"], message, table.sheet))
-        problems += row_problems
-        if not row_problems:
-            title = values["title"]
-            role = roles.get(label(title), frozenset())
-            posts.append(Post(line, department_id or "", values["department"], title, values["name"], email, role))
-    return Sheet(posts, problems, table.sheet)
+            found.append(("department", t("personnel.unknown_department", value=values["department"])))
+        if department_id and email and (first := self.seen.setdefault((department_id, email), line)) != line:
+            found.append(("email", t("personnel.duplicate_person", first=first)))
+        if found or department_id is None:
+            return None, [Problem(line, self.written[name], message, self.sheet) for name, message in found]
+        roles = self.roles.get(label(values["title"]), frozenset())
+        department, title, name = values["department"], values["title"], values["name"]
+        return Post(line, department_id, department, title, name, email, roles), []
