@@ -11,14 +11,15 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
 
 import handlers
 from bot import doctor as checks
@@ -54,8 +55,11 @@ from bot.slack_names import Resolution, references, stale_notice
 from handlers.account import service as account_service
 from handlers.account.importer import import_accounts
 from handlers.draft import service as draft_service
+from handlers.personnel import service as personnel
+from handlers.personnel.staffing import Identify
 from storage import accounts as account_store
 from storage import audit, audit_chain, migrate
+from storage import slack_names as slack_names_store
 from storage.db import make_engine, make_sessions
 
 log = logging.getLogger("sns_bot")
@@ -125,6 +129,13 @@ def _parser() -> argparse.ArgumentParser:
     accounts_parser.add_argument("action", choices=["import", "list"])
     accounts_parser.add_argument("file", nargs="?", type=Path, help="import: a CSV (UTF-8) or .xlsx file")
     accounts_parser.add_argument("--json", action="store_true", help="list as JSON")
+    directory_parser = command("directory", directory_import, "app.yaml's departments from the personnel list")
+    directory_parser.add_argument("action", choices=["import"])
+    directory_parser.add_argument("file", type=Path, help="the personnel list: CSV (UTF-8 or Shift_JIS) or .xlsx")
+    directory_parser.add_argument(
+        "--dry-run", action="store_true", help="print who arrives, leaves or changes role, and what is re-addressed"
+    )
+    directory_parser.add_argument("--output", type=Path, help="write the new app.yaml here (default: print it)")
     scheduler_parser = command("scheduler", serve_scheduler, "run only the scheduler and delivery (no HTTP)")
     scheduler_parser.set_defaults(socket=False)
     scheduler_parser.add_argument("--host", default="127.0.0.1", help="address of --port (default: 127.0.0.1)")
@@ -294,6 +305,70 @@ def _import_accounts(runtime: Runtime, path: Path) -> int:
         )
     )
     return 1 if result.problems else 0
+
+
+def directory_import(args: argparse.Namespace, env: Environment) -> int:
+    """The new app.yaml (or, --dry-run, what it changes); with any problem in the file, all of them by line and
+    nothing written."""
+    try:
+        config = load_config(env.config_path)
+    except ConfigError as error:
+        _print_startup_error(error)
+        return 2
+    plan = personnel.plan(config, args.file)
+    if plan.problems:
+        for problem in plan.problems:
+            print(problem, file=sys.stderr)
+        print(bilingual("personnel.problems", count=len(plan.problems)), file=sys.stderr)
+        return 1
+    identify = _identify(env, config, plan)
+    if args.dry_run:
+        return _dry_run(env, config, plan, identify)
+    try:
+        text = personnel.written(plan, env.config_path.read_text(encoding="utf-8"), identify)
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(bilingual("personnel.unwritable", path=error.filename, error=error.strerror), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _identify(env: Environment, config: Config, plan: personnel.Plan) -> Identify:
+    """Who a user ID of app.yaml is: the address it was last resolved from (slack_names), else what app.yaml
+    and the spreadsheet say (the same name in `people:`)."""
+    by_name = personnel.identify_by_name(config, plan)
+    try:
+        with _session(env, config) as session:
+            stored = slack_names_store.addresses_by_id(session)
+    except StartupError:
+        stored = {}
+    return lambda person: stored.get(person) or by_name(person)
+
+
+def _dry_run(env: Environment, config: Config, plan: personnel.Plan, identify: Identify) -> int:
+    try:
+        with _session(env, config) as session:
+            print(personnel.dry_run(session, config, plan, identify))
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+@contextmanager
+def _session(env: Environment, config: Config) -> Iterator[Session]:
+    """A session of the configured database, prepared as serve prepares it (raises StartupError), for commands
+    that only read."""
+    engine = make_engine(env.database_url or config.database.url)
+    try:
+        prepare_database(engine)
+        with make_sessions(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _list_accounts(runtime: Runtime, as_json: bool) -> int:
@@ -567,19 +642,15 @@ def lint_text(args: argparse.Namespace, env: Environment) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     try:
         config = load_config(env.config_path)
-        engine = make_engine(env.database_url or config.database.url)
     except ConfigError as error:
         _print_startup_error(error)
         return 2
     try:
-        prepare_database(engine)
-        with make_sessions(engine)() as session:
+        with _session(env, config) as session:
             previous = draft_service.recent_texts(session, args.account, _clock(args).now())
     except StartupError as error:
         print(error, file=sys.stderr)
         return 2
-    finally:
-        engine.dispose()
     findings = lint(text, draft_service.lint_settings(config), previous)
     if args.json:
         print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False))

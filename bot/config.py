@@ -197,6 +197,37 @@ class Logging(_Section):
     format: Literal["text", "json"] = "text"
 
 
+# What a 役職 makes of someone in app.yaml's departments (members: everyone but the head, whatever the title).
+Role = Literal["head", "approver", "deputy"]
+
+
+class ImportColumns(_Section):
+    """The personnel spreadsheet's header names, as 人事課 writes them."""
+
+    department: Name = "所属"
+    title: Name = "役職"
+    name: Name = "氏名"
+    email: Name = "メールアドレス"
+
+
+class DirectoryImport(_Section):
+    """`sns-bot directory import`: how the personnel spreadsheet becomes app.yaml's departments."""
+
+    columns: ImportColumns = ImportColumns()
+    # 役職 -> roles; a title not listed makes a member only.
+    roles: dict[Name, list[Role]] = Field(
+        default_factory=lambda: {
+            "部長": ["head", "approver"],
+            "課長": ["head", "approver"],
+            "室長": ["head", "approver"],
+            "課長補佐": ["deputy"],
+            "係長": ["approver"],
+        }
+    )
+    # 所属 as the spreadsheet names it -> department id; app.yaml's own departments are known by their name.
+    departments: dict[Name, DepartmentId] = Field(default_factory=dict)
+
+
 class Config(_Section):
     organization: Organization
     offices: Offices
@@ -209,6 +240,7 @@ class Config(_Section):
     server: Server = Server()
     delivery: Delivery = Delivery()
     logging: Logging = Logging()
+    directory_import: DirectoryImport = DirectoryImport()
 
 
 class ConfigError(Exception):

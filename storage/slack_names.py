@@ -32,3 +32,9 @@ def remember(session: Session, kind: str, resolved: dict[str, str], at: datetime
             set_={"slack_id": insert.excluded.slack_id, "resolved_at": insert.excluded.resolved_at},
         )
     )
+
+
+def addresses_by_id(session: Session) -> dict[str, str]:
+    """The address each user ID was last resolved from: who an ID in app.yaml is, by the address they had."""
+    rows = session.execute(select(SlackName.slack_id, SlackName.name).where(SlackName.kind == "email"))
+    return dict(rows.tuples().all())

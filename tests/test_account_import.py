@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot.catalog import t
 from bot.config import Config, load_config
+from bot.spreadsheet import cell_text
 from handlers.account import importer
 from handlers.account.importer import ImportResult, Problem, import_accounts, read_rows
 from storage.db import SessionFactory
@@ -240,7 +241,7 @@ def test_read_rows_of_xlsx_gives_text_and_sheet_row_numbers(tmp_path: Path) -> N
     ],
 )
 def test_xlsx_cells_read_as_a_csv_would_hold_them(value: object, text: str) -> None:
-    assert importer._cell_text(value) == text
+    assert cell_text(value) == text
 
 
 def test_read_rows_of_csv_numbers_rows_by_their_first_line(tmp_path: Path) -> None:
@@ -539,15 +540,15 @@ def test_a_shift_jis_csv_says_where_and_how_to_fix_it(sessions: SessionFactory, 
 
     result = run(sessions, config, path)
 
-    assert result == ImportResult(0, 0, [Problem(2, "", t("account_import.not_utf8"))])
+    assert result == ImportResult(0, 0, [Problem(2, "", t("spreadsheet.not_utf8"))])
     assert account_count(sessions) == 0
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("accounts.xls", b"\xd0\xcf\x11\xe0", t("account_import.xls", file="accounts.xls")),
-        ("accounts.xlsx", b"not a zip", t("account_import.not_xlsx", file="accounts.xlsx")),
+        ("accounts.xls", b"\xd0\xcf\x11\xe0", t("spreadsheet.xls", file="accounts.xls")),
+        ("accounts.xlsx", b"not a zip", t("spreadsheet.not_xlsx", file="accounts.xlsx")),
     ],
 )
 def test_files_that_are_no_spreadsheet(

@@ -113,7 +113,7 @@ def test_serve_with_a_broken_config_names_the_key_and_exits(tmp_path: Path) -> N
     assert_clean_failure(result)
     assert "設定ファイルに問題があるため起動できません。" in result.stderr
     assert "Cannot start: the configuration has problems." in result.stderr
-    assert "  departments[0].head: 'X123' は Slack のユーザーIDではありません" in result.stderr
+    assert "  departments[0].head: 'X123' は Slack のユーザーIDでもメールアドレスでもありません" in result.stderr
 
 
 def test_serve_when_slack_refuses_the_token_exits_with_the_reason(tmp_path: Path, fake_slack: SlackStandIn) -> None:
@@ -363,7 +363,7 @@ def test_serve_answers_reloads_on_sighup_and_stops_on_sigterm(
             bot.process.send_signal(signal.SIGTERM)
             assert bot.process.wait(timeout=STOP_TIMEOUT) == 0
         stderr = bot.stderr.read_text(encoding="utf-8")
-        assert f"{config}: departments[0].head: 'X123' は Slack のユーザーIDではありません" in stderr
+        assert f"{config}: departments[0].head: 'X123' は Slack のユーザーIDでもメールアドレスでもありません" in stderr
         assert "Traceback" not in bot.output()
         for secret in SECRETS:
             assert secret not in bot.output()

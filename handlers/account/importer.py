@@ -13,26 +13,21 @@ department's current name, and optional cells left empty.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.orm import Session
 
 from bot.catalog import t
 from bot.config import USER_ID, Config, Department
+from bot.spreadsheet import Problem, UnreadableFile, read_table
 from handlers.report.urls import normalize, parse_urls
 from storage import accounts, audit
 from storage.models import Account, AccountState, Platform
@@ -52,35 +47,12 @@ AUDIT_SUMMARY = "accounts.import"
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem, at a line of the file (0: the file as a whole) and a column as written in its header."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.line == 0:
-            return self.message
-        where = f"{self.line}行目 {self.column}" if self.column else f"{self.line}行目"
-        return f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
 class ImportResult:
     """What happened; with any problem nothing was imported (imported and unchanged are then 0)."""
 
     imported: int
     unchanged: int
     problems: list[Problem]
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -123,93 +95,10 @@ _MANAGER_SEPARATOR = re.compile(r"[\s,、，]+")
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header as written and, per non-blank data row, (its line in the file, {column: value}).
-
-    CSV (UTF-8 with or without BOM) or .xlsx (the first sheet; the line is the sheet's row number). A value under
-    a blank header cell or beyond the header is keyed "N列目". Raises ImportFileError when the file is unreadable.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise ImportFileError(Problem(0, "", t("account_import.xls", file=path.name)))
-    lines = _xlsx_lines(path) if suffix in (".xlsx", ".xlsm") else _csv_lines(path)
-    if not lines:
-        return [], []
-    header = list(lines[0][1])  # always line 1: an empty first line means no header
-    while header and not header[-1].strip():
-        header.pop()  # Excel's trailing blank cells
-    rows: list[tuple[int, dict[str, str]]] = []
-    for line, cells in lines[1:]:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank rows (Excel's trailing ones included) are no accounts
-        row: dict[str, str] = {}
-        # Short rows (a CSV's, or an xlsx row without its empty trailing cells) hold every column all the same.
-        for index, value in enumerate([*cells, *[""] * (len(header) - len(cells))]):
-            name = header[index] if index < len(header) and header[index].strip() else f"{index + 1}列目"
-            if index < len(header) or value.strip():
-                row[name] = value
-        rows.append((line, row))
-    return header, rows
-
-
-def _csv_lines(path: Path) -> list[tuple[int, list[str]]]:
-    data = _read_bytes(path).removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            Problem(data.count(b"\n", 0, error.start) + 1, "", t("account_import.not_utf8"))
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    lines: list[tuple[int, list[str]]] = []
-    try:
-        # A quoted value may span lines: a row is numbered by the line it starts on.
-        start = 1
-        for cells in reader:
-            lines.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportFileError(Problem(reader.line_num, "", t("account_import.bad_csv", error=error))) from None
-    return lines
-
-
-def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
-    _read_bytes(path)  # the same message as for a CSV when it is missing or unreadable
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)  # data_only: a formula's value, not its text
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(Problem(0, "", t("account_import.not_xlsx", file=path.name))) from None
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong used range, which would cut columns off
-        # Read-only sheets yield every row from the first, empty ones included, so the count is the row number.
-        return [
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise ImportFileError(
-            Problem(0, "", t("account_import.unreadable", file=path.name, error=error.strerror or error))
-        ) from None
-
-
-def _cell_text(value: Any) -> str:
-    """An xlsx cell as the text a CSV would hold: dates as YYYY-MM-DD, whole numbers without ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """The header (line 1) as written and, per non-blank data row, (its line in the file, {column: value}).
+    CSV in UTF-8 or .xlsx (the first sheet). Raises UnreadableFile."""
+    table = read_table(path)
+    return table.header, table.rows
 
 
 # -- checking the rows --------------------------------------------------------------------------------------------
@@ -389,12 +278,10 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
     try:
         header, rows = read_rows(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except ImportFileError as error:
+    except UnreadableFile as error:
         return ImportResult(0, 0, [error.problem])
     except OSError as error:  # the file vanished between the two reads
-        return ImportResult(
-            0, 0, [Problem(0, "", t("account_import.unreadable", file=path.name, error=error.strerror))]
-        )
+        return ImportResult(0, 0, [Problem(0, "", t("spreadsheet.unreadable", file=path.name, error=error.strerror))])
     if not header:
         return ImportResult(0, 0, [Problem(1, "", t("account_import.no_header"))])
     today = now.astimezone(timezone).date()
