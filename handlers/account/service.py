@@ -449,6 +449,9 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
     if getattr(account, task):
         return account  # a retry or a second press
     setattr(account, task, True)
+    # Every copy of the notice drops the task's button, drawn when sent: one pending update draws any later one.
+    if notices := accounts.posted(session, _subject(account), "withdrawal"):
+        outbox.update_intents(session, targets=notices, intent=notices[0].intent, now=ctx.now)
     _audit(session, ctx, account, user_id, "account.announced", {"task": task})
     return account
 
