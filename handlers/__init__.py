@@ -9,6 +9,7 @@ from handlers import account, application, draft, home, report
 from handlers import help as guideline_help
 from handlers.account import service as account_service
 from handlers.account.context import context_of as account_context
+from handlers.account.messages import MESSAGES as ACCOUNT_MESSAGES
 from handlers.common import modals
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error, keep_answers
@@ -22,7 +23,7 @@ FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
 JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS, *modals.JOBS)
 # What the delivery worker draws when it sends a message queued as an intent, by the intent's kind.
-MESSAGES: dict[str, Render] = {**REPORT_MESSAGES}
+MESSAGES: dict[str, Render] = {**REPORT_MESSAGES, **ACCOUNT_MESSAGES}
 
 
 def register(app: App, runtime: Runtime) -> None:

@@ -9,7 +9,16 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import Account, AccountState, Application, ApplicationStatus, Reminder
+from storage.models import (
+    Account,
+    AccountState,
+    Application,
+    ApplicationStatus,
+    OutboxMessage,
+    OutboxMethod,
+    OutboxStatus,
+    Reminder,
+)
 
 
 def get(session: Session, account_id: int, *, for_update: bool = False) -> Account | None:
@@ -97,5 +106,22 @@ def reminder_sent(session: Session, kind: str, subject: str, due_on: date) -> bo
             select(func.count())
             .select_from(Reminder)
             .where(Reminder.kind == kind, Reminder.subject == subject, Reminder.due_on == due_on)
+        )
+    )
+
+
+def posted(session: Session, subject: str, reminder: str) -> list[OutboxMessage]:
+    """The messages about ``subject`` posted (or still to be) as reminders of kind ``reminder``: what a
+    change to the account they show is updated in. Found by scanning: asked for on a rare click only."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.subject == subject,
+                OutboxMessage.method == OutboxMethod.POST,
+                OutboxMessage.status != OutboxStatus.FAILED,
+                OutboxMessage.intent["reminder"].as_string() == reminder,
+            )
+            .order_by(OutboxMessage.id)
         )
     )

@@ -431,3 +431,18 @@ def release_claims(session: Session, *, prefix: str, dead: Callable[[str], bool]
         .values(status=OutboxStatus.PENDING, claimed_by=None, lease_until=None)
     )
     return result.rowcount
+
+
+def post_intents(session: Session, posts: Sequence[tuple[str, Intent, str | None]], now: datetime) -> None:
+    """Queues many top-level posts (channel, intent, subject), each drawn when sent, in one INSERT: for
+    sweeps that send hundreds at once, without an ORM object each."""
+    if not posts:
+        return
+    session.execute(
+        insert(OutboxMessage),
+        [
+            {"channel": channel, "method": OutboxMethod.POST, "intent": intent, "subject": subject, **_fresh(now)}
+            for channel, intent, subject in posts
+        ],
+    )
+    _ring_at_commit(session)

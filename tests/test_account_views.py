@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.config import Reminders
 from handlers.account.service import AccountView, ReviewForm
 from handlers.account.views import AccountRenderer, account_list, register_modal, review_modal, withdraw_modal
 from storage.models import Account, AccountState, Application
@@ -36,7 +35,7 @@ def view(**changes: object) -> AccountView:
 def test_every_reminder_and_notice_fits_and_escapes() -> None:
     hostile = view(name=HOSTILE * 20, url="https://x.com/" + "a" * 1900, department_name=HOSTILE)
     messages = [
-        RENDER.reminder(hostile, kind, due_on=date(2026, 11, 28), today=date(2026, 11, 30), settings=Reminders(),
+        RENDER.reminder(hostile, kind, due_on=date(2026, 11, 28), today=date(2026, 11, 30), days=90,
                         criteria=["security"])
         for kind in ("password", "password_snooze", "password_overdue", "review", "withdrawal", "deletion")
     ] + [
@@ -56,7 +55,7 @@ def test_every_reminder_and_notice_fits_and_escapes() -> None:
 
 def test_the_password_reminder_offers_changed_and_one_snooze() -> None:
     message = RENDER.reminder(view(), "password", due_on=date(2026, 11, 28), today=date(2026, 11, 30),
-                              settings=Reminders())  # fmt: skip
+                              days=90)  # fmt: skip
     actions = [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert actions == ["account.password.changed", "account.password.snooze"]
     assert "パスワードはこのボットに入力しないでください" in json.dumps(message, ensure_ascii=False)

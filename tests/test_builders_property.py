@@ -329,7 +329,7 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     "account.views.AccountRenderer.reminder": st.builds(
         lambda account, left: [
             lambda kind=k: ACCOUNT.reminder(
-                account, kind, settings=CONFIG.reminders, today=date(2026, 12, 1), due_on=date(2026, 1, 1),
+                account, kind, days=90, today=date(2026, 12, 1), due_on=date(2026, 1, 1),
                 criteria=list(CRITERIA), left=left,
             )
             for k in ("password", "password_snooze", "password_overdue", "review", "withdrawal", "deletion")

@@ -6,8 +6,7 @@ from datetime import datetime
 
 from bot.runtime import Runtime
 from handlers.account.service import Context
-from handlers.account.views import AccountRenderer
 
 
 def context_of(runtime: Runtime, now: datetime | None = None) -> Context:
-    return Context(directory=runtime.config.directory, render=AccountRenderer(), now=now or runtime.clock.now())
+    return Context(directory=runtime.config.directory, now=now or runtime.clock.now())

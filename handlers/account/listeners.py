@@ -18,6 +18,7 @@ from handlers.account.context import context_of
 from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
 from handlers.account.metadata import AccountAction
 from handlers.account.views import (
+    AccountRenderer,
     account_list,
     deletion_recorded,
     password_recorded,
@@ -234,7 +235,9 @@ def announced(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: R
     with runtime.sessions.begin() as session:
         account = service.mark_announced(session, ctx, meta.account_id, body["user"]["id"], meta.task or "")
         message = (
-            ctx.render.reminder(service.view_of(account), "withdrawal", criteria=account.withdrawal_reason.split(","))
+            AccountRenderer().reminder(
+                service.view_of(account), "withdrawal", criteria=account.withdrawal_reason.split(",")
+            )
             if account
             else None
         )

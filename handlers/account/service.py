@@ -4,13 +4,17 @@ password rotation (4(5)①), effectiveness reviews (4(4)②[9]) and withdrawal (
 Reminders are due dates computed from the register (last change + interval); each (kind,
 subject, due date) is claimed by a unique key before it is sent, so it goes out once whichever
 process sweeps first, and a restart or a changed interval never loses or doubles one.
+Messages are queued as intents (Message) with what is frozen at the event (the due date, the criteria, who
+decided); the delivery worker draws them when it sends them (handlers/account/messages.py), with the
+account's name and URL as they are then.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,7 +23,7 @@ from bot.config import Reminders
 from bot.directory import Directory
 from bot.errors import BadRequest
 from handlers.application.domain import Item
-from storage import accounts, applications, audit, outbox, summary
+from storage import accounts, applications, audit, outbox
 from storage.models import Account, AccountState, ApplicationStatus
 
 PASSWORD_OVERDUE_GRACE = timedelta(days=7)  # then the head is told too
@@ -89,16 +93,19 @@ class ReviewForm:
     note: str | None
 
 
-class Renderer(Protocol):
-    def reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]: ...
+class Message(StrEnum):
+    """The messages the service queues as intents and the delivery worker draws when it sends them
+    (handlers/account/messages.py), from the account as it is then."""
 
-    def office_notice(self, kind: str, **params: Any) -> dict[str, Any]: ...
+    REMINDER = "account.reminder"  # to the people who act: a sweep's reminder, a withdrawal's notice
+    NOTICE = "account.notice"  # to 市政情報課: registered, orphaned, withdrawal, deleted
+    REVIEWED = "account.reviewed"  # to 市政情報課: the head's review, as submitted
+    SUMMARY = "account.summary"  # to 市政情報課: last month's figures
 
 
 @dataclass(frozen=True)
 class Context:
     directory: Directory
-    render: Renderer
     now: datetime
 
     @property
@@ -181,23 +188,25 @@ def sweep(session: Session, ctx: Context) -> int:
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
     claimed = accounts.claim_reminders(session, [(d.kind, _subject(a), d.due_on) for a, d in pending], ctx.now)
-    posts: list[tuple[str, dict[str, Any], str | None]] = []
+    posts: list[tuple[str, outbox.Intent, str | None]] = []
     sent = 0
     for account, due in pending:
         if (due.kind, _subject(account), due.due_on) not in claimed:
             continue
-        message = ctx.render.reminder(
-            view_of(account),
+        # What is due as of this sweep; the account's name and URL are drawn as they are when sent.
+        intent = _reminder(
+            ctx,
+            account,
             due.kind,
-            due_on=due.due_on,
-            today=ctx.today,
-            settings=settings,
-            left=_names(ctx, due.left),
+            due.left,
+            due_on=due.due_on.isoformat(),
+            today=ctx.today.isoformat(),
+            days=settings.password_rotation_days,
         )
-        posts += [(user, message, _subject(account)) for user in dict.fromkeys(due.recipients)]
+        posts += [(user, intent, _subject(account)) for user in dict.fromkeys(due.recipients)]
         _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
         sent += 1
-    outbox.post_messages(session, posts, ctx.now)
+    outbox.post_intents(session, posts, ctx.now)
     return sent + _monthly_summary(session, ctx)
 
 
@@ -206,9 +215,17 @@ def _subject(account: Account) -> str:
     return f"account:{account.id}"
 
 
-def _tell_office(session: Session, ctx: Context, account: Account, message: dict[str, Any]) -> None:
+def _reminder(
+    ctx: Context, account: Account, kind: str, left: tuple[str, ...], **facts: str | int | list[str]
+) -> outbox.Intent:
+    """A reminder of ``kind`` about ``account``; ``left``: the managers who left, named as of now."""
+    return {"kind": Message.REMINDER, "account": account.id, "reminder": kind, "left": _names(ctx, left), **facts}
+
+
+def _tell_office(session: Session, ctx: Context, account: Account, kind: Message, **facts: Any) -> None:
+    intent = {"kind": kind, "account": account.id, **facts}
     channel = ctx.directory.offices.public_info.channel
-    outbox.post_message(session, channel=channel, message=message, now=ctx.now, subject=_subject(account))
+    outbox.post_intent(session, channel=channel, intent=intent, now=ctx.now, subject=_subject(account))
 
 
 def _names(ctx: Context, user_ids: tuple[str, ...]) -> list[str]:
@@ -232,12 +249,11 @@ def _monthly_summary(session: Session, ctx: Context) -> int:
         return 0
     if not accounts.claim_reminder(session, "monthly_summary", "organization", first, ctx.now):
         return 0
-    previous = (first - timedelta(days=1)).replace(day=1)
-    start = datetime.combine(previous, time(), ctx.directory.timezone)
-    end = datetime.combine(first, time(), ctx.directory.timezone)
-    figures = summary.month(session, start, end, ctx.directory.config.reminders, today)
-    message = ctx.render.office_notice("summary", month=previous.strftime("%Y年%m月"), figures=figures)
-    outbox.post_message(session, channel=ctx.directory.offices.public_info.channel, message=message, now=ctx.now)
+    # The month summed up and the day it is; the figures are counted when it is sent.
+    month = (first - timedelta(days=1)).replace(day=1)
+    dates = {"month": month.isoformat(), "until": first.isoformat(), "today": today.isoformat()}
+    intent = {"kind": Message.SUMMARY, **dates}
+    outbox.post_intent(session, channel=ctx.directory.offices.public_info.channel, intent=intent, now=ctx.now)
     return 1
 
 
@@ -297,8 +313,7 @@ def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -
     except IntegrityError:
         return "account.error.url.taken"
     application.status = ApplicationStatus.REGISTERED
-    notice = ctx.render.office_notice("registered", account=view_of(account))
-    _tell_office(session, ctx, account, notice)
+    _tell_office(session, ctx, account, Message.NOTICE, notice="registered")
     _audit(session, ctx, account, user_id, "account.registered", {"application": application.id, "url": form.url})
     return account
 
@@ -369,9 +384,7 @@ def submit_review(session: Session, ctx: Context, account_id: int, user_id: str,
     if account is None:
         return False
     account.last_review_on = ctx.today
-    name = ctx.directory.name_of(user_id)
-    notice = ctx.render.office_notice("review", account=view_of(account), review=review, by=name)
-    _tell_office(session, ctx, account, notice)
+    _tell_office(session, ctx, account, Message.REVIEWED, review=asdict(review), by=ctx.directory.name_of(user_id))
     _audit(
         session,
         ctx,
@@ -410,18 +423,16 @@ def _withdraw(
     account.state = AccountState.WITHDRAWING
     account.withdrawal_reason = ",".join(criteria)
     account.withdrawal_notice_until = ctx.today + timedelta(days=notice_days)
-    shown = view_of(account)
     staff = staff_of(ctx.directory, account)
     # 市政情報課 hears in its own notice below: its channel is not asked twice.
     people = dict.fromkeys([*staff.managers, *([staff.head] if staff.head else [])])
     kind = "deletion" if immediate else "withdrawal"
     if immediate:
         accounts.claim_reminder(session, "deletion", _subject(account), ctx.today, ctx.now)
+    intent = _reminder(ctx, account, kind, staff.left, criteria=criteria)
     for user in people:
-        message = ctx.render.reminder(shown, kind, criteria=criteria, left=_names(ctx, staff.left))
-        outbox.post_message(session, channel=user, message=message, now=ctx.now, subject=_subject(account))
-    office = ctx.render.office_notice("withdrawal", account=shown, immediate=immediate, criteria=criteria)
-    _tell_office(session, ctx, account, office)
+        outbox.post_intent(session, channel=user, intent=intent, now=ctx.now, subject=_subject(account))
+    _tell_office(session, ctx, account, Message.NOTICE, notice="withdrawal", immediate=immediate, criteria=criteria)
     _audit(
         session,
         ctx,
@@ -441,6 +452,9 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
     if getattr(account, task):
         return account  # a retry or a second press
     setattr(account, task, True)
+    # Every copy of the notice drops the task's button, drawn when sent: one pending update draws any later one.
+    if notices := accounts.posted(session, _subject(account), "withdrawal"):
+        outbox.update_intents(session, targets=notices, intent=notices[0].intent, now=ctx.now)
     _audit(session, ctx, account, user_id, "account.announced", {"task": task})
     return account
 
@@ -453,8 +467,7 @@ def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Ac
     if account.state == AccountState.DELETED:
         return account  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
-    notice = ctx.render.office_notice("deleted", account=view_of(account), by=ctx.directory.name_of(user_id))
-    _tell_office(session, ctx, account, notice)
+    _tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
     _audit(session, ctx, account, user_id, "account.deleted", {"on": ctx.today.isoformat()})
     return account
 
@@ -470,8 +483,7 @@ def flag_orphans(session: Session, ctx: Context) -> int:
             continue
         if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
             continue
-        notice = ctx.render.office_notice("orphaned", account=view_of(account))
-        _tell_office(session, ctx, account, notice)
+        _tell_office(session, ctx, account, Message.NOTICE, notice="orphaned")
         _audit(session, ctx, account, None, "account.orphaned", {"managers": list(account.managers)})
         flagged += 1
     return flagged

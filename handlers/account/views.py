@@ -59,6 +59,8 @@ def _button(
 
 
 class AccountRenderer:
+    """An account's messages, drawn when sent (handlers/account/messages.py)."""
+
     def reminder(
         self, account: AccountView, kind: str, *, left: list[str] | None = None, **params: Any
     ) -> dict[str, Any]:
@@ -74,9 +76,8 @@ class AccountRenderer:
     def _reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]:
         names = {"name": escape(account.name), "url": escape(account.url)}
         if kind == "password":
-            days = params["settings"].password_rotation_days
             return _message(
-                t("account.reminder.password", days=days, **names),
+                t("account.reminder.password", days=params["days"], **names),
                 [
                     _button(
                         account.id, AccountIds.PASSWORD_CHANGED, "account.button.password_changed", style="primary"
