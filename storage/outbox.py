@@ -30,6 +30,8 @@ _WROTE_ROWS = "sns_bot.outbox_written"
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 # What a feature draws at send time: {"kind": "report.copy", ...}, JSON, the kind naming the drawer.
 Intent = dict[str, Any]
+# A post queued in bulk: (channel, intent, subject).
+Post = tuple[str, Intent, str | None]
 
 
 def post_message(
@@ -75,21 +77,16 @@ def post_intent(
     return row
 
 
-def post_intents(
-    session: Session,
-    *,
-    posts: Sequence[tuple[str, Intent]],
-    now: datetime,
-    subject: str | None,
-    thread_id: int | None = None,
-) -> list[int]:
-    """Queues chat.postMessage of messages drawn when sent, (channel, intent) each, in one INSERT, as replies
-    in the thread of message ``thread_id`` when given (a thread just begun: nothing in it to coalesce with);
-    their ids in the same order."""
+def post_intents(session: Session, *, posts: Sequence[Post], now: datetime, thread_id: int | None = None) -> list[int]:
+    """Queues chat.postMessage of messages drawn when sent in one INSERT, without an ORM object each (a case's
+    copies, a sweep's hundreds of reminders); as replies in the thread of message ``thread_id`` when given (a
+    thread just begun: nothing in it to coalesce with). Their ids, in the same order."""
+    if not posts:
+        return []
     rows = [
         {"channel": channel, "method": OutboxMethod.POST, "intent": intent, "subject": subject, **_fresh(now)}
         | {"parent_id": thread_id}
-        for channel, intent in posts
+        for channel, intent, subject in posts
     ]
     ids = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
     _ring_at_commit(session)
@@ -129,21 +126,6 @@ def _pending(session: Session, ids: Sequence[int | None], key: str, *, posts: bo
         .with_for_update()
     ).all()
     return {row_id if row_id in wanted else parent_id for row_id, parent_id in rows}
-
-
-def post_messages(session: Session, posts: Sequence[tuple[str, dict[str, Any], str | None]], now: datetime) -> None:
-    """Queues many top-level chat.postMessage (channel, message, subject) in one INSERT: for sweeps that
-    send hundreds at once, without an ORM object each."""
-    if not posts:
-        return
-    session.execute(
-        insert(OutboxMessage),
-        [
-            {"channel": channel, "method": OutboxMethod.POST, "payload": message, "subject": subject, **_fresh(now)}
-            for channel, message, subject in posts
-        ],
-    )
-    _ring_at_commit(session)
 
 
 def _add(session: Session, row: OutboxMessage, message: dict[str, Any] | None, now: datetime) -> OutboxMessage:
@@ -431,18 +413,3 @@ def release_claims(session: Session, *, prefix: str, dead: Callable[[str], bool]
         .values(status=OutboxStatus.PENDING, claimed_by=None, lease_until=None)
     )
     return result.rowcount
-
-
-def post_intents(session: Session, posts: Sequence[tuple[str, Intent, str | None]], now: datetime) -> None:
-    """Queues many top-level posts (channel, intent, subject), each drawn when sent, in one INSERT: for
-    sweeps that send hundreds at once, without an ORM object each."""
-    if not posts:
-        return
-    session.execute(
-        insert(OutboxMessage),
-        [
-            {"channel": channel, "method": OutboxMethod.POST, "intent": intent, "subject": subject, **_fresh(now)}
-            for channel, intent, subject in posts
-        ],
-    )
-    _ring_at_commit(session)

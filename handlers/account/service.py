@@ -188,7 +188,7 @@ def sweep(session: Session, ctx: Context) -> int:
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
     claimed = accounts.claim_reminders(session, [(d.kind, _subject(a), d.due_on) for a, d in pending], ctx.now)
-    posts: list[tuple[str, outbox.Intent, str | None]] = []
+    posts: list[outbox.Post] = []
     sent = 0
     for account, due in pending:
         if (due.kind, _subject(account), due.due_on) not in claimed:
@@ -206,7 +206,7 @@ def sweep(session: Session, ctx: Context) -> int:
         posts += [(user, intent, _subject(account)) for user in dict.fromkeys(due.recipients)]
         _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
         sent += 1
-    outbox.post_intents(session, posts, ctx.now)
+    outbox.post_intents(session, posts=posts, now=ctx.now)
     return sent + _monthly_summary(session, ctx)
 
 

@@ -134,8 +134,8 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     # The copies say who reported and who was told; the timeline's thread starts with the first change, so
     # a new case costs the busiest channel (市政情報課) one post, not two, at Slack's pace of one a second.
     thread, *_ = _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
-    full_text = (recipients[0].target, {"kind": Message.FULL_TEXT})
-    outbox.post_intents(session, posts=[full_text], now=ctx.now, subject=_subject(case), thread_id=thread)
+    full_text = (recipients[0].target, {"kind": Message.FULL_TEXT}, _subject(case))
+    outbox.post_intents(session, posts=[full_text], now=ctx.now, thread_id=thread)
     _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
     return Submission(
         number=case.number,
@@ -158,9 +158,7 @@ def _send_copies(
     """Posts a copy to each recipient, drawn when sent, so each names all the recipients there are then: the
     posts and the copies in one INSERT each (the hot path of every report). The posts' outbox ids."""
     copy = {"kind": Message.COPY, "case": case.id}
-    posted = outbox.post_intents(
-        session, posts=[(r.target, copy) for r in recipients], now=ctx.now, subject=_subject(case)
-    )
+    posted = outbox.post_intents(session, posts=[(r.target, copy, _subject(case)) for r in recipients], now=ctx.now)
     cases.add_copies(
         session,
         [
