@@ -418,6 +418,37 @@ def test_a_decision_notice_says_what_was_decided_even_when_the_draft_moved_on_be
     assert not any(b["type"] == "actions" for b in status.args["blocks"])
 
 
+def test_a_dm_about_a_returned_version_drawn_after_the_next_version_still_shows_the_returned_one(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
+    delivered(bot)
+    asked, author = request_of(bot, DEPUTY), request_of(bot, AUTHOR)
+    fake_slack.clear()
+    worker = bot.service.worker
+    worker.stop()  # version 1 is returned and version 2 submitted before anything is sent
+
+    press(bot, fake_slack, "draft.decision.return", *asked, user_id=DEPUTY)
+    fake_slack.wait_for("views.open")
+    assert comment(bot, fake_slack, "方針の根拠を一文加えてください", user_id=DEPUTY).status == 200
+    press(bot, fake_slack, "draft.revise", *author, user_id=AUTHOR)
+    opened = fake_slack.wait_for("views.open", count=2)[-1].args["view"]
+    revised = OFFICIAL + "根拠は市総合計画です。"
+    reply = submit(bot, text=revised, kind="official_view", approvers=[DEPUTY], metadata=opened["private_metadata"])
+    assert reply.json()["response_action"] == "update"
+    worker.drain()
+
+    for _request, first in (asked, author):
+        (update,) = dm_updates(fake_slack, first)
+        assert t("draft.status.returned") in strings(update.args)
+        assert "根拠は市総合計画です" not in strings(update.args)
+    notice = next(c.args["text"] for c in dm_posts(fake_slack, AUTHOR) if "差戻し" in c.args["text"])
+    assert "第1版" in notice
+    assert t("draft.notice.returned_hint") in notice
+    (again,) = [c for c in dm_posts(fake_slack, DEPUTY) if not c.args.get("thread_ts")]
+    assert revised in strings(again.args)
+
+
 # -- expiry, reminders, restart ------------------------------------------------------------------
 
 
