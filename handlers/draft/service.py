@@ -359,9 +359,8 @@ def _decide(
     absent = current.approvers if request.deputy else ()
     if draft.status != DraftStatus.PENDING:
         behalf = [ctx.directory.name_of(a) for a in absent]
-        _notify_author(
-            session, ctx, draft, "decided", answer=given, name=request.user_name, comment=comment, on_behalf_of=behalf
-        )
+        decided = {"answer": given, "name": request.user_name, "comment": comment, "on_behalf_of": behalf}
+        _notify(session, ctx, draft, draft.author_id, "decided", **decided)
     if absent:
         _send_kouetsu(session, ctx, draft, absent, given, request.user_name)
     after: dict[str, Any] = {"version": version, "step": step, "comment": comment}
@@ -510,7 +509,7 @@ def _expire(session: Session, ctx: Context, draft: Draft) -> bool:
         return False  # decided or expired meanwhile
     session.refresh(draft)
     _refresh(session, ctx, draft, version=draft.version)
-    _notify_author(session, ctx, draft, "expired")
+    _notify(session, ctx, draft, draft.author_id, "expired")
     _audit(session, ctx, draft, None, "draft.expired", {"version": draft.version})
     return True
 
@@ -593,10 +592,6 @@ def _refresh(session: Session, ctx: Context, draft: Draft, *, version: int) -> N
     targets = [r.message for r in draft.requests if r.version == version and r.message is not None]
     intent = {"kind": Message.REQUEST, "draft": draft.id}
     outbox.update_intents(session, targets=targets, intent=intent, now=ctx.now)
-
-
-def _notify_author(session: Session, ctx: Context, draft: Draft, kind: str, **params: Any) -> None:
-    _notify(session, ctx, draft, draft.author_id, kind, **params)
 
 
 def _notify(session: Session, ctx: Context, draft: Draft, user_id: str, kind: str, **params: Any) -> None:
