@@ -10,11 +10,13 @@ from handlers import help as guideline_help
 from handlers.account import service as account_service
 from handlers.account.context import context_of as account_context
 from handlers.account.messages import MESSAGES as ACCOUNT_MESSAGES
+from handlers.application.messages import MESSAGES as APPLICATION_MESSAGES
 from handlers.common import modals
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error, keep_answers
 from handlers.draft import service as draft_service
 from handlers.draft.context import context_of as draft_context
+from handlers.draft.messages import MESSAGES as DRAFT_MESSAGES
 from handlers.report import service as report_service
 from handlers.report.context import context_of as report_context
 from handlers.report.messages import MESSAGES as REPORT_MESSAGES
@@ -23,7 +25,7 @@ FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
 JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS, *modals.JOBS)
 # What the delivery worker draws when it sends a message queued as an intent, by the intent's kind.
-MESSAGES: dict[str, Render] = {**REPORT_MESSAGES, **ACCOUNT_MESSAGES}
+MESSAGES: dict[str, Render] = {**REPORT_MESSAGES, **DRAFT_MESSAGES, **APPLICATION_MESSAGES, **ACCOUNT_MESSAGES}
 
 
 def register(app: App, runtime: Runtime) -> None:

@@ -160,8 +160,9 @@ def press(bot: RunningBot, fake: SlackStandIn, action_id: str, where: OutboxMess
     """Presses a button of ``where`` (the head's DM or the 市政情報課 post) as ``user_id``."""
     value = json.dumps({"v": 1, "application_id": application(bot).id})
     payload = block_action(action_id, user_id=user_id, value=value)
-    payload["container"] = {"type": "message", "channel_id": where.slack_channel, "message_ts": where.slack_ts}
-    payload["channel"] = {"id": where.slack_channel}
+    channel = where.slack_channel or where.channel  # a channel post whose landing is not recorded yet
+    payload["container"] = {"type": "message", "channel_id": channel, "message_ts": where.slack_ts}
+    payload["channel"] = {"id": channel}
     payload["response_url"] = fake.response_url(f"press-{user_id}-{len(fake.calls)}")
     return send(bot.url, interactive(payload))
 
@@ -266,6 +267,35 @@ def test_a_staff_application_goes_to_the_head_then_to_public_info_and_is_approve
     assert [a for a in audit_actions(bot) if a.startswith("application.")] == [
         "application.filled", "application.submitted", "application.approved",
     ]  # fmt: skip
+
+
+def test_a_burst_of_answers_before_anything_is_sent_shows_each_message_once_in_its_last_state(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    apply(bot)
+    delivered(bot)
+    fake_slack.clear()
+    worker = bot.service.worker
+    worker.stop()  # the head applies and 市政情報課 decides before the worker sends anything
+
+    assert press(bot, fake_slack, "application.head.apply", head_dm(bot), user_id=HEAD).status == 200
+    assert press(bot, fake_slack, "application.decision.approve", office_post(bot), user_id=PUBINFO).status == 200
+    worker.drain()
+
+    # The head's DM is rewritten once and 市政情報課's post goes once, both drawn as approved, without buttons.
+    (updated,) = fake_slack.calls_to("chat.update")
+    assert updated.args["ts"] == head_dm(bot).slack_ts
+    (posted,) = posts(fake_slack, OFFICE_CHANNEL, threaded=False)
+    for shown in (updated, posted):
+        assert buttons(shown) == []
+        assert "市政 花子 さんが承認しました" in strings(shown.args)
+    # Each notice says what happened at its own event: the head applied, then 市政情報課 approved.
+    applied, decided = (c.args["text"] for c in posts(fake_slack, STAFF))
+    assert "申請しました" in applied
+    assert "承認しました" not in applied
+    assert "承認しました" in decided
+    (to_head,) = posts(fake_slack, HEAD)
+    assert "承認しました" in to_head.args["text"]
 
 
 def test_a_heads_own_application_goes_straight_to_public_info(bot: RunningBot, fake_slack: SlackStandIn) -> None:

@@ -361,6 +361,94 @@ def test_after_approval_the_author_records_the_published_post(bot: RunningBot, f
     assert entry.after == {"url": "https://x.com/soja_kanko/status/99", "version": 1}
 
 
+def dm_updates(fake: SlackStandIn, message: OutboxMessage) -> list[Call]:
+    return [c for c in fake.calls_to("chat.update") if c.args["ts"] == message.slack_ts]
+
+
+def test_a_burst_of_answers_before_the_dms_are_sent_again_rewrites_each_dm_once_with_all_of_them(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    reviewers = {STAFF2: "吉備 さくら", HEAD: "観光 一郎", DEPUTY: "観光 次郎"}
+    submit(bot, reviewers=list(reviewers))
+    delivered(bot)
+    asked = [request_of(bot, user) for user in reviewers]
+    fake_slack.clear()
+    worker = bot.service.worker
+    worker.stop()  # the answers land before anything is sent: the worker's drain below sends the backlog
+
+    for request, message in asked:
+        assert press(bot, fake_slack, "draft.review.ok", request, message, user_id=request.user_id).status == 200
+    worker.drain()
+
+    # One pending update of each DM stands for the three answers, drawn when sent.
+    for user in [*reviewers, AUTHOR]:
+        (update,) = dm_updates(fake_slack, request_of(bot, user)[1])
+        assert all(f"{name}: {t('draft.answer.ok')}" in strings(update.args) for name in reviewers.values()), user
+    assert len(fake_slack.calls_to("chat.update")) == len(reviewers) + 1
+    assert posts(fake_slack) == []
+
+
+def test_a_decision_notice_says_what_was_decided_even_when_the_draft_moved_on_before_it_was_sent(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
+    delivered(bot)
+    author_request, author_message = request_of(bot, AUTHOR)
+    fake_slack.clear()
+    worker = bot.service.worker
+    worker.stop()
+
+    press(bot, fake_slack, "draft.decision.approve", *request_of(bot, DEPUTY), user_id=DEPUTY)
+    press(bot, fake_slack, "draft.published", author_request, author_message, user_id=AUTHOR)
+    (opened,) = fake_slack.wait_for("views.open")
+    url = {"draft.published.url": {"type": "plain_text_input", "value": "https://x.com/soja_kanko/status/99"}}
+    payload = submission("draft.published.submit", user_id=AUTHOR, values={"draft.published.url": url})
+    payload["view"]["private_metadata"] = opened.args["view"]["private_metadata"]
+    assert send(bot.url, interactive(as_opened(bot, payload))).status == 200
+    assert draft(bot).status == "published"
+    worker.drain()
+
+    # The notice is frozen at the approval, with its hint to record the post; the status DM shows it published.
+    (notice,) = dm_posts(fake_slack, AUTHOR)
+    assert "承認" in notice.args["text"]
+    assert t("draft.notice.approved_hint") in notice.args["text"]
+    (status,) = dm_updates(fake_slack, author_message)
+    assert t("draft.status.published") in strings(status.args)
+    assert "https://x.com/soja_kanko/status/99" in strings(status.args)
+    assert not any(b["type"] == "actions" for b in status.args["blocks"])
+
+
+def test_a_dm_about_a_returned_version_drawn_after_the_next_version_still_shows_the_returned_one(
+    bot: RunningBot, fake_slack: SlackStandIn
+) -> None:
+    submit(bot, text=OFFICIAL, kind="official_view", approvers=[DEPUTY])
+    delivered(bot)
+    asked, author = request_of(bot, DEPUTY), request_of(bot, AUTHOR)
+    fake_slack.clear()
+    worker = bot.service.worker
+    worker.stop()  # version 1 is returned and version 2 submitted before anything is sent
+
+    press(bot, fake_slack, "draft.decision.return", *asked, user_id=DEPUTY)
+    fake_slack.wait_for("views.open")
+    assert comment(bot, fake_slack, "方針の根拠を一文加えてください", user_id=DEPUTY).status == 200
+    press(bot, fake_slack, "draft.revise", *author, user_id=AUTHOR)
+    opened = fake_slack.wait_for("views.open", count=2)[-1].args["view"]
+    revised = OFFICIAL + "根拠は市総合計画です。"
+    reply = submit(bot, text=revised, kind="official_view", approvers=[DEPUTY], metadata=opened["private_metadata"])
+    assert reply.json()["response_action"] == "update"
+    worker.drain()
+
+    for _request, first in (asked, author):
+        (update,) = dm_updates(fake_slack, first)
+        assert t("draft.status.returned") in strings(update.args)
+        assert "根拠は市総合計画です" not in strings(update.args)
+    notice = next(c.args["text"] for c in dm_posts(fake_slack, AUTHOR) if "差戻し" in c.args["text"])
+    assert "第1版" in notice
+    assert t("draft.notice.returned_hint") in notice
+    (again,) = [c for c in dm_posts(fake_slack, DEPUTY) if not c.args.get("thread_ts")]
+    assert revised in strings(again.args)
+
+
 # -- expiry, reminders, restart ------------------------------------------------------------------
 
 

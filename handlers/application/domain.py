@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from bot.directory import Directory
 from handlers.common.metadata import Metadata
@@ -133,20 +133,19 @@ class ApplicationSnapshot:
     decision_comment: str | None
 
 
-class Renderer(Protocol):
-    def head_request(self, application: ApplicationSnapshot) -> dict[str, Any]: ...
+class Message(StrEnum):
+    """The application's messages the service queues as intents and the delivery worker draws when it sends
+    them (handlers/application/messages.py)."""
 
-    def office_post(self, application: ApplicationSnapshot) -> dict[str, Any]: ...
-
-    def notice(self, application: ApplicationSnapshot, kind: str, **params: Any) -> dict[str, Any]: ...
-
-    def full_text(self, application: ApplicationSnapshot) -> dict[str, Any] | None: ...
+    HEAD_REQUEST = "application.head_request"  # the head's DM, posted or updated
+    OFFICE_POST = "application.office_post"  # 市政情報課's channel post, posted or updated
+    FULL_TEXT = "application.full_text"  # what either cut, in its thread
+    NOTICE = "application.notice"  # an outcome DM, with its event's parameters
 
 
 @dataclass(frozen=True)
 class Context:
     directory: Directory
-    render: Renderer
     now: datetime
 
 

@@ -21,7 +21,6 @@ from handlers.application.forms import emergency_form, read_first_page, read_sec
 from handlers.application.ids import ApplicationIds as Ids
 from handlers.application.views import (
     COMMENT_MAX,
-    ApplicationRenderer,
     comment_modal,
     no_department_modal,
     page_one_modal,
@@ -44,9 +43,7 @@ ANSWERS = {
 
 
 def context_of(runtime: Runtime) -> Context:
-    directory = runtime.config.directory
-    office = escape(directory.offices.public_info.name)
-    return Context(directory=directory, render=ApplicationRenderer(directory.timezone, office), now=runtime.clock.now())
+    return Context(directory=runtime.config.directory, now=runtime.clock.now())
 
 
 def _department(ctx: Context, user_id: str) -> Department | None:

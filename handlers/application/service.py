@@ -6,8 +6,8 @@ the head's 「申請する」 before it reaches 市政情報課, and a head's ow
 
 Every answer locks its application first, then moves it with a conditional UPDATE naming the
 status it leaves: of two people pressing at the same moment exactly one UPDATE matches, and the
-other finds nothing to do. Messages are rendered by the caller's Renderer and queued in the
-same transaction; nothing here commits.
+other finds nothing to do. Messages are queued in the same transaction as intents (domain.Message),
+drawn by the delivery worker when it sends them (handlers/application/messages.py); nothing here commits.
 """
 
 from __future__ import annotations
@@ -25,10 +25,9 @@ from handlers.application.domain import (
     HEAD_ANSWERS,
     Answer,
     ApplicationForm,
-    ApplicationSnapshot,
     Context,
+    Message,
     Outcome,
-    snapshot,
 )
 from storage import applications, audit, outbox
 from storage.models import Application, ApplicationStatus, OutboxMessage
@@ -78,16 +77,15 @@ def submit(session: Session, ctx: Context, form: ApplicationForm, user_id: str, 
             submitted_at=ctx.now if by_head else None,
         ),
     )
-    shown = snapshot(application, ctx.directory)
     if by_head:
         application.office_message = _post_to_office(session, ctx, application)
     else:
-        message = ctx.render.head_request(shown)
-        application.head_message = _post(session, ctx, application, department.head, message)
-        _post_full_text(session, ctx, shown, application.head_message)
+        application.head_message = _post(session, ctx, application, department.head, Message.HEAD_REQUEST)
+        _post_full_text(session, ctx, application, application.head_message)
     action = "application.submitted" if by_head else "application.filled"
     _audit(session, ctx, application, user_id, action, _summary(application))
-    return Submitted(application.id, ApplicationStatus(application.status), shown.head_name)
+    head_name = ctx.directory.name_of(department.head)
+    return Submitted(application.id, ApplicationStatus(application.status), head_name)
 
 
 def may_answer(
@@ -161,13 +159,9 @@ def _head_answer(
     session.refresh(application)
     if given == Answer.APPLY:
         application.office_message = _post_to_office(session, ctx, application)
-    shown = snapshot(application, ctx.directory)
-    if application.head_message is not None:
-        outbox.update_message(
-            session, target=application.head_message, message=ctx.render.head_request(shown), now=ctx.now
-        )
+    _update(session, ctx, application, application.head_message, Message.HEAD_REQUEST)
     kind = "head_applied" if given == Answer.APPLY else "head_returned"
-    _post(session, ctx, application, application.filled_by, ctx.render.notice(shown, kind, comment=comment))
+    _notify(session, ctx, application, application.filled_by, kind, comment=comment)
     action = "application.submitted" if given == Answer.APPLY else "application.head_returned"
     after = {"status": application.status, "comment": comment}
     _audit(session, ctx, application, user_id, action, after, before={"status": ApplicationStatus.WITH_HEAD})
@@ -188,15 +182,10 @@ def _decide(
     if not applications.move(session, application.id, expected=ApplicationStatus.SUBMITTED, **values):
         return Outcome.UNCHANGED
     session.refresh(application)
-    shown = snapshot(application, ctx.directory)
-    if application.office_message is not None:
-        outbox.update_message(
-            session, target=application.office_message, message=ctx.render.office_post(shown), now=ctx.now
-        )
+    _update(session, ctx, application, application.office_message, Message.OFFICE_POST)
     # 4(4)①: the head applied; whoever filled the form in hears it too.
     for recipient in dict.fromkeys([application.filled_by, application.head_id]):
-        message = ctx.render.notice(shown, "decided", answer=given, comment=comment)
-        _post(session, ctx, application, recipient, message)
+        _notify(session, ctx, application, recipient, "decided", answer=given, comment=comment)
     after = {"status": application.status, "comment": comment}
     before = {"status": ApplicationStatus.SUBMITTED}
     _audit(session, ctx, application, user_id, f"application.{_DECIDED[given]}", after, before=before)
@@ -204,25 +193,42 @@ def _decide(
 
 
 def _post_to_office(session: Session, ctx: Context, application: Application) -> OutboxMessage:
-    shown = snapshot(application, ctx.directory)
     channel = ctx.directory.offices.public_info.channel
-    posted = _post(session, ctx, application, channel, ctx.render.office_post(shown))
-    _post_full_text(session, ctx, shown, posted)
+    posted = _post(session, ctx, application, channel, Message.OFFICE_POST)
+    _post_full_text(session, ctx, application, posted)
     return posted
 
 
-def _post_full_text(session: Session, ctx: Context, shown: ApplicationSnapshot, message: OutboxMessage) -> None:
-    """What ``message`` had to cut, whole, in its thread (where the message says it is)."""
-    if full := ctx.render.full_text(shown):
-        outbox.post_message(session, channel=message.channel, message=full, now=ctx.now, thread_of=message)
+def _post_full_text(session: Session, ctx: Context, application: Application, message: OutboxMessage) -> None:
+    """What ``message`` cuts, whole, in its thread, where the message says it is (drawn to nothing when
+    nothing is cut)."""
+    intent = {"kind": Message.FULL_TEXT, "application": application.id}
+    outbox.post_intent(session, channel=message.channel, intent=intent, now=ctx.now, thread_of=message)
+
+
+def _update(
+    session: Session, ctx: Context, application: Application, target: OutboxMessage | None, kind: Message
+) -> None:
+    """Queues an update of ``target``, drawn when sent: one pending update, or the post not sent yet,
+    stands for any number of changes."""
+    if target is not None:
+        intent = {"kind": kind, "application": application.id}
+        outbox.update_intents(session, targets=[target], intent=intent, now=ctx.now)
+
+
+def _notify(session: Session, ctx: Context, application: Application, user_id: str, kind: str, **params: Any) -> None:
+    """Queues an outcome DM with its event's parameters; what else it says (the application's name, its head,
+    who decided) is recorded once and never changes."""
+    _post(session, ctx, application, user_id, Message.NOTICE, notice=kind, params=params)
 
 
 def _post(
-    session: Session, ctx: Context, application: Application, channel: str, message: dict[str, Any]
+    session: Session, ctx: Context, application: Application, channel: str, kind: Message, **facts: Any
 ) -> OutboxMessage:
     """Queues a message about ``application``: its subject names it (one notice if one goes as plain text)."""
+    intent = {"kind": kind, "application": application.id, **facts}
     subject = f"application:{application.id}"
-    return outbox.post_message(session, channel=channel, message=message, now=ctx.now, subject=subject)
+    return outbox.post_intent(session, channel=channel, intent=intent, now=ctx.now, subject=subject)
 
 
 def _name(ctx: Context, user_id: str) -> str:

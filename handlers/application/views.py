@@ -314,7 +314,8 @@ def answer_buttons(application_id: int, buttons: tuple[tuple[Ids, Answer, str | 
 
 
 class ApplicationRenderer:
-    """The service's Renderer, with times shown in the organisation's zone."""
+    """An application's messages, drawn when sent (handlers/application/messages.py), with times shown in the
+    organisation's zone."""
 
     def __init__(self, timezone: ZoneInfo, office: str) -> None:
         self.timezone = timezone

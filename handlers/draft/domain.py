@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from bot.directory import Directory
 from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, RequestRole
@@ -84,30 +84,31 @@ class DraftSnapshot:
     requests: list[RequestView]
 
 
-class Renderer(Protocol):
-    def request(self, draft: DraftSnapshot, request_id: int, role: RequestRole, user_id: str) -> dict[str, Any]: ...
+class Message(StrEnum):
+    """The draft's DMs the service queues as intents and the delivery worker draws when it sends them
+    (handlers/draft/messages.py)."""
 
-    def author_status(self, draft: DraftSnapshot, request_id: int) -> dict[str, Any]: ...
-
-    def notice(self, draft: DraftSnapshot, kind: str, **params: Any) -> dict[str, Any]: ...
-
-    def full_text(self, draft: DraftSnapshot) -> dict[str, Any] | None: ...
+    REQUEST = "draft.request"  # a request to answer, or the author's status, posted or updated
+    FULL_TEXT = "draft.full_text"  # what a request DM cut, in its thread
+    NOTICE = "draft.notice"  # to the author or an approver, as the draft was at its event
 
 
 @dataclass(frozen=True)
 class Context:
     directory: Directory
-    render: Renderer
     now: datetime
 
 
-def snapshot(draft: Draft, steps: int) -> DraftSnapshot:
-    current = draft.versions[-1]
+def snapshot(draft: Draft, steps: int, version: int | None = None) -> DraftSnapshot:
+    """The draft as a message about ``version`` (default: the latest) shows it: that version's text, and
+    once a later version superseded it, how it ended."""
+    version = version or draft.version
+    current = next(v for v in draft.versions if v.version == version)
     return DraftSnapshot(
         id=draft.id,
         kind=DraftKind(draft.kind),
-        status=DraftStatus(draft.status),
-        version=draft.version,
+        status=DraftStatus(draft.status) if version == draft.version else _superseded(draft, version),
+        version=version,
         step=draft.step,
         steps=steps,
         author_name=draft.author_name,
@@ -120,9 +121,15 @@ def snapshot(draft: Draft, steps: int) -> DraftSnapshot:
         findings=current.findings,
         scheduled_at=draft.scheduled_at,
         submitted_at=draft.submitted_at,
-        published_url=draft.published_url,
+        published_url=draft.published_url if version == draft.version else None,
         requests=[_request_view(r) for r in draft.requests if r.role != RequestRole.AUTHOR],
     )
+
+
+def _superseded(draft: Draft, version: int) -> DraftStatus:
+    """How a version that was resubmitted ended: returned by an approver, or expired (REVISABLE)."""
+    returned = any(r.version == version and r.answer == Answer.RETURN for r in draft.requests)
+    return DraftStatus.RETURNED if returned else DraftStatus.EXPIRED
 
 
 def _request_view(request: DraftRequest) -> RequestView:

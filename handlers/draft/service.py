@@ -1,6 +1,9 @@
 """Draft rules, free of Slack: submit and resubmit, peer checks (4(4)⑥[1]), 決裁 along the
 department's route (4(4)⑥[2]), publication, expiry and reminders.
 
+Messages are queued in the same transaction as intents (domain.Message), drawn by the delivery worker
+when it sends them (handlers/draft/messages.py): a change stores facts, never Block Kit.
+
 A decision locks its draft first, then moves it with a conditional UPDATE that names the
 status, version and step it decides: of two approvers pressing at the same moment exactly
 one UPDATE matches, and the other finds nothing to do. Nobody decides a draft they wrote.
@@ -19,7 +22,7 @@ from bot.config import Config, Department
 from bot.directory import Directory
 from bot.errors import BadRequest
 from bot.lint import Finding, LintSettings, lint
-from handlers.draft.domain import REVISABLE, Answer, Context, DraftForm, DraftSnapshot, Outcome, snapshot
+from handlers.draft.domain import REVISABLE, Answer, Context, DraftForm, DraftSnapshot, Message, Outcome, snapshot
 from storage import audit, drafts, outbox
 from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, DraftVersion, OutboxMessage, RequestRole
 
@@ -172,19 +175,12 @@ def _ask(
 
 
 def _send(session: Session, ctx: Context, draft: Draft, requests: list[DraftRequest]) -> None:
+    """Posts each request's DM, and in its thread what it cuts (drawn to nothing when nothing is cut)."""
     draft.requests.extend(requests)
-    session.flush()
-    shown = snapshot(draft, len(_steps(ctx, draft)))
     for request in requests:
-        role = RequestRole(request.role)
-        message = (
-            ctx.render.author_status(shown, request.id)
-            if role == RequestRole.AUTHOR
-            else ctx.render.request(shown, request.id, role, request.user_id)
-        )
-        request.message = _post(session, ctx, draft, request.user_id, message)
-        if full := ctx.render.full_text(shown):  # what the DM had to cut, where it says it is
-            outbox.post_message(session, channel=request.user_id, message=full, now=ctx.now, thread_of=request.message)
+        request.message = _post(session, ctx, draft, request.user_id, Message.REQUEST)
+        intent = {"kind": Message.FULL_TEXT, "draft": draft.id}
+        outbox.post_intent(session, channel=request.user_id, intent=intent, now=ctx.now, thread_of=request.message)
 
 
 def _deputies(session: Session, ctx: Context, draft: Draft) -> list[str]:
@@ -214,9 +210,13 @@ def _request(ctx: Context, draft: Draft, role: RequestRole, user_id: str, *, dep
     )
 
 
+def route_of(directory: Directory, draft: Draft) -> list[Step]:
+    """The draft's 決裁 route as the directory has it now."""
+    return steps_for(directory.department(draft.department_id), draft.chosen_approvers, draft.author_id)
+
+
 def _steps(ctx: Context, draft: Draft) -> list[Step]:
-    department = ctx.directory.department(draft.department_id)
-    return steps_for(department, draft.chosen_approvers, draft.author_id)
+    return route_of(ctx.directory, draft)
 
 
 def _current_step(ctx: Context, draft: Draft) -> Step:
@@ -352,15 +352,15 @@ def _decide(
     if request.answer is None:
         _record(session, request, given, comment, ctx.now)
     session.refresh(draft)
-    fresh = _ask(session, ctx, draft, [], with_author=False) if draft.status == DraftStatus.PENDING else []
-    _refresh(session, ctx, draft, version=version, skip={r.id for r in fresh})
+    if draft.status == DraftStatus.PENDING:
+        _ask(session, ctx, draft, [], with_author=False)
+    _refresh(session, ctx, draft, version=version)
     # A 代決 is recorded as such, on behalf of the step's approvers (all away: checked above), who get 後閲.
     absent = current.approvers if request.deputy else ()
     if draft.status != DraftStatus.PENDING:
         behalf = [ctx.directory.name_of(a) for a in absent]
-        _notify_author(
-            session, ctx, draft, "decided", answer=given, name=request.user_name, comment=comment, on_behalf_of=behalf
-        )
+        decided = {"answer": given, "name": request.user_name, "comment": comment, "on_behalf_of": behalf}
+        _notify(session, ctx, draft, draft.author_id, "decided", **decided)
     if absent:
         _send_kouetsu(session, ctx, draft, absent, given, request.user_name)
     after: dict[str, Any] = {"version": version, "step": step, "comment": comment}
@@ -383,10 +383,8 @@ def _send_kouetsu(
     session: Session, ctx: Context, draft: Draft, approvers: tuple[str, ...], given: Answer, deputy: str
 ) -> None:
     """後閲: the absent approvers see afterwards what their 代決者 decided, with the draft."""
-    shown = snapshot(draft, len(_steps(ctx, draft)))
     for approver in approvers:
-        message = ctx.render.notice(shown, "kouetsu", answer=given, name=deputy)
-        _post(session, ctx, draft, approver, message)
+        _notify(session, ctx, draft, approver, "kouetsu", answer=given, name=deputy)
 
 
 def set_absence(
@@ -511,7 +509,7 @@ def _expire(session: Session, ctx: Context, draft: Draft) -> bool:
         return False  # decided or expired meanwhile
     session.refresh(draft)
     _refresh(session, ctx, draft, version=draft.version)
-    _notify_author(session, ctx, draft, "expired")
+    _notify(session, ctx, draft, draft.author_id, "expired")
     _audit(session, ctx, draft, None, "draft.expired", {"version": draft.version})
     return True
 
@@ -527,11 +525,9 @@ def remind_due(session: Session, ctx: Context) -> int:
         if draft.reminded_at is not None or draft.status != DraftStatus.PENDING:
             continue
         draft.reminded_at = ctx.now
-        shown = snapshot(draft, len(_steps(ctx, draft)))
         for request in draft.requests:
             if _in_step(request, draft.version, draft.step) and request.answer is None:
-                message = ctx.render.notice(shown, "reminder", hours=hours)
-                _post(session, ctx, draft, request.user_id, message)
+                _notify(session, ctx, draft, request.user_id, "reminder", hours=hours)
         _audit(session, ctx, draft, None, "draft.reminded", {"version": draft.version, "step": draft.step})
         reminded += 1
     return reminded
@@ -576,8 +572,7 @@ def awaiting(session: Session, ctx: Context, user_id: str) -> list[tuple[DraftSn
 def own(session: Session, directory: Directory, user_id: str) -> list[DraftSnapshot]:
     shown = []
     for draft in drafts.of_author(session, user_id):
-        steps = steps_for(directory.department(draft.department_id), draft.chosen_approvers, draft.author_id)
-        shown.append(snapshot(draft, len(steps)))
+        shown.append(snapshot(draft, len(route_of(directory, draft))))
     return shown
 
 
@@ -591,31 +586,24 @@ def _lock(session: Session, draft_id: int) -> Draft:
     return draft
 
 
-def _refresh(
-    session: Session, ctx: Context, draft: Draft, *, version: int, skip: frozenset[int] | set[int] = frozenset()
-) -> None:
-    """Rewrites every DM about ``version`` (chat.update): answers shown, buttons gone when decided.
-    ``skip``: requests just posted, already showing this state."""
-    session.flush()
-    shown = snapshot(draft, len(_steps(ctx, draft)))
-    for request in draft.requests:
-        if request.version != version or request.message is None or request.id in skip:
-            continue
-        if request.role == RequestRole.AUTHOR:
-            message = ctx.render.author_status(shown, request.id)
-        else:
-            message = ctx.render.request(shown, request.id, RequestRole(request.role), request.user_id)
-        outbox.update_message(session, target=request.message, message=message, now=ctx.now)
+def _refresh(session: Session, ctx: Context, draft: Draft, *, version: int) -> None:
+    """Queues an update of every DM about ``version``, drawn when sent (answers shown, buttons gone when
+    decided). One pending update, or a DM not sent yet, stands for any number of changes."""
+    targets = [r.message for r in draft.requests if r.version == version and r.message is not None]
+    intent = {"kind": Message.REQUEST, "draft": draft.id}
+    outbox.update_intents(session, targets=targets, intent=intent, now=ctx.now)
 
 
-def _notify_author(session: Session, ctx: Context, draft: Draft, kind: str, **params: Any) -> None:
-    message = ctx.render.notice(snapshot(draft, len(_steps(ctx, draft))), kind, **params)
-    _post(session, ctx, draft, draft.author_id, message)
+def _notify(session: Session, ctx: Context, draft: Draft, user_id: str, kind: str, **params: Any) -> None:
+    """Queues a notice frozen at this event: it shows the version and status of now, whenever it is sent."""
+    facts = {"notice": kind, "version": draft.version, "status": draft.status, "params": params}
+    _post(session, ctx, draft, user_id, Message.NOTICE, **facts)
 
 
-def _post(session: Session, ctx: Context, draft: Draft, user_id: str, message: dict[str, Any]) -> OutboxMessage:
+def _post(session: Session, ctx: Context, draft: Draft, user_id: str, kind: Message, **facts: Any) -> OutboxMessage:
     """Queues a DM about ``draft``: its subject names the draft (one notice if one goes as plain text)."""
-    return outbox.post_message(session, channel=user_id, message=message, now=ctx.now, subject=f"draft:{draft.id}")
+    intent = {"kind": kind, "draft": draft.id, **facts}
+    return outbox.post_intent(session, channel=user_id, intent=intent, now=ctx.now, subject=f"draft:{draft.id}")
 
 
 def _audit(

@@ -251,7 +251,7 @@ def answer_buttons(
 
 
 class DraftRenderer:
-    """The service's Renderer, with times shown in the organisation's zone."""
+    """A draft's DMs, drawn when sent (handlers/draft/messages.py), with times shown in the organisation's zone."""
 
     def __init__(self, timezone: ZoneInfo) -> None:
         self.timezone = timezone
