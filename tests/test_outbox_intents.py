@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine, MetaData, select
 from sqlalchemy.orm import Session
@@ -35,8 +36,15 @@ class Board:
         return {"text": self.text} if self.text else None
 
 
-def board_worker(sessions: SessionFactory, fake: SlackStandIn, clock: FrozenClock, board: Board) -> OutboxWorker:
-    client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=[])
+@pytest.fixture
+def board() -> Board:
+    return Board()
+
+
+@pytest.fixture
+def worker(sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board) -> OutboxWorker:
+    """A worker that draws the board's note."""
+    client = WebClient(token="xoxb-test", base_url=fake_slack.api_url, timeout=5, retry_handlers=[])
     return OutboxWorker(
         sessions=sessions,
         client=client,
@@ -67,10 +75,8 @@ def rows(sessions: SessionFactory) -> list[tuple[OutboxMethod, OutboxStatus]]:
 
 
 def test_a_message_is_drawn_when_sent_from_the_state_of_that_moment(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
 ) -> None:
-    board = Board()
-    worker = board_worker(sessions, fake_slack, clock, board)
     post(sessions, clock)
     board.text = "version 2"
 
@@ -81,10 +87,8 @@ def test_a_message_is_drawn_when_sent_from_the_state_of_that_moment(
 
 
 def test_changes_before_a_post_is_sent_need_no_update_and_many_changes_after_it_one(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
 ) -> None:
-    board = Board()
-    worker = board_worker(sessions, fake_slack, clock, board)
     posted = post(sessions, clock)
     update(sessions, clock, posted)  # the post is still pending: it will draw this change itself
     assert rows(sessions) == [(OutboxMethod.POST, OutboxStatus.PENDING)]
@@ -101,10 +105,8 @@ def test_changes_before_a_post_is_sent_need_no_update_and_many_changes_after_it_
 
 
 def test_a_change_while_an_update_is_being_sent_queues_another_drawn_after_it(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
 ) -> None:
-    board = Board()
-    worker = board_worker(sessions, fake_slack, clock, board)
     posted = post(sessions, clock)
     worker.run_once()
     board.text = "version 2"
@@ -121,10 +123,8 @@ def test_a_change_while_an_update_is_being_sent_queues_another_drawn_after_it(
 
 
 def test_an_update_drawn_as_its_message_shows_is_skipped_and_nothing_to_say_is_skipped(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
 ) -> None:
-    board = Board()
-    worker = board_worker(sessions, fake_slack, clock, board)
     posted = post(sessions, clock)
     worker.run_once()
     update(sessions, clock, posted)
@@ -139,10 +139,8 @@ def test_an_update_drawn_as_its_message_shows_is_skipped_and_nothing_to_say_is_s
 
 
 def test_a_reply_with_a_coalescing_key_is_not_queued_while_one_is_pending(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
 ) -> None:
-    board = Board()
-    worker = board_worker(sessions, fake_slack, clock, board)
     posted = post(sessions, clock)
     worker.run_once()
 
@@ -160,9 +158,8 @@ def test_a_reply_with_a_coalescing_key_is_not_queued_while_one_is_pending(
 
 
 def test_an_intent_nothing_draws_fails_at_once(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, worker: OutboxWorker
 ) -> None:
-    worker = board_worker(sessions, fake_slack, clock, Board())
     post(sessions, clock, {"kind": "nobody.draws"})
 
     assert worker.run_once() == [Outcome.FAILED]
