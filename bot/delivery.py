@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -44,6 +45,7 @@ from bot.directory import Directory
 from bot.plain_text import REFUSALS, notice, plain_version
 from storage import outbox
 from storage.db import SessionFactory
+from storage.group_commit import GroupCommit
 from storage.models import OutboxMethod
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,18 @@ TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavaila
 
 # Draws an intent's message when it is sent, from the database as it is then; None: nothing to say.
 Render = Callable[[Session, Directory, outbox.Claimed], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class Undrawn:
+    """Why a message could not be drawn: retried, unless ``permanent`` (no feature draws its kind)."""
+
+    reason: str
+    permanent: bool = False
+
+
+# A claimed message drawn: what to send, None for nothing to say, or why it could not be drawn.
+Drawing = dict[str, Any] | None | Undrawn
 
 
 class Outcome(StrEnum):
@@ -96,10 +110,15 @@ class OutboxWorker:
         clock: Clock,
         directory: Callable[[], Directory],
         renderers: Mapping[str, Render] | None = None,
+        reading: SessionFactory | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         observe: Callable[[Outcome, str | None], None] = lambda _outcome, _reason: None,
     ) -> None:
         self.sessions = sessions
+        # For what only reads (drawing a message, the next due time): on SQLite, beside the writers, not in turn.
+        self.reading = reading or sessions
+        # Messages sent at once are settled in one transaction: fewer commits for SQLite's one writer to wait on.
+        self._settling = GroupCommit(sessions)
         self.client = client
         self.settings = settings
         self.clock = clock
@@ -186,15 +205,15 @@ class OutboxWorker:
         claimed, pacing_wait = self.claim(limit=free)
         with self._lock:
             self._in_flight.update(item.id for item in claimed)
-        for item in claimed:
-            self._pool.submit(self._deliver_in_pool, item)
+        for item, drawing in self.draw(claimed):
+            self._pool.submit(self._deliver_in_pool, item, drawing)
         if len(claimed) == free:
             return 0.0  # there may be more
         return self._idle_wait(pacing_wait)
 
-    def _deliver_in_pool(self, item: outbox.Claimed) -> None:
+    def _deliver_in_pool(self, item: outbox.Claimed, drawing: Drawing) -> None:
         try:
-            self.deliver(item)
+            self.send(item, drawing)
         except Exception:  # the database failed while settling: the lease hands the message on
             log.exception("outbox message %d could not be settled; it is retried when its lease ends", item.id)
         finally:
@@ -203,7 +222,7 @@ class OutboxWorker:
             self._bell.set()
 
     def _idle_wait(self, pacing_wait: float | None) -> float:
-        with self.sessions() as session:
+        with self.reading() as session:
             due = outbox.next_due(session)
         wait = self.settings.poll_seconds
         if pacing_wait is not None:
@@ -241,8 +260,8 @@ class OutboxWorker:
         attempted = 0
         while time.monotonic() < deadline:
             claimed, pacing_wait = self.claim(limit=self.settings.workers)
-            for item in claimed:
-                self.deliver(item)
+            for item, drawing in self.draw(claimed):
+                self.send(item, drawing)
             attempted += len(claimed)
             if not claimed:
                 if pacing_wait is None:
@@ -253,16 +272,33 @@ class OutboxWorker:
     def run_once(self) -> list[Outcome]:
         """Claims what is due and delivers it in this thread."""
         claimed, _ = self.claim(limit=self.settings.workers)
-        return [self.deliver(item) for item in claimed]
+        return [self.send(item, drawing) for item, drawing in self.draw(claimed)]
 
     def deliver(self, item: outbox.Claimed) -> Outcome:
-        if item.intent is not None and item.intent.get("kind") not in self.renderers:
-            return self._fail(item, f"nothing draws intents of kind {item.intent.get('kind')!r}")
-        try:
-            message = self._draw(item)
-        except Exception as error:  # a bug in a drawer, or the database: bounded retries, then failed
-            log.exception("message %d could not be drawn", item.id)
-            return self._retry(item, f"drawing: {error!r}")
+        """Draws and sends one claimed message."""
+        ((_, drawing),) = self.draw([item])
+        return self.send(item, drawing)
+
+    def draw(self, items: list[outbox.Claimed]) -> list[tuple[outbox.Claimed, Drawing]]:
+        """Draws claimed messages in one reading session, from the database as it is now: the copies of one
+        case share one load of it. A message that cannot be drawn carries why (it is retried, or failed)."""
+        drawn: list[tuple[outbox.Claimed, Drawing]] = []
+        with self.reading() as session:
+            for item in items:
+                try:
+                    drawn.append((item, self._draw(session, item)))
+                except Exception as error:  # a bug in a drawer, or the database
+                    log.exception("message %d could not be drawn", item.id)
+                    session.rollback()
+                    drawn.append((item, Undrawn(repr(error))))
+        return drawn
+
+    def send(self, item: outbox.Claimed, drawing: Drawing) -> Outcome:
+        if isinstance(drawing, Undrawn):
+            if drawing.permanent:
+                return self._fail(item, drawing.reason)
+            return self._retry(item, f"drawing: {drawing.reason}")  # bounded retries, then failed
+        message = drawing
         if message is None:
             return self._skip(item)
         digest = _digest(message)
@@ -279,31 +315,44 @@ class OutboxWorker:
             log.exception("message %d: unexpected error from the Web API call", item.id)
             return self._retry(item, f"unexpected: {error!r}")
         now = self.clock.now()
-        with self.sessions.begin() as session:
-            done = outbox.mark_sent(
-                session,
-                item,
-                worker=self.worker_id,
-                slack_channel=response["channel"],
-                slack_ts=response["ts"],
-                digest=digest,
-                now=now,
-            )
-            if done and item.refused_with and outbox.record_plain_sent(session, item, now=now):
+        settled: list[bool] = []
+
+        def settle(session: Session) -> None:
+            settled[:] = [
+                outbox.mark_sent(
+                    session,
+                    item,
+                    worker=self.worker_id,
+                    slack_channel=response["channel"],
+                    slack_ts=response["ts"],
+                    digest=digest,
+                    now=now,
+                )
+            ]
+            if settled[0] and item.refused_with and outbox.record_plain_sent(session, item, now=now):
                 self._notify_office(session, item, message, now)
+
+        self._settling.write(settle)
+        done = settled[0]
         if done:
             self.observe(Outcome.SENT, None)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
 
-    def _draw(self, item: outbox.Claimed) -> dict[str, Any] | None:
+    def _draw(self, session: Session, item: outbox.Claimed) -> Drawing:
         if item.intent is None:
             return item.payload
-        with self.sessions() as session:
-            return self.renderers[item.intent["kind"]](session, self.directory(), item)
+        render = self.renderers.get(item.intent.get("kind", ""))
+        if render is None:
+            return Undrawn(f"nothing draws intents of kind {item.intent.get('kind')!r}", permanent=True)
+        return render(session, self.directory(), item)
 
     def _skip(self, item: outbox.Claimed) -> Outcome:
-        with self.sessions.begin() as session:
-            done = outbox.mark_skipped(session, item.id, worker=self.worker_id, now=self.clock.now())
+        settled: list[bool] = []
+        now = self.clock.now()
+        self._settling.write(
+            lambda session: settled.append(outbox.mark_skipped(session, item.id, worker=self.worker_id, now=now))
+        )
+        done = settled[-1]
         if done:
             self.observe(Outcome.SKIPPED, None)
         return Outcome.SKIPPED if done else Outcome.LOST_CLAIM

@@ -21,6 +21,8 @@ class Runtime:
     config: LiveConfig
     engine: Engine
     sessions: SessionFactory
+    # For reads on a hot path (a modal's provenance, drawing a message): on SQLite, not queued behind writers.
+    reading: SessionFactory
     clock: Clock
     case_numbers: CaseNumbers
     # For small writes many requests make at once (the record of each modal opened).

@@ -26,7 +26,7 @@ from bot.scheduler import create_scheduler
 from bot.slack_names import SlackLookup, SlackNames
 from storage import migrate, outbox
 from storage.cases import CaseNumbers
-from storage.db import SessionFactory, make_engine, make_sessions, ping
+from storage.db import SessionFactory, make_engine, make_sessions, ping, reading_sessions
 from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         config=live,
         engine=engine,
         sessions=sessions,
+        reading=reading_sessions(engine),
         clock=clock,
         case_numbers=CaseNumbers(engine),
         group_commit=GroupCommit(sessions),
@@ -193,6 +194,7 @@ def delivery_worker(runtime: Runtime) -> OutboxWorker:
         clock=runtime.clock,
         directory=lambda: runtime.config.directory,
         renderers=handlers.MESSAGES,
+        reading=runtime.reading,
         observe=runtime.metrics.delivered,
     )
 

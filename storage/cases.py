@@ -13,6 +13,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Case, CaseCopy, CaseCounter, CaseReporter, CaseStatus, OpenCaseUrl
 
+_LOADED = "sns_bot.cases_loaded"
+# A case and what its copies show, loaded with it.
+_WHOLE = (
+    selectinload(Case.copies),
+    selectinload(Case.urls),
+    selectinload(Case.reports),
+    selectinload(Case.checklist),
+)
+
 
 def url_hash(normalized_url: str) -> str:
     """A fixed-size key for a normalised URL (URLs can outgrow an index entry)."""
@@ -85,12 +94,18 @@ def release_urls(session: Session, case_id: int) -> None:
     session.execute(delete(OpenCaseUrl).where(OpenCaseUrl.case_id == case_id))
 
 
+def loaded(session: Session, case_id: int) -> Case | None:
+    """The case with everything its messages show; from the session's identity map when it holds it, so the
+    messages of one case drawn in one session load it once (the map holds objects weakly: the session keeps
+    the cases it loaded here)."""
+    case = session.get(Case, case_id, options=_WHOLE)
+    if case is not None:
+        session.info.setdefault(_LOADED, []).append(case)
+    return case
+
+
 def get(session: Session, case_id: int, *, for_update: bool = False) -> Case | None:
-    statement = (
-        select(Case)
-        .where(Case.id == case_id)
-        .options(selectinload(Case.copies), selectinload(Case.urls), selectinload(Case.reports))
-    )
+    statement = select(Case).where(Case.id == case_id).options(*_WHOLE)
     if for_update:
         # Locked, and read afresh: what this transaction decides must rest on the latest values.
         statement = statement.with_for_update(of=Case).execution_options(populate_existing=True)

@@ -87,7 +87,7 @@ def only_opened_views(app: App) -> None:
 def _opened_here(runtime: Runtime, body: dict[str, Any]) -> bool:
     view = body["view"]  # its id and the user's are strings: checked at the edge (bot/slack_shapes.py)
     external_id = view.get("external_id")
-    with runtime.sessions() as session:
+    with runtime.reading() as session:
         record = views.opened_for(
             session,
             view_id=view["id"],

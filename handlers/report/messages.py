@@ -23,7 +23,9 @@ Drawn = dict[str, Any] | None
 
 def copy(session: Session, directory: Directory, message: Claimed) -> Drawn:
     """A copy, posted or updated; a handed-over one with only the reports filed before its reader left."""
-    found = _copy_sent_as(session, message.parent_id if message.method == OutboxMethod.UPDATE else message.id)
+    found = _copy_sent_as(
+        session, message.parent_id if message.method == OutboxMethod.UPDATE else message.id, _case_id(message)
+    )
     if found is None:
         return None
     case, held = found
@@ -100,16 +102,26 @@ def _draw(directory: Directory) -> SlackRenderer:
 
 
 def _case(session: Session, message: Claimed) -> Case | None:
-    return cases.get(session, (message.intent or {})["case"])
+    case_id = _case_id(message)
+    return cases.loaded(session, case_id) if case_id is not None else None
 
 
-def _copy_sent_as(session: Session, outbox_id: int | None) -> tuple[Case, CaseCopy] | None:
-    held = cases.copy_sent_as(session, outbox_id) if outbox_id is not None else None
-    case = cases.get(session, held.case_id) if held else None
+def _case_id(message: Claimed) -> int | None:
+    return (message.intent or {}).get("case")
+
+
+def _copy_sent_as(session: Session, outbox_id: int | None, case_id: int | None) -> tuple[Case, CaseCopy] | None:
+    """The case and its copy posted as outbox message ``outbox_id``; by the case when the intent names it (the
+    copies of a case drawn together share its load), else found by the message (an intent queued without)."""
+    if case_id is None and outbox_id is not None:
+        held = cases.copy_sent_as(session, outbox_id)
+        case_id = held.case_id if held else None
+    case = cases.loaded(session, case_id) if case_id is not None else None
+    held = next((c for c in case.copies if c.outbox_id == outbox_id), None) if case else None
     return (case, held) if case and held else None
 
 
 def _thread_of(session: Session, message: Claimed) -> tuple[Case, Seat] | None:
     """The case whose thread a reply is in, and the seat of the copy that holds it."""
-    found = _copy_sent_as(session, message.parent_id)
+    found = _copy_sent_as(session, message.parent_id, _case_id(message))
     return (found[0], seat_of(found[1])) if found else None

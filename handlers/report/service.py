@@ -134,7 +134,7 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     # The copies say who reported and who was told; the timeline's thread starts with the first change, so
     # a new case costs the busiest channel (市政情報課) one post, not two, at Slack's pace of one a second.
     thread, *_ = _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
-    full_text = (recipients[0].target, {"kind": Message.FULL_TEXT}, _subject(case))
+    full_text = (recipients[0].target, {"kind": Message.FULL_TEXT, "case": case.id}, _subject(case))
     outbox.post_intents(session, posts=[full_text], now=ctx.now, thread_id=thread)
     _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
     return Submission(
@@ -601,7 +601,7 @@ def _refresh(
     to the case's thread. A copy handed over (人事異動) is updated a last time as it is handed over, saying
     to whom, then never again: its reader left the role."""
     live = [c.message for c in case.copies if c.message is not None and (c.handed_to is None or c in handing_over)]
-    outbox.update_intents(session, targets=live, intent={"kind": Message.COPY}, now=ctx.now)
+    outbox.update_intents(session, targets=live, intent={"kind": Message.COPY, "case": case.id}, now=ctx.now)
     for event in events:
         _post_timeline(session, ctx, case, event)
     if any(e.kind in JOINED for e in events):  # the copies may now cut what the joining reports added
@@ -611,12 +611,12 @@ def _refresh(
 def _post_timeline(session: Session, ctx: Context, case: Case, event: Event) -> None:
     line = {"kind": event.kind, "at": event.at.isoformat(), "params": event.params}
     coalesce = f"{Message.TIMELINE}.{event.kind}" if event.kind in COALESCED_LINES else None
-    _reply_in_thread(session, ctx, case, {"kind": Message.TIMELINE, "event": line}, coalesce)
+    _reply_in_thread(session, ctx, case, {"kind": Message.TIMELINE, "case": case.id, "event": line}, coalesce)
 
 
 def _reply_full_text(session: Session, ctx: Context, case: Case) -> None:
     """What the copies cut, in the thread where they say it is (drawn to nothing when nothing is cut)."""
-    _reply_in_thread(session, ctx, case, {"kind": Message.FULL_TEXT}, Message.FULL_TEXT)
+    _reply_in_thread(session, ctx, case, {"kind": Message.FULL_TEXT, "case": case.id}, Message.FULL_TEXT)
 
 
 def _reply_in_thread(
