@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.config import Reminders
 from storage import audit_chain
 from storage.models import Account, AccountState, AuditEntry, Case
 
@@ -24,7 +23,7 @@ class Figures:
     audit_head: audit_chain.Head | None
 
 
-def month(session: Session, start: datetime, end: datetime, settings: Reminders, today: date) -> Figures:
+def month(session: Session, start: datetime, end: datetime, rotation_days: int, today: date) -> Figures:
     reports = session.execute(
         select(Case.kind, Case.status, func.count())
         .where(Case.created_at >= start, Case.created_at < end)
@@ -41,7 +40,7 @@ def month(session: Session, start: datetime, end: datetime, settings: Reminders,
     ).all()
     states = session.execute(select(Account.state, func.count()).group_by(Account.state)).all()
     active = list(session.scalars(select(Account).where(Account.state == AccountState.ACTIVE)))
-    rotation = timedelta(days=settings.password_rotation_days)
+    rotation = timedelta(days=rotation_days)
     return Figures(
         reports={(kind, status): n for kind, status, n in reports},
         decisions={action.removeprefix("draft."): n for action, n in decisions},

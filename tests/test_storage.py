@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import IntegrityError
 
+import storage
 from handlers.common.failure import handle_error
 from storage import migrate
 from storage.base import Base
@@ -38,6 +41,26 @@ def test_downgrade_and_upgrade_again(engine: Engine) -> None:
     assert "outbox" not in inspect(engine).get_table_names()
     migrate.upgrade(engine)
     assert {"audit_log", "outbox", "config_revisions"} <= set(inspect(engine).get_table_names())
+
+
+def _imported_modules(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_storage_imports_neither_bot_nor_handlers() -> None:
+    """storage/ takes plain values: an import of bot.config (or a feature) would tie the data layer to the app."""
+    root = Path(storage.__file__).parent
+    upward = {
+        (path.relative_to(root).as_posix(), module)
+        for path in root.rglob("*.py")
+        for module in _imported_modules(path)
+        if module.partition(".")[0] in {"bot", "handlers"}
+    }
+    assert upward == set()
 
 
 def test_times_are_stored_in_utc_and_read_back_aware(sessions: SessionFactory) -> None:

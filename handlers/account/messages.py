@@ -53,7 +53,8 @@ def monthly_summary(session: Session, directory: Directory, message: Claimed) ->
     facts = message.intent or {}
     month, until = date.fromisoformat(facts["month"]), date.fromisoformat(facts["until"])
     start, end = (datetime.combine(day, time(), directory.timezone) for day in (month, until))
-    figures = summary.month(session, start, end, directory.config.reminders, date.fromisoformat(facts["today"]))
+    rotation_days = directory.config.reminders.password_rotation_days
+    figures = summary.month(session, start, end, rotation_days, date.fromisoformat(facts["today"]))
     return summary_message(month.strftime("%Y年%m月"), figures)
 
 
