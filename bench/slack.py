@@ -1,5 +1,5 @@
-"""Everything the benchmark takes from the test support code, in one place so it is easy to repoint:
-the loopback fake of the Slack Web API and Slack's signed requests."""
+"""What the benchmark takes from the playground, in one place so it is easy to repoint: the loopback fake
+of the Slack Web API and Slack's signed requests."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import threading
 import time
 from typing import Any
 
-from playground.slack_api import Call, SlackStandIn
-from tests.support.report import report_values
-from tests.support.slack_requests import (
+from playground.requests import (
     SIGNING_SECRET,
     interactive,
+    report_values,
     signature_headers,
     slash_command,
     view_submission,
 )
+from playground.slack_api import Call, SlackStandIn
 
 BOT_TOKEN = "xoxb-bench-bot-token"  # noqa: S105 - for the fake API only
 

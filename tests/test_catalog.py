@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import catalog
 from bot.catalog import bilingual, keys, raw, t
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = (ROOT / "bot", ROOT / "handlers")
+CATALOG = ROOT / "bot" / "catalog"
 # t("key"), bilingual("key"), raw("key") with a literal first argument, possibly on the next line.
 # The look-behind keeps print(...) and obj.t(...) out; f-string keys (t(f"help.{x}")) do not match.
 KEY_CALL = re.compile(r"""(?<![\w.])(?:t|bilingual|raw)\(\s*(["'])([^"'{}]+)\1""")
@@ -39,9 +42,25 @@ def used_keys() -> dict[str, list[str]]:
     return used
 
 
+def defined_twice(text: str) -> list[str]:
+    """The keys a YAML mapping defines more than once: yaml.safe_load keeps the last one silently."""
+    root = yaml.compose(text)
+    names = [key.value for key, _ in root.value] if isinstance(root, yaml.MappingNode) else []
+    return sorted({name for name in names if names.count(name) > 1})
+
+
 def test_catalog_is_not_empty() -> None:
     assert len(keys()) > 20
-    assert keys() == sorted(keys())
+
+
+@pytest.mark.parametrize("path", sorted(CATALOG.glob("*.yaml")), ids=lambda path: path.name)
+def test_no_catalog_file_defines_a_key_twice(path: Path) -> None:
+    assert defined_twice(path.read_text(encoding="utf-8")) == []
+
+
+def test_defined_twice_finds_a_repeated_key() -> None:
+    assert defined_twice("a: 甲\nb: 乙\na: 丙\n") == ["a"]
+    assert defined_twice("a: 甲\nb: {ja: 乙, en: B}\n") == []
 
 
 @pytest.mark.parametrize("key", keys())
@@ -163,9 +182,110 @@ def test_every_key_used_in_the_source_exists() -> None:
     assert missing == {}
 
 
-def test_help_sections_exist() -> None:
-    # handlers/help/views.py builds these keys with an f-string, which the scan above skips.
-    from handlers.help.views import SECTIONS
+# -- keys built with an f-string (t(f"report.kind.{case.kind}")), which the scan above skips -----------------
 
-    for section in SECTIONS:
-        assert f"help.{section}" in keys()
+# t(f"..."), bilingual(f"...") or raw(f"...") and the template it builds, each {...} written as {}.
+TEMPLATE_CALL = re.compile(r"""(?<![\w.])(?:t|bilingual|raw)\(\s*f(["'])(.+?)\1""")
+# Families whose part arrives as a literal key elsewhere (checks.finding(..., "fuseji"), doctor's findings,
+# pydantic's error types): their literals are checked by the tests of those modules, not enumerable here.
+LITERAL_FAMILIES = frozenset({"lint.{}", "doctor.{}", "config.error.{}"})
+# application/views.py's radio builder, "{key}.{value}": its keys are the application.off_site/server/risk rows.
+GENERIC = frozenset({"{}.{}"})
+
+
+def templates_in_source() -> set[str]:
+    found = set()
+    for directory in SOURCE_DIRS:
+        for path in directory.rglob("*.py"):
+            for match in TEMPLATE_CALL.finditer(path.read_text(encoding="utf-8")):
+                found.add(re.sub(r"\{[^{}]*\}", "{}", match.group(2)))
+    return found
+
+
+def timeline_kinds() -> set[str]:
+    """The kinds of the case timeline's events, each written once as Event("kind", ...) in handlers/report."""
+    found = set()
+    for path in (ROOT / "handlers" / "report").glob("*.py"):
+        found |= set(re.findall(r"""\bEvent\(\s*["'](\w+)["']""", path.read_text(encoding="utf-8")))
+    return found
+
+
+def dynamic_families() -> dict[str, Iterable[str]]:
+    """Each template the source builds keys from, with every value it can be given."""
+    from bot.lint.model import Severity
+    from bot.slack_names import CHANNEL_KIND, EMAIL_KIND
+    from handlers.account.service import CRITERIA
+    from handlers.application import domain as application
+    from handlers.draft import domain as draft
+    from handlers.help.views import SECTIONS
+    from handlers.personnel.report import ROLE_ORDER
+    from handlers.report import checklist
+    from handlers.report.views import REASONS
+    from storage.models import (
+        AccountState,
+        ApplicationStatus,
+        Capacity,
+        CaseKind,
+        CaseStatus,
+        DraftKind,
+        DraftStatus,
+    )
+
+    waiting = (ApplicationStatus.WITH_HEAD, ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED)
+    return {
+        "report.kind.{}": CaseKind,
+        "report.capacity.{}": Capacity,
+        "report.capacity.{}.short": Capacity,
+        "report.status.{}": CaseStatus,
+        "report.reason.{}": REASONS,
+        "report.checklist.{}": {item for items in checklist.ITEMS.values() for item in items},
+        "report.timeline.{}": timeline_kinds(),
+        "account.state.{}": [*AccountState, *waiting],  # /sns-account list: accounts, then open applications
+        "account.criteria.{}": CRITERIA,
+        "account.review.goal.{}": ("yes", "partly", "no"),
+        "account.review.decision.{}": ("continue", "withdraw"),
+        "account.withdraw.mode.{}": ("notice", "immediate"),
+        "application.{}": [o for o in application.Outcome if o != application.Outcome.DONE],
+        "application.answer.{}": application.Answer,
+        "application.button.{}": application.Answer,
+        "application.notice.hint.{}": application.DECISIONS,
+        "application.status.{}": ApplicationStatus,
+        "application.outcome.{}": (ApplicationStatus.WITH_HEAD, ApplicationStatus.SUBMITTED),
+        "application.off_site.{}": application.OffSite,
+        "application.server.{}": application.Server,
+        "application.risk.{}": application.Risk,
+        "draft.kind.{}": DraftKind,
+        "draft.kind.{}.short": DraftKind,
+        "draft.status.{}": DraftStatus,
+        "draft.answer.{}": draft.Answer,
+        "draft.button.{}": draft.Answer,
+        "draft.findings.{}": Severity,
+        "help.{}": SECTIONS,
+        "personnel.role_{}": ROLE_ORDER,
+        "config.error.unknown_{}": (EMAIL_KIND, CHANNEL_KIND),
+    }
+
+
+def test_every_key_template_in_the_source_has_its_values_listed_here() -> None:
+    # A new t(f"...") fails here until its family and the values it takes are added to dynamic_families.
+    unlisted = templates_in_source() - set(dynamic_families()) - LITERAL_FAMILIES - GENERIC
+
+    assert unlisted == set()
+
+
+def test_template_scan_finds_calls() -> None:
+    source = 't(f"report.kind.{case.kind}")\nt(f"a.{x[\'y\']}.short", n=1)\nself.t(f"no.{x}")\nt("plain.key")\n'
+
+    assert [re.sub(r"\{[^{}]*\}", "{}", m.group(2)) for m in TEMPLATE_CALL.finditer(source)] == [
+        "report.kind.{}",
+        "a.{}.short",
+    ]
+    assert {"report.kind.{}", "draft.status.{}", "help.{}"} <= templates_in_source()
+    assert {"acknowledged", "resolved", "escalated", "checklist_done"} <= timeline_kinds()
+
+
+@pytest.mark.parametrize(
+    "key", sorted({t.format(v) for t, values in dynamic_families().items() for v in values}), ids=str
+)
+def test_every_key_built_from_an_enum_value_exists(key: str) -> None:
+    assert key in keys()

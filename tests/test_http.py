@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,7 +14,7 @@ from bot.service import check_health
 from playground.slack_api import SlackStandIn
 from storage.db import make_engine
 from tests.support.bot import RunningBot, running_bot
-from tests.support.flow import as_opened
+from tests.support.flow import as_opened, settled
 from tests.support.slack_requests import (
     OUTSIDE_WINDOW,
     block_action,
@@ -56,7 +55,7 @@ def test_sns_help_answers_with_the_guideline_in_short_in_its_ack(bot: RunningBot
         "情報セキュリティ責任者",
     ):
         assert expected in everything
-    time.sleep(0.2)  # give a response_url post (the old way of answering) the chance to arrive
+    settled(bot)  # a response_url post (the old way of answering) would have arrived by now
     assert fake_slack.calls_to("response_url") == []
 
 
@@ -76,7 +75,7 @@ def test_app_home_shows_the_guideline_only_on_the_home_tab(bot: RunningBot, fake
     (published,) = fake_slack.wait_for("views.publish")
     assert published.args["user_id"] == "U0STAFF1"
     assert published.args["view"]["type"] == "home"
-    time.sleep(0.2)  # give a wrongly published second view the chance to arrive
+    settled(bot)  # a wrongly published second view would have arrived by now
     assert len(fake_slack.calls_to("views.publish")) == 1
 
 

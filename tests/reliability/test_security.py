@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import operator
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -48,7 +47,7 @@ from tests.reliability.rows import Check, cell, record
 from tests.reliability.world import DEPUTY, HEAD, NOBODY, OFFICER, PUBINFO, STAFF1, STAFF2, UNPACED, write_config
 from tests.support.bot import APP_YAML, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import strings
+from tests.support.flow import settled, strings
 from tests.support.slack_requests import (
     OUTSIDE_WINDOW,
     block_action,
@@ -133,7 +132,7 @@ def test_forged_wrong_secret_and_replayed_requests_are_all_401(world: World) -> 
     for name, kwargs in forgeries.items():
         for kind, body, content_type in bodies:
             statuses[(name, kind)] = send(world.bot.url, body, content_type=content_type, **kwargs).status
-    time.sleep(0.2)
+    settled(world.bot)  # a forgery let through would have changed rows or called Slack by now
     answered = sorted({s for s in statuses.values()})
     record(
         Check(
@@ -468,7 +467,7 @@ def _every_role(world: World, name: str, places: list[Place], roles: dict[str, s
         order = sorted(roles.items(), key=lambda item: place.allowed(item[1]))
         for role, user in order:
             attempts.append(_press(world, place, role, user, modal))
-    time.sleep(0.3)  # ephemeral answers are posted after the ack
+    settled(world.bot)  # ephemeral answers are posted after the ack
     answered = {c.args.get("response_url"): strings_of(c) for c in world.fake.calls_to("response_url")}
     for attempt in attempts:
         attempt.told = attempt.errors or any(d in answered.get(attempt.response_url, "") for d in DENIALS)
@@ -884,7 +883,7 @@ def typed_everywhere(world: World) -> Typed:
         names = _ping_fields(world)
     finally:
         world.post = original_post  # type: ignore[method-assign]
-    time.sleep(0.3)  # ephemeral answers are posted after the ack
+    settled(world.bot)  # ephemeral answers are posted after the ack
     shown: list[tuple[str, str]] = []
     for call in world.fake.calls[calls_from:]:
         shown += [(call.method, text) for text in rendered(call.args)]

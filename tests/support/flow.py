@@ -4,6 +4,7 @@ the outbox to drain, and reading what reached the fake Slack."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -67,6 +68,18 @@ def delivered(bot: RunningBot, timeout: float = 10.0, *, failures: int = 0) -> N
             session.rollback()
             time.sleep(0.02)
     assert statuses.get(OutboxStatus.FAILED, 0) == failures, f"outbox messages failed: {statuses}"
+
+
+def settled(bot: RunningBot) -> None:
+    """Returns once every listener started so far has returned and the outbox is delivered: whatever the
+    bot does about the requests sent until now has reached the fake Slack, so "nothing more" can be asserted."""
+    executor = bot.service.app.listener_runner.listener_executor
+    threads = executor._max_workers
+    # Every thread parks at the barrier at once only when no earlier listener still holds one.
+    barrier = threading.Barrier(threads)
+    for parked in [executor.submit(barrier.wait, 30) for _ in range(threads)]:
+        parked.result(timeout=30)  # a listener still running after 30 s breaks the barrier: an error
+    delivered(bot)
 
 
 def quiet(fake: SlackStandIn, window: float = 0.5) -> list[Call]:

@@ -13,6 +13,11 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.report.metadata import CaseAction
+from playground.requests import (  # noqa: F401 - the report modal's values, re-exported for the report tests
+    DEFAULT_SUMMARY,
+    DEFAULT_URL,
+    report_values,
+)
 from playground.slack_api import Call, SlackStandIn
 from storage.models import Case, CaseCopy, OutboxMessage
 from tests.support.bot import RunningBot
@@ -30,41 +35,12 @@ from tests.support.flow import (  # noqa: F401 - the flow helpers, re-exported f
 )
 from tests.support.slack_requests import Reply, block_action, interactive, send, slash_command, view_submission
 
-DEFAULT_URL = "https://x.com/soja_city/status/1234567890"
-DEFAULT_SUMMARY = "市の観光イベントの投稿に批判的な返信が急増しています。"
 # The offices' channels and the people of app.yaml.
 PUBLIC_INFO, SECRETARIAT, GENERAL, COMMITTEE = "C0PUBLICINFO", "C0SECRETARIAT", "C0GENERAL", "C0SECCOMMITTEE"
 HEAD, STAFF1, STAFF2, PUBINFO1, OFFICER = "U0HEADKANKO", "U0STAFF1", "U0STAFF2", "U0PUBINFO1", "U0SECOFFICER"
 
 
 # -- the report modal ----------------------------------------------------------------------------
-
-
-def report_values(
-    *,
-    kind: str | None = "flame",
-    capacity: str = "official",
-    urls: str = DEFAULT_URL,
-    summary: str = DEFAULT_SUMMARY,
-    discovered_at: int | None = None,
-    department: str | None = "kanko",
-    account: str | None = None,
-) -> dict[str, Any]:
-    """``view.state.values`` of a submitted report modal (block id == action id)."""
-
-    def select_(value: str | None) -> dict[str, Any]:
-        return {"selected_option": {"value": value} if value is not None else None}
-
-    fields: dict[str, dict[str, Any]] = {
-        "report.kind": {"type": "static_select", **select_(kind)},
-        "report.capacity": {"type": "radio_buttons", **select_(capacity)},
-        "report.urls": {"type": "plain_text_input", "value": urls},
-        "report.summary": {"type": "plain_text_input", "value": summary},
-        "report.discovered_at": {"type": "datetimepicker", "selected_date_time": discovered_at},
-        "report.department": {"type": "static_select", **select_(department)},
-        "report.account": {"type": "plain_text_input", "value": account},
-    }
-    return {block: {block: element} for block, element in fields.items()}
 
 
 def submit_report(bot: RunningBot, clock: FrozenClock, *, user_id: str = STAFF1, **fields: Any) -> Reply:

@@ -4,28 +4,28 @@ from __future__ import annotations
 
 import http.client
 import json
-import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from playground import signing
+from playground.requests import (  # noqa: F401 - the request builders, re-exported for the tests
+    SIGNING_SECRET,
+    UNREAD_RESPONSE_URL,
+    block_action,
+    event_callback,
+    interactive,
+    signature_headers,
+    slash_command,
+    view_submission,
+)
 from playground.slack_rules import check_message, check_view, input_block_ids
 
-SIGNING_SECRET = "test-signing-secret"
 FORM = "application/x-www-form-urlencoded"
 
 
 # Slack's 5-minute window plus a margin: a forgery this old (or this far ahead) stays outside it however slowly
 # the test runs.
 OUTSIDE_WINDOW = 300 + 60
-
-
-def signature_headers(body: bytes, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
-    """The playground's signing, with the tests' secret by default, as if signed ``age`` seconds ago (negative:
-    from the future). The timestamp is read now: call this when sending, never ahead of time."""
-    return signing.signature_headers(body, secret=secret, timestamp=int(time.time()) - age)
 
 
 @dataclass(frozen=True)
@@ -105,80 +105,3 @@ def _submitted_view(request: bytes) -> dict[str, Any] | None:
         return None
     view = payload.get("view") if isinstance(payload, dict) else None
     return view if isinstance(view, dict) else None
-
-
-# Slack always sends a response_url; tests that read what is said there pass the stand-in's.
-UNREAD_RESPONSE_URL = "http://127.0.0.1:9/commands/unread"
-
-
-def slash_command(
-    command: str, *, user_id: str = "U0STAFF1", text: str = "", response_url: str = UNREAD_RESPONSE_URL
-) -> str:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": "T0TEST",
-            "team_domain": "soja",
-            "channel_id": "C0RANDOM",
-            "channel_name": "random",
-            "user_id": user_id,
-            "user_name": "staff",
-            "command": command,
-            "text": text,
-            "api_app_id": "A0TEST",
-            "response_url": response_url,
-            "trigger_id": "1337.42.abcd",
-        }
-    )
-
-
-def interactive(payload: dict[str, Any]) -> str:
-    return urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
-
-
-def _interaction(kind: str, user_id: str) -> dict[str, Any]:
-    return {
-        "type": kind,
-        "team": {"id": "T0TEST", "domain": "soja"},
-        "user": {"id": user_id, "team_id": "T0TEST"},
-        "api_app_id": "A0TEST",
-        "trigger_id": "1337.42.abcd",
-    }
-
-
-def block_action(action_id: str, *, user_id: str = "U0STAFF1", value: str = "{}") -> dict[str, Any]:
-    return {
-        **_interaction("block_actions", user_id),
-        "container": {"type": "message", "channel_id": "C0RANDOM", "message_ts": "1700000000.000100"},
-        "channel": {"id": "C0RANDOM"},
-        "response_url": UNREAD_RESPONSE_URL,
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}],
-    }
-
-
-def view_submission(callback_id: str, *, user_id: str = "U0STAFF1", values: dict[str, Any] | None = None) -> dict:
-    return {
-        **_interaction("view_submission", user_id),
-        "view": {
-            "id": "V" + secrets.token_hex(5).upper(),  # each opened modal is its own view; a retry reuses it
-            "type": "modal",
-            "callback_id": callback_id,
-            "private_metadata": "",
-            "state": {"values": values or {}},
-        },
-    }
-
-
-def event_callback(event: dict[str, Any]) -> str:
-    return json.dumps(
-        {
-            "token": "legacy-verification-token",
-            "team_id": "T0TEST",
-            "api_app_id": "A0TEST",
-            "type": "event_callback",
-            "event_id": "Ev0TEST",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T0TEST", "user_id": "UBOT", "is_bot": True}],
-            "event": event,
-        }
-    )
