@@ -337,7 +337,8 @@ def test_a_violation_goes_to_the_head_then_the_security_officer_then_the_committ
         DEFAULT_URL,
     ):
         assert expected in text
-    assert_every_copy_updated_once(fake_slack, shown, status_field(f"情報セキュリティ委員会へ報告済み（情報 守、{NOW}）"))
+    reported = status_field(f"情報セキュリティ委員会へ報告済み（情報 守、{NOW}）")
+    assert_every_copy_updated_once(fake_slack, shown, reported)
     assert REPORT_COMMITTEE not in buttons(updates(fake_slack, officer)[-1])
     assert case(bot).committee_reported_by == "情報 守"
     # The offices' channels never heard of it.

@@ -34,7 +34,7 @@ from handlers.report.domain import (
     Submission,
     snapshot,
 )
-from handlers.report.kinds import CONFIDENTIAL, CORRECTION, NEEDS_URL, Route, Stage, kind_of
+from handlers.report.kinds import CONFIDENTIAL, CORRECTION, NEEDS_URL, Route, kind_of
 from handlers.report.urls import normalize
 from storage import audit, cases, outbox
 from storage.models import (
@@ -356,7 +356,6 @@ def notify_officer(session: Session, ctx: Context, ref: CopyRef, user_id: str) -
     case, copy = _authorized(session, ctx, ref, user_id, "notify_officer")
     if copy is None:
         return Outcome.DENIED
-    _require_step(case, Stage.OFFICER_NOTIFIED)
     if case.officer_notified_at is not None:
         return Outcome.UNCHANGED
     name = ctx.directory.name_of(user_id)
@@ -374,7 +373,6 @@ def report_committee(
     case, copy = _authorized(session, ctx, ref, user_id, "report_committee")
     if copy is None:
         return Outcome.DENIED
-    _require_step(case, Stage.COMMITTEE_REPORTED)
     if case.committee_reported_at is not None:
         return Outcome.UNCHANGED
     name = ctx.directory.name_of(user_id)
@@ -394,12 +392,6 @@ def report_committee(
         event,
         after={"measures": measures, "progress": progress},
     )
-
-
-def _require_step(case: Case, stage: Stage) -> None:
-    """A chain's step only on a kind whose ladder has it: the button is never drawn on another (a forged click)."""
-    if stage not in kind_of(case.kind).ladder:
-        raise BadRequest(f"case {case.number} ({case.kind}) has no step {stage}")
 
 
 # -- escalation --------------------------------------------------------------------------------
