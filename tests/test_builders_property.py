@@ -34,9 +34,9 @@ from handlers.draft.domain import Answer, DraftSnapshot, RequestView
 from handlers.draft.metadata import DraftAction
 from handlers.help import views as help_views
 from handlers.home import views as home_views
-from handlers.report import checklist
 from handlers.report import views as report_views
 from handlers.report.domain import Event, Snapshot, Submission
+from handlers.report.kinds import KINDS
 from handlers.report.metadata import CaseAction
 from playground.slack_rules import check_message, check_view
 from storage.audit_chain import Head
@@ -92,7 +92,7 @@ PEOPLE = st.lists(NAME, min_size=0, max_size=40)
 
 def case_snapshot() -> st.SearchStrategy[Snapshot]:
     def build(kind: CaseKind, summary: str, urls: list[str], name: str, people: list[str], note: str) -> Snapshot:
-        ticked = {item: (name, NOW, "https://example.jp/" + note[:1900]) for item in checklist.ITEMS.get(kind, ())}
+        ticked = {item: (name, NOW, "https://example.jp/" + note[:1900]) for item in KINDS[kind].checklist}
         return Snapshot(
             id=1, number="SNS-2026-0001", kind=kind, capacity=Capacity.OFFICIAL, status=CaseStatus.RESOLVED,
             summary=summary, account=note[:200], urls=urls, discovered_at=NOW, created_at=NOW,

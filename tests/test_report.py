@@ -132,8 +132,9 @@ def original(fake: SlackStandIn, copy: Copy) -> Call:
     return posts(fake, copy.target, threaded=False)[0]
 
 
-def status_field(status: str, detail: str) -> str:
-    return t("report.case.status", status=f"{t(f'report.status.{status}')}\n{detail}")
+def status_field(line: str) -> str:
+    """A copy's 状況: one line, the furthest stage the case reached."""
+    return t("report.case.status", status=line)
 
 
 def thread_lines(fake: SlackStandIn, copy: Copy) -> list[str]:
@@ -192,7 +193,7 @@ def test_each_copy_shows_the_case_and_the_buttons_its_audience_may_use(
             t("report.case.department", department="観光プロモーション課"),
             t("report.case.reporter", reporter="総社 太郎"),
             t("report.case.discovered_at", at="11/26 08:59"),
-            status_field("open", "未受領"),
+            status_field("未受領"),
             DEFAULT_URL,
             "市の観光イベントの投稿に批判的な返信が急増しています。",
             "@soja_kanko",
@@ -299,7 +300,7 @@ def test_a_violation_goes_to_the_head_then_the_security_officer_then_the_committ
     officer_message = original(fake_slack, officer)
     assert REPORT_COMMITTEE in buttons(officer_message)
     assert t("report.violation.officer_note") in strings(officer_message.args)
-    notified = t("report.violation.officer_notified", name="観光 一郎", at=NOW)
+    notified = status_field(f"情報セキュリティ責任者へ通知済み（観光 一郎、{NOW}）")
     for target in (HEAD, STAFF1):
         (update,) = updates(fake_slack, shown[target])
         assert notified in strings(update.args)
@@ -336,7 +337,8 @@ def test_a_violation_goes_to_the_head_then_the_security_officer_then_the_committ
         DEFAULT_URL,
     ):
         assert expected in text
-    assert_every_copy_updated_once(fake_slack, shown, t("report.violation.committee_reported", name="情報 守", at=NOW))
+    reported = status_field(f"情報セキュリティ委員会へ報告済み（情報 守、{NOW}）")
+    assert_every_copy_updated_once(fake_slack, shown, reported)
     assert REPORT_COMMITTEE not in buttons(updates(fake_slack, officer)[-1])
     assert case(bot).committee_reported_by == "情報 守"
     # The offices' channels never heard of it.
@@ -401,7 +403,7 @@ def test_acknowledging_updates_every_copy_once_and_a_double_click_changes_nothin
     assert [r.status for r in replies] == [200, 200]
     delivered(bot)
 
-    assert_every_copy_updated_once(fake_slack, shown, status_field("open", f"受領: 観光 一郎（{NOW}）"))
+    assert_every_copy_updated_once(fake_slack, shown, status_field(f"受領済み（観光 一郎、{NOW}）"))
     for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL):
         assert ACK not in buttons(updates(fake_slack, shown[target])[0])
     assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.acknowledged", at=NOW, name="観光 一郎")]
@@ -424,7 +426,7 @@ def test_in_progress_and_resolve_update_every_copy_and_show_the_reason(
     assert click(bot, fake_slack, shown[HEAD], IN_PROGRESS, user_id=HEAD).status == 200
     delivered(bot)
     # Starting work acknowledges too.
-    assert_every_copy_updated_once(fake_slack, shown, status_field("in_progress", f"受領: 観光 一郎（{NOW}）"))
+    assert_every_copy_updated_once(fake_slack, shown, status_field(f"対応中（受領: 観光 一郎、{NOW}）"))
     assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [t("report.timeline.in_progress", at=NOW, name="観光 一郎")]
 
     fake_slack.clear()
@@ -456,10 +458,8 @@ def test_in_progress_and_resolve_update_every_copy_and_show_the_reason(
     )
     assert reply.status == 200
     delivered(bot)
-    resolved = t("report.status.resolution", reason="事実確認のうえ対応済み", name="市政 花子", at="11/26 09:05")
-    assert_every_copy_updated_once(
-        fake_slack, shown, resolved, t("report.status.resolution_note", note="投稿者に連絡し了承済み")
-    )
+    resolved = status_field("解決: 事実確認のうえ対応済み（市政 花子、11/26 09:05）\nメモ: 投稿者に連絡し了承済み")
+    assert_every_copy_updated_once(fake_slack, shown, resolved)
     for target in (PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL):
         assert not {ACK, IN_PROGRESS, RESOLVE} & set(buttons(updates(fake_slack, shown[target])[0]))
     assert thread_lines(fake_slack, shown[PUBLIC_INFO]) == [
@@ -1074,7 +1074,7 @@ def test_anyone_who_sees_an_office_channel_without_a_member_list_may_act_there(
     delivered(bot)
 
     assert fake_slack.calls_to("response_url") == []
-    assert_every_copy_updated_once(fake_slack, shown, f"受領: 吉備 さくら（{NOW}）")
+    assert_every_copy_updated_once(fake_slack, shown, status_field(f"受領済み（吉備 さくら、{NOW}）"))
     assert case(bot).acknowledged_by == "吉備 さくら"
 
 
@@ -1291,12 +1291,12 @@ def test_the_list_shows_own_cases_and_public_info_sees_every_open_case(
 
     own = listed(list_cases(bot, fake_slack, STAFF1))
     assert t("report.list.scope.own") in own
-    assert "SNS-2026-0001 炎上・未対応・1時間前・未受領" in own
+    assert "SNS-2026-0001 炎上・未受領・1時間前" in own
     assert "SNS-2026-0002" not in own
 
     # STAFF2 is unrelated to STAFF1's private report: it is not listed for them.
     other = listed(list_cases(bot, fake_slack, STAFF2))
-    assert "SNS-2026-0002 炎上・未対応・0分前・受領済み" in other
+    assert "SNS-2026-0002 炎上・受領済み・0分前" in other
     assert "SNS-2026-0001" not in other
 
     everything = listed(list_cases(bot, fake_slack, PUBINFO1))

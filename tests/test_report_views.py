@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.catalog import t
+from bot.catalog import keys, t
 from bot.config import load_config
 from bot.directory import Directory
 from handlers.report.domain import Event, ReportPart, Snapshot, Submission
+from handlers.report.kinds import KINDS, Stage
 from handlers.report.metadata import CaseAction
 from handlers.report.views import (
     Prefill,
@@ -64,18 +66,49 @@ def action_ids(message: dict) -> list[str]:
     return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
 
-def test_the_worst_case_copy_fits_slacks_limits() -> None:
+def texts(node: object) -> list[str]:
+    """Every text a message's blocks show (what Slack counts towards msg_blocks_too_long)."""
+    if isinstance(node, dict):
+        own = [node["text"]] if isinstance(node.get("text"), str) else []
+        return own + [text for key, value in node.items() if key != "text" or not own for text in texts(value)]
+    if isinstance(node, list):
+        return [text for item in node for text in texts(item)]
+    return []
+
+
+def status_of(message: dict) -> str:
+    """The copy's 状況 field, without its title."""
+    title = t("report.case.status", status="")
+    (field,) = [text for text in texts(message["blocks"]) if text.startswith(title)]
+    return field.removeprefix(title)
+
+
+WORST_STATUS = {
+    CaseStatus.OPEN: "受領済み（観光 一郎、11/26 09:30）",
+    CaseStatus.IN_PROGRESS: "対応中（受領: 観光 一郎、11/26 09:30）",
+    CaseStatus.RESOLVED: "解決: 訂正記事で対応（観光 一郎、11/26 09:30）\nメモ: &gt;&gt;",
+}
+
+
+@pytest.mark.parametrize("status", list(CaseStatus))
+def test_the_worst_case_copy_fits_slacks_limits(status: CaseStatus) -> None:
+    resolved = ("観光 一郎", NOW, "corrected", ">" * 500) if status == CaseStatus.RESOLVED else None
     case = snapshot(
         summary="&" * 3000,
         urls=["https://example.jp/" + "a" * 1980 for _ in range(20)],
         account="<" * 200,
         kind=CaseKind.MISTAKE,
-        resolved=("観光 一郎", NOW, "corrected", ">" * 500),
+        status=status,
+        acknowledged=("観光 一郎", NOW),
+        resolved=resolved,
         checklist={"correction_posted": ("観光 一郎", NOW, "https://example.jp/" + "b" * 1900)},
         reporter_count=250,
     )
     for audience in Audience:
-        json.dumps(RENDER.case_copy(case, audience, copy_id=7))  # to_dict() inside validates the limits
+        message = RENDER.case_copy(case, audience, copy_id=7)  # to_dict() inside validates each block's limits
+        assert len(message["blocks"]) <= 50
+        assert sum(len(text) for text in texts(message["blocks"])) < 12_000  # Slack: msg_blocks_too_long
+        assert status_of(message).startswith(WORST_STATUS[status])
 
 
 def test_many_reports_each_under_its_reporter_fit_and_are_escaped_the_private_ones_marked() -> None:
@@ -232,8 +265,99 @@ def test_received_view_warns_against_rebuttals() -> None:
     assert "あなたの所属が設定にないため" in text
 
 
-def test_case_list_shows_age_and_acknowledgement() -> None:
+def test_case_list_shows_the_stage_and_age() -> None:
     message = case_list(True, [snapshot(acknowledged=("観光 一郎", NOW))], datetime(2026, 11, 26, 3, 30, tzinfo=UTC))
     text = json.dumps(message, ensure_ascii=False)
-    assert "SNS-2026-0001 炎上・未対応・3時間前・受領済み" in text
+    assert "SNS-2026-0001 炎上・受領済み・3時間前" in text
     assert message["response_type"] == "ephemeral"
+
+
+# -- the status line ---------------------------------------------------------------------------------
+
+LATER = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
+TAKEN = ("観光 一郎", NOW)
+STAGES = [
+    pytest.param({}, "未受領", id="unacknowledged"),
+    pytest.param({"acknowledged": TAKEN}, "受領済み（観光 一郎、11/26 09:30）", id="acknowledged"),
+    pytest.param(
+        {"status": CaseStatus.IN_PROGRESS, "acknowledged": TAKEN},
+        "対応中（受領: 観光 一郎、11/26 09:30）",
+        id="working",
+    ),
+    pytest.param(
+        {"status": CaseStatus.RESOLVED, "acknowledged": TAKEN, "resolved": ("市政 花子", LATER, "handled", None)},
+        "解決: 事実確認のうえ対応済み（市政 花子、11/26 10:00）",
+        id="resolved",
+    ),
+    # A seat that may not see the resolution (visibility.TABLE) is told the stage alone.
+    pytest.param({"status": CaseStatus.RESOLVED, "acknowledged": TAKEN}, "解決", id="resolution-hidden"),
+    # Not on a flame-up's ladder: a stray date changes nothing.
+    pytest.param({"officer_notified": TAKEN}, "未受領", id="off-the-ladder"),
+]
+VIOLATION_STAGES = [
+    pytest.param(
+        {"officer_notified": TAKEN}, "情報セキュリティ責任者へ通知済み（観光 一郎、11/26 09:30）", id="notified"
+    ),
+    pytest.param(  # handled on the officer's advice (6(2)②): the notification says more than 対応中
+        {"status": CaseStatus.IN_PROGRESS, "acknowledged": TAKEN, "officer_notified": ("観光 一郎", LATER)},
+        "情報セキュリティ責任者へ通知済み（観光 一郎、11/26 10:00）",
+        id="notified-and-working",
+    ),
+    pytest.param(
+        {"status": CaseStatus.IN_PROGRESS, "acknowledged": TAKEN},
+        "対応中（受領: 観光 一郎、11/26 09:30）",
+        id="working",
+    ),
+    pytest.param(
+        {"acknowledged": TAKEN, "officer_notified": TAKEN, "committee_reported": ("情報 守", LATER)},
+        "情報セキュリティ委員会へ報告済み（情報 守、11/26 10:00）",
+        id="committee",
+    ),
+    pytest.param(
+        {"status": CaseStatus.RESOLVED, "officer_notified": TAKEN, "resolved": ("観光 一郎", LATER, "handled", "済")},
+        "解決: 事実確認のうえ対応済み（観光 一郎、11/26 10:00）\nメモ: 済",
+        id="resolved",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "line"), STAGES)
+def test_a_copy_shows_one_status_line_the_furthest_stage_reached(changes: dict, line: str) -> None:
+    case = snapshot(**changes)
+    for audience in Audience:
+        assert status_of(RENDER.case_copy(case, audience, 1)) == line
+    # The list names the stage alone: 「解決: 理由（…）」 and 「受領済み（…）」 are listed 解決 and 受領済み.
+    stage = re.split("[:（]", line)[0]
+    assert f"SNS-2026-0001 炎上・{stage}・0分前" in json.dumps(case_list(True, [case], NOW), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("changes", "line"), VIOLATION_STAGES)
+def test_a_violations_status_line_follows_its_chain(changes: dict, line: str) -> None:
+    case = snapshot(kind=CaseKind.VIOLATION, **changes)
+    assert status_of(RENDER.case_copy(case, Audience.HEAD, 1)) == line
+    assert status_of(RENDER.committee_report(case, "措置", "経過", "情報 守")) == line
+
+
+def test_the_violation_chain_prompts_only_the_next_step_to_its_reader() -> None:
+    def notes(case: Snapshot, audience: Audience) -> str:
+        return json.dumps(RENDER.case_copy(case, audience, 1), ensure_ascii=False)
+
+    head_note, officer_note = t("report.violation.head_note"), t("report.violation.officer_note")
+    violation = snapshot(kind=CaseKind.VIOLATION)
+    assert head_note in notes(violation, Audience.HEAD)
+    assert head_note not in notes(violation, Audience.PUBLIC_INFO)
+    notified = replace(violation, officer_notified=TAKEN)
+    assert head_note not in notes(notified, Audience.HEAD)
+    assert officer_note in notes(notified, Audience.SECURITY_OFFICER)
+    assert officer_note not in notes(replace(notified, committee_reported=TAKEN), Audience.SECURITY_OFFICER)
+    assert head_note not in notes(snapshot(), Audience.HEAD)  # a flame-up has no chain
+
+
+@pytest.mark.parametrize("kind", list(CaseKind))
+def test_every_report_kind_has_its_rules_and_its_texts(kind: CaseKind) -> None:
+    row = KINDS[kind]
+    needed = {f"report.kind.{kind}", *(f"report.checklist.{i}" for i in row.checklist)}
+    needed |= {f"report.stage.{stage}" for stage in row.ladder} | ({row.checklist_note} - {None})
+    assert needed <= set(keys())
+    assert set(row.unlocked_by) | set(row.unlocked_by.values()) <= set(row.checklist)
+    assert (row.ladder[0], row.ladder[-1]) == (Stage.UNACKNOWLEDGED, Stage.RESOLVED)

@@ -1,9 +1,10 @@
 """Who a report goes to: exactly the people the guideline names.
 
-- 業務 (4(2)③): the reporter's 所属長, and the 秘書室, 市政情報課 and 総務課 channels.
-- プライベート (5(2)③): the 所属長 and the 市政情報課 channel only.
-- ガイドライン違反の投稿 (6(2)①): the head of the department that runs the account concerned;
-  the head then notifies the 情報セキュリティ責任者, who reports to the committee.
+By the kind's route (handlers/report/kinds.py):
+- by capacity, 業務 (4(2)③): the reporter's 所属長, and the 秘書室, 市政情報課 and 総務課 channels;
+  プライベート (5(2)③): the 所属長 and the 市政情報課 channel only.
+- to the account's head (ガイドライン違反の投稿, 6(2)①): the head of the department that runs the account
+  concerned; the head then notifies the 情報セキュリティ責任者, who reports to the committee.
 Without a known department the report still goes out, to 市政情報課, which forwards it.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.config import Department, Offices
 from bot.mrkdwn import escape
+from handlers.report.kinds import Route, kind_of
 from storage.models import Audience, Capacity, CaseKind
 
 
@@ -35,7 +37,7 @@ def recipients(
     """The recipients, the one holding the case's timeline thread first."""
     head = [Recipient(Audience.HEAD, department.head, head_name, department.id)] if department else []
     public_info = _office(Audience.PUBLIC_INFO, offices.public_info.channel, offices.public_info.name)
-    if kind == CaseKind.VIOLATION:
+    if kind_of(kind).route == Route.ACCOUNT_HEAD:
         return head or [public_info]
     if capacity == Capacity.PRIVATE:
         return [public_info, *head]

@@ -22,7 +22,7 @@ from bot.calendar import BusinessHours
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
-from handlers.report import checklist, routing
+from handlers.report import routing
 from handlers.report.domain import (
     Context,
     CopyRef,
@@ -34,6 +34,7 @@ from handlers.report.domain import (
     Submission,
     snapshot,
 )
+from handlers.report.kinds import CONFIDENTIAL, CORRECTION, NEEDS_URL, Route, kind_of
 from handlers.report.urls import normalize
 from storage import audit, cases, outbox
 from storage.models import (
@@ -54,8 +55,6 @@ JOINED = frozenset({"duplicates", "widened"})
 # The thread lines that one pending line stands for, drawn with the count when sent: a burst of duplicate
 # reports adds one line, not one a report at Slack's pace of a message a second in 市政情報課's channel.
 COALESCED_LINES = frozenset({"duplicates"})
-# The one reminder not held back to office hours.
-URGENT = frozenset({CaseKind.FLAME, CaseKind.IMPERSONATION})
 
 
 # -- reporting -----------------------------------------------------------------------------
@@ -229,7 +228,7 @@ def _widen(case: Case, ctx: Context, form: ReportForm, reporter_id: str) -> list
     (who see the 業務 reports only). A private report reaches the head of the 所属 it names only when its
     reporter belongs to that 所属 in app.yaml, as their own 所属長 (5(2)③); anyone else's reaches nobody
     new (市政情報課 holds every case already). A violation follows its own chain (6(2)) and is not widened."""
-    if CaseKind.VIOLATION in (case.kind, form.kind):
+    if Route.ACCOUNT_HEAD in (kind_of(case.kind).route, kind_of(form.kind).route):
         return []
     department = ctx.directory.department(form.department_id)
     if form.capacity == Capacity.PRIVATE:
@@ -313,26 +312,27 @@ def set_item(session: Session, ctx: Context, ref: CopyRef, user_id: str, item: s
     """Ticks or unticks a checklist item. An item that needs a URL is ticked by record_correction:
     NEEDS_VALUE tells the caller to ask for it."""
     # An item that needs a URL is ticked from a modal: the role alone must allow it.
-    case, copy = _authorized(session, ctx, ref, user_id, "checklist", by_role=tick and item in checklist.NEEDS_URL)
+    case, copy = _authorized(session, ctx, ref, user_id, "checklist", by_role=tick and item in NEEDS_URL)
     if copy is None:
         return Outcome.DENIED
     done = {i.item: i for i in case.checklist}
-    if item not in checklist.visible_items(case.kind, set(done)):
+    kind = kind_of(case.kind)
+    if item not in kind.visible_items(set(done)):
         raise BadRequest(f"{item!r} is not on case {case.number}'s checklist")
     if tick == (item in done):
         return Outcome.UNCHANGED  # a retry or a second click of the same button
     name = ctx.directory.name_of(user_id)
     if item in done:
         case.checklist.remove(done[item])
-        if item == "confidential":  # 削除 is only for confidential content
-            case.checklist[:] = [i for i in case.checklist if i.item != "deleted"]
+        locked = kind.locked_by(item)  # 削除 is only for confidential content
+        case.checklist[:] = [i for i in case.checklist if i.item not in locked]
         event = Event("checklist_undone", ctx.now, {"item": item, "name": name})
-    elif item in checklist.NEEDS_URL:
+    elif item in NEEDS_URL:
         return Outcome.NEEDS_VALUE
     else:
         case.checklist.append(ChecklistItem(item=item, done_at=ctx.now, done_by=name))
         event = Event("checklist_done", ctx.now, {"item": item, "name": name})
-    case.confidential = any(i.item == "confidential" for i in case.checklist)
+    case.confidential = any(i.item == CONFIDENTIAL for i in case.checklist)
     return _changed(session, ctx, case, user_id, "case.checklist", event)
 
 
@@ -341,10 +341,10 @@ def record_correction(session: Session, ctx: Context, ref: CopyRef, user_id: str
     if copy is None:
         return Outcome.DENIED
     name = ctx.directory.name_of(user_id)
-    for item in [i for i in case.checklist if i.item == "correction_posted"]:
+    for item in [i for i in case.checklist if i.item == CORRECTION]:
         case.checklist.remove(item)
-    case.checklist.append(ChecklistItem(item="correction_posted", done_at=ctx.now, done_by=name, value=url))
-    event = Event("checklist_done", ctx.now, {"item": "correction_posted", "name": name})
+    case.checklist.append(ChecklistItem(item=CORRECTION, done_at=ctx.now, done_by=name, value=url))
+    event = Event("checklist_done", ctx.now, {"item": CORRECTION, "name": name})
     return _changed(session, ctx, case, user_id, "case.checklist", event)
 
 
@@ -398,12 +398,12 @@ def report_committee(
 
 
 def escalate_due(session: Session, ctx: Context, hours: BusinessHours) -> int:
-    """Re-notifies once per case when nobody acknowledged in time. Only 炎上 and なりすまし
-    escalate out of office hours; the others wait for the office to open."""
+    """Re-notifies once per case when nobody acknowledged in time. Only the urgent kinds (炎上 and
+    なりすまし) escalate out of office hours; the others wait for the office to open."""
     minutes = ctx.directory.config.reminders.incident_ack_escalation_minutes
     escalated = 0
     for due in cases.due_escalations(session, ctx.now):
-        if due.kind not in URGENT and not hours.is_open(ctx.now):
+        if not kind_of(due.kind).urgent and not hours.is_open(ctx.now):
             continue
         case = _lock(session, due.id)
         if case.escalation_level != 0 or case.acknowledged_at is not None:

@@ -34,9 +34,9 @@ from bot.directory import Directory
 from bot.mrkdwn import escape, fit, fit_escaped, fitting, joined, was_cut
 from bot.per_directory import PerDirectory
 from handlers.common.ids import item_action
-from handlers.report import checklist
 from handlers.report.domain import Event, ReportPart, Snapshot, Submission
 from handlers.report.ids import ReportIds
+from handlers.report.kinds import Stage, kind_of, reached
 from handlers.report.metadata import CaseAction
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
 
@@ -295,17 +295,24 @@ class SlackRenderer:
         return [MarkdownTextObject(text=fit(text, FIELD_SHOWN)) for text in texts]
 
     def _status(self, case: Snapshot) -> str:
-        lines = [t(f"report.status.{case.status}")]
-        if case.resolved:
+        """One line: the furthest stage of the kind's ladder the case reached, with who took it and when
+        (a resolution's note under it)."""
+        stage = reached(case)
+        if stage == Stage.RESOLVED and case.resolved:  # None for a seat that may not see the resolution
             by, at, reason, note = case.resolved
-            lines.append(t("report.status.resolution", reason=t(f"report.reason.{reason}"), name=by, at=self.when(at)))
-            if note:
-                lines.append(t("report.status.resolution_note", note=fit_escaped(note, NOTE_SHOWN)))
-        elif case.acknowledged:
-            lines.append(t("report.status.acknowledged", name=case.acknowledged[0], at=self.when(case.acknowledged[1])))
-        else:
-            lines.append(t("report.status.unacknowledged"))
-        return "\n".join(lines)
+            line = t("report.status.resolution", reason=t(f"report.reason.{reason}"), name=by, at=self.when(at))
+            note_line = t("report.status.resolution_note", note=fit_escaped(note, NOTE_SHOWN)) if note else ""
+            return "\n".join(filter(None, (line, note_line)))
+        taken = {
+            Stage.ACKNOWLEDGED: case.acknowledged,
+            Stage.IN_PROGRESS: case.acknowledged,  # who received it (starting work receives it too)
+            Stage.OFFICER_NOTIFIED: case.officer_notified,
+            Stage.COMMITTEE_REPORTED: case.committee_reported,
+        }.get(stage)
+        if taken is None:
+            return t(f"report.stage.{stage}")
+        key = "report.status.working" if stage == Stage.IN_PROGRESS else "report.status.by"
+        return t(key, stage=t(f"report.stage.{stage}"), name=taken[0], at=self.when(taken[1]))
 
     def _notes(self, case: Snapshot, audience: Audience) -> list[str]:
         notes = [t("report.case.recipients", recipients=joined(case.recipients, NOTE_SHOWN))]
@@ -313,34 +320,19 @@ class SlackRenderer:
             notes.append(t("report.case.duplicates", count=case.reporter_count))
         if case.capacity == Capacity.PRIVATE or any(r.capacity == Capacity.PRIVATE for r in case.reports):
             notes.append(t("report.case.private_note"))
-        if case.kind == CaseKind.VIOLATION:
-            notes += self._violation_notes(case, audience)
+        notes += _chain_prompts(case, audience)
         notes.append(t("report.case.reporter_note") if audience == Audience.REPORTER else t("report.case.no_rebuttal"))
         if _cut(case):
             notes.append(t("report.case.cut", holder=case.recipients[0] if case.recipients else ""))
         return notes
 
-    def _violation_notes(self, case: Snapshot, audience: Audience) -> list[str]:
-        notes = []
-        if case.officer_notified:
-            name, at = case.officer_notified
-            notes.append(t("report.violation.officer_notified", name=name, at=self.when(at)))
-        elif audience == Audience.HEAD:
-            notes.append(t("report.violation.head_note"))
-        if case.committee_reported:
-            name, at = case.committee_reported
-            notes.append(t("report.violation.committee_reported", name=name, at=self.when(at)))
-        elif audience == Audience.SECURITY_OFFICER:
-            notes.append(t("report.violation.officer_note"))
-        return notes
-
     def _checklist(self, case: Snapshot, copy_id: int) -> list[Block]:
         """One button per item, ☐ or ☑, and who ticked what when."""
-        items = checklist.visible_items(case.kind, set(case.checklist))
+        kind = kind_of(case.kind)
+        items = kind.visible_items(set(case.checklist))
         if not items:
             return []
-        note = {CaseKind.MISTAKE: "report.checklist.mistake_note", CaseKind.FLAME: "report.checklist.flame_note"}
-        text = t("report.checklist.title") + (f"\n{t(note[case.kind])}" if case.kind in note else "")
+        text = t("report.checklist.title") + (f"\n{t(kind.checklist_note)}" if kind.checklist_note else "")
         buttons = [
             ButtonElement(
                 text=fit(("☑ " if item in case.checklist else "☐ ") + t(f"report.checklist.{item}"), 75),
@@ -375,7 +367,7 @@ class SlackRenderer:
                 buttons.append(button(ReportIds.IN_PROGRESS, "report.button.in_progress"))
             buttons.append(button(ReportIds.RESOLVE, "report.button.resolve"))
         if (
-            case.kind == CaseKind.VIOLATION
+            Stage.OFFICER_NOTIFIED in kind_of(case.kind).ladder
             and not case.officer_notified
             and audience in (Audience.HEAD, Audience.PUBLIC_INFO)
         ):
@@ -459,6 +451,18 @@ def _reporters(case: Snapshot) -> str:
 
 def _marked(report: ReportPart) -> str:
     return report.name + (t("report.case.private_mark") if report.capacity == Capacity.PRIVATE else "")
+
+
+def _chain_prompts(case: Snapshot, audience: Audience) -> list[str]:
+    """What the violation chain (6(2)) asks of this copy's reader next: the head to notify the officer, the
+    officer to report to the committee."""
+    ladder = kind_of(case.kind).ladder
+    prompts = []
+    if Stage.OFFICER_NOTIFIED in ladder and not case.officer_notified and audience == Audience.HEAD:
+        prompts.append(t("report.violation.head_note"))
+    if Stage.COMMITTEE_REPORTED in ladder and not case.committee_reported and audience == Audience.SECURITY_OFFICER:
+        prompts.append(t("report.violation.officer_note"))
+    return prompts
 
 
 def _confirm_notify() -> ConfirmObject:
@@ -592,7 +596,6 @@ def _list_line(case: Snapshot, now: datetime) -> str:
         "report.list.line",
         number=case.number,
         kind=t(f"report.kind.{case.kind}"),
-        status=t(f"report.status.{case.status}"),
+        status=t(f"report.stage.{reached(case)}"),
         age=age,
-        ack=t("report.list.ack.yes" if case.acknowledged else "report.list.ack.no"),
     )

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from handlers.report.domain import ReportPart, Seat, Snapshot
-from storage.models import Audience, Capacity, CaseKind
+from handlers.report.kinds import Route, kind_of
+from storage.models import Audience, Capacity
 
 
 class Content(StrEnum):
@@ -188,8 +189,8 @@ def _listed(case: Snapshot, copy: Seat, reports: list[ReportPart]) -> bool:
     if copy.audience == Audience.HEAD:
         if copy.department_id is None:
             return False
-        violation_head = case.kind == CaseKind.VIOLATION and copy.department_id == case.department_id
-        return violation_head or any(r.department_id == copy.department_id for r in reports)
+        chain_head = kind_of(case.kind).route == Route.ACCOUNT_HEAD and copy.department_id == case.department_id
+        return chain_head or any(r.department_id == copy.department_id for r in reports)
     return False
 
 

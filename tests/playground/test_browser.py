@@ -162,14 +162,14 @@ def test_the_head_acknowledges_and_public_info_sees_it_and_takes_it_on(steps: St
     copy = steps.message("批判的な返信が急増")
     expect(copy).to_contain_text("<script>alert(1)</script>")  # shown as text, not run
     copy.get_by_role("button", name="受領しました").click()
-    expect(copy).to_contain_text("受領: 観光 一郎")
+    expect(copy).to_contain_text("受領済み（観光 一郎")
     steps.shot("head-acknowledged")
 
     # A case is acknowledged once (the first 受領 counts for every copy): 市政情報課 sees who did and starts work.
     steps.be(PUBINFO)
     steps.go(PUBLIC_INFO_CHANNEL)
     copy = steps.message("批判的な返信が急増")
-    expect(copy).to_contain_text("受領: 観光 一郎")
+    expect(copy).to_contain_text("受領済み（観光 一郎")
     copy.get_by_role("button", name="対応中").click()
     expect(copy.get_by_role("button", name="対応中")).to_have_count(0)
     expect(steps.page.locator("#messages .thread")).to_contain_text("対応中: 市政 花子")

@@ -140,7 +140,7 @@ def test_acknowledging_a_copy_rewrites_it_for_everyone(page: PageClient, playgro
     assert answer["status"] == 200
     acknowledged = until(
         playground,
-        lambda: [m for m in page.state(PUBINFO, PUBLIC_INFO_CHANNEL)["messages"] if "受領: 観光 一郎" in m["html"]],
+        lambda: [m for m in page.state(PUBINFO, PUBLIC_INFO_CHANNEL)["messages"] if "受領済み（観光 一郎" in m["html"]],
         what="the 市政情報課 copy naming who acknowledged",
     )
     assert acknowledged[0]["edited"]
