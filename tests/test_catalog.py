@@ -219,7 +219,7 @@ def dynamic_families() -> dict[str, Iterable[str]]:
     from handlers.draft import domain as draft
     from handlers.help.views import SECTIONS
     from handlers.personnel.report import ROLE_ORDER
-    from handlers.report import checklist
+    from handlers.report.kinds import KINDS, Stage
     from handlers.report.views import REASONS
     from storage.models import (
         AccountState,
@@ -238,7 +238,8 @@ def dynamic_families() -> dict[str, Iterable[str]]:
         "report.capacity.{}.short": Capacity,
         "report.status.{}": CaseStatus,
         "report.reason.{}": REASONS,
-        "report.checklist.{}": {item for items in checklist.ITEMS.values() for item in items},
+        "report.checklist.{}": {item for kind in KINDS.values() for item in kind.checklist},
+        "report.stage.{}": Stage,
         "report.timeline.{}": timeline_kinds(),
         "account.state.{}": [*AccountState, *waiting],  # /sns-account list: accounts, then open applications
         "account.criteria.{}": CRITERIA,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import HeaderBlock
@@ -11,6 +13,7 @@ from handlers.common.failure import failure_modal
 from handlers.help.views import guideline_blocks, help_message
 from handlers.home.views import home_view
 from tests.support.bot import APP_YAML
+from tests.test_report_views import snapshot
 
 CONFIG = load_config(APP_YAML)
 
@@ -60,3 +63,11 @@ def test_slack_sdk_rejects_a_too_long_japanese_header() -> None:
     # The guard the builders rely on: a limit broken in a builder fails in the tests, not in Slack.
     with pytest.raises(SlackObjectFormationError):
         HeaderBlock(text="長" * 151).to_dict()
+
+
+def test_home_shows_a_reported_case_at_the_stage_its_copies_show() -> None:
+    acknowledged = snapshot(acknowledged=("観光 一郎", datetime(2026, 11, 26, 0, 30, tzinfo=UTC)))
+    view = str(home_view([], [], [acknowledged, snapshot(number="SNS-2026-0002")], []).to_dict())
+
+    assert "SNS-2026-0001 炎上・受領済み" in view
+    assert "SNS-2026-0002 炎上・未受領" in view

@@ -11,6 +11,7 @@ from bot.mrkdwn import escape, fit
 from handlers.draft.domain import DraftSnapshot
 from handlers.draft.views import DECISION_BUTTONS, answer_buttons
 from handlers.report.domain import Snapshot
+from handlers.report.kinds import reached
 
 # A home view holds 100 blocks; the lists stay well inside, the guideline after them.
 MAX_AWAITING = 10
@@ -50,4 +51,5 @@ def _own_line(draft: DraftSnapshot) -> str:
 
 
 def _report_line(case: Snapshot) -> str:
-    return f"{case.number} {t(f'report.kind.{case.kind}')}・{t(f'report.status.{case.status}')}"
+    """The case and its status as its copies show it (受領済み, not the stored 未対応, once acknowledged)."""
+    return f"{case.number} {t(f'report.kind.{case.kind}')}・{t(f'report.stage.{reached(case)}')}"
