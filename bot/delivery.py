@@ -99,6 +99,15 @@ class ChannelPacer:
             self._buckets[channel] = (tokens, now)
             return (1 - tokens) * self.interval
 
+    def blocked(self, now: float) -> dict[str, float]:
+        """The channels with no token free at ``now`` (no new message may go to them yet), with the seconds
+        until each has one."""
+        with self._lock:
+            refilled = {
+                channel: tokens + (now - since) / self.interval for channel, (tokens, since) in self._buckets.items()
+            }
+        return {channel: (1 - tokens) * self.interval for channel, tokens in refilled.items() if tokens < 1}
+
 
 class OutboxWorker:
     def __init__(
@@ -223,7 +232,7 @@ class OutboxWorker:
 
     def _idle_wait(self, pacing_wait: float | None) -> float:
         with self.reading() as session:
-            due = outbox.next_due(session)
+            due = outbox.next_due(session, skip=self.pacer.blocked(self.monotonic()))
         wait = self.settings.poll_seconds
         if pacing_wait is not None:
             wait = min(wait, pacing_wait)
@@ -236,7 +245,8 @@ class OutboxWorker:
     def claim(self, limit: int) -> tuple[list[outbox.Claimed], float | None]:
         """Claims up to ``limit`` due messages; also returns the shortest pacing wait met."""
         now = self.clock.now()
-        waits: list[float] = []
+        blocked = self.pacer.blocked(self.monotonic())
+        waits: list[float] = list(blocked.values())  # a skipped channel's message waits for its token
 
         def paced(row: Any) -> bool:
             with self._lock:
@@ -250,7 +260,15 @@ class OutboxWorker:
             return not wait
 
         with self.sessions.begin() as session:
-            claimed = outbox.claim(session, now=now, worker=self.worker_id, lease=self.lease, limit=limit, accept=paced)
+            claimed = outbox.claim(
+                session,
+                now=now,
+                worker=self.worker_id,
+                lease=self.lease,
+                limit=limit,
+                accept=paced,
+                skip=blocked,
+            )
         return claimed, min(waits, default=None)
 
     def drain(self, timeout: float = 60.0) -> int:

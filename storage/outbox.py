@@ -13,7 +13,7 @@ row to exactly one of them, and a lease hands it on if its claimant dies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -194,7 +194,7 @@ class Claimed:
     refused_with: str | None
 
 
-def _next_of_its_channel():
+def _next_of_its_channel(skip: Collection[str] = ()):
     """A channel sends one message at a time: the one being sent (claimable again once its lease runs out),
     else the pending message that ranks first. New top-level posts rank before thread lines and updates, so
     that in a flame-up a new case's copy is not queued behind the timelines and updates of earlier cases at
@@ -204,7 +204,8 @@ def _next_of_its_channel():
     position = func.row_number().over(
         partition_by=OutboxMessage.channel, order_by=(sending_first, _rank(OutboxMessage), OutboxMessage.id)
     )
-    ranked = select(OutboxMessage.id, position.label("position")).where(OutboxMessage.status.in_(UNSENT)).subquery()
+    unsent = [OutboxMessage.status.in_(UNSENT)] + ([OutboxMessage.channel.not_in(list(skip))] if skip else [])
+    ranked = select(OutboxMessage.id, position.label("position")).where(*unsent).subquery()
     return OutboxMessage.id.in_(select(ranked.c.id).where(ranked.c.position == 1))
 
 
@@ -226,13 +227,16 @@ def claim(
     lease: timedelta,
     limit: int,
     accept: Callable[[OutboxMessage], bool] = lambda _row: True,
+    skip: Collection[str] = (),
 ) -> list[Claimed]:
-    """Claims up to ``limit`` due messages that ``accept`` takes (the worker's per-channel pacing).
-    A message whose parent failed fails too, since its thread or target does not exist; one whose parent
+    """Claims up to ``limit`` due messages that ``accept`` takes (the worker's per-channel pacing), leaving
+    out the channels in ``skip`` (out of Slack's pace for now): then the window reads only the channels that
+    may send, not a burst's backlog in the offices' channels at every claim. A message whose parent failed
+    fails too, since its thread or target does not exist; one whose parent
     was skipped (drawn to nothing) is skipped too."""
     rows = session.scalars(
         select(OutboxMessage)
-        .where(_next_of_its_channel(), _due_at() <= now)
+        .where(_next_of_its_channel(skip), _due_at() <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxMessage)
@@ -391,9 +395,9 @@ def _audit(session: Session, row: OutboxMessage, action: str, now: datetime, **f
     audit.record(session, at=now, actor=None, action=action, entity_type="outbox", entity_id=row.id, after=after)
 
 
-def next_due(session: Session) -> datetime | None:
+def next_due(session: Session, skip: Collection[str] = ()) -> datetime | None:
     """When the next message that could be claimed falls due, if any."""
-    return session.scalar(select(func.min(_due_at())).where(_next_of_its_channel()))
+    return session.scalar(select(func.min(_due_at())).where(_next_of_its_channel(skip)))
 
 
 def release_claims(session: Session, *, prefix: str, dead: Callable[[str], bool]) -> int:

@@ -356,6 +356,33 @@ def test_channel_pacer_refills_one_token_per_interval() -> None:
     assert pacer.take("C1", 1.0) == 0.0
 
 
+def test_a_channel_out_of_tokens_is_left_out_of_the_claim_and_named_with_its_wait() -> None:
+    pacer = ChannelPacer(interval=1.0, burst=1)
+    pacer.take("C1", 0.0)
+    pacer.take("C2", 0.0)
+
+    assert pacer.blocked(0.25) == {"C1": pytest.approx(0.75), "C2": pytest.approx(0.75)}
+    assert pacer.blocked(1.0) == {}
+
+
+def test_a_paced_channel_holds_up_no_other_and_sends_again_when_its_token_is_free(
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    seconds = [0.0]
+    worker = make_worker(sessions, fake_slack, clock, Delivery(channel_burst=1, channel_interval_seconds=1.0))
+    worker.monotonic = lambda: seconds[0]
+    for n in range(2):
+        queue(sessions, clock, "C0PUBLICINFO", f"report {n}")
+    assert worker.run_once() == [Outcome.SENT]
+    queue(sessions, clock, "U0HEADKANKO", "a DM")
+
+    claimed, wait = worker.claim(limit=4)  # C0PUBLICINFO is out of tokens: left out, and its wait named
+    assert ([c.channel for c in claimed], wait) == (["U0HEADKANKO"], pytest.approx(1.0))
+    seconds[0] += 1.0
+    claimed, _ = worker.claim(limit=4)
+    assert [c.channel for c in claimed] == ["C0PUBLICINFO"]
+
+
 def test_rolled_back_messages_are_never_sent(
     sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
