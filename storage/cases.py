@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -49,6 +49,10 @@ class CaseNumbers:
         if self._own is None:
             return session.execute(_count(sqlite.insert(CaseCounter), year)).scalar_one()
         with self._own.begin() as connection:
+            # No wait for the disk: the report that uses the number commits after this, and PostgreSQL's log
+            # is written in order, so that durable commit makes this one durable too; a report that never
+            # commits leaves a gap, as it would anyway. One fsync per report instead of two.
+            connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
             return connection.execute(_count(postgresql.insert(CaseCounter), year)).scalar_one()
 
 
