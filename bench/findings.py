@@ -6,44 +6,53 @@ for the sweep). Profiled on the 2-core machine of 2026-11-26; file, function and
 from __future__ import annotations
 
 FINDINGS: dict[str, str] = {
+    "ack.cpu": """
+The transaction of a report, measured in-process without the worker (`bench/ack_cpu.py`): ~16 statements,
+most of the CPU in SQLAlchemy's ORM (flush, unit of work, identity map) and the driver. Rendering is gone from
+it (issue 13), so what is left is the ORM's cost per row and per statement.
+**Next step**: Core inserts for the case, its report, URLs and audit entry; one statement for the idempotency
+record and the case's URL claims.
+""",
     "ack.slash": """
-CPU. First found: about half of the process's CPU at c=50 (py-spy on the GIL holder) was slack_sdk turning the
-report modal's `View` into a dict (`JsonObject.validate_json`, `get_non_null_attributes`) inside
-`client.views_open(...)`. Fixed: the modal is serialised once per directory revision and copied per opening
-with only the time, the reporter's department and a shortcut's URLs and summary set
-(`handlers/report/views.py` `report_modal_for`: 0.61 ms → 0.007 ms of CPU per opening, timeit on the bench's
-directory). Since then modals have provenance: each `/sns-report` commits a transaction before views.open and
-one after it (`handlers/common/modals.py` `open_modal`), and quick runs (2026-12-06, a loaded machine) still
-showed 4–6 ms of CPU per `/sns-report` against the floor's ~1 ms, part of it the background delivery of the
-warm-up's cases. Not profiled since. Full garbage collections (25–113 ms, stopping every thread) landed on the
-p99 in the first run; `gc.freeze()` after start-up keeps start-up's objects out of them.
-**Next step**: profile `/sns-report` with `--profile` on a quiet machine; if the provenance's second
-transaction shows, find the opened view by the external_id Slack sends back instead of recording its view id.
+CPU and the database. First found: about half of the process's CPU at c=50 was slack_sdk turning the report
+modal's `View` into a dict; fixed: the modal is serialised once per directory revision (`handlers/report/views.py`
+`report_modal_for`). Since issue 12 each `/sns-report` records the modal it opens, before and after views.open:
+two transactions per command queued listeners on SQLite's one writer and on PostgreSQL's pool (py-spy,
+2026-12-06: `open_report` 49 % waiting for SQLite's write lock, 42 % for a pooled connection). Those records
+now share their commits with the other modals opened meanwhile (`storage/group_commit.py`): on a quiet machine
+c=50 went from ~1,100 ms to ~450–530 ms p99. What remains is the delivery worker of the earlier levels'
+cases competing for the interpreter lock in the same process (see `ack.submission`).
+**Next step**: record the opened view by the external_id alone (no second write after views.open); run the
+delivery worker in a process of its own (`sns-bot scheduler` already sweeps and delivers) where PostgreSQL's
+LISTEN/NOTIFY rings it.
 """,
     "ack.submission": """
-CPU, now that the locks are fixed. Each submission opens a case in one transaction: ~12 ms of CPU
-(pyinstrument, 200 in a row on SQLite): 3.6 ms rendering the five copies with slack_sdk models (2.8 ms of it
-`ActionsBlock.to_dict`'s validation), 3.5 ms flushing and committing ~18 rows through the ORM, 2 ms opening the
-case; with the delivery of its five copies the process spends 15–19 ms of CPU per report (column CPU/request).
-At c=50 one round of 50 submissions needs ~50 × 15 ms on one core (the GIL): p50 near 750 ms whatever the
-queueing, so the target of 300 ms at c=50 cannot be met by this design on 2 cores. Fixed on the way (first run
-→ this one): SQLite's writers queued in SQLite's sleeping busy handler, out of order (p99 3.3 s with 404s);
-they now queue on a lock in the process (`storage/db.py` `_queue_writers`). PostgreSQL held the case counter's
-row lock from the start of every report to its commit (89 % of the listeners' wall time, p99 3.2 s with
-404s); the number is now taken in a short transaction of its own once advisory locks have settled reports of
-the same post (`storage/cases.py` `CaseNumbers`, `lock_urls`).
-**Next step**: less CPU per report: render a copy's buttons from a template validated once instead of
-validating every button; write the copies, outbox rows and audit entry with Core inserts; deliver the copies
-with fewer transactions (settle delivered messages in batches).
+Issue 13 moved rendering out of the ack: a report's transaction stores the case, its audit entry and intents
+(`handlers/report/service.py`), and the delivery worker draws each message when it sends it
+(`handlers/report/messages.py`). The transaction went from ~27 statements to ~16 (the copies and their posts
+one INSERT each, an insert sentinel returning the ids in order on SQLite; the new case's collections known
+empty). Measured after: in-process, one at a time, a report's transaction costs ~10 ms of CPU on SQLite and
+~15–18 ms on PostgreSQL (`bench/ack_cpu.py`: SQLAlchemy's ORM and psycopg's round trips), and the served
+submission at c=1 is 2–5× that, because the delivery worker draws and sends the backlog in the same process
+and takes the interpreter lock between the listener's round trips: with the worker running in-process the
+same submissions took 73 ms instead of 35 (PostgreSQL). Fixed on the way: the worker's reads no longer take
+SQLite's write lock (`storage/db.py` `reading_sessions`); a claimed batch is drawn in one session, a case's
+copies from one load of it; messages sent at once are settled in shared commits; channels out of Slack's pace
+are left out of the claim (the burst's backlog was read at every claim); PostgreSQL's case counter no longer
+waits for the disk. On PostgreSQL every report still commits under the audit chain's lock
+(`storage/audit_chain.py`), so commits and their disk waits are serialised: the durable floor's one INSERT
+is not.
+**Next step**: the delivery worker in its own process (above); the audit chain appended after commit by one
+chainer (entries written unchained, chained in order by a sweep), so reports commit in parallel; Core inserts
+for the case, its report and its audit entry.
 """,
     "routing": """
-Measured before the fix at p95 ≈ 9 s: each new case queued two posts in the 市政情報課 channel (its copy and
-a "created" line in its timeline thread), and at one report a second the channel's pace (a burst of 20, then
-one a second) fell behind after ~20 s. Fixed: a new case posts its copies only (they say who reported and who
-was told); the timeline's thread starts with the first change. If this is still missed, the channel's queue
-holds other cases' thread lines and updates ahead of a new copy.
-**Next step**: let a top-level copy overtake pending thread lines and updates of other cases (order matters only
-within a thread and between a message and its updates).
+Render at send time adds the draw to each copy's way out: the worker loads the case (one load for the copies
+claimed together) and renders each copy before its Web API call; the 30 ms of the fake API then dominate. A
+new case posts its copies only, no "created" thread line; a channel's new posts go before its thread lines
+and updates.
+**Next step**: send a new case's copies as soon as its transaction commits, drawn from the state it committed
+(the listener's own data), leaving only later updates to the worker.
 """,
     "burst.ack": """
 The cause of part 1: every submission is a transaction of ~12 ms of CPU, serialised on SQLite's write lock or
@@ -54,24 +63,20 @@ again).
 **Next step**: as in part 1; and coalesce the refresh of widened cases (less work under the case's lock).
 """,
     "burst.delivery": """
-Missed in the first run (every database): new cases' copies were still queued when the run ended, because a
-channel delivered strictly in id order, so a new case's copy in 市政情報課 waited behind every earlier case's
-thread lines (paced at one a second) and updates. Fixed: a channel's new top-level posts go before its pending
-thread lines and updates, still one message at a time (`storage/outbox.py` `_next_of_its_channel`, one window
-over the unsent rows: a correlated subquery per row made PostgreSQL's claims slow down as the backlog grew).
-If this is missed again, the backlog of updates is the cause: a report from another department widens its case
-(`handlers/report/service.py` `_widen` → `_refresh`), rewriting every copy at once, uncoalesced.
-**Next step**: coalesce widening like duplicates (the new 所属長's copy at once, the others' refresh at most
-every 10 s); collapse pending updates of the same message into the latest one (chat.update is Tier 3).
+A channel sends one message at a time at Slack's pace (a burst of 20, then one a second): in a flame-up the
+offices' channels hold the backlog. Since issue 13 an update is drawn when it is sent, and one pending update
+stands for any number of changes to its case (`storage/outbox.py` `update_intents`), so the 10-second
+coalescing and its sweep are gone; a channel out of tokens is left out of the claim. What remains is the
+pace itself: 50 cases' copies and thread lines in 市政情報課's channel.
+**Next step**: one thread line for many duplicates already; fewer posts in the busiest channel (a digest
+message per minute in a burst) if Slack's pace keeps the last copy beyond the target.
 """,
     "sweep": """
-Fixed since the first run (1.4 s / 2.3 s due, ~300 ms idle): the due accounts are found by index
-(`accounts.review_due_on` kept by an ORM hook, the password rotation compared in SQL), reminders already sent are
-left out with one query, the due reminders are claimed with one multi-row `INSERT … ON CONFLICT DO NOTHING
-RETURNING`, each reminder is rendered once for all its recipients and their messages are queued with one INSERT
-(`storage/outbox.py` `post_messages`). What remains (pyinstrument): rendering 1,000 reminders with slack_sdk
-models, and the 1,000 audit entries through the ORM; the machine's other load shows here most.
-**Next step**: audit entries with one Core insert; a reminder's buttons rendered from a template validated once.
+The due accounts are found by index, the reminders already sent left out with one query, the due reminders
+claimed with one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`, and since issue 13 each reminder is
+queued as an intent, drawn when sent, all of them in one INSERT (`storage/outbox.py` `post_intents`). What
+remains: the 1,000 audit entries through the ORM; the machine's other load shows here most.
+**Next step**: audit entries with one Core insert.
 """,
 }
 
@@ -115,5 +120,22 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
         "1.4–1.9× (issue 13); quick runs on a loaded machine: sqlite 158 ms, postgresql 176 ms (4.3×, 4.7×)",
         "answered in its ack, not through response_url, drawn once per configuration revision "
         "(`handlers/help/listeners.py`); the same quick run after: 57 ms and 98 ms",
+    ),
+    (
+        "`/sns-report` p99 at c=50",
+        "after issue 12's modal records (quick run, 2026-12-06): sqlite 1,127 ms, 10.45× its floor",
+        "the records of opened modals share their commits (`storage/group_commit.py`, `handlers/common/modals.py`)",
+    ),
+    (
+        "a report's transaction",
+        "issue 13: ~12 ms of CPU, 3.6 ms of it rendering five copies; ~27 statements",
+        "render at send time: facts and intents stored, the worker draws (`handlers/*/messages.py`); copies and "
+        "posts one INSERT each; ~16 statements (`bench/ack_cpu.py` measures it)",
+    ),
+    (
+        "copies rewritten in a burst of duplicates",
+        "at most once per 10 s, then a sweep for the stale ones (`report.refresh`)",
+        "one pending update per message, drawn when sent, whatever the number of changes (`storage/outbox.py` "
+        "`update_intents`); an update its reader would see no change in is skipped",
     ),
 ]
