@@ -112,7 +112,7 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
     (
         "`/sns-report` p99 / floor p99 at c=50",
         "sqlite 2.56×, postgresql 2.82×",
-        "the catalog parsed at start; `gc.freeze()` after start-up (`bot/cli.py` `serve`); the report modal "
+        "the catalog parsed at start; `gc.freeze()` after start-up (`bot/cli/serving.py`); the report modal "
         "serialised once per directory revision (`handlers/report/views.py` `report_modal_for`)",
     ),
     (
