@@ -66,14 +66,22 @@ def post_intent(
     now: datetime,
     thread_of: OutboxMessage | None = None,
     subject: str | None = None,
-    coalesce_key: str | None = None,
-) -> OutboxMessage | None:
-    """Queues chat.postMessage of a message drawn when it is sent. With ``coalesce_key``, nothing is queued
-    while a reply of that key in the same thread is pending: drawn when sent, it says this one's news too."""
-    if coalesce_key is not None and thread_of is not None and _pending(session, [thread_of.id], coalesce_key):
-        return None
+) -> OutboxMessage:
+    """Queues chat.postMessage of a message drawn when it is sent."""
     row = post_message(session, channel=channel, message=None, now=now, thread_of=thread_of, subject=subject)
-    row.intent, row.coalesce_key = intent, coalesce_key
+    row.intent = intent
+    return row
+
+
+def reply_unless_pending(
+    session: Session, *, thread_of: OutboxMessage, intent: Intent, now: datetime, coalesce_key: str
+) -> OutboxMessage | None:
+    """Queues a reply in ``thread_of``'s thread, drawn when sent, unless a reply of ``coalesce_key`` there is
+    still pending: drawn when sent, that one says this one's news too."""
+    if _pending(session, [thread_of.id], coalesce_key):
+        return None
+    row = post_intent(session, channel=thread_of.channel, intent=intent, now=now, thread_of=thread_of)
+    row.coalesce_key = coalesce_key
     return row
 
 

@@ -147,8 +147,8 @@ def test_a_reply_with_a_coalescing_key_is_not_queued_while_one_is_pending(
     def reply() -> OutboxMessage | None:
         with sessions.begin() as session:
             parent = session.get_one(OutboxMessage, posted)
-            return outbox.post_intent(
-                session, channel="C0PUBLICINFO", intent=NOTE, now=clock.now(), thread_of=parent, coalesce_key="k"
+            return outbox.reply_unless_pending(
+                session, thread_of=parent, intent=NOTE, now=clock.now(), coalesce_key="k"
             )
 
     assert reply() is not None

@@ -623,16 +623,16 @@ def _reply_in_thread(
     session: Session, ctx: Context, case: Case, intent: outbox.Intent, coalesce_key: str | None
 ) -> None:
     """Adds a message to the case's thread, under the copy that holds it (in 市政情報課's channel, or a
-    violation's head's DM), drawn when sent as that copy's seat sees the case."""
+    violation's head's DM), drawn when sent as that copy's seat sees the case; with ``coalesce_key``, not while
+    a reply of that key is pending there."""
     primary = next((c for c in case.copies if c.primary), None)
-    if primary is not None and primary.message is not None:
-        outbox.post_intent(
-            session,
-            channel=primary.target,
-            intent=intent,
-            now=ctx.now,
-            thread_of=primary.message,
-            coalesce_key=coalesce_key,
+    if primary is None or primary.message is None:
+        return
+    if coalesce_key is None:
+        outbox.post_intent(session, channel=primary.target, intent=intent, now=ctx.now, thread_of=primary.message)
+    else:
+        outbox.reply_unless_pending(
+            session, thread_of=primary.message, intent=intent, now=ctx.now, coalesce_key=coalesce_key
         )
 
 
