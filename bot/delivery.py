@@ -50,6 +50,8 @@ from storage.models import OutboxMethod
 
 log = logging.getLogger(__name__)
 
+# How often a message that cannot be drawn or prepared is tried before it fails.
+BUG_ATTEMPTS = 5
 # Slack's errors that mean "try again later" rather than "this message is wrong".
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
 
@@ -315,15 +317,19 @@ class OutboxWorker:
         if isinstance(drawing, Undrawn):
             if drawing.permanent:
                 return self._fail(item, drawing.reason)
-            return self._retry(item, f"drawing: {drawing.reason}")  # bounded retries, then failed
+            return self._bug(item, f"drawing: {drawing.reason}")
         message = drawing
         if message is None:
             return self._skip(item)
-        digest = _digest(message)
+        try:
+            digest, payload = _digest(message), self._payload(item, message)
+        except Exception as error:  # a drawing that is no Web API payload (not JSON…)
+            log.exception("message %d could not be prepared", item.id)
+            return self._bug(item, f"preparing: {error!r}")
         if item.method == OutboxMethod.UPDATE and digest == item.parent_digest:
             return self._skip(item)
         try:
-            response = self._call(item, self._payload(item, message))
+            response = self._call(item, payload)
         except SlackApiError as error:
             answer = error.response
             return self._after_error(item, message, answer.status_code, answer.get("error"), answer.headers)
@@ -352,6 +358,11 @@ class OutboxWorker:
 
         self._settling.write(settle)
         done = settled[0]
+        if not done and item.method == OutboxMethod.UPDATE:
+            # Another worker took the update over when this one's lease ran out: Slack may now show this older
+            # drawing after the other's, so what the message shows is no longer known; it is drawn again.
+            with self.sessions.begin() as session:
+                outbox.forget_shown(session, item, now=now)
         if done:
             self.observe(Outcome.SENT, None)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
@@ -422,6 +433,13 @@ class OutboxWorker:
         if done:
             self.observe(Outcome.REFUSED, error)
         return Outcome.REFUSED if done else Outcome.LOST_CLAIM
+
+    def _bug(self, item: outbox.Claimed, reason: str) -> Outcome:
+        """A message that could not be drawn or prepared: retried a few times (a passing database error), then
+        failed, so that a bug never holds its channel for as long as Slack's own trouble may."""
+        if item.attempts + 1 >= BUG_ATTEMPTS:
+            return self._fail(item, f"gave up after {item.attempts + 1} attempts; last: {reason}")
+        return self._retry(item, reason)
 
     def _retry(self, item: outbox.Claimed, reason: str) -> Outcome:
         attempts = item.attempts + 1

@@ -85,15 +85,23 @@ def reply_unless_pending(
     return row
 
 
-def post_intents(session: Session, *, posts: Sequence[Post], now: datetime, thread_id: int | None = None) -> list[int]:
+def post_intents(
+    session: Session,
+    *,
+    posts: Sequence[Post],
+    now: datetime,
+    thread_id: int | None = None,
+    coalesce_key: str | None = None,
+) -> list[int]:
     """Queues chat.postMessage of messages drawn when sent in one INSERT, without an ORM object each (a case's
     copies, a sweep's hundreds of reminders); as replies in the thread of message ``thread_id`` when given (a
-    thread just begun: nothing in it to coalesce with). Their ids, in the same order."""
+    thread just begun: nothing in it to coalesce with yet; ``coalesce_key`` lets later replies coalesce with
+    these, see reply_unless_pending). Their ids, in the same order."""
     if not posts:
         return []
     rows = [
         {"channel": channel, "method": OutboxMethod.POST, "intent": intent, "subject": subject, **_fresh(now)}
-        | {"parent_id": thread_id}
+        | {"parent_id": thread_id, "coalesce_key": coalesce_key}
         for channel, intent, subject in posts
     ]
     ids = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
@@ -320,6 +328,15 @@ def mark_sent(
     if message.method == OutboxMethod.UPDATE:
         session.execute(update(OutboxMessage).where(OutboxMessage.id == message.parent_id).values(shown_digest=digest))
     return True
+
+
+def forget_shown(session: Session, message: Claimed, *, now: datetime) -> None:
+    """``message``, an update, reached Slack after its claim had passed to another worker, so Slack may show
+    it over a newer one: what its target shows is unknown now, and a message drawn when sent is drawn again."""
+    target = session.get_one(OutboxMessage, message.parent_id)
+    target.shown_digest = None
+    if message.intent is not None:
+        update_intents(session, targets=[target], intent=message.intent, now=now)
 
 
 def mark_skipped(session: Session, message_id: int, *, worker: str, now: datetime) -> bool:

@@ -15,9 +15,12 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from bot.audit_export import committee_rows
 from playground.slack_api import SlackStandIn
+from storage import outbox
+from storage.models import CaseCopy, OutboxMessage
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
@@ -117,6 +120,34 @@ def test_a_violations_thread_does_not_stay_in_the_old_heads_dm_after_the_handove
     assert SECOND_PRIVATE not in received(fake_slack, HEAD)
     # The thread went with the case: its later lines (who acknowledged) reach the new head.
     assert "新任 課長" in "\n".join(strings(c.args) for c in posts(fake_slack, dm(NEW_HEAD), threaded=True))
+
+
+def test_a_reply_still_pending_in_the_old_heads_thread_shows_nothing_filed_after_he_left(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock, config_path: Path
+) -> None:
+    """A line queued in a violation's thread before 人事異動 and still waiting when the thread moves (a retry's
+    backoff, a backlog) is drawn, whenever it is sent, as the old head saw the case when he left."""
+    report(bot, clock, user_id=STAFF1, kind="violation", capacity="private", summary=FIRST_PRIVATE)
+    with bot.service.runtime.sessions() as session:
+        old = session.scalars(select(CaseCopy).where(CaseCopy.target == HEAD)).one()
+        old_message_id, case_id = old.outbox_id, old.case_id
+    april(bot, config_path)
+    clock.advance(seconds=11)
+    cut = SECOND_PRIVATE + "。" * 2900  # cut on the copies: a full text in the thread would have it whole
+    report(bot, clock, user_id=STAFF2, kind="violation", capacity="private", summary=cut)
+    fake_slack.clear()
+    with bot.service.runtime.sessions.begin() as session:  # the full text _reply_full_text queued earlier
+        parent = session.get_one(OutboxMessage, old_message_id)
+        outbox.post_intent(
+            session,
+            channel=parent.channel,
+            intent={"kind": "report.full_text", "case": case_id},
+            now=clock.now() - timedelta(minutes=1),
+            thread_of=parent,
+        )
+    delivered(bot)
+
+    assert SECOND_PRIVATE not in received(fake_slack, HEAD)
 
 
 def test_an_official_report_from_the_old_heads_new_department_reaches_him_as_its_head(

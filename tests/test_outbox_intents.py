@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, MetaData, select
 from sqlalchemy.orm import Session
 
-from bot.delivery import OutboxWorker, Outcome
+from bot.delivery import BUG_ATTEMPTS, OutboxWorker, Outcome
 from bot.directory import Directory
 from playground.slack_api import SlackStandIn
 from storage import migrate, outbox
@@ -163,6 +163,51 @@ def test_an_intent_nothing_draws_fails_at_once(
     post(sessions, clock, {"kind": "nobody.draws"})
 
     assert worker.run_once() == [Outcome.FAILED]
+    assert fake_slack.calls == []
+
+
+def test_a_late_answer_of_a_worker_that_lost_its_claim_does_not_leave_the_message_stale(
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
+) -> None:
+    client = WebClient(token="xoxb-test", base_url=fake_slack.api_url, timeout=5, retry_handlers=[])
+    other = OutboxWorker(
+        sessions=sessions,
+        client=client,
+        settings=SETTINGS,
+        clock=clock,
+        directory=lambda: DIRECTORY,
+        renderers={NOTE["kind"]: board.draw},
+    )
+    posted = post(sessions, clock)
+    worker.run_once()
+    board.text = "version 2"
+    update(sessions, clock, posted)
+    (item,), _ = worker.claim(limit=4)
+    ((_, drawing),) = worker.draw([item])  # drawn, then the worker stalls past its lease
+    board.text = "version 3"
+    update(sessions, clock, posted)
+    clock.advance(seconds=worker.lease.total_seconds() + 1)
+    assert other.run_once() == [Outcome.SENT]  # the other worker takes the claim over: version 3
+
+    assert worker.send(item, drawing) == Outcome.LOST_CLAIM  # the stalled one's version 2 lands last
+    while other.run_once():
+        pass
+
+    assert [c.args["text"] for c in fake_slack.calls_to("chat.update")][-1] == "version 3"
+
+
+def test_a_message_that_cannot_be_prepared_fails_after_a_few_attempts_and_frees_its_channel(
+    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock, board: Board, worker: OutboxWorker
+) -> None:
+    worker.renderers[NOTE["kind"]] = lambda *_: {"text": {1, 2}}  # a bug: no JSON, no Web API payload
+    post(sessions, clock)
+
+    outcomes = []
+    for _ in range(BUG_ATTEMPTS):
+        outcomes += worker.run_once()
+        clock.advance(seconds=10)
+
+    assert outcomes == [Outcome.RETRY] * (BUG_ATTEMPTS - 1) + [Outcome.FAILED]
     assert fake_slack.calls == []
 
 

@@ -791,6 +791,21 @@ def test_a_burst_of_duplicates_before_the_copies_are_sent_again_rewrites_each_co
     assert (count(bot, Case), case(bot).reporter_count) == (1, 6)
 
 
+def test_a_cut_case_reported_again_before_its_full_text_is_sent_gets_one_full_text(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    worker = bot.service.worker
+    worker.stop()  # the new case's full text is still pending when the same post is reported again
+    long = "炎上の経緯をまとめます。" * 250  # cut on the copies: the thread holds it whole
+    assert submit_report(bot, clock, summary=long).status == 200
+    for reporter in (STAFF2, "U0DUP1"):
+        assert submit_report(bot, clock, user_id=reporter, summary=long, urls=DEFAULT_URL + "?s=20").status == 200
+    worker.drain()
+
+    (office,) = [c for c in copies(bot).values() if c.target == PUBLIC_INFO]
+    assert sum(long[:40] in line for line in thread_lines(fake_slack, office)) == 1
+
+
 def test_a_copy_changed_while_its_update_is_in_flight_is_rewritten_again_to_the_latest(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:

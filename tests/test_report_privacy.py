@@ -280,6 +280,27 @@ def test_an_official_report_of_another_department_shows_its_head_the_official_re
         assert "観光" not in received(fake_slack, office)
 
 
+def test_another_departments_private_report_adds_no_line_to_a_violations_thread_in_the_heads_dm(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    """The head holds a violation's thread; a line saying a report joined would betray one he may not know of."""
+    report(bot, clock, user_id=STAFF1, kind="violation", capacity="official", summary=OFFICIAL_SUMMARY)
+    fake_slack.clear()
+
+    report(
+        bot,
+        clock,
+        user_id=STAFF_HISHO,
+        kind="violation",
+        capacity="private",
+        department="hisho",
+        summary=PRIVATE_SUMMARY,
+        urls=OFFICIAL_URL,
+    )
+
+    assert received(fake_slack, HEAD) == ""
+
+
 def test_a_violation_reported_privately_reaches_the_officer_and_the_committee_without_its_report(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:

@@ -241,13 +241,14 @@ def test_a_report_of_the_same_post_pasted_differently_attaches_and_reaches_nobod
     assert desk.intents(before) == [*REDRAWN, *JOINED, (POST, STAFF2, Message.CONFIRMATION, False)]
 
 
-def test_copies_not_sent_yet_are_not_updated_as_they_are_drawn_when_sent(desk: Desk) -> None:
+def test_copies_and_a_full_text_not_sent_yet_are_not_queued_again_as_they_are_drawn_when_sent(desk: Desk) -> None:
     desk.report()
     before = desk.last_outbox_id()
 
     desk.report(STAFF2)
 
-    assert desk.intents(before) == [*JOINED, (POST, STAFF2, Message.CONFIRMATION, False)]
+    # No update of the unsent copies, and no second full text while the new case's first one waits.
+    assert desk.intents(before) == [JOINED[0], (POST, STAFF2, Message.CONFIRMATION, False)]
 
 
 def test_an_official_report_of_a_private_case_widens_it_to_the_offices_and_the_reporters_head(desk: Desk) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.delivery import Render
 from bot.directory import Directory
 from handlers.report import visibility
-from handlers.report.domain import Event, Message, Seat, seat_of, snapshot
+from handlers.report.domain import Event, Message, Seat, Snapshot, seat_of, snapshot
 from handlers.report.views import SlackRenderer
 from storage import cases
 from storage.models import Audience, Case, CaseCopy, OutboxMethod
@@ -29,27 +29,25 @@ def copy(session: Session, directory: Directory, message: Claimed) -> Drawn:
     if found is None:
         return None
     case, held = found
-    shown = visibility.shown_to(snapshot(case, reported_until=held.handed_at), seat_of(held))
-    return _draw(directory).case_copy(shown, held.audience, held.id)
+    return _draw(directory).case_copy(_as_held(case, held), held.audience, held.id)
 
 
 def timeline(session: Session, directory: Directory, message: Claimed) -> Drawn:
-    found = _thread_of(session, message)
+    found = _copy_sent_as(session, message.parent_id, _case_id(message))
     if found is None:
         return None
-    case, seat = found
+    case, held = found
     line = message.intent["event"] if message.intent else {}
     event = Event(line["kind"], datetime.fromisoformat(line["at"]), line["params"])
-    thread = visibility.shown_to(snapshot(case), seat)
-    return _draw(directory).timeline(thread, event) if visibility.sees_event(event.kind, thread, seat) else None
+    thread = _as_held(case, held)
+    return (
+        _draw(directory).timeline(thread, event) if visibility.sees_event(event.kind, thread, seat_of(held)) else None
+    )
 
 
 def full_text(session: Session, directory: Directory, message: Claimed) -> Drawn:
-    found = _thread_of(session, message)
-    if found is None:
-        return None
-    case, seat = found
-    return _draw(directory).full_text(visibility.shown_to(snapshot(case), seat))
+    found = _copy_sent_as(session, message.parent_id, _case_id(message))
+    return _draw(directory).full_text(_as_held(*found)) if found else None
 
 
 def confirmation(session: Session, directory: Directory, message: Claimed) -> Drawn:
@@ -121,7 +119,7 @@ def _copy_sent_as(session: Session, outbox_id: int | None, case_id: int | None) 
     return (case, held) if case and held else None
 
 
-def _thread_of(session: Session, message: Claimed) -> tuple[Case, Seat] | None:
-    """The case whose thread a reply is in, and the seat of the copy that holds it."""
-    found = _copy_sent_as(session, message.parent_id, _case_id(message))
-    return (found[0], seat_of(found[1])) if found else None
+def _as_held(case: Case, held: CaseCopy) -> Snapshot:
+    """The case as the copy's reader sees it, in the copy or in the thread under it; a copy handed over at
+    人事異動 with only the reports filed before its reader left the role, whenever its messages are sent."""
+    return visibility.shown_to(snapshot(case, reported_until=held.handed_at), seat_of(held))

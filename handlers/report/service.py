@@ -22,7 +22,7 @@ from bot.calendar import BusinessHours
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
-from handlers.report import routing
+from handlers.report import routing, visibility
 from handlers.report.domain import (
     Context,
     CopyRef,
@@ -32,6 +32,8 @@ from handlers.report.domain import (
     ReportForm,
     Snapshot,
     Submission,
+    report_part,
+    seat_of,
     snapshot,
 )
 from handlers.report.kinds import CONFIDENTIAL, CORRECTION, NEEDS_URL, Route, kind_of
@@ -134,7 +136,7 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     # a new case costs the busiest channel (市政情報課) one post, not two, at Slack's pace of one a second.
     thread, *_ = _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
     full_text = (recipients[0].target, {"kind": Message.FULL_TEXT, "case": case.id}, _subject(case))
-    outbox.post_intents(session, posts=[full_text], now=ctx.now, thread_id=thread)
+    outbox.post_intents(session, posts=[full_text], now=ctx.now, thread_id=thread, coalesce_key=Message.FULL_TEXT)
     _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
     return Submission(
         number=case.number,
@@ -186,13 +188,14 @@ def _attach(
 ) -> Submission:
     case = _lock(session, case_id)
     reporter = ctx.directory.actor(reporter_id)
-    changed = False
+    changed, joined = False, None
     # The same person filing again in the other capacity files a report of its own: a private 概要 must not
     # become the 業務 one that 秘書室 and 総務課 read, nor a 業務 report stay unseen behind a private one.
     if all((r.user_id, r.capacity) != (reporter_id, form.capacity) for r in case.reports):
         if all(r.user_id != reporter_id for r in case.reports):
             case.reporter_count += 1
-        case.reports.append(_report(ctx, form, reporter_id))
+        joined = _report(ctx, form, reporter_id)
+        case.reports.append(joined)
         changed = True
     if new_hashes := cases.untracked(session, hashes):
         case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]
@@ -204,7 +207,10 @@ def _attach(
         # The line goes to the thread's holder, who sees every report (市政情報課: a violation is never widened).
         _refresh(session, ctx, case, Event("widened", ctx.now, {"recipients": names, "reporter": reporter.name}))
     elif changed:  # the same person reporting the same post again changes nothing on the copies
-        _refresh(session, ctx, case, Event("duplicates", ctx.now))
+        # The thread's line says a report joined: not to a holder who may not know of it (a violation's head, of
+        # another department's private report), whose thread would otherwise betray it.
+        told = joined is None or _thread_sees(case, joined)
+        _refresh(session, ctx, case, *([Event("duplicates", ctx.now)] if told else []))
     _audit(
         session,
         ctx,
@@ -634,6 +640,12 @@ def _reply_in_thread(
         outbox.reply_unless_pending(
             session, thread_of=primary.message, intent=intent, now=ctx.now, coalesce_key=coalesce_key
         )
+
+
+def _thread_sees(case: Case, joined: CaseReporter) -> bool:
+    """Whether the holder of the case's thread is told of the report ``joined``."""
+    primary = next((c for c in case.copies if c.primary), None)
+    return primary is None or visibility.sees_report(seat_of(primary), report_part(joined))
 
 
 def _state(case: Case) -> dict[str, Any]:

@@ -112,6 +112,11 @@ def case_viewer(case: Snapshot, seat: Seat) -> Viewer:
     return _OFFICES.get(seat.audience, Viewer.ANYONE)
 
 
+def sees_report(seat: Seat, report: ReportPart) -> bool:
+    """Whether ``seat`` is told of ``report`` at all (its reporter named, or counted among the reports)."""
+    return sees(Content.REPORTER, viewer_of(seat, report), report.capacity)
+
+
 def sees_case(content: Content, case: Snapshot, seat: Seat) -> bool:
     """Whether ``seat`` sees a part of the case itself (a case is 業務 once one of its reports is)."""
     return sees(content, case_viewer(case, seat), case.capacity)
