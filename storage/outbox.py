@@ -129,7 +129,9 @@ def update_intents(session: Session, *, targets: Sequence[OutboxMessage], intent
 def _pending(session: Session, ids: Sequence[int | None], key: str, *, posts: bool = False) -> set[int]:
     """Of messages ``ids``, those with a pending reply or update of ``key`` (with ``posts``: or not sent
     themselves), which will draw this change too. They are locked until this transaction ends, so no worker
-    draws them before it commits (SQLite's one writer at a time does the same)."""
+    draws them before it commits (SQLite's one writer at a time does the same). A row another transaction
+    holds (a worker claiming or settling it) is not waited for: it counts as not pending, and the change
+    queues a message of its own, drawn later, at worst the same and then skipped."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return set()
@@ -139,7 +141,7 @@ def _pending(session: Session, ids: Sequence[int | None], key: str, *, posts: bo
     rows = session.execute(
         select(OutboxMessage.id, OutboxMessage.parent_id)
         .where(drawing, OutboxMessage.status == OutboxStatus.PENDING)
-        .with_for_update()
+        .with_for_update(skip_locked=True)
     ).all()
     return {row_id if row_id in wanted else parent_id for row_id, parent_id in rows}
 
