@@ -339,30 +339,26 @@ class OutboxWorker:
             log.exception("message %d: unexpected error from the Web API call", item.id)
             return self._retry(item, f"unexpected: {error!r}")
         now = self.clock.now()
-        settled: list[bool] = []
 
-        def settle(session: Session) -> None:
-            settled[:] = [
-                outbox.mark_sent(
-                    session,
-                    item,
-                    worker=self.worker_id,
-                    slack_channel=response["channel"],
-                    slack_ts=response["ts"],
-                    digest=digest,
-                    now=now,
-                )
-            ]
-            if settled[0] and item.refused_with and outbox.record_plain_sent(session, item, now=now):
+        def settle(session: Session) -> bool:
+            done = outbox.mark_sent(
+                session,
+                item,
+                worker=self.worker_id,
+                slack_channel=response["channel"],
+                slack_ts=response["ts"],
+                digest=digest,
+                now=now,
+            )
+            if done and item.refused_with and outbox.record_plain_sent(session, item, now=now):
                 self._notify_office(session, item, message, now)
-
-        self._settling.write(settle)
-        done = settled[0]
-        if not done and item.method == OutboxMethod.UPDATE:
-            # Another worker took the update over when this one's lease ran out: Slack may now show this older
-            # drawing after the other's, so what the message shows is no longer known; it is drawn again.
-            with self.sessions.begin() as session:
+            if not done and item.method == OutboxMethod.UPDATE:
+                # Another worker took the update over when this one's lease ran out: Slack may now show this
+                # older drawing after the other's, so what the message shows is no longer known; it is drawn again.
                 outbox.forget_shown(session, item, now=now)
+            return done
+
+        done = self._settling.write(settle)
         if done:
             self.observe(Outcome.SENT, None)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
@@ -376,12 +372,10 @@ class OutboxWorker:
         return render(session, self.directory(), item)
 
     def _skip(self, item: outbox.Claimed) -> Outcome:
-        settled: list[bool] = []
         now = self.clock.now()
-        self._settling.write(
-            lambda session: settled.append(outbox.mark_skipped(session, item.id, worker=self.worker_id, now=now))
+        done = self._settling.write(
+            lambda session: outbox.mark_skipped(session, item.id, worker=self.worker_id, now=now)
         )
-        done = settled[-1]
         if done:
             self.observe(Outcome.SKIPPED, None)
         return Outcome.SKIPPED if done else Outcome.LOST_CLAIM

@@ -12,12 +12,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from storage.db import SessionFactory
 
-Change = Callable[[Session], None]
+T = TypeVar("T")
+Change = Callable[[Session], Any]
 
 
 @dataclass(eq=False)
@@ -26,6 +28,7 @@ class _Write:
     woken: threading.Event = field(default_factory=threading.Event)
     lead: bool = False
     done: bool = False
+    result: Any = None  # what ``change`` returned in the transaction that committed
     error: Exception | None = None
 
 
@@ -36,8 +39,9 @@ class GroupCommit:
         self._queue: list[_Write] = []
         self._leading = False
 
-    def write(self, change: Change) -> None:
-        """Runs ``change`` in a transaction shared with the writes queued meanwhile; returns once committed."""
+    def write(self, change: Callable[[Session], T]) -> T:
+        """Runs ``change`` in a transaction shared with the writes queued meanwhile; once committed, returns
+        what it returned (a change may run twice, when another of its round failed: its last run counts)."""
         mine = _Write(change)
         with self._lock:
             self._queue.append(mine)
@@ -50,6 +54,7 @@ class GroupCommit:
                 mine.woken.clear()
         if mine.error is not None:
             raise mine.error
+        return mine.result  # type: ignore[no-any-return]
 
     def _round(self) -> None:
         with self._lock:
@@ -76,7 +81,7 @@ class GroupCommit:
         try:
             with self._sessions.begin() as session:
                 for write in batch:
-                    write.change(session)
+                    write.result = write.change(session)
         except Exception as error:
             if len(batch) == 1:
                 batch[0].error = error
@@ -84,6 +89,6 @@ class GroupCommit:
             for write in batch:  # one of them failed: each alone, so only that one fails
                 try:
                     with self._sessions.begin() as session:
-                        write.change(session)
+                        write.result = write.change(session)
                 except Exception as alone:
                     write.error = alone

@@ -79,3 +79,13 @@ def test_an_error_in_the_change_itself_reaches_its_writer(sessions: SessionFacto
 
     with pytest.raises(ValueError, match="no"):
         GroupCommit(sessions).write(broken)
+
+
+def test_a_write_returns_what_its_change_returned_in_the_committed_transaction(
+    sessions: SessionFactory, clock: FrozenClock
+) -> None:
+    def counted(session: Session) -> int:
+        expect(clock, "view-1")(session)
+        return session.scalar(select(func.count()).select_from(OpenedView)) or 0
+
+    assert GroupCommit(sessions).write(counted) == 1

@@ -496,7 +496,7 @@ def _handovers(directory: Directory, case: Case) -> list[tuple[CaseCopy, Departm
 def _move_thread(case: Case, successors: dict[str, routing.Recipient]) -> bool:
     """A violation's thread hangs off its head's copy: when that copy is handed over, the thread moves to the
     successor's copy, so that its later lines reach the new head, not the one who left. Whether it moved."""
-    primary = next((c for c in case.copies if c.primary), None)
+    primary = _thread_holder(case)
     if primary is None or primary.handed_to is None:
         return False
     successor = successors.get(primary.department_id or case.department_id or "")
@@ -631,7 +631,7 @@ def _reply_in_thread(
     """Adds a message to the case's thread, under the copy that holds it (in 市政情報課's channel, or a
     violation's head's DM), drawn when sent as that copy's seat sees the case; with ``coalesce_key``, not while
     a reply of that key is pending there."""
-    primary = next((c for c in case.copies if c.primary), None)
+    primary = _thread_holder(case)
     if primary is None or primary.message is None:
         return
     if coalesce_key is None:
@@ -642,9 +642,14 @@ def _reply_in_thread(
         )
 
 
+def _thread_holder(case: Case) -> CaseCopy | None:
+    """The copy whose thread holds the case's timeline (市政情報課's, or a violation's head's)."""
+    return next((c for c in case.copies if c.primary), None)
+
+
 def _thread_sees(case: Case, joined: CaseReporter) -> bool:
     """Whether the holder of the case's thread is told of the report ``joined``."""
-    primary = next((c for c in case.copies if c.primary), None)
+    primary = _thread_holder(case)
     return primary is None or visibility.sees_report(seat_of(primary), report_part(joined))
 
 
