@@ -23,7 +23,9 @@ from playground.slack_api import SlackStandIn
 from storage import migrate
 from storage.base import Base
 from storage.db import SessionFactory, make_engine, make_sessions
+from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
+from tests.support.flow import unpaced_config
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -147,3 +149,16 @@ def fake_slack() -> Iterator[SlackStandIn]:
         refused = [f"{r.method}: {r.error} {'; '.join(r.messages)}" for r in fake.workspace.refusals]
     if refused:
         pytest.fail("Slack would refuse:\n" + "\n".join(refused), pytrace=False)
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    """The sample app.yaml without Slack's pace, for the tests' running bot (a module may give its own)."""
+    return unpaced_config(tmp_path)
+
+
+@pytest.fixture
+def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
+    """The real serve path on ``config_path`` (modules whose bot differs define their own)."""
+    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
+        yield running

@@ -4,7 +4,6 @@ current ones, each re-addressing audited, and a person who left can no longer de
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,22 +21,11 @@ from playground.slack_api import SlackStandIn
 from storage.models import Account, AccountState, Case, Draft, DraftRequest, OutboxMessage
 from tests.support.bot import APP_YAML, RunningBot, running_bot
 from tests.support.clock import FrozenClock
-from tests.support.flow import as_opened, audit_actions, delivered, dm, posts, strings, unpaced_config
+from tests.support.flow import as_opened, audit_actions, delivered, dm, posts, strings
 from tests.support.report import click, copies, submit_report
 from tests.support.slack_requests import block_action, interactive, send, view_submission
 
 OLD_HEAD, NEW_HEAD, DEPUTY, AUTHOR, LEAVER = "U0HEADKANKO", "U0NEWHEAD", "U0DEPUTYKANKO", "U0STAFF1", "U0STAFF2"
-
-
-@pytest.fixture
-def config_path(tmp_path: Path) -> Path:
-    return unpaced_config(tmp_path)
-
-
-@pytest.fixture
-def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
-    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
-        yield running
 
 
 def april(bot: RunningBot, config_path: Path, change: Any) -> None:

@@ -8,12 +8,10 @@ The clock is the suite's frozen one (Thursday 2026-11-26 09:00 JST).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from sqlalchemy import select
 
@@ -21,7 +19,7 @@ from bot.audit_export import committee_rows
 from playground.slack_api import SlackStandIn
 from storage import outbox
 from storage.models import CaseCopy, OutboxMessage
-from tests.support.bot import RunningBot, running_bot
+from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
     HEAD,
@@ -35,7 +33,6 @@ from tests.support.report import (
     posts,
     strings,
     submit_report,
-    unpaced_config,
 )
 
 NEW_HEAD, KIKAKU_STAFF = "U0NEWHEAD", "U0STAFFKIKAKU"
@@ -43,17 +40,6 @@ FIRST_PRIVATE = "休日に私用の端末で見かけた投稿です（私的な
 SECOND_PRIVATE = "家族から聞いた話で、個人的な事情を含むメモです"
 OFFICIAL_SUMMARY = "企画課の業務中の巡回で確認しました"
 OFFICIAL_URL = "http://www.twitter.com/soja_city/status/1234567890/?s=20"
-
-
-@pytest.fixture
-def config_path(tmp_path: Path) -> Path:
-    return unpaced_config(tmp_path)
-
-
-@pytest.fixture
-def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
-    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
-        yield running
 
 
 def report(bot: RunningBot, clock: FrozenClock, **fields: Any) -> None:

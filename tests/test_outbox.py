@@ -332,14 +332,23 @@ def test_pending_messages_survive_a_restart(
     assert make_worker(fresh_sessions, fake_slack, clock).run_once() == [Outcome.SENT]
 
 
+def paced_worker(
+    sessions: SessionFactory, fake: SlackStandIn, clock: FrozenClock, *, burst: int, queued: int
+) -> tuple[OutboxWorker, list[float]]:
+    """A worker keeping a pace of one a second after ``burst``, on a monotonic clock the test moves (its one
+    element, in seconds), with ``queued`` posts to 市政情報課 waiting."""
+    seconds = [0.0]
+    worker = make_worker(sessions, fake, clock, Delivery(channel_burst=burst, channel_interval_seconds=1.0))
+    worker.monotonic = lambda: seconds[0]
+    for n in range(queued):
+        queue(sessions, clock, "C0PUBLICINFO", f"report {n}")
+    return worker, seconds
+
+
 def test_each_destination_keeps_slacks_pace(
     sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
-    seconds = [0.0]
-    worker = make_worker(sessions, fake_slack, clock, Delivery(channel_burst=2, channel_interval_seconds=1.0))
-    worker.monotonic = lambda: seconds[0]
-    for n in range(3):
-        queue(sessions, clock, "C0PUBLICINFO", f"report {n}")
+    worker, seconds = paced_worker(sessions, fake_slack, clock, burst=2, queued=3)
 
     assert worker.run_once() + worker.run_once() == [Outcome.SENT, Outcome.SENT]  # the burst
     assert worker.run_once() == []
@@ -368,11 +377,7 @@ def test_a_channel_out_of_tokens_is_left_out_of_the_claim_and_named_with_its_wai
 def test_a_paced_channel_holds_up_no_other_and_sends_again_when_its_token_is_free(
     sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
-    seconds = [0.0]
-    worker = make_worker(sessions, fake_slack, clock, Delivery(channel_burst=1, channel_interval_seconds=1.0))
-    worker.monotonic = lambda: seconds[0]
-    for n in range(2):
-        queue(sessions, clock, "C0PUBLICINFO", f"report {n}")
+    worker, seconds = paced_worker(sessions, fake_slack, clock, burst=1, queued=2)
     assert worker.run_once() == [Outcome.SENT]
     queue(sessions, clock, "U0HEADKANKO", "a DM")
 

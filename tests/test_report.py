@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +56,6 @@ from tests.support.report import (
     submit_report,
     text_input,
     top_level_channels,
-    unpaced_config,
     updates,
 )
 from tests.support.slack_requests import interactive, send, slash_command, view_submission
@@ -78,17 +76,6 @@ def item_button(item: str) -> str:
 
 NOTIFY_OFFICER = "report.case.notify_officer"
 REPORT_COMMITTEE = "report.case.report_committee"
-
-
-@pytest.fixture
-def config_path(tmp_path: Path) -> Path:
-    return unpaced_config(tmp_path)
-
-
-@pytest.fixture
-def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
-    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
-        yield running
 
 
 def open_case(bot: RunningBot, clock: FrozenClock, **fields: Any) -> dict[str, Copy]:

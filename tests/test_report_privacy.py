@@ -7,7 +7,6 @@ The clock is frozen at Thursday 2026-11-26 09:00 JST.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from bot.catalog import t
 from playground.slack_api import SlackStandIn
 from storage import migrate
 from storage.models import AuditEntry, CaseCopy, CaseReporter
-from tests.support.bot import RunningBot, running_bot
+from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
     COMMITTEE,
@@ -65,12 +64,6 @@ def config_path(tmp_path: Path) -> Path:
     config["people"] |= {HEAD_HISHO: "秘書 課長", STAFF_HISHO: "秘書 三郎"}
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def bot(fake_slack: SlackStandIn, database_url: str, clock: FrozenClock, config_path: Path) -> Iterator[RunningBot]:
-    with running_bot(fake_slack, database_url, clock=clock, config_path=config_path) as running:
-        yield running
 
 
 def received(fake: SlackStandIn, target: str) -> str:
