@@ -8,14 +8,14 @@ from bot.scheduler import ScheduledJob
 from handlers import account, application, draft, home, report
 from handlers import help as guideline_help
 from handlers.account import service as account_service
-from handlers.account.context import context_of as account_context
 from handlers.account.messages import MESSAGES as ACCOUNT_MESSAGES
 from handlers.application.messages import MESSAGES as APPLICATION_MESSAGES
 from handlers.common import modals
 from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error, keep_answers
+from handlers.common.work import context_of as account_context
+from handlers.common.work import context_of as draft_context
 from handlers.draft import service as draft_service
-from handlers.draft.context import context_of as draft_context
 from handlers.draft.messages import MESSAGES as DRAFT_MESSAGES
 from handlers.report import service as report_service
 from handlers.report.context import context_of as report_context

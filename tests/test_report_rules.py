@@ -147,7 +147,7 @@ class Desk:
 @pytest.fixture
 def desk(sessions: SessionFactory, engine: Engine) -> Desk:
     directory_ = directory()
-    return Desk(sessions, Context(directory_, THURSDAY, directory_.timezone, CaseNumbers(engine)))
+    return Desk(sessions, Context(directory_, THURSDAY, CaseNumbers(engine)))
 
 
 POST, UPDATE = OutboxMethod.POST, OutboxMethod.UPDATE

@@ -7,7 +7,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
 from handlers.account import service
-from handlers.account.context import context_of
+from handlers.common.work import context_of
 
 
 def sweep(runtime: Runtime) -> int:

@@ -14,7 +14,6 @@ from bot.catalog import t
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.account import service
-from handlers.account.context import context_of
 from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
 from handlers.account.metadata import AccountAction
 from handlers.account.views import (
@@ -30,6 +29,7 @@ from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
 from handlers.common.forms import view_id_of
 from handlers.common.modals import open_modal, open_on_click
+from handlers.common.work import context_of
 from storage import accounts, applications, audit
 from storage.idempotency import once
 

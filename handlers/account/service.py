@@ -12,7 +12,7 @@ account's name and URL as they are then.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -23,7 +23,8 @@ from bot.config import Reminders
 from bot.directory import Directory
 from bot.errors import BadRequest
 from handlers.application.domain import Item
-from storage import accounts, applications, audit, outbox
+from handlers.common.work import Context, audit, found
+from storage import accounts, applications, outbox
 from storage.models import Account, AccountState, ApplicationStatus
 
 PASSWORD_OVERDUE_GRACE = timedelta(days=7)  # then the head is told too
@@ -101,16 +102,6 @@ class Message(StrEnum):
     NOTICE = "account.notice"  # to 市政情報課: registered, orphaned, withdrawal, deleted
     REVIEWED = "account.reviewed"  # to 市政情報課: the head's review, as submitted
     SUMMARY = "account.summary"  # to 市政情報課: last month's figures
-
-
-@dataclass(frozen=True)
-class Context:
-    directory: Directory
-    now: datetime
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.directory.timezone).date()
 
 
 def view_of(account: Account) -> AccountView:
@@ -204,7 +195,14 @@ def sweep(session: Session, ctx: Context) -> int:
             days=settings.password_rotation_days,
         )
         posts += [(user, intent, _subject(account)) for user in dict.fromkeys(due.recipients)]
-        _audit(session, ctx, account, None, "account.reminded", {"kind": due.kind, "due_on": due.due_on.isoformat()})
+        audit(
+            session,
+            ctx,
+            ("account", account.id),
+            None,
+            "account.reminded",
+            {"kind": due.kind, "due_on": due.due_on.isoformat()},
+        )
         sent += 1
     outbox.post_intents(session, posts=posts, now=ctx.now)
     return sent + _monthly_summary(session, ctx)
@@ -279,11 +277,11 @@ def upcoming(
 
 def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -> Account | str:
     """Registers the account of an approved application, or says why not (a catalog key)."""
-    application = applications.get(session, form.application_id, for_update=True)
-    if application is None:
-        raise BadRequest(f"no application {form.application_id}")
+    application = found(
+        applications.get(session, form.application_id, for_update=True), f"application {form.application_id}"
+    )
     if not _may_register(ctx.directory, application.department_id, user_id):
-        _audit_denied(session, ctx, user_id, "register", application.id)
+        audit(session, ctx, ("application", application.id), user_id, "account.denied", {"action": "register"})
         return "account.denied"
     if application.status != ApplicationStatus.APPROVED:
         return "account.error.application.gone"
@@ -314,7 +312,14 @@ def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -
         return "account.error.url.taken"
     application.status = ApplicationStatus.REGISTERED
     _tell_office(session, ctx, account, Message.NOTICE, notice="registered")
-    _audit(session, ctx, account, user_id, "account.registered", {"application": application.id, "url": form.url})
+    audit(
+        session,
+        ctx,
+        ("account", account.id),
+        user_id,
+        "account.registered",
+        {"application": application.id, "url": form.url},
+    )
     return account
 
 
@@ -336,10 +341,10 @@ def password_changed(session: Session, ctx: Context, account_id: int, user_id: s
     if before == ctx.today and account.password_snooze_on is None:
         return account  # a retry or a second press: today is recorded already
     account.password_changed_on, account.password_snooze_on = ctx.today, None
-    _audit(
+    audit(
         session,
         ctx,
-        account,
+        ("account", account.id),
         user_id,
         "account.password_changed",
         {"before": before.isoformat(), "after": ctx.today.isoformat()},
@@ -355,8 +360,13 @@ def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> boo
     if account.password_snooze_on is not None:
         return False
     account.password_snooze_on = ctx.today + timedelta(days=1)
-    _audit(
-        session, ctx, account, user_id, "account.password_snoozed", {"until": account.password_snooze_on.isoformat()}
+    audit(
+        session,
+        ctx,
+        ("account", account.id),
+        user_id,
+        "account.password_snoozed",
+        {"until": account.password_snooze_on.isoformat()},
     )
     return True
 
@@ -385,10 +395,10 @@ def submit_review(session: Session, ctx: Context, account_id: int, user_id: str,
         return False
     account.last_review_on = ctx.today
     _tell_office(session, ctx, account, Message.REVIEWED, review=asdict(review), by=ctx.directory.name_of(user_id))
-    _audit(
+    audit(
         session,
         ctx,
-        account,
+        ("account", account.id),
         user_id,
         "account.reviewed",
         {
@@ -433,10 +443,10 @@ def _withdraw(
     for user in people:
         outbox.post_intent(session, channel=user, intent=intent, now=ctx.now, subject=_subject(account))
     _tell_office(session, ctx, account, Message.NOTICE, notice="withdrawal", immediate=immediate, criteria=criteria)
-    _audit(
+    audit(
         session,
         ctx,
-        account,
+        ("account", account.id),
         user_id,
         "account.withdrawing",
         {"criteria": criteria, "immediate": immediate, "until": account.withdrawal_notice_until.isoformat()},
@@ -455,7 +465,7 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
     # Every copy of the notice drops the task's button, drawn when sent: one pending update draws any later one.
     if notices := accounts.posted(session, _subject(account), "withdrawal"):
         outbox.update_intents(session, targets=notices, intent=notices[0].intent, now=ctx.now)
-    _audit(session, ctx, account, user_id, "account.announced", {"task": task})
+    audit(session, ctx, ("account", account.id), user_id, "account.announced", {"task": task})
     return account
 
 
@@ -468,7 +478,7 @@ def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Ac
         return account  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
     _tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
-    _audit(session, ctx, account, user_id, "account.deleted", {"on": ctx.today.isoformat()})
+    audit(session, ctx, ("account", account.id), user_id, "account.deleted", {"on": ctx.today.isoformat()})
     return account
 
 
@@ -484,7 +494,7 @@ def flag_orphans(session: Session, ctx: Context) -> int:
         if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
             continue
         _tell_office(session, ctx, account, Message.NOTICE, notice="orphaned")
-        _audit(session, ctx, account, None, "account.orphaned", {"managers": list(account.managers)})
+        audit(session, ctx, ("account", account.id), None, "account.orphaned", {"managers": list(account.managers)})
         flagged += 1
     return flagged
 
@@ -493,15 +503,7 @@ def may_export(session: Session, ctx: Context, user_id: str) -> bool:
     """The audit log goes only to 市政情報課 members; an attempt by anyone else is itself audited."""
     if ctx.directory.is_public_info(user_id):
         return True
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.directory.actor(user_id),
-        action="audit.export_denied",
-        entity_type="audit_log",
-        entity_id="-",
-        after={},
-    )
+    audit(session, ctx, ("audit_log", "-"), user_id, "audit.export_denied", {})
     return False
 
 
@@ -520,31 +522,8 @@ def may_act(directory: Directory, account: Account, user_id: str, action: str) -
 
 
 def _authorized(session: Session, ctx: Context, account_id: int, user_id: str, action: str) -> Account | None:
-    account = accounts.get(session, account_id, for_update=True)
-    if account is None:
-        raise BadRequest(f"no account {account_id}")
+    account = found(accounts.get(session, account_id, for_update=True), f"account {account_id}")
     if may_act(ctx.directory, account, user_id, action):
         return account
-    _audit(session, ctx, account, user_id, "account.denied", {"action": action})
+    audit(session, ctx, ("account", account.id), user_id, "account.denied", {"action": action})
     return None
-
-
-def _audit_denied(session: Session, ctx: Context, user_id: str, action: str, application_id: int) -> None:
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.directory.actor(user_id),
-        action="account.denied",
-        entity_type="application",
-        entity_id=application_id,
-        after={"action": action},
-    )
-
-
-def _audit(
-    session: Session, ctx: Context, account: Account, user_id: str | None, action: str, after: dict[str, Any]
-) -> None:
-    actor = ctx.directory.actor(user_id) if user_id else None
-    audit.record(
-        session, at=ctx.now, actor=actor, action=action, entity_type="account", entity_id=account.id, after=after
-    )

@@ -143,12 +143,6 @@ class Message(StrEnum):
     NOTICE = "application.notice"  # an outcome DM, with its event's parameters
 
 
-@dataclass(frozen=True)
-class Context:
-    directory: Directory
-    now: datetime
-
-
 def snapshot(application: Application, directory: Directory) -> ApplicationSnapshot:
     return ApplicationSnapshot(
         id=application.id,

@@ -16,7 +16,7 @@ from bot.errors import BadRequest
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.application import service
-from handlers.application.domain import NEEDS_COMMENT, Answer, ApplicationAction, Context, FirstPage, Outcome
+from handlers.application.domain import NEEDS_COMMENT, Answer, ApplicationAction, FirstPage, Outcome
 from handlers.application.forms import emergency_form, read_first_page, read_second_page
 from handlers.application.ids import ApplicationIds as Ids
 from handlers.application.views import (
@@ -30,6 +30,7 @@ from handlers.application.views import (
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.modals import open_modal, open_on_click
+from handlers.common.work import Context, context_of
 from storage.idempotency import once
 from storage.models import ApplicationStatus
 
@@ -40,10 +41,6 @@ ANSWERS = {
     Ids.RETURN: Answer.RETURN,
     Ids.REJECT: Answer.REJECT,
 }
-
-
-def context_of(runtime: Runtime) -> Context:
-    return Context(directory=runtime.config.directory, now=runtime.clock.now())
 
 
 def _department(ctx: Context, user_id: str) -> Department | None:

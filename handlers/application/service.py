@@ -25,11 +25,11 @@ from handlers.application.domain import (
     HEAD_ANSWERS,
     Answer,
     ApplicationForm,
-    Context,
     Message,
     Outcome,
 )
-from storage import applications, audit, outbox
+from handlers.common.work import Context, audit, found
+from storage import applications, outbox
 from storage.models import Application, ApplicationStatus, OutboxMessage
 
 NAME_LIMIT = 120
@@ -83,7 +83,7 @@ def submit(session: Session, ctx: Context, form: ApplicationForm, user_id: str, 
         application.head_message = _post(session, ctx, application, department.head, Message.HEAD_REQUEST)
         _post_full_text(session, ctx, application, application.head_message)
     action = "application.submitted" if by_head else "application.filled"
-    _audit(session, ctx, application, user_id, action, _summary(application))
+    audit(session, ctx, ("application", application.id), user_id, action, _summary(application))
     head_name = ctx.directory.name_of(department.head)
     return Submitted(application.id, ApplicationStatus(application.status), head_name)
 
@@ -122,9 +122,7 @@ def _checked(
     session: Session, ctx: Context, application_id: int, user_id: str, given: Answer, channel: str | None
 ) -> Application | Outcome:
     """The locked application, when ``user_id`` may give ``given``; a refusal is audited."""
-    application = applications.get(session, application_id, for_update=True)
-    if application is None:
-        raise BadRequest(f"no application {application_id}")
+    application = found(applications.get(session, application_id, for_update=True), f"application {application_id}")
     where = application.head_message if given in HEAD_ANSWERS else application.office_message
     if channel is not None and not outbox.clicked_in(where, channel):
         raise BadRequest(f"application {application_id} was not answered where it was asked")
@@ -135,8 +133,13 @@ def _checked(
     else:
         allowed = ctx.directory.is_public_info(user_id) and user_id not in (application.filled_by, application.head_id)
     if not allowed:
-        _audit(
-            session, ctx, application, user_id, "application.denied", {"answer": given, "status": application.status}
+        audit(
+            session,
+            ctx,
+            ("application", application.id),
+            user_id,
+            "application.denied",
+            {"answer": given, "status": application.status},
         )
         return Outcome.DENIED
     return application
@@ -164,7 +167,15 @@ def _head_answer(
     _notify(session, ctx, application, application.filled_by, kind, comment=comment)
     action = "application.submitted" if given == Answer.APPLY else "application.head_returned"
     after = {"status": application.status, "comment": comment}
-    _audit(session, ctx, application, user_id, action, after, before={"status": ApplicationStatus.WITH_HEAD})
+    audit(
+        session,
+        ctx,
+        ("application", application.id),
+        user_id,
+        action,
+        after,
+        before={"status": ApplicationStatus.WITH_HEAD},
+    )
     return Outcome.DONE
 
 
@@ -188,7 +199,9 @@ def _decide(
         _notify(session, ctx, application, recipient, "decided", answer=given, comment=comment)
     after = {"status": application.status, "comment": comment}
     before = {"status": ApplicationStatus.SUBMITTED}
-    _audit(session, ctx, application, user_id, f"application.{_DECIDED[given]}", after, before=before)
+    audit(
+        session, ctx, ("application", application.id), user_id, f"application.{_DECIDED[given]}", after, before=before
+    )
     return Outcome.DONE
 
 
@@ -246,25 +259,3 @@ def _summary(application: Application) -> dict[str, Any]:
         "head": application.head_id,
         "review_interval_days": application.review_interval_days,
     }
-
-
-def _audit(
-    session: Session,
-    ctx: Context,
-    application: Application,
-    user_id: str,
-    action: str,
-    after: dict[str, Any],
-    *,
-    before: dict[str, Any] | None = None,
-) -> None:
-    audit.record(
-        session,
-        at=ctx.now,
-        actor=ctx.directory.actor(user_id),
-        action=action,
-        entity_type="application",
-        entity_id=application.id,
-        before=before,
-        after=after,
-    )

@@ -7,7 +7,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.directory import Directory
 from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, RequestRole
 
 REVISABLE = (DraftStatus.RETURNED, DraftStatus.EXPIRED)  # the author may edit and resubmit
@@ -91,12 +90,6 @@ class Message(StrEnum):
     REQUEST = "draft.request"  # a request to answer, or the author's status, posted or updated
     FULL_TEXT = "draft.full_text"  # what a request DM cut, in its thread
     NOTICE = "draft.notice"  # to the author or an approver, as the draft was at its event
-
-
-@dataclass(frozen=True)
-class Context:
-    directory: Directory
-    now: datetime
 
 
 def snapshot(draft: Draft, steps: int, version: int | None = None) -> DraftSnapshot:

@@ -6,8 +6,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
+from handlers.common.work import context_of
 from handlers.draft import service
-from handlers.draft.context import context_of
 
 
 def expire(runtime: Runtime) -> int:

@@ -18,8 +18,8 @@ from bot.lint import Severity
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.modals import open_modal, open_on_click
+from handlers.common.work import context_of
 from handlers.draft import service
-from handlers.draft.context import context_of
 from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
 from handlers.draft.forms import read_absence, read_draft
 from handlers.draft.ids import DraftIds

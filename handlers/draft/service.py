@@ -22,8 +22,9 @@ from bot.config import Config, Department
 from bot.directory import Directory
 from bot.errors import BadRequest
 from bot.lint import Finding, LintSettings, lint
-from handlers.draft.domain import REVISABLE, Answer, Context, DraftForm, DraftSnapshot, Message, Outcome, snapshot
-from storage import audit, drafts, outbox
+from handlers.common.work import Context, audit, found
+from handlers.draft.domain import REVISABLE, Answer, DraftForm, DraftSnapshot, Message, Outcome, snapshot
+from storage import drafts, outbox
 from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, DraftVersion, OutboxMessage, RequestRole
 
 # 4(3)②: the same content posted again within this window reads as spam.
@@ -120,7 +121,7 @@ def submit(
     _add_version(draft, form, findings, ctx.now)
     session.flush()
     asked = _asked(_ask(session, ctx, draft, form.reviewers))
-    _audit(session, ctx, draft, author_id, "draft.submitted", {"kind": draft.kind, "asked": asked})
+    audit(session, ctx, ("draft", draft.id), author_id, "draft.submitted", {"kind": draft.kind, "asked": asked})
     return Submitted(draft.id, draft.version, asked)
 
 
@@ -139,7 +140,7 @@ def resubmit(
     _add_version(draft, form, findings, ctx.now)
     session.flush()
     asked = _asked(_ask(session, ctx, draft, []))
-    _audit(session, ctx, draft, author_id, "draft.resubmitted", {"version": draft.version, "asked": asked})
+    audit(session, ctx, ("draft", draft.id), author_id, "draft.resubmitted", {"version": draft.version, "asked": asked})
     return Submitted(draft.id, draft.version, asked)
 
 
@@ -278,17 +279,15 @@ def _checked(
     session: Session, ctx: Context, request_id: int, user_id: str, channel: str | None
 ) -> tuple[Draft, DraftRequest] | Outcome:
     """The locked draft and the request, when ``user_id`` is the one asked; a refusal is audited."""
-    request = drafts.request(session, request_id)
-    if request is None:
-        raise BadRequest(f"no draft request {request_id}")
+    request = found(drafts.request(session, request_id), f"draft request {request_id}")
     draft = _lock(session, request.draft_id)
     if channel is not None and not outbox.clicked_in(request.message, channel):
         raise BadRequest(f"request {request_id} was not pressed in its own DM")
     if request.user_id != user_id or user_id == draft.author_id or request.role == RequestRole.AUTHOR:
-        _audit(session, ctx, draft, user_id, "draft.denied", {"request": request_id})
+        audit(session, ctx, ("draft", draft.id), user_id, "draft.denied", {"request": request_id})
         return Outcome.DENIED
     if (refused := _entitlement(session, ctx, draft, request)) is not None:
-        _audit(session, ctx, draft, user_id, "draft.denied", {"request": request_id, "reason": refused})
+        audit(session, ctx, ("draft", draft.id), user_id, "draft.denied", {"request": request_id, "reason": refused})
         return Outcome.DENIED if refused == "left" else Outcome.APPROVERS_BACK
     return draft, request
 
@@ -326,7 +325,7 @@ def _review(
     if not _open(draft, request) or not _record(session, request, given, comment, ctx.now):
         return Outcome.UNCHANGED
     _refresh(session, ctx, draft, version=draft.version)
-    _audit(session, ctx, draft, request.user_id, "draft.reviewed", {"answer": given, "comment": comment})
+    audit(session, ctx, ("draft", draft.id), request.user_id, "draft.reviewed", {"answer": given, "comment": comment})
     return Outcome.DONE
 
 
@@ -345,7 +344,7 @@ def _decide(
         _record(session, request, given, comment, ctx.now)
         if not _all_approved(draft, version, step, current):
             _refresh(session, ctx, draft, version=version)
-            _audit(session, ctx, draft, request.user_id, "draft.approved_in_step", {"step": step})
+            audit(session, ctx, ("draft", draft.id), request.user_id, "draft.approved_in_step", {"step": step})
             return Outcome.DONE
     if not _move(session, draft, version, step, _next_state(given, step, len(steps)), ctx.now):
         return Outcome.UNCHANGED
@@ -366,7 +365,7 @@ def _decide(
     after: dict[str, Any] = {"version": version, "step": step, "comment": comment}
     if absent:
         after |= {"deputy": True, "on_behalf_of": list(absent)}
-    _audit(session, ctx, draft, request.user_id, f"draft.{given}", after)
+    audit(session, ctx, ("draft", draft.id), request.user_id, f"draft.{given}", after)
     return Outcome.DONE
 
 
@@ -394,13 +393,14 @@ def set_absence(
     whose approvers are now all away are offered to the 代決者; returns how many."""
     if starts_at is None:
         drafts.end_absences(session, user_id, ctx.now)
-        _audit_user(session, ctx, user_id, "draft.absence_ended", {})
+        audit(session, ctx, ("user", user_id), user_id, "draft.absence_ended", {})
         return 0
     drafts.add_absence(session, user_id, starts_at, ends_at)
     session.flush()
-    _audit_user(
+    audit(
         session,
         ctx,
+        ("user", user_id),
         user_id,
         "draft.absent",
         {"from": starts_at.isoformat(), "until": ends_at.isoformat() if ends_at else None},
@@ -465,7 +465,7 @@ def publish(session: Session, ctx: Context, draft_id: int, user_id: str, url: st
         return Outcome.UNCHANGED
     draft.status, draft.published_at, draft.published_url = DraftStatus.PUBLISHED, ctx.now, url
     _refresh(session, ctx, draft, version=draft.version)
-    _audit(session, ctx, draft, user_id, "draft.published", {"url": url, "version": draft.version})
+    audit(session, ctx, ("draft", draft.id), user_id, "draft.published", {"url": url, "version": draft.version})
     return Outcome.DONE
 
 
@@ -482,17 +482,14 @@ def may_publish(session: Session, ctx: Context, draft_id: int, user_id: str) -> 
 
 
 def _existing(session: Session, draft_id: int) -> Draft:
-    draft = drafts.get(session, draft_id)
-    if draft is None:
-        raise BadRequest(f"no draft {draft_id}")
-    return draft
+    return found(drafts.get(session, draft_id), f"draft {draft_id}")
 
 
 def _by_author(session: Session, ctx: Context, draft: Draft, user_id: str, action: str) -> bool:
     """Only the author revises, resubmits or reports publication; anyone else is refused and audited."""
     if draft.author_id == user_id:
         return True
-    _audit(session, ctx, draft, user_id, "draft.denied", {"action": action})
+    audit(session, ctx, ("draft", draft.id), user_id, "draft.denied", {"action": action})
     return False
 
 
@@ -510,7 +507,7 @@ def _expire(session: Session, ctx: Context, draft: Draft) -> bool:
     session.refresh(draft)
     _refresh(session, ctx, draft, version=draft.version)
     _notify(session, ctx, draft, draft.author_id, "expired")
-    _audit(session, ctx, draft, None, "draft.expired", {"version": draft.version})
+    audit(session, ctx, ("draft", draft.id), None, "draft.expired", {"version": draft.version})
     return True
 
 
@@ -528,7 +525,7 @@ def remind_due(session: Session, ctx: Context) -> int:
         for request in draft.requests:
             if _in_step(request, draft.version, draft.step) and request.answer is None:
                 _notify(session, ctx, draft, request.user_id, "reminder", hours=hours)
-        _audit(session, ctx, draft, None, "draft.reminded", {"version": draft.version, "step": draft.step})
+        audit(session, ctx, ("draft", draft.id), None, "draft.reminded", {"version": draft.version, "step": draft.step})
         reminded += 1
     return reminded
 
@@ -548,7 +545,7 @@ def readdress(session: Session, ctx: Context) -> int:
             continue
         requests = [_request(ctx, draft, RequestRole.APPROVER, user) for user in new]
         _send(session, ctx, draft, requests)
-        _audit(session, ctx, draft, None, "draft.readdressed", {"step": draft.step, "asked": new})
+        audit(session, ctx, ("draft", draft.id), None, "draft.readdressed", {"step": draft.step, "asked": new})
         moved += 1
     return moved
 
@@ -580,10 +577,7 @@ def own(session: Session, directory: Directory, user_id: str) -> list[DraftSnaps
 
 
 def _lock(session: Session, draft_id: int) -> Draft:
-    draft = drafts.get(session, draft_id, for_update=True)
-    if draft is None:
-        raise BadRequest(f"no draft {draft_id}")
-    return draft
+    return found(drafts.get(session, draft_id, for_update=True), f"draft {draft_id}")
 
 
 def _refresh(session: Session, ctx: Context, draft: Draft, *, version: int) -> None:
@@ -604,15 +598,3 @@ def _post(session: Session, ctx: Context, draft: Draft, user_id: str, kind: Mess
     """Queues a DM about ``draft``: its subject names the draft (one notice if one goes as plain text)."""
     intent = {"kind": kind, "draft": draft.id, **facts}
     return outbox.post_intent(session, channel=user_id, intent=intent, now=ctx.now, subject=f"draft:{draft.id}")
-
-
-def _audit(
-    session: Session, ctx: Context, draft: Draft, user_id: str | None, action: str, after: dict[str, Any]
-) -> None:
-    actor = ctx.directory.actor(user_id) if user_id else None
-    audit.record(session, at=ctx.now, actor=actor, action=action, entity_type="draft", entity_id=draft.id, after=after)
-
-
-def _audit_user(session: Session, ctx: Context, user_id: str, action: str, after: dict[str, Any]) -> None:
-    actor = ctx.directory.actor(user_id)
-    audit.record(session, at=ctx.now, actor=actor, action=action, entity_type="user", entity_id=user_id, after=after)

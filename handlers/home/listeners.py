@@ -6,8 +6,8 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from handlers.common.context import runtime_of
+from handlers.common.work import context_of as draft_context
 from handlers.draft import service as draft_service
-from handlers.draft.context import context_of as draft_context
 from handlers.help.views import guideline_blocks
 from handlers.home.views import home_view
 from handlers.report.domain import snapshot as case_snapshot

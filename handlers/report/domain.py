@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.directory import Directory
+from handlers.common import work
 from storage.cases import CaseNumbers
 from storage.models import Audience, Capacity, Case, CaseCopy, CaseKind, CaseReporter, CaseStatus
 
@@ -106,12 +105,9 @@ class Message(StrEnum):
 
 
 @dataclass(frozen=True)
-class Context:
-    """What every change needs besides the session: the directory and the time."""
+class Context(work.Context):
+    """A unit of work's Context, and the counter that numbers new cases."""
 
-    directory: Directory
-    now: datetime
-    timezone: ZoneInfo
     numbers: CaseNumbers
 
 

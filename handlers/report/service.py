@@ -22,6 +22,7 @@ from bot.calendar import BusinessHours
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
+from handlers.common.work import audit, found
 from handlers.report import routing, visibility
 from handlers.report.domain import (
     Context,
@@ -38,7 +39,7 @@ from handlers.report.domain import (
 )
 from handlers.report.kinds import CONFIDENTIAL, CORRECTION, NEEDS_URL, Route, kind_of
 from handlers.report.urls import normalize
-from storage import audit, cases, outbox
+from storage import cases, outbox
 from storage.models import (
     Audience,
     Capacity,
@@ -137,7 +138,9 @@ def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Subm
     thread, *_ = _send_copies(session, ctx, case, [*recipients, reporter], timeline_first=True)
     full_text = (recipients[0].target, {"kind": Message.FULL_TEXT, "case": case.id}, _subject(case))
     outbox.post_intents(session, posts=[full_text], now=ctx.now, thread_id=thread, coalesce_key=Message.FULL_TEXT)
-    _audit(session, ctx, case, case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls})
+    audit(
+        session, ctx, ("case", case.number), case.reporter_id, "case.created", after=_state(case) | {"urls": form.urls}
+    )
     return Submission(
         number=case.number,
         attached=False,
@@ -211,10 +214,10 @@ def _attach(
         # another department's private report), whose thread would otherwise betray it.
         told = joined is None or _thread_sees(case, joined)
         _refresh(session, ctx, case, *([Event("duplicates", ctx.now)] if told else []))
-    _audit(
+    audit(
         session,
         ctx,
-        case,
+        ("case", case.number),
         reporter_id,
         "case.attached",
         # The report's capacity: whoever reads the log (an export) can tell a private reporter's entry.
@@ -310,7 +313,7 @@ def comment(session: Session, ctx: Context, ref: CopyRef, user_id: str, text: st
         return Outcome.DENIED
     name = ctx.directory.name_of(user_id)
     _post_timeline(session, ctx, case, Event("comment", ctx.now, {"name": name, "text": text}))
-    _audit(session, ctx, case, user_id, "case.commented", after={"text": text})
+    audit(session, ctx, ("case", case.number), user_id, "case.commented", after={"text": text})
     return Outcome.DONE
 
 
@@ -417,7 +420,7 @@ def escalate_due(session: Session, ctx: Context, hours: BusinessHours) -> int:
         case.escalation_level = 1
         _send_escalation(session, ctx, case, minutes)
         _post_timeline(session, ctx, case, Event("escalated", ctx.now, {"minutes": minutes}))
-        _audit(session, ctx, case, None, "case.escalated", after={"level": 1})
+        audit(session, ctx, ("case", case.number), None, "case.escalated", after={"level": 1})
         escalated += 1
     return escalated
 
@@ -437,9 +440,7 @@ def _subject(case: Case) -> str:
 
 
 def number_of(session: Session, case_id: int) -> str:
-    case = cases.get(session, case_id)
-    if case is None:
-        raise BadRequest(f"no case {case_id}")
+    case = found(cases.get(session, case_id), f"case {case_id}")
     return case.number
 
 
@@ -469,10 +470,10 @@ def readdress(session: Session, ctx: Context) -> int:
         _refresh(session, ctx, case, event, handing_over=[copy for copy, _ in handovers])
         if thread_moved:  # the new thread holds what the copies cut, as the old one did
             _reply_full_text(session, ctx, case)
-        _audit(
+        audit(
             session,
             ctx,
-            case,
+            ("case", case.number),
             None,
             "case.readdressed",
             after={"from": [c.target for c, _ in handovers], "to": [r.target for r in successors.values()]},
@@ -536,10 +537,7 @@ def visible_cases(session: Session, directory: Directory, user_id: str) -> tuple
 
 
 def _lock(session: Session, case_id: int) -> Case:
-    case = cases.get(session, case_id, for_update=True)
-    if case is None:
-        raise BadRequest(f"no case {case_id}")
-    return case
+    return found(cases.get(session, case_id, for_update=True), f"case {case_id}")
 
 
 def _authorized(
@@ -553,7 +551,7 @@ def _authorized(
         raise BadRequest(f"copy {ref.copy_id} is not case {ref.case_id}'s message in {ref.channel}")
     if may_act(ctx.directory, case, copy, user_id, action, in_channel=ref.channel is not None and not by_role):
         return case, copy
-    _audit(session, ctx, case, user_id, "case.denied", after={"action": action, "copy": copy.id})
+    audit(session, ctx, ("case", case.number), user_id, "case.denied", after={"action": action, "copy": copy.id})
     return case, None
 
 
@@ -594,7 +592,7 @@ def _changed(
     after: dict[str, Any] | None = None,
 ) -> Outcome:
     _refresh(session, ctx, case, *events)
-    _audit(session, ctx, case, user_id, action, after=_state(case) | (after or {}))
+    audit(session, ctx, ("case", case.number), user_id, action, after=_state(case) | (after or {}))
     return Outcome.DONE
 
 
@@ -660,12 +658,3 @@ def _state(case: Case) -> dict[str, Any]:
         "resolution_reason": case.resolution_reason,
         "checklist": sorted(i.item for i in case.checklist),
     }
-
-
-def _audit(
-    session: Session, ctx: Context, case: Case, user_id: str | None, action: str, *, after: dict[str, Any]
-) -> None:
-    actor = ctx.directory.actor(user_id) if user_id else None
-    audit.record(
-        session, at=ctx.now, actor=actor, action=action, entity_type="case", entity_id=case.number, after=after
-    )
