@@ -29,6 +29,7 @@ from handlers.application.views import (
 )
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
+from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
 from handlers.common.work import Context, context_of
 from storage.idempotency import once
@@ -112,7 +113,7 @@ def answer_button(
     """申請する and 承認 answer at once; 差し戻す, 差戻し and 却下 ask for a comment first."""
     runtime = runtime_of(context)
     meta = ApplicationAction.decode(action.get("value"))
-    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    channel = button_channel(body)
     given = ANSWERS[Ids(action["action_id"])]
     user = body["user"]["id"]
     ctx = context_of(runtime)

@@ -6,7 +6,7 @@ not parse, or names a version we do not know, is a BadRequest (400 and a log lin
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -27,3 +27,8 @@ class Metadata(BaseModel):
             return cls.model_validate_json(raw or "")
         except ValidationError:
             raise BadRequest(f"{cls.__name__} metadata does not parse") from None
+
+
+def button_channel(body: dict[str, Any]) -> str | None:
+    """The channel of the message whose button was pressed, as Slack's container (or channel) tells it."""
+    return (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")

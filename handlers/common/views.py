@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, SectionBlock
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.catalog import t
 
 
-def comment_modal(
-    *, callback_id: str, block_id: str, title: str, submit: str, label: str, metadata: str, max_length: int
+def modal(
+    title: str,
+    blocks: Sequence[Block],
+    *,
+    callback_id: str | None = None,
+    submit: str | None = None,
+    metadata: str | None = None,
 ) -> View:
-    """A modal asking for one comment (差戻し, 却下, 指摘あり…), carrying its subject in private_metadata.
-    ``title``, ``submit`` and ``label`` are already the texts to show."""
+    """A modal with the catalog's 閉じる: ``title`` and ``submit`` are already the texts to show; a modal
+    without ``submit`` only tells something."""
     return View(
         type="modal",
         callback_id=callback_id,
@@ -20,19 +28,41 @@ def comment_modal(
         submit=submit,
         close=t("common.close"),
         private_metadata=metadata,
-        blocks=[
-            InputBlock(
-                block_id=block_id,
-                label=label,
-                element=PlainTextInputElement(action_id=block_id, multiline=True, max_length=max_length),
-            )
-        ],
+        blocks=list(blocks),
+    )
+
+
+def input_block(
+    block_id: str, label: str, element: Any, *, hint: str | None = None, optional: bool = False, **params: Any
+) -> InputBlock:
+    """An input whose ``label`` and ``hint`` are catalog keys (``params`` fill the label)."""
+    return InputBlock(
+        block_id=block_id,
+        label=t(label, **params),
+        element=element,
+        hint=t(hint) if hint else None,
+        optional=optional,
+    )
+
+
+def comment_modal(
+    *, callback_id: str, block_id: str, title: str, submit: str, label: str, metadata: str, max_length: int
+) -> View:
+    """A modal asking for one comment (差戻し, 却下, 指摘あり…), carrying its subject in private_metadata.
+    ``title``, ``submit`` and ``label`` are already the texts to show."""
+    element = PlainTextInputElement(action_id=block_id, multiline=True, max_length=max_length)
+    return modal(
+        title,
+        [InputBlock(block_id=block_id, label=label, element=element)],
+        callback_id=callback_id,
+        submit=submit,
+        metadata=metadata,
     )
 
 
 def notice_modal(title: str, body: str) -> View:
     """A modal that only tells something (mrkdwn ``body``), to replace a submitted one."""
-    return View(type="modal", title=title, close=t("common.close"), blocks=[SectionBlock(text=body)])
+    return modal(title, [SectionBlock(text=body)])
 
 
 def not_opened_modal() -> View:

@@ -17,6 +17,7 @@ from bot.errors import BadRequest
 from bot.lint import Severity
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
+from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
 from handlers.common.work import context_of
 from handlers.draft import service
@@ -124,7 +125,7 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
 
 def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[DraftAction, str | None]:
     meta = DraftAction.decode(action.get("value"))
-    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    channel = button_channel(body)
     return meta, channel
 
 

@@ -16,6 +16,7 @@ from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
+from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
 from handlers.report import service
 from handlers.report.context import context_of
@@ -92,7 +93,7 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context:
 
 def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[CopyRef, CaseAction]:
     meta = CaseAction.decode(action.get("value"))
-    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    channel = button_channel(body)
     return CopyRef(case_id=meta.case_id, copy_id=meta.copy_id, channel=channel), meta
 
 
