@@ -15,6 +15,7 @@ from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
 from bot.lint import Severity
+from bot.urls import parse_urls
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
@@ -33,7 +34,6 @@ from handlers.draft.views import (
     published_modal,
     submitted_view,
 )
-from handlers.report.urls import parse_urls
 from storage.idempotency import once
 from storage.models import Draft
 

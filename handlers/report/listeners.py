@@ -14,6 +14,7 @@ from bot.catalog import t
 from bot.errors import BadRequest
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
+from bot.urls import parse_urls
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
@@ -24,7 +25,6 @@ from handlers.report.domain import Context, CopyRef, Outcome, Submission
 from handlers.report.forms import prefill_from, read_report
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
-from handlers.report.urls import parse_urls
 from handlers.report.views import (
     REASONS,
     Prefill,

@@ -22,6 +22,7 @@ from bot.calendar import BusinessHours
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
+from bot.urls import normalize
 from handlers.common.work import audit, found
 from handlers.report import routing, visibility
 from handlers.report.domain import (
@@ -38,7 +39,6 @@ from handlers.report.domain import (
     snapshot,
 )
 from handlers.report.kinds import CONFIDENTIAL, CORRECTION, NEEDS_URL, Route, kind_of
-from handlers.report.urls import normalize
 from storage import cases, outbox
 from storage.models import (
     Audience,
