@@ -19,12 +19,15 @@ from handlers.draft import service as draft_service
 from handlers.draft.messages import MESSAGES as DRAFT_MESSAGES
 from handlers.report import service as report_service
 from handlers.report.context import context_of as report_context
+from handlers.report.gauges import OPEN_CASES
 from handlers.report.messages import MESSAGES as REPORT_MESSAGES
 
 FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
 JOBS: tuple[ScheduledJob, ...] = (*report.JOBS, *draft.JOBS, *account.JOBS, *modals.JOBS)
 # What the delivery worker draws when it sends a message queued as an intent, by the intent's kind.
+# The features' gauges on /metrics, counted from the database when scraped.
+GAUGES = (OPEN_CASES,)
 MESSAGES: dict[str, Render] = {**REPORT_MESSAGES, **DRAFT_MESSAGES, **APPLICATION_MESSAGES, **ACCOUNT_MESSAGES}
 
 
