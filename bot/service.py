@@ -17,7 +17,8 @@ from bot.app import create_app
 from bot.catalog import bilingual
 from bot.clock import Clock, SystemClock
 from bot.config import load_config
-from bot.delivery import OutboxWorker, PostgresDoorbell
+from bot.delivery import OutboxWorker
+from bot.doorbell import PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
 from bot.metrics import DatabaseGauges, Metrics

@@ -2,9 +2,9 @@
 
 from slack_bolt import App
 
-from bot.delivery import Render
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
+from bot.sending import Render
 from handlers import account, application, draft, home, report
 from handlers import help as guideline_help
 from handlers.account import service as account_service

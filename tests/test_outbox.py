@@ -13,8 +13,11 @@ from sqlalchemy import Engine, select, text
 
 from bot.clock import Clock, SystemClock
 from bot.config import Delivery, load_config
-from bot.delivery import ChannelPacer, OutboxWorker, Outcome, PostgresDoorbell
+from bot.delivery import OutboxWorker
 from bot.directory import Directory
+from bot.doorbell import PostgresDoorbell
+from bot.pacing import ChannelPacer
+from bot.sending import Outcome
 from playground.slack_api import SlackStandIn
 from storage import audit, outbox
 from storage.db import SessionFactory, make_engine, make_sessions

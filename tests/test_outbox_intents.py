@@ -12,8 +12,9 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, MetaData, select
 from sqlalchemy.orm import Session
 
-from bot.delivery import BUG_ATTEMPTS, OutboxWorker, Outcome
+from bot.delivery import OutboxWorker
 from bot.directory import Directory
+from bot.sending import BUG_ATTEMPTS, Outcome
 from playground.slack_api import SlackStandIn
 from storage import migrate, outbox
 from storage.db import SessionFactory
