@@ -24,7 +24,7 @@ from bot.config import Delivery
 from bot.directory import Directory
 from bot.pacing import ChannelPacer
 from bot.sending import Drawing, Outcome, Render, Sender
-from storage import outbox
+from storage import outbox_claims
 from storage.db import SessionFactory
 from storage.models import OutboxMethod
 
@@ -82,7 +82,7 @@ class OutboxWorker:
 
     def start(self) -> None:
         with self.sessions.begin() as session:
-            released = outbox.release_claims(session, prefix=f"{socket.gethostname()}:", dead=self._dead)
+            released = outbox_claims.release_claims(session, prefix=f"{socket.gethostname()}:", dead=self._dead)
         if released:
             log.info("took back %d messages a crashed sender on this host had claimed", released)
         self._thread = threading.Thread(target=self._run, name="outbox-dispatcher", daemon=True)
@@ -145,7 +145,7 @@ class OutboxWorker:
             return 0.0  # there may be more
         return self._idle_wait(pacing_wait)
 
-    def _deliver_in_pool(self, item: outbox.Claimed, drawing: Drawing) -> None:
+    def _deliver_in_pool(self, item: outbox_claims.Claimed, drawing: Drawing) -> None:
         try:
             self.send(item, drawing)
         except Exception:  # the database failed while settling: the lease hands the message on
@@ -157,7 +157,7 @@ class OutboxWorker:
 
     def _idle_wait(self, pacing_wait: float | None) -> float:
         with self.reading() as session:
-            due = outbox.next_due(session, skip=self.pacer.blocked(self.monotonic()))
+            due = outbox_claims.next_due(session, skip=self.pacer.blocked(self.monotonic()))
         wait = self.settings.poll_seconds
         if pacing_wait is not None:
             wait = min(wait, pacing_wait)
@@ -167,7 +167,7 @@ class OutboxWorker:
 
     # -- claiming and delivering (also driven directly by tests) -----------------------
 
-    def claim(self, limit: int) -> tuple[list[outbox.Claimed], float | None]:
+    def claim(self, limit: int) -> tuple[list[outbox_claims.Claimed], float | None]:
         """Claims up to ``limit`` due messages; also returns the shortest pacing wait met."""
         now = self.clock.now()
         blocked = self.pacer.blocked(self.monotonic())
@@ -185,7 +185,7 @@ class OutboxWorker:
             return not wait
 
         with self.sessions.begin() as session:
-            claimed = outbox.claim(
+            claimed = outbox_claims.claim(
                 session,
                 now=now,
                 worker=self.worker_id,
@@ -217,13 +217,13 @@ class OutboxWorker:
         claimed, _ = self.claim(limit=self.settings.workers)
         return [self.send(item, drawing) for item, drawing in self.draw(claimed)]
 
-    def deliver(self, item: outbox.Claimed) -> Outcome:
+    def deliver(self, item: outbox_claims.Claimed) -> Outcome:
         """Draws and sends one claimed message."""
         ((_, drawing),) = self.draw([item])
         return self.send(item, drawing)
 
-    def draw(self, items: list[outbox.Claimed]) -> list[tuple[outbox.Claimed, Drawing]]:
+    def draw(self, items: list[outbox_claims.Claimed]) -> list[tuple[outbox_claims.Claimed, Drawing]]:
         return self.sender.draw(items)
 
-    def send(self, item: outbox.Claimed, drawing: Drawing) -> Outcome:
+    def send(self, item: outbox_claims.Claimed, drawing: Drawing) -> Outcome:
         return self.sender.send(item, drawing)

@@ -34,7 +34,7 @@ from bot.clock import Clock
 from bot.config import Delivery
 from bot.directory import Directory
 from bot.plain_text import REFUSALS, notice, plain_version
-from storage import outbox
+from storage import outbox, outbox_claims
 from storage.db import SessionFactory
 from storage.group_commit import GroupCommit
 from storage.models import OutboxMethod
@@ -48,7 +48,7 @@ TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavaila
 
 
 # Draws an intent's message when it is sent, from the database as it is then; None: nothing to say.
-Render = Callable[[Session, Directory, outbox.Claimed], dict[str, Any] | None]
+Render = Callable[[Session, Directory, outbox_claims.Claimed], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,10 @@ class Sender:
         self.observe = observe
         self.membership = ChannelMembership(client=client, sessions=sessions, clock=clock, directory=directory)
 
-    def draw(self, items: list[outbox.Claimed]) -> list[tuple[outbox.Claimed, Drawing]]:
+    def draw(self, items: list[outbox_claims.Claimed]) -> list[tuple[outbox_claims.Claimed, Drawing]]:
         """Draws claimed messages in one reading session, from the database as it is now: the copies of one
         case share one load of it. A message that cannot be drawn carries why (it is retried, or failed)."""
-        drawn: list[tuple[outbox.Claimed, Drawing]] = []
+        drawn: list[tuple[outbox_claims.Claimed, Drawing]] = []
         with self.reading() as session:
             for item in items:
                 try:
@@ -118,7 +118,7 @@ class Sender:
                     drawn.append((item, Undrawn(repr(error))))
         return drawn
 
-    def send(self, item: outbox.Claimed, drawing: Drawing) -> Outcome:
+    def send(self, item: outbox_claims.Claimed, drawing: Drawing) -> Outcome:
         if isinstance(drawing, Undrawn):
             if drawing.permanent:
                 return self._fail(item, drawing.reason)
@@ -146,7 +146,7 @@ class Sender:
         now = self.clock.now()
 
         def settle(session: Session) -> bool:
-            done = outbox.mark_sent(
+            done = outbox_claims.mark_sent(
                 session,
                 item,
                 worker=self.worker_id,
@@ -155,12 +155,12 @@ class Sender:
                 digest=digest,
                 now=now,
             )
-            if done and item.refused_with and outbox.record_plain_sent(session, item, now=now):
+            if done and item.refused_with and outbox_claims.record_plain_sent(session, item, now=now):
                 self._notify_office(session, item, message, now)
             if not done and item.method == OutboxMethod.UPDATE:
                 # Another worker took the update over when this one's lease ran out: Slack may now show this
                 # older drawing after the other's, so what the message shows is no longer known; it is drawn again.
-                outbox.forget_shown(session, item, now=now)
+                outbox_claims.forget_shown(session, item, now=now)
             return done
 
         done = self._settling.write(settle)
@@ -168,7 +168,7 @@ class Sender:
             self.observe(Outcome.SENT, None)
         return Outcome.SENT if done else Outcome.LOST_CLAIM
 
-    def _draw(self, session: Session, item: outbox.Claimed) -> Drawing:
+    def _draw(self, session: Session, item: outbox_claims.Claimed) -> Drawing:
         if item.intent is None:
             return item.payload
         render = self.renderers.get(item.intent.get("kind", ""))
@@ -176,31 +176,33 @@ class Sender:
             return Undrawn(f"nothing draws intents of kind {item.intent.get('kind')!r}", permanent=True)
         return render(session, self.directory(), item)
 
-    def _skip(self, item: outbox.Claimed) -> Outcome:
+    def _skip(self, item: outbox_claims.Claimed) -> Outcome:
         now = self.clock.now()
         done = self._settling.write(
-            lambda session: outbox.mark_skipped(session, item.id, worker=self.worker_id, now=now)
+            lambda session: outbox_claims.mark_skipped(session, item.id, worker=self.worker_id, now=now)
         )
         if done:
             self.observe(Outcome.SKIPPED, None)
         return Outcome.SKIPPED if done else Outcome.LOST_CLAIM
 
-    def _call(self, item: outbox.Claimed, payload: dict[str, Any]) -> Any:
+    def _call(self, item: outbox_claims.Claimed, payload: dict[str, Any]) -> Any:
         if item.method == OutboxMethod.UPDATE:
             return self.client.chat_update(channel=item.parent_channel, ts=item.parent_ts, **payload)
         return self.client.chat_postMessage(
             channel=item.parent_channel or item.channel, thread_ts=item.parent_ts, **payload
         )
 
-    def _payload(self, item: outbox.Claimed, message: dict[str, Any]) -> dict[str, Any]:
+    def _payload(self, item: outbox_claims.Claimed, message: dict[str, Any]) -> dict[str, Any]:
         """What to send: once Slack refused the message, its plain version (a refused message has one)."""
         plain = self._plain(item, message) if item.refused_with else None
         return plain if plain is not None else message
 
-    def _plain(self, item: outbox.Claimed, message: dict[str, Any]) -> dict[str, Any] | None:
+    def _plain(self, item: outbox_claims.Claimed, message: dict[str, Any]) -> dict[str, Any] | None:
         return plain_version(message, item.subject, update=item.method == OutboxMethod.UPDATE)
 
-    def _notify_office(self, session: Session, item: outbox.Claimed, message: dict[str, Any], now: datetime) -> None:
+    def _notify_office(
+        self, session: Session, item: outbox_claims.Claimed, message: dict[str, Any], now: datetime
+    ) -> None:
         """Queues the notice to 市政情報課 that ``item`` went as plain text, with the same commit."""
         directory = self.directory()
         destination = directory.name_of(item.channel) if item.channel[:1] in ("U", "W") else f"<#{item.channel}>"
@@ -208,7 +210,7 @@ class Sender:
         outbox.post_message(session, channel=directory.offices.public_info.channel, message=office_notice, now=now)
 
     def _after_error(
-        self, item: outbox.Claimed, message: dict[str, Any], status: int, error: str | None, headers: Any
+        self, item: outbox_claims.Claimed, message: dict[str, Any], status: int, error: str | None, headers: Any
     ) -> Outcome:
         if status == 429:
             seconds = _retry_after(headers)
@@ -225,22 +227,24 @@ class Sender:
             return self._settle_retry(item, 0, f"{error}: joined the channel", count_attempt=True)  # goes again now
         return self._fail(item, error or f"HTTP {status}")
 
-    def _refused(self, item: outbox.Claimed, error: str) -> Outcome:
+    def _refused(self, item: outbox_claims.Claimed, error: str) -> Outcome:
         log.warning("Slack refused message %d to %s (%s); sending it as plain text", item.id, item.channel, error)
         with self.sessions.begin() as session:
-            done = outbox.mark_refused(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
+            done = outbox_claims.mark_refused(
+                session, item.id, worker=self.worker_id, error=error, now=self.clock.now()
+            )
         if done:
             self.observe(Outcome.REFUSED, error)
         return Outcome.REFUSED if done else Outcome.LOST_CLAIM
 
-    def _bug(self, item: outbox.Claimed, reason: str) -> Outcome:
+    def _bug(self, item: outbox_claims.Claimed, reason: str) -> Outcome:
         """A message that could not be drawn or prepared: retried a few times (a passing database error), then
         failed, so that a bug never holds its channel for as long as Slack's own trouble may."""
         if item.attempts + 1 >= BUG_ATTEMPTS:
             return self._fail(item, f"gave up after {item.attempts + 1} attempts; last: {reason}")
         return self._retry(item, reason)
 
-    def _retry(self, item: outbox.Claimed, reason: str) -> Outcome:
+    def _retry(self, item: outbox_claims.Claimed, reason: str) -> Outcome:
         attempts = item.attempts + 1
         age = self.clock.now() - item.created_at
         if age >= timedelta(minutes=self.settings.give_up_after_minutes):
@@ -257,20 +261,22 @@ class Sender:
         )
         return self._settle_retry(item, seconds, reason, count_attempt=True)
 
-    def _settle_retry(self, item: outbox.Claimed, seconds: float, reason: str, *, count_attempt: bool) -> Outcome:
+    def _settle_retry(
+        self, item: outbox_claims.Claimed, seconds: float, reason: str, *, count_attempt: bool
+    ) -> Outcome:
         at = self.clock.now() + timedelta(seconds=seconds)
         with self.sessions.begin() as session:
-            done = outbox.mark_retry(
+            done = outbox_claims.mark_retry(
                 session, item.id, worker=self.worker_id, at=at, error=reason, count_attempt=count_attempt
             )
         if done:
             self.observe(Outcome.RETRY, reason)
         return Outcome.RETRY if done else Outcome.LOST_CLAIM
 
-    def _fail(self, item: outbox.Claimed, error: str) -> Outcome:
+    def _fail(self, item: outbox_claims.Claimed, error: str) -> Outcome:
         log.error("message %d to %s failed permanently: %s", item.id, item.channel, error)
         with self.sessions.begin() as session:
-            done = outbox.mark_failed(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
+            done = outbox_claims.mark_failed(session, item.id, worker=self.worker_id, error=error, now=self.clock.now())
         if done:
             self.observe(Outcome.FAILED, error)
         return Outcome.FAILED if done else Outcome.LOST_CLAIM

@@ -16,7 +16,7 @@ from bot.delivery import OutboxWorker
 from bot.directory import Directory
 from bot.sending import BUG_ATTEMPTS, Outcome
 from playground.slack_api import SlackStandIn
-from storage import migrate, outbox
+from storage import migrate, outbox, outbox_claims
 from storage.db import SessionFactory
 from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
 from tests.support.clock import FrozenClock
@@ -32,7 +32,7 @@ class Board:
         self.text = "version 1"
         self.drawn = 0
 
-    def draw(self, _session: Session, _directory: Directory, _message: outbox.Claimed) -> dict[str, Any] | None:
+    def draw(self, _session: Session, _directory: Directory, _message: outbox_claims.Claimed) -> dict[str, Any] | None:
         self.drawn += 1
         return {"text": self.text} if self.text else None
 

@@ -15,7 +15,7 @@ from handlers.account.service import Message, ReviewForm, view_of
 from handlers.account.views import AccountRenderer, summary_message
 from storage import accounts, summary
 from storage.models import Account
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 DRAW = AccountRenderer()

@@ -14,7 +14,7 @@ from bot.sending import Render
 from handlers.application.domain import ApplicationSnapshot, Message, snapshot
 from handlers.application.views import ApplicationRenderer
 from storage import applications
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 

@@ -17,7 +17,7 @@ from handlers.draft.service import route_of
 from handlers.draft.views import DraftRenderer
 from storage import drafts
 from storage.models import Draft, DraftRequest, DraftStatus, OutboxMethod, RequestRole
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 

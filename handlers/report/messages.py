@@ -16,7 +16,7 @@ from handlers.report.domain import Event, Message, Seat, Snapshot, seat_of, snap
 from handlers.report.views import SlackRenderer
 from storage import cases
 from storage.models import Audience, Case, CaseCopy, OutboxMethod
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 
