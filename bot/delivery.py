@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 
 class OutboxWorker:
+    """Claims due messages and hands them to a pool of senders, woken by commits and by its own timer."""
+
     def __init__(
         self,
         *,
@@ -62,6 +64,7 @@ class OutboxWorker:
             renderers=renderers or {},
             observe=observe,
         )
+        # The sender's own, shared: what the worker calls Slack with and draws intents by.
         self.client = self.sender.client
         self.renderers = self.sender.renderers
         # A claim outlives the slowest Web API call, so only a dead worker loses its claims.
