@@ -20,7 +20,7 @@ from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
 from handlers.common.work import context_of
-from handlers.draft import service
+from handlers.draft import absences, authoring, checks, decisions
 from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
 from handlers.draft.forms import read_absence, read_draft
 from handlers.draft.ids import DraftIds
@@ -79,7 +79,7 @@ def _absence(runtime: Any, user_id: str, words: list[str]) -> str:
         return t("draft.absent.usage")
     starts, ends = absence if isinstance(absence, tuple) else (None, None)
     with runtime.sessions.begin() as session:
-        offered = service.set_absence(session, ctx, user_id, starts, ends)
+        offered = absences.set_absence(session, ctx, user_id, starts, ends)
     if starts is None:
         reply = t("draft.absent.off")
     elif ends is None:
@@ -101,7 +101,7 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
         ack(response_action="errors", errors=errors)
         return
     with runtime.sessions() as session:
-        findings = service.check_text(session, ctx, form.text, form.account, exclude_draft=revising)
+        findings = checks.check_text(session, ctx, form.text, form.account, exclude_draft=revising)
     blocking = [f for f in findings if f.severity == Severity.BLOCK]
     if blocking and not form.consented:
         items = "、".join(f"「{f.excerpt}」" for f in blocking[:5])
@@ -110,9 +110,9 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
 
     def work(session: Session) -> dict[str, Any] | None:
         if revising is None:
-            done = service.submit(session, ctx, form, author, findings, department)
+            done = authoring.submit(session, ctx, form, author, findings, department)
         else:
-            done = service.resubmit(session, ctx, revising, form, author, findings)
+            done = authoring.resubmit(session, ctx, revising, form, author, findings)
         return {**asdict(done), "findings": [f.to_dict() for f in findings]} if done else None
 
     # A retried submission gets the first one's answer: one draft, one round of requests.
@@ -141,9 +141,9 @@ def answer_button(
     user = body["user"]["id"]
     with runtime.sessions.begin() as session:
         if given in NEEDS_COMMENT:
-            outcome = service.may_answer(session, context_of(runtime), meta.request_id, user, channel)
+            outcome = decisions.may_answer(session, context_of(runtime), meta.request_id, user, channel)
         else:
-            outcome = service.answer(session, context_of(runtime), meta.request_id, user, given, None, channel)
+            outcome = decisions.answer(session, context_of(runtime), meta.request_id, user, given, None, channel)
     ack()
     if given in NEEDS_COMMENT and outcome == Outcome.DONE:
         view = comment_modal(meta.model_copy(update={"answer": given}))
@@ -174,7 +174,7 @@ def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
     if meta.request_id is None or meta.answer not in set(Answer):
         raise BadRequest("a comment modal without its request and answer")
     with runtime.sessions.begin() as session:
-        outcome = service.answer(
+        outcome = decisions.answer(
             session, context_of(runtime), meta.request_id, body["user"]["id"], Answer(meta.answer), comment, None
         )
     if outcome in REFUSALS:
@@ -190,7 +190,7 @@ def open_revision(
     runtime = runtime_of(context)
     meta, _ = _clicked(body, action)
     with runtime.sessions.begin() as session:
-        draft = service.may_revise(session, context_of(runtime), meta.draft_id, body["user"]["id"])
+        draft = authoring.may_revise(session, context_of(runtime), meta.draft_id, body["user"]["id"])
         prefill = _prefill(draft) if draft else None
     ack()
     if prefill is None:
@@ -212,7 +212,7 @@ def open_published(
     runtime = runtime_of(context)
     meta, _ = _clicked(body, action)
     with runtime.sessions.begin() as session:
-        allowed = service.may_publish(session, context_of(runtime), meta.draft_id, body["user"]["id"])
+        allowed = authoring.may_publish(session, context_of(runtime), meta.draft_id, body["user"]["id"])
     ack()
     if not allowed:
         respond(text=t("draft.denied"), response_type="ephemeral", replace_original=False)
@@ -229,7 +229,7 @@ def submit_published(ack: Ack, body: dict[str, Any], view: dict[str, Any], conte
         ack(response_action="errors", errors={DraftIds.PUBLISHED_URL: t("draft.error.url.invalid")})
         return
     with runtime.sessions.begin() as session:
-        outcome = service.publish(session, context_of(runtime), meta.draft_id, body["user"]["id"], urls[0])
+        outcome = authoring.publish(session, context_of(runtime), meta.draft_id, body["user"]["id"], urls[0])
     if outcome == Outcome.DENIED:
         ack(response_action="errors", errors={DraftIds.PUBLISHED_URL: t("draft.denied")})
     else:
@@ -244,5 +244,5 @@ def check_text(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCo
         respond(text=t("draft.check.usage"), response_type="ephemeral")
         return
     runtime = runtime_of(context)
-    findings = service.lint_text(context_of(runtime), text)
+    findings = checks.lint_text(context_of(runtime), text)
     respond(**check_result(text, [f.to_dict() for f in findings]))
