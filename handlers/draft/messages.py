@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from bot.delivery import Render
 from bot.directory import Directory
 from handlers.draft.domain import DraftSnapshot, Message, snapshot
+from handlers.draft.renderer import DraftRenderer
 from handlers.draft.route import route_of
-from handlers.draft.views import DraftRenderer
 from storage import drafts
 from storage.models import Draft, DraftRequest, DraftStatus, OutboxMethod, RequestRole
 from storage.outbox import Claimed
