@@ -66,23 +66,26 @@ class ApplicationRenderer:
 
     def head_request(self, application: ApplicationSnapshot) -> dict[str, Any]:
         intro = t("application.head.intro", filler=application.filled_by_name, office=self.office)
-        blocks = self._body(application, intro)
-        if application.status == ApplicationStatus.WITH_HEAD:
-            blocks.append(answer_buttons(application.id, HEAD_BUTTONS))
-        else:
-            blocks.append(self._outcome(application))
-        return self._message(application, blocks)
+        return self._asking(application, intro, ApplicationStatus.WITH_HEAD, HEAD_BUTTONS)
 
     def office_post(self, application: ApplicationSnapshot) -> dict[str, Any]:
         intro = t(
             "application.office.intro", department=escape(application.department_name), head=application.head_name
         )
-        blocks = self._body(application, intro)
-        if application.status == ApplicationStatus.SUBMITTED:
-            blocks.append(answer_buttons(application.id, DECISION_BUTTONS))
-        else:
-            blocks.append(self._outcome(application))
-        return self._message(application, blocks)
+        return self._asking(application, intro, ApplicationStatus.SUBMITTED, DECISION_BUTTONS)
+
+    def _asking(
+        self,
+        application: ApplicationSnapshot,
+        intro: str,
+        waiting: ApplicationStatus,
+        buttons: tuple[tuple[Ids, Answer, str | None], ...],
+    ) -> dict[str, Any]:
+        """The application with ``buttons`` while it is ``waiting`` for this answer, and how it went after."""
+        outcome = (
+            answer_buttons(application.id, buttons) if application.status == waiting else self._outcome(application)
+        )
+        return self._message(application, [*self._body(application, intro), outcome])
 
     def notice(self, application: ApplicationSnapshot, kind: str, **params: Any) -> dict[str, Any]:
         """An outcome DM: ``decided`` (市政情報課's decision, with ``answer``), ``head_applied`` or
