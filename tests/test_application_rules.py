@@ -1,7 +1,7 @@
 """The usage application's rules themselves (4(4)①②), driven through handlers/application/service.py with a
 real database and no Slack, HTTP or worker: where an application goes, who may apply for it and who may
 decide it. Each test reads the row a change stored and the messages it queued. The wiring of these rules
-to Slack is tested end to end in test_application.py."""
+to Slack is tested end to end in tests/application/."""
 
 from __future__ import annotations
 

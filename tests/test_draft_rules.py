@@ -1,7 +1,7 @@
 """The draft rules themselves, driven through the draft services (handlers/draft/) with a real database and
 no Slack, HTTP or worker: where a draft goes, who may decide it, how its steps advance, when it expires and
 when its approvers are reminded. Each test reads the rows a change stored and the outbox intents it queued.
-The wiring of these rules to Slack is tested end to end in test_draft.py."""
+The wiring of these rules to Slack is tested end to end in tests/draft/."""
 
 from __future__ import annotations
 
