@@ -5,13 +5,9 @@ to Slack is tested end to end in tests/application/."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.config import Config
@@ -21,34 +17,17 @@ from handlers.application import service
 from handlers.application.domain import Answer, ApplicationForm, Message, Outcome
 from handlers.common.work import Context
 from storage.db import SessionFactory
-from storage.models import Application, ApplicationStatus, AuditEntry, OutboxMessage, Platform
-from tests.support.bot import APP_YAML
+from storage.models import Application, ApplicationStatus, OutboxMessage, Platform
+from tests.support.desk import ServiceDesk
+from tests.support.desk import kanko_directory as directory
 
 THURSDAY = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)  # 09:00 JST
 STAFF, HEAD, DEPUTY, PUBINFO, OUTSIDER = "U0STAFF1", "U0HEADKANKO", "U0DEPUTYKANKO", "U0PUBINFO1", "U0NOBODY"
 OFFICE = "C0PUBLICINFO"
 
 
-def directory(**kanko: Any) -> Directory:
-    """app.yaml as shipped (kanko: head HEAD, staff STAFF; 市政情報課: PUBINFO), kanko changed by ``kanko``."""
-    config = yaml.safe_load(APP_YAML.read_text(encoding="utf-8"))
-    config["departments"][0].update(kanko)
-    return Directory(Config.model_validate(config))
-
-
-@dataclass
-class Desk:
+class Desk(ServiceDesk):
     """The service with its context and a session per call, as a listener runs it."""
-
-    sessions: SessionFactory
-    ctx: Context
-
-    def under(self, directory_: Directory) -> Desk:
-        return Desk(self.sessions, replace(self.ctx, directory=directory_))
-
-    def run(self, change: Callable[..., Any], *args: Any) -> Any:
-        with self.sessions.begin() as session:
-            return change(session, self.ctx, *args)
 
     def apply(self, user_id: str = STAFF) -> service.Submitted:
         form = ApplicationForm(Platform.X, "観光情報の発信", False, {"staff": [STAFF]}, 365)
@@ -67,10 +46,6 @@ class Desk:
         with self.sessions() as session:
             rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
             return [(r.channel, r.intent.get("notice") or r.intent["kind"]) for r in rows if r.parent_id is None]
-
-    def audited(self) -> list[tuple[str, str | None]]:
-        with self.sessions() as session:
-            return [tuple(r) for r in session.execute(select(AuditEntry.action, AuditEntry.actor_id)).all()]
 
 
 @pytest.fixture

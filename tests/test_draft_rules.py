@@ -5,25 +5,21 @@ The wiring of these rules to Slack is tested end to end in tests/draft/."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 
-from bot.config import Config
-from bot.directory import Directory
 from bot.errors import BadRequest
 from handlers.common.work import Context
 from handlers.draft import absences, authoring, decisions, queries, route, sweeps
 from handlers.draft.domain import Answer, DraftForm, Message, Outcome
 from handlers.draft.route import Step, steps_for
 from storage.db import SessionFactory
-from storage.models import AuditEntry, Draft, DraftKind, DraftRequest, DraftStatus, OutboxMessage, RequestRole
-from tests.support.bot import APP_YAML
+from storage.models import Draft, DraftKind, DraftRequest, DraftStatus, OutboxMessage, RequestRole
+from tests.support.desk import ServiceDesk
+from tests.support.desk import kanko_directory as directory
 
 # Thursday 2026-11-26 09:00 JST: a working day, office open.
 THURSDAY = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
@@ -38,29 +34,8 @@ AUTHOR, STAFF2, HEAD, DEPUTY, DAIKETSU, OUTSIDER = (
 TWO_STEPS = [{"approvers": [DEPUTY], "mode": "any"}, {"approvers": [HEAD, STAFF2], "mode": "all"}]
 
 
-def directory(**kanko: Any) -> Directory:
-    """app.yaml as shipped (kanko: approvers HEAD and DEPUTY, staff AUTHOR and STAFF2), kanko changed by ``kanko``."""
-    config = yaml.safe_load(APP_YAML.read_text(encoding="utf-8"))
-    config["departments"][0].update(kanko)
-    return Directory(Config.model_validate(config))
-
-
-@dataclass
-class Desk:
+class Desk(ServiceDesk):
     """The draft services with their context and a session per call, as a listener or a job runs them."""
-
-    sessions: SessionFactory
-    ctx: Context
-
-    def at(self, now: datetime) -> Desk:
-        return Desk(self.sessions, replace(self.ctx, now=now))
-
-    def under(self, directory_: Directory) -> Desk:
-        return Desk(self.sessions, replace(self.ctx, directory=directory_))
-
-    def run(self, change: Callable[..., Any], *args: Any) -> Any:
-        with self.sessions.begin() as session:
-            return change(session, self.ctx, *args)
 
     def submit(
         self,
@@ -104,10 +79,6 @@ class Desk:
         with self.sessions() as session:
             rows = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
             return [(r.channel, r.intent["notice"]) for r in rows if (r.intent or {}).get("kind") == Message.NOTICE]
-
-    def audited(self) -> list[tuple[str, str | None]]:
-        with self.sessions() as session:
-            return [tuple(r) for r in session.execute(select(AuditEntry.action, AuditEntry.actor_id)).all()]
 
 
 @pytest.fixture

@@ -110,6 +110,22 @@ def comment(bot: RunningBot, fake: SlackStandIn, text: str, *, user_id: str) -> 
     return send(bot.url, interactive(as_opened(bot, payload)))
 
 
+def answer_with_comment(
+    bot: RunningBot,
+    fake: SlackStandIn,
+    action_id: str,
+    request: DraftRequest,
+    message: OutboxMessage | None,
+    text: str,
+    *,
+    user_id: str,
+) -> Reply:
+    """Presses a button that asks for a comment (指摘あり, 差戻し, 却下), then submits the modal it opened."""
+    press(bot, fake, action_id, request, message, user_id=user_id)
+    fake.wait_for("views.open")
+    return comment(bot, fake, text, user_id=user_id)
+
+
 def draft(bot: RunningBot) -> Draft:
     with bot.service.runtime.sessions() as session:
         found = session.scalars(select(Draft)).one()

@@ -20,7 +20,7 @@ from tests.draft.flow import (
     HEAD,
     OFFICIAL,
     STAFF2,
-    comment,
+    answer_with_comment,
     dm_posts,
     draft,
     press,
@@ -87,9 +87,10 @@ def test_an_issue_raised_by_a_reviewer_reaches_the_author_with_its_comment(
     delivered(bot)
     request, message = request_of(bot, STAFF2)
 
-    press(bot, fake_slack, "draft.review.issue", request, message, user_id=STAFF2)
-    fake_slack.wait_for("views.open")
-    assert comment(bot, fake_slack, "日付の曜日が違います", user_id=STAFF2).status == 200
+    reply = answer_with_comment(
+        bot, fake_slack, "draft.review.issue", request, message, "日付の曜日が違います", user_id=STAFF2
+    )
+    assert reply.status == 200
     delivered(bot)
 
     author_status = request_of(bot, AUTHOR)[1]
@@ -192,9 +193,10 @@ def test_return_then_resubmit_then_approve_keeps_both_versions(bot: RunningBot, 
     delivered(bot)
     request, message = request_of(bot, DEPUTY)
 
-    press(bot, fake_slack, "draft.decision.return", request, message, user_id=DEPUTY)
-    fake_slack.wait_for("views.open")
-    assert comment(bot, fake_slack, "方針の根拠を一文加えてください", user_id=DEPUTY).status == 200
+    returned = answer_with_comment(
+        bot, fake_slack, "draft.decision.return", request, message, "方針の根拠を一文加えてください", user_id=DEPUTY
+    )
+    assert returned.status == 200
     delivered(bot)
     assert draft(bot).status == "returned"
     notice = [c for c in dm_posts(fake_slack, AUTHOR) if "差戻し" in strings(c.args)][-1]

@@ -16,7 +16,7 @@ from tests.draft.flow import (
     HEAD,
     OFFICIAL,
     STAFF2,
-    comment,
+    answer_with_comment,
     dm_posts,
     draft,
     press,
@@ -97,9 +97,10 @@ def test_a_dm_about_a_returned_version_drawn_after_the_next_version_still_shows_
     worker = bot.service.worker
     worker.stop()  # version 1 is returned and version 2 submitted before anything is sent
 
-    press(bot, fake_slack, "draft.decision.return", *asked, user_id=DEPUTY)
-    fake_slack.wait_for("views.open")
-    assert comment(bot, fake_slack, "方針の根拠を一文加えてください", user_id=DEPUTY).status == 200
+    returned = answer_with_comment(
+        bot, fake_slack, "draft.decision.return", *asked, "方針の根拠を一文加えてください", user_id=DEPUTY
+    )
+    assert returned.status == 200
     press(bot, fake_slack, "draft.revise", *author, user_id=AUTHOR)
     opened = fake_slack.wait_for("views.open", count=2)[-1].args["view"]
     revised = OFFICIAL + "根拠は市総合計画です。"
