@@ -15,7 +15,7 @@ from handlers.common.context import provide_runtime
 from handlers.common.failure import handle_error, keep_answers
 from handlers.common.work import context_of as account_context
 from handlers.common.work import context_of as draft_context
-from handlers.draft import service as draft_service
+from handlers.draft import route as draft_route
 from handlers.draft.messages import MESSAGES as DRAFT_MESSAGES
 from handlers.report import service as report_service
 from handlers.report.context import context_of as report_context
@@ -45,5 +45,5 @@ def readdress(runtime: Runtime) -> None:
     whose people left go to the current ones. Idempotent: safe at every start."""
     with runtime.sessions.begin() as session:
         report_service.readdress(session, report_context(runtime))
-        draft_service.readdress(session, draft_context(runtime))
+        draft_route.readdress(session, draft_context(runtime))
         account_service.flag_orphans(session, account_context(runtime))

@@ -12,7 +12,7 @@ from bot.directory import Directory
 from bot.mrkdwn import escape
 from bot.sending import Render
 from handlers.application.domain import ApplicationSnapshot, Message, snapshot
-from handlers.application.views import ApplicationRenderer
+from handlers.application.renderer import ApplicationRenderer
 from storage import applications
 from storage.outbox_claims import Claimed
 

@@ -14,7 +14,7 @@ from bot.urls import parse_urls
 from handlers.common.forms import FormValues
 from handlers.draft.domain import DraftForm
 from handlers.draft.ids import DraftIds
-from handlers.draft.service import steps_for
+from handlers.draft.route import steps_for
 from handlers.draft.views import NOTE_MAX, TEXT_MAX
 from storage.models import DraftKind
 

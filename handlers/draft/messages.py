@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from bot.directory import Directory
 from bot.sending import Render
 from handlers.draft.domain import DraftSnapshot, Message, snapshot
-from handlers.draft.service import route_of
-from handlers.draft.views import DraftRenderer
+from handlers.draft.renderer import DraftRenderer
+from handlers.draft.route import route_of
 from storage import drafts
 from storage.models import Draft, DraftRequest, DraftStatus, OutboxMethod, RequestRole
 from storage.outbox_claims import Claimed
