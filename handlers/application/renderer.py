@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -23,6 +22,7 @@ from bot.mrkdwn import escape, fit, fit_escaped, joined
 from handlers.application.domain import Answer, ApplicationAction, ApplicationSnapshot, Item
 from handlers.application.ids import ApplicationIds as Ids
 from handlers.application.views import SECTION_LIMIT, platform_name
+from handlers.common.views import FULL_TEXT_MAX, button_row
 from storage.models import ApplicationStatus
 
 HEADER_LIMIT = 150
@@ -33,8 +33,6 @@ ITEM_SHOWN = 300
 INTRO_SHOWN = 600
 FIELD_SHOWN = 250
 STAFF_SHOWN = 400
-FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
-
 HEAD_BUTTONS = ((Ids.HEAD_APPLY, Answer.APPLY, "primary"), (Ids.HEAD_RETURN, Answer.HEAD_RETURN, None))
 DECISION_BUTTONS = (
     (Ids.APPROVE, Answer.APPROVE, "primary"),
@@ -44,13 +42,7 @@ DECISION_BUTTONS = (
 
 
 def answer_buttons(application_id: int, buttons: tuple[tuple[Ids, Answer, str | None], ...]) -> ActionsBlock:
-    value = ApplicationAction(application_id=application_id).encode()
-    return ActionsBlock(
-        elements=[
-            ButtonElement(text=t(f"application.button.{answer}"), action_id=action, value=value, style=style)
-            for action, answer, style in buttons
-        ]
-    )
+    return button_row(buttons, ApplicationAction(application_id=application_id).encode(), "application.button")
 
 
 class ApplicationRenderer:

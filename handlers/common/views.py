@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, InputBlock, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.catalog import t
+
+FULL_TEXT_MAX = 39_000  # a thread reply holding the whole of what a message cut; Slack's limit is 40,000
 
 
 def modal(
@@ -68,3 +70,13 @@ def notice_modal(title: str, body: str) -> View:
 def not_opened_modal() -> View:
     """What a person sees after submitting a view the bot has no record of having opened for them."""
     return notice_modal(t("common.not_opened.title"), t("common.not_opened.body"))
+
+
+def button_row(buttons: Iterable[tuple[str, str, str | None]], value: str, labels: str) -> ActionsBlock:
+    """Buttons carrying one metadata ``value``: each ``(action_id, answer, style)`` labelled ``{labels}.{answer}``."""
+    return ActionsBlock(
+        elements=[
+            ButtonElement(text=t(f"{labels}.{answer}"), action_id=action, value=value, style=style)
+            for action, answer, style in buttons
+        ]
+    )

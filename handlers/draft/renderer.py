@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 
 from bot.catalog import t
 from bot.mrkdwn import escape, fit, fit_escaped, joined, was_cut
+from handlers.common.views import FULL_TEXT_MAX, button_row
 from handlers.draft.domain import REVISABLE, Answer, DraftSnapshot, RequestView
 from handlers.draft.ids import DraftIds
 from handlers.draft.metadata import DraftAction
@@ -34,8 +35,6 @@ NOTE_SHOWN = 600
 URL_SHOWN = 300
 ANSWERS_SHOWN = 1200
 COMMENT_SHOWN = 300
-FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
-
 REVIEW_BUTTONS = ((DraftIds.REVIEW_OK, Answer.OK, "primary"), (DraftIds.REVIEW_ISSUE, Answer.ISSUE, None))
 DECISION_BUTTONS = (
     (DraftIds.APPROVE, Answer.APPROVE, "primary"),
@@ -47,13 +46,7 @@ DECISION_BUTTONS = (
 def answer_buttons(
     draft_id: int, request_id: int, buttons: tuple[tuple[DraftIds, Answer, str | None], ...]
 ) -> ActionsBlock:
-    value = DraftAction(draft_id=draft_id, request_id=request_id).encode()
-    return ActionsBlock(
-        elements=[
-            ButtonElement(text=t(f"draft.button.{answer}"), action_id=action, value=value, style=style)
-            for action, answer, style in buttons
-        ]
-    )
+    return button_row(buttons, DraftAction(draft_id=draft_id, request_id=request_id).encode(), "draft.button")
 
 
 class DraftRenderer:
