@@ -13,14 +13,18 @@ from bot.audit_export import committee_rows, day_range, default_filename, export
 from bot.catalog import t
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
-from handlers.account import service
-from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
+from handlers.account import policy, service
+from handlers.account.domain import Outcome
+from handlers.account.forms import read_period, read_policy, read_register, read_review, read_withdrawal
+from handlers.account.ids import AccountIds
 from handlers.account.metadata import AccountAction
 from handlers.account.views import (
     AccountRenderer,
     account_list,
     deletion_recorded,
     password_recorded,
+    policy_modal,
+    policy_recorded,
     register_modal,
     review_modal,
     withdraw_modal,
@@ -175,6 +179,35 @@ def password_snooze(
     ack()
     key = {True: "account.password.snoozed", False: "account.password.already_snoozed", None: "account.denied"}[snoozed]
     respond(text=t(key), response_type="ephemeral", replace_original=False)
+
+
+def open_policy(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime = runtime_of(context)
+    account_id = _clicked(action).account_id
+    with runtime.sessions.begin() as session:
+        shown = policy.policy_form(session, context_of(runtime), account_id, body["user"]["id"])
+    ack()
+    if shown is None:
+        respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
+    else:
+        open_on_click(client, runtime, body, policy_modal(shown), subject=f"account:{account_id}")
+
+
+def submit_policy(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    url, errors = read_policy(view)
+    if url is None:
+        ack(response_action="errors", errors=errors)
+        return
+    runtime = runtime_of(context)
+    account_id = AccountAction.decode(view.get("private_metadata")).account_id
+    with runtime.sessions.begin() as session:
+        outcome, shown = policy.record_policy(session, context_of(runtime), account_id, body["user"]["id"], url)
+    if shown is None or outcome == Outcome.DENIED:
+        ack(response_action="errors", errors={AccountIds.POLICY_RECORD_URL: t("account.denied")})
+    else:
+        ack(response_action="update", view=policy_recorded(shown.name, url))
 
 
 def open_review(

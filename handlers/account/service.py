@@ -19,57 +19,26 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.config import Reminders
 from bot.directory import Directory
 from bot.errors import BadRequest
+from handlers.account import reminders
+from handlers.account.domain import AccountView, Staff, current_managers, head_of, staff_of, view_of
+from handlers.account.reminders import Asof, ReminderKind
 from handlers.application.domain import Item
 from handlers.common.work import Context, audit, found
 from storage import accounts, applications, outbox
 from storage.models import Account, AccountState, ApplicationStatus
 
-PASSWORD_OVERDUE_GRACE = timedelta(days=7)  # then the head is told too
 SUMMARY_HOUR = time(9, 0)
 CRITERIA = ("purpose_achieved", "no_prospect", "security", "quality")  # 4(6)①[1]–[4]
 
 
 @dataclass(frozen=True)
-class AccountView:
-    id: int
-    platform: str
-    name: str
-    url: str
-    department_name: str
-    managers: list[str]
-    state: AccountState
-    password_changed_on: date
-    next_review_on: date
-    withdrawal_notice_until: date | None
-    announced_in_account: bool
-    announced_on_site: bool
-
-
-@dataclass(frozen=True)
 class Due:
-    kind: str  # password, password_snooze, password_overdue, review, deletion
+    kind: str  # a name in reminders.KINDS
     due_on: date
     recipients: tuple[str, ...]  # user IDs, or 市政情報課's channel for a manager who left
     left: tuple[str, ...] = ()  # managers it was theirs to act on who left the department
-
-
-@dataclass(frozen=True)
-class Staff:
-    """Who looks after an account now: its managers still in its department, those who left, its head,
-    and 市政情報課's channel, which takes over what the ones who left would have been asked."""
-
-    managers: tuple[str, ...]
-    left: tuple[str, ...]
-    head: str | None
-    office: str
-
-    def managers_or_stand_ins(self) -> tuple[str, ...]:
-        if not self.left:
-            return self.managers
-        return tuple(dict.fromkeys([*self.managers, *([self.head] if self.head else []), self.office]))
 
 
 @dataclass(frozen=True)
@@ -104,77 +73,39 @@ class Message(StrEnum):
     SUMMARY = "account.summary"  # to 市政情報課: last month's figures
 
 
-def view_of(account: Account) -> AccountView:
-    return AccountView(
-        id=account.id,
-        platform=account.platform,
-        name=account.name,
-        url=account.url,
-        department_name=account.department_name,
-        managers=list(account.managers),
-        state=AccountState(account.state),
-        password_changed_on=account.password_changed_on,
-        next_review_on=account.review_due_on,
-        withdrawal_notice_until=account.withdrawal_notice_until,
-        announced_in_account=account.announced_in_account,
-        announced_on_site=account.announced_on_site,
-    )
-
-
 # -- what is due --------------------------------------------------------------------------------
 
 
-def current_managers(directory: Directory, account: Account) -> tuple[str, ...]:
-    """The account's managers who still belong to (or head) its department: one transferred to another
-    department or gone from app.yaml in April has left the account, for its buttons and its reminders alike."""
-    department = directory.department(account.department_id)
-    staff = {department.head, *department.members} if department else set()
-    return tuple(m for m in account.managers if m in staff)
+def asof(directory: Directory, today: date) -> Asof:
+    return Asof(today=today, settings=directory.config.reminders, timezone=directory.timezone)
 
 
-def staff_of(directory: Directory, account: Account) -> Staff:
-    managers = current_managers(directory, account)
-    return Staff(
-        managers=managers,
-        left=tuple(m for m in account.managers if m not in managers),
-        head=_head_of(directory, account),
-        office=directory.offices.public_info.channel,
-    )
-
-
-def due_for(account: Account, settings: Reminders, staff: Staff, today: date) -> list[Due]:
-    """The reminders an account has due on ``today`` (each sent once: see sweep). What the managers
+def due_for(account: Account, staff: Staff, at: Asof, kinds: tuple[ReminderKind, ...] = reminders.SWEPT) -> list[Due]:
+    """The reminders an account has due by ``at.today`` (each sent once: see sweep). What the managers
     would be asked goes, when one of them left, to the head and 市政情報課 too, flagged."""
-    managers, left, head = staff.managers_or_stand_ins(), staff.left, staff.head
     due: list[Due] = []
-    if account.state == AccountState.ACTIVE:
-        password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
-        review = account.review_due_on
-        candidates = [
-            Due("password", password, managers, left),
-            Due("password_overdue", password + PASSWORD_OVERDUE_GRACE, (head,) if head else ()),
-            Due("review", review, (head,) if head else ()),
-        ]
-        if account.password_snooze_on is not None:
-            candidates.append(Due("password_snooze", account.password_snooze_on, managers, left))
-        due += [d for d in candidates if d.due_on <= today and d.recipients]
-    elif account.state == AccountState.WITHDRAWING and (until := account.withdrawal_notice_until) and until <= today:
-        due.append(Due("deletion", until, tuple(dict.fromkeys([*managers, *([head] if head else [])])), left))
+    for kind in kinds:
+        when = reminders.due_on(kind, account, at)
+        recipients = kind.recipients(staff)
+        if when is not None and when <= at.today and recipients:
+            due.append(Due(kind.name, when, recipients, staff.left if kind.names_left else ()))
     return due
 
 
 def sweep(session: Session, ctx: Context) -> int:
     """Sends every reminder due now, once. Ordinary reminders wait for office hours (weekdays
     08:30–17:15, not on holidays or 12/29–1/3): a sweep outside them sends nothing."""
-    if not ctx.directory.office_hours.is_open(ctx.now):
+    kinds = reminders.swept_now(ctx.directory.office_hours.is_open(ctx.now))
+    if not kinds:
         return 0
-    settings = ctx.directory.config.reminders
-    candidates = accounts.due_candidates(session, ctx.today, settings.password_rotation_days)
+    at = asof(ctx.directory, ctx.today)
+    settings = at.settings
+    candidates = accounts.due_candidates(session, reminders.prefilters(kinds, at))
     already = accounts.sent(session, [_subject(a) for a in candidates])
     pending = [
         (account, due)
         for account in candidates
-        for due in due_for(account, settings, staff_of(ctx.directory, account), ctx.today)
+        for due in due_for(account, staff_of(ctx.directory, account), at, kinds)
         if (due.kind, _subject(account), due.due_on) not in already
     ]
     # Claimed in one statement: what another process sent a moment ago is not claimed again.
@@ -220,7 +151,7 @@ def _reminder(
     return {"kind": Message.REMINDER, "account": account.id, "reminder": kind, "left": _names(ctx, left), **facts}
 
 
-def _tell_office(session: Session, ctx: Context, account: Account, kind: Message, **facts: Any) -> None:
+def tell_office(session: Session, ctx: Context, account: Account, kind: Message, **facts: Any) -> None:
     intent = {"kind": kind, "account": account.id, **facts}
     channel = ctx.directory.offices.public_info.channel
     outbox.post_intent(session, channel=channel, intent=intent, now=ctx.now, subject=_subject(account))
@@ -228,11 +159,6 @@ def _tell_office(session: Session, ctx: Context, account: Account, kind: Message
 
 def _names(ctx: Context, user_ids: tuple[str, ...]) -> list[str]:
     return [ctx.directory.name_of(u) for u in user_ids]
-
-
-def _head_of(directory: Directory, account: Account) -> str | None:
-    department = directory.department(account.department_id)
-    return department.head if department else None
 
 
 def _monthly_summary(session: Session, ctx: Context) -> int:
@@ -259,16 +185,14 @@ def upcoming(
     session: Session, directory: Directory, today: date
 ) -> list[tuple[AccountView, str, date, tuple[str, ...]]]:
     """What each live account has coming next, and to whom, for `sns-bot reminders list`."""
-    settings = directory.config.reminders
+    at = asof(directory, today)
     rows = []
     for account in accounts.live(session):
         shown, staff = view_of(account), staff_of(directory, account)
-        managers, head = staff.managers_or_stand_ins(), (staff.head,) if staff.head else ()
-        if account.state == AccountState.WITHDRAWING and account.withdrawal_notice_until:
-            rows.append((shown, "deletion", account.withdrawal_notice_until, tuple(dict.fromkeys(managers + head))))
-            continue
-        password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
-        rows += [(shown, "password", password, managers), (shown, "review", shown.next_review_on, head)]
+        for kind in reminders.SWEPT:
+            when = reminders.due_on(kind, account, at)
+            if kind.listed and when is not None:
+                rows.append((shown, kind.name, when, kind.recipients(staff)))
     return sorted(rows, key=lambda row: row[2])
 
 
@@ -311,7 +235,7 @@ def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -
     except IntegrityError:
         return "account.error.url.taken"
     application.status = ApplicationStatus.REGISTERED
-    _tell_office(session, ctx, account, Message.NOTICE, notice="registered")
+    tell_office(session, ctx, account, Message.NOTICE, notice="registered")
     audit(
         session,
         ctx,
@@ -334,7 +258,7 @@ def _may_register(directory: Directory, department_id: str, user_id: str) -> boo
 
 def password_changed(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
     """「変更しました」: records today and restarts the cycle (the reminders key on the new date)."""
-    account = _authorized(session, ctx, account_id, user_id, "password_changed")
+    account = authorized(session, ctx, account_id, user_id, "password_changed")
     if account is None:
         return None
     before = account.password_changed_on
@@ -354,7 +278,7 @@ def password_changed(session: Session, ctx: Context, account_id: int, user_id: s
 
 def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> bool | None:
     """「明日もう一度」, once per cycle: True when set, False when this cycle was snoozed already."""
-    account = _authorized(session, ctx, account_id, user_id, "password_snooze")
+    account = authorized(session, ctx, account_id, user_id, "password_snooze")
     if account is None:
         return None
     if account.password_snooze_on is not None:
@@ -376,7 +300,7 @@ def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> boo
 
 def review_form(session: Session, ctx: Context, account_id: int, user_id: str) -> tuple[AccountView, str | None] | None:
     """What the review modal shows, for the head or 市政情報課; anyone else is refused and audited."""
-    account = _authorized(session, ctx, account_id, user_id, "review")
+    account = authorized(session, ctx, account_id, user_id, "review")
     return None if account is None else (view_of(account), indicators_of(session, account))
 
 
@@ -390,11 +314,11 @@ def indicators_of(session: Session, account: Account) -> str | None:
 
 def submit_review(session: Session, ctx: Context, account_id: int, user_id: str, review: ReviewForm) -> bool:
     """The head's review restarts the cycle and goes to 市政情報課; 撤退 starts a withdrawal with notice."""
-    account = _authorized(session, ctx, account_id, user_id, "review")
+    account = authorized(session, ctx, account_id, user_id, "review")
     if account is None:
         return False
     account.last_review_on = ctx.today
-    _tell_office(session, ctx, account, Message.REVIEWED, review=asdict(review), by=ctx.directory.name_of(user_id))
+    tell_office(session, ctx, account, Message.REVIEWED, review=asdict(review), by=ctx.directory.name_of(user_id))
     audit(
         session,
         ctx,
@@ -417,7 +341,7 @@ def withdraw(
     session: Session, ctx: Context, account_id: int, user_id: str, criteria: list[str], *, immediate: bool
 ) -> bool:
     """Withdrawal decided by the department, or ordered by 市政情報課 (4(6))."""
-    account = _authorized(session, ctx, account_id, user_id, "withdraw")
+    account = authorized(session, ctx, account_id, user_id, "withdraw")
     if account is None or account.state != AccountState.ACTIVE:
         return False
     _withdraw(session, ctx, account, user_id, criteria, immediate=immediate)
@@ -442,7 +366,7 @@ def _withdraw(
     intent = _reminder(ctx, account, kind, staff.left, criteria=criteria)
     for user in people:
         outbox.post_intent(session, channel=user, intent=intent, now=ctx.now, subject=_subject(account))
-    _tell_office(session, ctx, account, Message.NOTICE, notice="withdrawal", immediate=immediate, criteria=criteria)
+    tell_office(session, ctx, account, Message.NOTICE, notice="withdrawal", immediate=immediate, criteria=criteria)
     audit(
         session,
         ctx,
@@ -456,7 +380,7 @@ def _withdraw(
 def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str, task: str) -> Account | None:
     if task not in ("announced_in_account", "announced_on_site"):
         raise BadRequest(f"{task!r} is no withdrawal task")
-    account = _authorized(session, ctx, account_id, user_id, "announce")
+    account = authorized(session, ctx, account_id, user_id, "announce")
     if account is None:
         return None
     if getattr(account, task):
@@ -471,13 +395,13 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
 
 def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
     """「削除しました」: the account leaves the register's live list; 市政情報課 hears of it."""
-    account = _authorized(session, ctx, account_id, user_id, "deleted")
+    account = authorized(session, ctx, account_id, user_id, "deleted")
     if account is None or account.state not in (AccountState.WITHDRAWING, AccountState.DELETED):
         return None
     if account.state == AccountState.DELETED:
         return account  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
-    _tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
+    tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
     audit(session, ctx, ("account", account.id), user_id, "account.deleted", {"on": ctx.today.isoformat()})
     return account
 
@@ -493,7 +417,7 @@ def flag_orphans(session: Session, ctx: Context) -> int:
             continue
         if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
             continue
-        _tell_office(session, ctx, account, Message.NOTICE, notice="orphaned")
+        tell_office(session, ctx, account, Message.NOTICE, notice="orphaned")
         audit(session, ctx, ("account", account.id), None, "account.orphaned", {"managers": list(account.managers)})
         flagged += 1
     return flagged
@@ -513,15 +437,15 @@ def may_export(session: Session, ctx: Context, user_id: str) -> bool:
 def may_act(directory: Directory, account: Account, user_id: str, action: str) -> bool:
     """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6)).
     Each by the role held now: a manager who left the department, or a head who no longer heads, may not."""
-    head = _head_of(directory, account)
+    head = head_of(directory, account)
     if directory.is_public_info(user_id):
         return True
-    if action in ("password_changed", "password_snooze", "announce", "deleted"):
+    if action in ("password_changed", "password_snooze", "announce", "deleted", "policy"):
         return user_id == head or user_id in current_managers(directory, account)
     return user_id == head
 
 
-def _authorized(session: Session, ctx: Context, account_id: int, user_id: str, action: str) -> Account | None:
+def authorized(session: Session, ctx: Context, account_id: int, user_id: str, action: str) -> Account | None:
     account = found(accounts.get(session, account_id, for_update=True), f"account {account_id}")
     if may_act(ctx.directory, account, user_id, action):
         return account
