@@ -1,7 +1,7 @@
-"""The account reminders' rules, driven through handlers/account/service.py with a real database and no Slack:
-the registry (handlers/account/reminders.py) and the 公開用運用ポリシー reminder (4(4)③) it gained: its due
-dates, its repetition every reminders.policy_reminder_days, office hours, and recording the URL that ends it.
-Each test reads the reminders claimed and the intents queued (what the worker would draw and send)."""
+"""The account reminders' rules, driven through handlers/account/sweep.py and policy.py with a real database
+and no Slack: the registry (handlers/account/reminders.py) and the 公開用運用ポリシー reminder (4(4)③) it gained:
+its due dates, its repetition every reminders.policy_reminder_days, office hours, and recording the URL that
+ends it. Each test reads the reminders claimed and the intents queued (what the worker would draw and send)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.config import Config
 from bot.directory import Directory
-from handlers.account import policy, reminders, service
+from handlers.account import policy, reminders, sweep
 from handlers.account.domain import Outcome, view_of
 from handlers.account.views import AccountRenderer, account_list
 from handlers.common.work import Context
@@ -51,7 +51,7 @@ class Desk:
         """(recipient, due date) of the policy reminders one sweep on ``day`` queued."""
         with self.sessions.begin() as session:
             before = session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
-        self.at(day, hour).run(service.sweep)
+        self.at(day, hour).run(sweep.sweep)
         with self.sessions() as session:
             queued = session.scalars(select(OutboxMessage).where(OutboxMessage.id > before).order_by(OutboxMessage.id))
             return [(m.channel, m.intent["due_on"]) for m in queued if (m.intent or {}).get("reminder") == "policy"]
@@ -153,7 +153,7 @@ def test_an_account_with_a_policy_or_withdrawing_is_never_reminded_of_it(desk: D
         ))  # fmt: skip
 
     assert desk.sweep(date(2026, 11, 4)) == []
-    at = service.asof(desk.ctx.directory, date(2026, 11, 4))
+    at = sweep.asof(desk.ctx.directory, date(2026, 11, 4))
     with desk.sessions() as session:
         assert accounts.due_candidates(session, reminders.prefilters((reminders.KINDS["policy"],), at)) == []
 
@@ -162,7 +162,7 @@ def test_reminders_list_shows_the_policy_reminder_to_the_managers(desk: Desk) ->
     seed(desk, registered=date(2026, 11, 2))
 
     with desk.sessions() as session:
-        rows = service.upcoming(session, desk.ctx.directory, date(2026, 11, 20))
+        rows = sweep.upcoming(session, desk.ctx.directory, date(2026, 11, 20))
 
     assert [(kind, due, to) for _view, kind, due, to in rows if kind == "policy"] == [
         ("policy", date(2026, 11, 17), (STAFF1, STAFF2))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.config import Reminders
 from bot.directory import Directory
 from storage.models import Account, AccountState
 
@@ -14,6 +15,8 @@ class Outcome(StrEnum):
     DONE = "done"
     UNCHANGED = "unchanged"  # already so: a double click, a Slack retry
     DENIED = "denied"
+    APPLICATION_GONE = "application_gone"  # registered already, or its approval withdrawn
+    URL_TAKEN = "url_taken"  # another account in the register has this URL
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,13 @@ def staff_of(directory: Directory, account: Account) -> Staff:
         head=head_of(directory, account),
         office=directory.offices.public_info.channel,
     )
+
+
+def is_orphaned(directory: Directory, account: Account) -> bool:
+    """A live account whose managers have all left its department: 市政情報課 names new ones."""
+    return account.state != AccountState.DELETED and not current_managers(directory, account)
+
+
+def next_password_change(account: Account, settings: Reminders) -> date:
+    """4(5)①: the day the password is due for a change again, counted from its last one."""
+    return account.password_changed_on + timedelta(days=settings.password_rotation_days)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from handlers.account.domain import AccountView, Outcome, view_of
-from handlers.account.service import Message, authorized, tell_office
+from handlers.account.intents import Message, tell_office
+from handlers.account.service import authorized
 from handlers.common.work import Context, audit
 
 

@@ -1,6 +1,6 @@
 """Every reminder an account's people get, each kind defined once: when it is due, to whom, whether it waits
-for office hours, its text (catalog keys) and its buttons. The sweep (service.sweep), its SQL prefilter
-(storage.accounts.due_candidates), `sns-bot reminders list` (service.upcoming) and the renderer
+for office hours, its text (catalog keys) and its buttons. The sweep (sweep.sweep), its SQL prefilter
+(storage.accounts.due_candidates), `sns-bot reminders list` (sweep.upcoming) and the renderer
 (views.AccountRenderer.reminder) all read this table; a kind not in it is an error.
 
 A swept kind is due on a date computed from the register; each (kind, account, due date) is sent once."""
@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from bot.catalog import t
 from bot.config import Reminders
-from handlers.account.domain import AccountView, Staff
+from handlers.account.domain import AccountView, Staff, next_password_change
 from handlers.account.ids import AccountIds
 from storage.models import Account, AccountState
 
@@ -72,7 +72,7 @@ def criteria_text(criteria: list[str]) -> str:
 
 
 def _password_due(account: Account, at: Asof) -> date:
-    return account.password_changed_on + timedelta(days=at.settings.password_rotation_days)
+    return next_password_change(account, at.settings)
 
 
 def _policy_due(account: Account, at: Asof) -> date | None:

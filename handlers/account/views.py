@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     DatePickerElement,
-    InputBlock,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
@@ -40,10 +39,6 @@ SECTION_LIMIT = 3000
 # The list shows what fits well under the ~12,000 characters of block text Slack accepts in a message.
 LINE_SHOWN = 600
 LIST_SHOWN = 8000
-
-
-def _input(block_id: str, label: str, element: Any, *, optional: bool = False, **params: Any) -> InputBlock:
-    return InputBlock(block_id=block_id, label=t(label, **params), element=element, optional=optional)
 
 
 def _message(text: str, buttons: list[ButtonElement] | None = None) -> dict[str, Any]:
@@ -189,38 +184,34 @@ def register_modal(approved: list[Application], today: date) -> View:
         Option(value="to_site", text=t("account.register.link.to_site")),
         Option(value="from_site", text=t("account.register.link.from_site")),
     ]
-    return View(
-        type="modal",
-        callback_id=AccountIds.REGISTER_SUBMIT,
-        title=t("account.register.title"),
-        submit=t("account.register.submit"),
-        close=t("common.close"),
-        blocks=[
-            _input(
+    return modal(
+        t("account.register.title"),
+        [
+            input_block(
                 AccountIds.APPLICATION,
                 "account.register.application",
                 StaticSelectElement(action_id=AccountIds.APPLICATION, options=options, initial_option=options[0]),
             ),
-            _input(
+            input_block(
                 AccountIds.NAME,
                 "account.register.name",
                 PlainTextInputElement(action_id=AccountIds.NAME, max_length=200),
             ),
-            _input(
+            input_block(
                 AccountIds.URL,
                 "account.register.url",
                 PlainTextInputElement(action_id=AccountIds.URL, max_length=2000, placeholder="https://"),
             ),
-            _input(
+            input_block(
                 AccountIds.MANAGERS, "account.register.managers", UserMultiSelectElement(action_id=AccountIds.MANAGERS)
             ),
-            _input(
+            input_block(
                 AccountIds.POLICY_URL,
                 "account.register.policy_url",
                 PlainTextInputElement(action_id=AccountIds.POLICY_URL, max_length=2000),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.SEND_ONLY,
                 "account.register.use",
                 CheckboxesElement(
@@ -229,18 +220,20 @@ def register_modal(approved: list[Application], today: date) -> View:
                 ),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.LINKS,
                 "account.register.links",
                 CheckboxesElement(action_id=AccountIds.LINKS, options=links),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.PASSWORD_CHANGED_ON,
                 "account.register.password_changed_on",
                 DatePickerElement(action_id=AccountIds.PASSWORD_CHANGED_ON, initial_date=today.isoformat()),
             ),
         ],
+        callback_id=AccountIds.REGISTER_SUBMIT,
+        submit=t("account.register.submit"),
     )
 
 
@@ -249,16 +242,11 @@ def review_modal(account: AccountView, indicators: str | None = None) -> View:
     goals = [Option(value=g, text=t(f"account.review.goal.{g}")) for g in ("yes", "partly", "no")]
     decisions = [Option(value=d, text=t(f"account.review.decision.{d}")) for d in ("continue", "withdraw")]
     criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
-    return View(
-        type="modal",
-        callback_id=AccountIds.REVIEW_SUBMIT,
-        title=t("account.review.title"),
-        submit=t("account.review.submit"),
-        close=t("common.close"),
-        private_metadata=AccountAction(account_id=account.id).encode(),
-        blocks=[
+    return modal(
+        t("account.review.title"),
+        [
             SectionBlock(text=fit(f"*{escape(account.name)}*（{escape(account.url)}）", SECTION_LIMIT)),
-            _input(
+            input_block(
                 AccountIds.INDICATORS,
                 "account.review.indicators",
                 PlainTextInputElement(
@@ -268,29 +256,32 @@ def review_modal(account: AccountView, indicators: str | None = None) -> View:
                     initial_value=fit(indicators, 2000) if indicators else None,
                 ),
             ),
-            _input(
+            input_block(
                 AccountIds.GOAL_REACHED,
                 "account.review.goal_reached",
                 RadioButtonsElement(action_id=AccountIds.GOAL_REACHED, options=goals),
             ),
-            _input(
+            input_block(
                 AccountIds.DECISION,
                 "account.review.decision",
                 RadioButtonsElement(action_id=AccountIds.DECISION, options=decisions, initial_option=decisions[0]),
             ),
-            _input(
+            input_block(
                 AccountIds.CRITERIA,
                 "account.review.criteria",
                 CheckboxesElement(action_id=AccountIds.CRITERIA, options=criteria),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.NOTE,
                 "account.review.note",
                 PlainTextInputElement(action_id=AccountIds.NOTE, multiline=True, max_length=1000),
                 optional=True,
             ),
         ],
+        callback_id=AccountIds.REVIEW_SUBMIT,
+        submit=t("account.review.submit"),
+        metadata=AccountAction(account_id=account.id).encode(),
     )
 
 
@@ -326,29 +317,27 @@ def withdraw_modal(accounts: list[Account]) -> View:
     ]
     modes = [Option(value=m, text=fit(t(f"account.withdraw.mode.{m}"), 75)) for m in ("notice", "immediate")]
     criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
-    return View(
-        type="modal",
-        callback_id=AccountIds.WITHDRAW_SUBMIT,
-        title=t("account.withdraw.title"),
-        submit=t("account.withdraw.submit"),
-        close=t("common.close"),
-        blocks=[
-            _input(
+    return modal(
+        t("account.withdraw.title"),
+        [
+            input_block(
                 AccountIds.ACCOUNT,
                 "account.withdraw.account",
                 StaticSelectElement(action_id=AccountIds.ACCOUNT, options=options),
             ),
-            _input(
+            input_block(
                 AccountIds.CRITERIA,
                 "account.review.criteria",
                 CheckboxesElement(action_id=AccountIds.CRITERIA, options=criteria),
             ),
-            _input(
+            input_block(
                 AccountIds.MODE,
                 "account.withdraw.mode",
                 RadioButtonsElement(action_id=AccountIds.MODE, options=modes, initial_option=modes[0]),
             ),
         ],
+        callback_id=AccountIds.WITHDRAW_SUBMIT,
+        submit=t("account.withdraw.submit"),
     )
 
 
