@@ -44,7 +44,11 @@ def _import_accounts(runtime: Runtime, path: Path) -> int:
         print(problem, file=sys.stderr)
     print(
         bilingual(
-            "cli.accounts.imported", imported=result.imported, unchanged=result.unchanged, problems=len(result.problems)
+            "cli.accounts.imported",
+            imported=result.imported,
+            unchanged=result.unchanged,
+            policies=result.policies,
+            problems=len(result.problems),
         )
     )
     return 1 if result.problems else 0
