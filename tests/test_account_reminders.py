@@ -188,6 +188,8 @@ def test_an_unknown_kind_is_an_error_not_some_other_reminder(desk: Desk) -> None
 
     with pytest.raises(reminders.UnknownReminder):
         AccountRenderer().reminder(shown, "no_such_kind")
+    with pytest.raises(ValueError, match="no office notice"):
+        AccountRenderer().office_notice("no_such_notice", account=shown, by="観光 一郎")
 
 
 def test_every_swept_kind_has_its_prefilter_and_recipients() -> None:

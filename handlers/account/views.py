@@ -105,7 +105,9 @@ class AccountRenderer:
         if kind == "policy":
             policy_url = escape(params["policy_url"])
             return _message(t("account.policy.office", by=params["by"], policy_url=policy_url, **names))
-        return _message(t("account.deleted.office", by=params["by"], **names))
+        if kind == "deleted":
+            return _message(t("account.deleted.office", by=params["by"], **names))
+        raise ValueError(f"no office notice {kind!r}")  # never drawn as some other notice
 
 
 def review_result(account: AccountView, review: ReviewForm, by: str) -> str:
