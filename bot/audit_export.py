@@ -1,7 +1,8 @@
 """Exports of the audit trail: evidence for the 情報セキュリティ委員会 (guideline 6(1)).
 
-``sns-bot export audit`` reads rows with ``committee_rows(session, *day_range(...), include_private=...)``
-and hands them to one writer. Entries about a private report (プライベート; the outbox's entries about its
+``export_audit`` is the one use case, for ``sns-bot export audit`` and ``/sns-account export`` alike: it decides
+who may, reads rows with ``committee_rows(session, *day_range(...), include_private=...)``, hands them to one
+writer and audits the export. Entries about a private report (プライベート; the outbox's entries about its
 messages too) keep their time, action, case number (or message id) and hash but lose their actor and payloads
 unless private content is asked for (``--include-private``):
 what a member of staff reported in their private capacity is for their 所属長 and 市政情報課 only (5(2)③).
@@ -33,13 +34,17 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session
 
 from bot.catalog import t
+from bot.directory import Directory
+from storage import audit
 from storage.audit_query import PrivateCases, entries_between, private_cases
+from storage.db import SessionFactory
 from storage.models import AuditEntry
 
 Format = Literal["xlsx", "csv", "jsonl"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "jsonl")
 
 EXPORTED_ACTION = "audit.exported"
+DENIED_ACTION = "audit.export_denied"
 
 
 class Column(NamedTuple):
@@ -304,3 +309,50 @@ def _fit_cell(value: str) -> str:
     # "ignore" drops half a surrogate pair cut at the end.
     kept = encoded[: (_XLSX_CELL_LIMIT - len(_TRUNCATED)) * 2].decode("utf-16-le", "ignore")
     return kept + _TRUNCATED
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """An export asked for: by the operator at the command line (``user_id`` None), or in Slack by a person,
+    who must be a 市政情報課 member and never gets private reports' content."""
+
+    first: date
+    last: date
+    fmt: Format = "xlsx"
+    include_private: bool = False
+    user_id: str | None = None
+
+
+def export_audit(
+    sessions: SessionFactory, directory: Directory, now: datetime, request: ExportRequest, out: Path | BinaryIO
+) -> int | None:
+    """Writes the audit log between two days (inclusive, in the organisation's zone) to ``out`` and audits the
+    export, saying which; returns its rows, or None when the asker may not (the attempt is audited too).
+    Raises ValueError for a period that is no period, before anything is written."""
+    user = request.user_id
+    actor = directory.actor(user) if user else None
+    if user is not None and (request.include_private or not directory.is_public_info(user)):
+        with sessions.begin() as session:
+            audit.record(session, at=now, actor=actor, action=DENIED_ACTION, entity_type="audit_log", entity_id="-",
+                         after={})  # fmt: skip
+        return None
+    start, end = day_range(request.first, request.last, directory.timezone)
+    with sessions() as session:
+        entries = committee_rows(session, start, end, include_private=request.include_private)
+        rows = _write(request.fmt, entries, out, directory.timezone)
+    with sessions.begin() as session:
+        fields = export_audit_fields(
+            request.first, request.last, directory.timezone, request.fmt, rows, include_private=request.include_private
+        )
+        audit.record(session, at=now, actor=actor, **fields)
+    return rows
+
+
+def _write(fmt: Format, entries: Iterable[ExportRow], out: Path | BinaryIO, timezone: tzinfo) -> int:
+    if fmt == "xlsx":
+        return write_xlsx(entries, out, timezone)
+    writer = write_csv if fmt == "csv" else write_jsonl
+    if not isinstance(out, Path):
+        return writer(entries, out, timezone)
+    with out.open("wb") as stream:
+        return writer(entries, stream, timezone)

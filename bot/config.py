@@ -145,6 +145,8 @@ class Reminders(_Section):
     password_rotation_days: PositiveInt = 90
     effectiveness_review_days: PositiveInt = 180
     withdrawal_notice_days: PositiveInt = 30
+    # 4(4)③: an account with no 公開用運用ポリシー URL recorded is reminded every so many days.
+    policy_reminder_days: PositiveInt = 14
     incident_ack_escalation_minutes: PositiveInt = 30
     approval_reminder_hours: PositiveInt = 24
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,18 +37,12 @@ def live(session: Session) -> list[Account]:
     return list(session.scalars(select(Account).where(Account.state != AccountState.DELETED).order_by(Account.id)))
 
 
-def due_candidates(session: Session, today: date, rotation_days: int) -> list[Account]:
-    """Accounts with anything due by ``today``, found by index (a quiet sweep reads no account at all)."""
-    active = and_(
-        Account.state == AccountState.ACTIVE,
-        or_(
-            Account.password_changed_on <= today - timedelta(days=rotation_days),
-            Account.password_snooze_on <= today,
-            Account.review_due_on <= today,
-        ),
-    )
-    withdrawing = and_(Account.state == AccountState.WITHDRAWING, Account.withdrawal_notice_until <= today)
-    return list(session.scalars(select(Account).where(or_(active, withdrawing)).order_by(Account.id)))
+def due_candidates(session: Session, conditions: Sequence[ColumnElement[bool]]) -> list[Account]:
+    """Accounts matching any of the reminder kinds' ``conditions`` (handlers/account/reminders.py), found by
+    index: a quiet sweep reads no account at all."""
+    if not conditions:
+        return []
+    return list(session.scalars(select(Account).where(or_(*conditions)).order_by(Account.id)))
 
 
 def sent(session: Session, subjects: list[str]) -> set[tuple[str, str, date]]:

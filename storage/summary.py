@@ -21,6 +21,7 @@ class Figures:
     overdue_reviews: int
     # The audit chain's head as it stands: kept outside the database, it anchors the chain.
     audit_head: audit_chain.Head | None
+    missing_policies: int = 0  # active accounts with no 公開用運用ポリシー URL recorded (4(4)③)
 
 
 def month(session: Session, start: datetime, end: datetime, rotation_days: int, today: date) -> Figures:
@@ -48,4 +49,5 @@ def month(session: Session, start: datetime, end: datetime, rotation_days: int, 
         overdue_passwords=sum(a.password_changed_on + rotation < today for a in active),
         overdue_reviews=sum(a.review_due_on < today for a in active),
         audit_head=audit_chain.head(session),
+        missing_policies=sum(not a.public_policy_url for a in active),
     )

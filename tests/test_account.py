@@ -39,6 +39,7 @@ from tests.support.slack_requests import Reply, block_action, interactive, send,
 
 HEAD, STAFF1, STAFF2, PUBINFO = "U0HEADKANKO", "U0STAFF1", "U0STAFF2", "U0PUBINFO1"
 JST = timedelta(hours=9)
+POLICY = "https://www.city.soja.okayama.jp/sns/"  # a 公開用運用ポリシー: its reminder is tested on its own
 
 
 def jst(*args: int) -> datetime:
@@ -65,13 +66,14 @@ def seed_application(bot: RunningBot, status: ApplicationStatus = ApplicationSta
 
 
 def seed_account(bot: RunningBot, *, changed: date, reviewed: date = date(2026, 11, 1), interval: int = 180,
-                 name: str = "総社市観光") -> int:  # fmt: skip
+                 name: str = "総社市観光", policy: str | None = POLICY) -> int:  # fmt: skip
     with bot.service.runtime.sessions.begin() as session:
         account = Account(
             platform="x", name=name, url="https://x.com/soja_kanko", department_id="kanko",
             department_name="観光プロモーション課", managers=[STAFF1, STAFF2], state=AccountState.ACTIVE,
             password_changed_on=changed, review_interval_days=interval, last_review_on=reviewed,
             registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+            public_policy_url=policy,
         )  # fmt: skip
         session.add(account)
         session.flush()
@@ -291,6 +293,7 @@ def test_two_schedulers_on_postgresql_send_each_reminder_once(
                 department_name="観光プロモーション課", managers=[STAFF1], state=AccountState.ACTIVE,
                 password_changed_on=date(2026, 8, 1), review_interval_days=30, last_review_on=date(2026, 10, 1),
                 registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+                public_policy_url=POLICY,
             ))  # fmt: skip
     other = bot.service.runtime.__class__(**{**bot.service.runtime.__dict__,
                                              "sessions": make_sessions(make_engine(database_url))})  # fmt: skip

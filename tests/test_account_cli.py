@@ -35,6 +35,7 @@ from tests.support.bot import APP_YAML, BOT_TOKEN
 from tests.test_cli import clean_environment
 
 pytestmark = pytest.mark.slow
+POLICY = "https://www.city.soja.okayama.jp/sns/"
 
 
 def sns_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -50,7 +51,9 @@ def database(tmp_path: Path) -> str:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
-        session.add(kanko_account())
+        account = kanko_account()
+        account.public_policy_url = POLICY  # the policy reminder has tests of its own
+        session.add(account)
     engine.dispose()
     return url
 
@@ -192,6 +195,8 @@ def test_accounts_import_then_list(tmp_path: Path, database: str) -> None:
 
     listed = json.loads(sns_bot(tmp_path, "accounts", "list", "--json", DATABASE_URL=database).stdout)["accounts"]
     assert sorted(a["name"] for a in listed) == ["soja_gram", "総社市観光"]
+    # Imported without a 運用ポリシーURL: flagged (4(4)③).
+    assert {a["name"]: a["policy_missing"] for a in listed} == {"soja_gram": True, "総社市観光": False}
 
 
 @pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL does not answer")
@@ -205,6 +210,7 @@ def test_two_processes_sweeping_one_postgresql_send_each_reminder_once(tmp_path:
                 department_name="観光プロモーション課", managers=["U0STAFF1"], state=AccountState.ACTIVE,
                 password_changed_on=date(2026, 8, 1), review_interval_days=30, last_review_on=date(2026, 10, 1),
                 registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+                public_policy_url="https://www.city.soja.okayama.jp/sns/",
             ))  # fmt: skip
     command = [sys.executable, "-m", "bot", "reminders", "run", "--now", "2026-11-30T09:30:00+09:00",
                "--config", str(APP_YAML)]  # fmt: skip

@@ -291,6 +291,23 @@ def test_the_register_moving_on_is_no_conflict(sessions: SessionFactory, config:
     assert result == ImportResult(imported=0, unchanged=3, problems=[])
 
 
+def test_a_reimport_records_the_policy_url_an_account_lacked(
+    sessions: SessionFactory, config: Config, tmp_path: Path
+) -> None:
+    run(sessions, config, write_csv(tmp_path / "first.csv", EN, [X_ROW]))  # no 運用ポリシーURL: reminded (4(4)③)
+    x_policy = "https://www.city.soja.okayama.jp/policy/x.html"
+
+    result = run(
+        sessions, config, write_csv(tmp_path / "again.csv", EN, [with_cell(X_ROW, "public_policy_url", x_policy)])
+    )
+
+    assert result == ImportResult(imported=0, unchanged=0, problems=[], policies=1)
+    assert registered(sessions)["https://x.com/soja_kanko"].public_policy_url == x_policy
+    (recorded,) = [entry for entry in audit_entries(sessions) if entry.action == importer.AUDIT_POLICY]
+    assert recorded.after == {"before": None, "after": x_policy, "file": "again.csv", "line": 2}
+    assert run(sessions, config, write_csv(tmp_path / "third.csv", EN, [X_ROW])).unchanged == 1
+
+
 @pytest.mark.parametrize(
     ("column", "value", "written"),
     [

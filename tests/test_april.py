@@ -302,6 +302,7 @@ def test_a_manager_who_left_loses_the_account_buttons_and_the_head_and_public_in
             department_name="観光プロモーション課", managers=[AUTHOR, LEAVER], state=AccountState.ACTIVE,
             password_changed_on=date(2026, 8, 28), review_interval_days=180, last_review_on=date(2026, 11, 1),
             registered_at=datetime(2026, 1, 1, tzinfo=UTC), registered_by="import",
+            public_policy_url="https://www.city.soja.okayama.jp/sns/",  # only the password is due
         )  # fmt: skip
         session.add(account)
         session.flush()

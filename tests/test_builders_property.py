@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 from bot.config import load_config
 from bot.directory import Directory
 from bot.mrkdwn import escape
+from handlers.account import reminders as account_reminders
 from handlers.account import views as account_views
 from handlers.account.service import CRITERIA, AccountView, ReviewForm
 from handlers.application import renderer as application_renderer
@@ -155,6 +156,7 @@ def account_view() -> st.SearchStrategy[AccountView]:
             id=1, platform=Platform.X, name=name[:200], url=link, department_name=name[:80], managers=people,
             state="active", password_changed_on=date(2026, 1, 1), next_review_on=date(2026, 12, 1),
             withdrawal_notice_until=date(2026, 12, 31), announced_in_account=False, announced_on_site=False,
+            public_policy_url=link, send_only=True,
         )  # fmt: skip
 
     return st.builds(build, typed(200), url(), st.lists(st.just("U0HEADKANKO"), max_size=40))
@@ -179,6 +181,7 @@ FIGURES = Figures(
     accounts={"active": 9999, "withdrawing": 9999},
     overdue_passwords=9999,
     overdue_reviews=9999,
+    missing_policies=9999,
     audit_head=Head(id=99999999, seq=99999999, hash="f" * 64),
 )
 
@@ -336,7 +339,7 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
                 account, kind, days=90, today=date(2026, 12, 1), due_on=date(2026, 1, 1),
                 criteria=list(CRITERIA), left=left,
             )
-            for k in ("password", "password_snooze", "password_overdue", "review", "withdrawal", "deletion")
+            for k in account_reminders.KINDS
         ],
         account_view(), st.lists(typed(120), max_size=40),  # managers who left, named in the flag
     ),
@@ -344,8 +347,8 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
         lambda account, review, name: [
             lambda: ACCOUNT.office_notice("summary", month="2026-11", figures=FIGURES),
             *(lambda kind=k: ACCOUNT.office_notice(kind, account=account, review=review, by=name,
-                                                   criteria=list(CRITERIA), immediate=True)
-              for k in ("registered", "review", "orphaned", "withdrawal", "deleted")),
+                                                   criteria=list(CRITERIA), immediate=True, policy_url=name)
+              for k in ("registered", "review", "orphaned", "withdrawal", "deleted", "policy")),
         ],
         account_view(), REVIEW, NAME,
     ),
@@ -356,6 +359,12 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     ),
     "account.views.review_modal": st.builds(
         lambda account, text: [lambda: account_views.review_modal(account, text)], account_view(), typed(3000)
+    ),
+    "account.views.policy_modal": st.builds(
+        lambda account: [lambda: account_views.policy_modal(account)], account_view()
+    ),
+    "account.views.policy_recorded": st.builds(
+        lambda text, link: [lambda: account_views.policy_recorded(text, link)], typed(200), url()
     ),
     "account.views.withdraw_modal": st.builds(
         lambda text: [lambda: account_views.withdraw_modal([account_row(text)] * 150)], typed(200)

@@ -44,7 +44,11 @@ def _import_accounts(runtime: Runtime, path: Path) -> int:
         print(problem, file=sys.stderr)
     print(
         bilingual(
-            "cli.accounts.imported", imported=result.imported, unchanged=result.unchanged, problems=len(result.problems)
+            "cli.accounts.imported",
+            imported=result.imported,
+            unchanged=result.unchanged,
+            policies=result.policies,
+            problems=len(result.problems),
         )
     )
     return 1 if result.problems else 0
@@ -63,6 +67,8 @@ def _list_accounts(runtime: Runtime, as_json: bool) -> int:
             "managers": a.managers,
             "password_changed_on": a.password_changed_on.isoformat(),
             "next_review_on": a.next_review_on.isoformat(),
+            "public_policy_url": a.public_policy_url,
+            "policy_missing": a.policy_missing,
         }
         for a in rows
     ]
@@ -73,5 +79,6 @@ def _list_accounts(runtime: Runtime, as_json: bool) -> int:
             print(
                 f"{a['platform']:<9} {a['state']:<11} {a['name']} {a['url']} ({a['department']}) "
                 f"password {a['password_changed_on']} review {a['next_review_on']}"
+                + (" NO-PUBLIC-POLICY" if a["policy_missing"] else "")
             )
     return 0

@@ -5,27 +5,18 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Iterable
-from datetime import date, tzinfo
+from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
-from bot.audit_export import (
-    FORMATS,
-    ExportRow,
-    committee_rows,
-    day_range,
-    default_filename,
-    export_audit_fields,
-    write_csv,
-    write_jsonl,
-    write_xlsx,
-)
+from bot import audit_export
+from bot.audit_export import FORMATS, ExportRequest, default_filename
 from bot.catalog import bilingual
 from bot.cli.options import Commands
 from bot.cli.startup import database, opened_runtime
 from bot.clock import SystemClock
 from bot.environment import Environment
-from storage import audit, audit_chain, migrate
+from storage import audit_chain, migrate
 from storage.db import make_sessions
 
 
@@ -63,36 +54,21 @@ def _anchor(text: str) -> tuple[int, str]:
 
 def export_audit(args: argparse.Namespace, env: Environment) -> int:
     """Every audit entry between two days (inclusive, in the organisation's zone), private reports' content
-    left out unless --include-private; the export is audited, saying which."""
+    left out unless --include-private; the export is audited, saying which (bot/audit_export.py)."""
+    request = ExportRequest(args.first, args.last, args.format, include_private=args.include_private)
+    if args.format == "xlsx":
+        out: Path | BinaryIO = args.output or Path(default_filename(args.first, args.last))
+    else:
+        out = args.output or sys.stdout.buffer
     with opened_runtime(env, SystemClock()) as runtime:
-        timezone = runtime.config.directory.timezone
         try:
-            start, end = day_range(args.first, args.last, timezone)
-            with runtime.sessions() as session:
-                entries = committee_rows(session, start, end, include_private=args.include_private)
-                rows = _write_export(args, entries, timezone)
-            with runtime.sessions.begin() as session:
-                fields = export_audit_fields(
-                    args.first, args.last, timezone, args.format, rows, include_private=args.include_private
-                )
-                audit.record(session, at=runtime.clock.now(), actor=None, **fields)
+            audit_export.export_audit(runtime.sessions, runtime.config.directory, runtime.clock.now(), request, out)
         except ValueError as error:
             print(error, file=sys.stderr)
             return 2
-    return 0
-
-
-def _write_export(args: argparse.Namespace, entries: Iterable[ExportRow], timezone: tzinfo) -> int:
     if args.format == "xlsx":
-        path = args.output or Path(default_filename(args.first, args.last))
-        rows = write_xlsx(entries, path, timezone)
-        print(path, file=sys.stderr)
-        return rows
-    writer = write_csv if args.format == "csv" else write_jsonl
-    if args.output is None:
-        return writer(entries, sys.stdout.buffer, timezone)
-    with args.output.open("wb") as out:
-        return writer(entries, out, timezone)
+        print(out, file=sys.stderr)
+    return 0
 
 
 def verify_audit(args: argparse.Namespace, env: Environment) -> int:

@@ -14,7 +14,7 @@ from bot.cli.startup import opened_runtime
 from bot.environment import Environment
 from bot.runtime import Runtime
 from bot.service import delivery_worker
-from handlers.account import service as account_service
+from handlers.account.sweep import upcoming
 
 
 def register(commands: Commands) -> None:
@@ -44,7 +44,7 @@ def _list_reminders(runtime: Runtime, *, as_json: bool) -> int:
     directory = runtime.config.directory
     now = runtime.clock.now()
     with runtime.sessions() as session:
-        rows = account_service.upcoming(session, directory, now.astimezone(directory.timezone).date())
+        rows = upcoming(session, directory, now.astimezone(directory.timezone).date())
     hours = directory.office_hours
     # Every time in the organisation's zone: an overdue reminder goes at next_open(now), in now's zone.
     local_now = now.astimezone(directory.timezone)

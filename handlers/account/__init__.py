@@ -18,6 +18,8 @@ def register(app: App) -> None:
     app.action(AccountIds.PASSWORD_SNOOZE)(listeners.password_snooze)
     app.action(AccountIds.REVIEW_OPEN)(listeners.open_review)
     app.view(AccountIds.REVIEW_SUBMIT)(listeners.submit_review)
+    app.action(AccountIds.POLICY_OPEN)(listeners.open_policy)
+    app.view(AccountIds.POLICY_SUBMIT)(listeners.submit_policy)
     app.view(AccountIds.WITHDRAW_SUBMIT)(listeners.submit_withdrawal)
     app.action(item_actions(AccountIds.ANNOUNCED))(listeners.announced)
     app.action(AccountIds.DELETED)(listeners.deleted)

@@ -62,6 +62,12 @@ def read_register(view: dict[str, Any], today: date) -> tuple[RegisterForm | Non
     ), {}
 
 
+def read_policy(view: dict[str, Any]) -> tuple[str | None, Errors]:
+    """The public policy's URL, checked as the register form checks it."""
+    url = _one_url(FormValues(view).text(AccountIds.POLICY_RECORD_URL))
+    return (url, {}) if url else (None, {AccountIds.POLICY_RECORD_URL: t("account.error.url.invalid")})
+
+
 def read_review(view: dict[str, Any]) -> tuple[ReviewForm | None, Errors]:
     values = FormValues(view)
     errors: Errors = {}

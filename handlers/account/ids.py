@@ -21,6 +21,11 @@ class AccountIds(StrEnum):
     REVIEW_OPEN = "account.review.open"
     DELETED = "account.withdrawal.deleted"
     ANNOUNCED = "account.withdrawal.announced"
+    POLICY_OPEN = "account.policy.open"
+
+    # The public policy modal (4(4)③): a URL for an account that has none.
+    POLICY_SUBMIT = "account.policy.submit"
+    POLICY_RECORD_URL = "account.policy.url"
 
     # The review modal.
     REVIEW_SUBMIT = "account.review.submit"

@@ -8,15 +8,13 @@ A row is one account, identified by its URL (compared as ``bot.urls.normalize`` 
 a row that agrees with the registered account is skipped as unchanged (so re-importing a file does nothing), and
 one that disagrees is reported as a conflict. Agreement ignores what the register legitimately moves on by itself:
 a registered password change or review date later than the file's, the account's state (撤退予告中, 削除済み), the
-department's current name, and optional cells left empty.
+department's current name, and optional cells left empty. One change is made: a 運用ポリシーURL for an account
+registered without one is recorded (4(4)③), which ends its policy reminders.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,24 +24,27 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.catalog import t
-from bot.config import USER_ID, Config, Department
+from bot.config import Config
 from bot.spreadsheet import Problem, UnreadableFile, read_table
-from bot.urls import normalize, parse_urls
+from handlers.account.import_rows import (
+    COLUMNS,
+    REVIEW_INTERVAL_LIMIT,
+    Checker,
+    Row,
+    check_row,
+    header_columns,
+    shown,
+    url_key,
+)
 from storage import accounts, audit
-from storage.models import Account, AccountState, Platform
-
-# -- message templates (Japanese, shown to the operator; to move to the catalog) ---------------------------------
+from storage.models import Account, AccountState
 
 # Account.registered_by of an imported account (the file and line are in its audit entry).
 REGISTERED_BY = "一括取り込み"
 
-NAME_LIMIT = 200  # Account.name's column
-# Longer would be no review at all, and a huge number overflows the date arithmetic of the reminder sweep.
-REVIEW_INTERVAL_LIMIT = 3660
-MAX_SHOWN = 80  # a value echoed in a message is cut here
-
 AUDIT_ACCOUNT = "account.imported"
 AUDIT_SUMMARY = "accounts.import"
+AUDIT_POLICY = "account.policy_recorded"  # as when recorded with /sns-account
 
 
 @dataclass(frozen=True)
@@ -53,42 +54,7 @@ class ImportResult:
     imported: int
     unchanged: int
     problems: list[Problem]
-
-
-@dataclass(frozen=True)
-class _Column:
-    field: str
-    japanese: str
-    required: bool
-
-
-COLUMNS = (
-    _Column("platform", "種類", True),
-    _Column("name", "アカウント名", True),
-    _Column("url", "URL", True),
-    _Column("department", "所属", True),
-    _Column("managers", "管理者", True),
-    _Column("password_changed_on", "パスワード変更日", True),
-    _Column("review_interval_days", "振り返り間隔日数", False),
-    _Column("last_review_on", "前回振り返り日", False),
-    _Column("public_policy_url", "運用ポリシーURL", False),
-)
-
-
-def _key(text: str) -> str:
-    """How labels compare: full-width and case folded, so ＬＩＮＥ, line and LINE are one."""
-    return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
-_HEADERS = {_key(name): column for column in COLUMNS for name in (column.field, column.japanese)}
-_PLATFORMS = {
-    **{_key(platform.value): platform for platform in Platform},
-    _key("Twitter"): Platform.X,
-    _key("その他"): Platform.OTHER,
-}
-_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})")
-# Spaces (ASCII or full-width) as asked; commas too, since a pasted list often has them.
-_MANAGER_SEPARATOR = re.compile(r"[\s,、，]+")
+    policies: int = 0  # registered accounts given the 運用ポリシーURL they lacked
 
 
 # -- reading the file ---------------------------------------------------------------------------------------------
@@ -101,158 +67,7 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     return table.header, table.rows
 
 
-# -- checking the rows --------------------------------------------------------------------------------------------
-
-
-class _Invalid(Exception):
-    """A value that cannot be used; its message is the Problem's."""
-
-
-def _shown(value: str) -> str:
-    return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1] + "…"
-
-
-def _one_url(raw: str) -> str:
-    urls, invalid = parse_urls(raw)
-    if len(urls) != 1 or invalid:
-        raise _Invalid(t("account_import.bad_url", value=_shown(raw)))
-    return urls[0]
-
-
-def _url_key(url: str) -> str:
-    try:
-        return normalize(url)
-    except ValueError:
-        return url  # a register entry from before URLs were checked: compared as written
-
-
-class _Checker:
-    """Turns one cell's text into its value, or raises _Invalid."""
-
-    def __init__(self, config: Config, today: date) -> None:
-        self.departments = {department.id: department for department in config.departments}
-        self.today = today
-        self.by_field: dict[str, Callable[[str], Any]] = {
-            "platform": self.platform,
-            "name": self.name,
-            "url": _one_url,
-            "department": self.department,
-            "managers": self.managers,
-            "password_changed_on": self.date,
-            "review_interval_days": self.interval,
-            "last_review_on": self.date,
-            "public_policy_url": _one_url,
-        }
-
-    def platform(self, raw: str) -> Platform:
-        if (platform := _PLATFORMS.get(_key(raw))) is None:
-            raise _Invalid(t("account_import.unknown_platform", value=_shown(raw)))
-        return platform
-
-    def name(self, raw: str) -> str:
-        if len(raw) > NAME_LIMIT:
-            raise _Invalid(t("account_import.name_too_long", limit=NAME_LIMIT))
-        return raw
-
-    def department(self, raw: str) -> Department:
-        if (department := self.departments.get(raw)) is None:
-            raise _Invalid(t("account_import.unknown_department", value=_shown(raw)))
-        return department
-
-    def managers(self, raw: str) -> list[str]:
-        ids = [item for item in _MANAGER_SEPARATOR.split(raw) if item]
-        if bad := [item for item in ids if not USER_ID.fullmatch(item)]:
-            raise _Invalid("、".join(t("account_import.bad_user_id", value=_shown(item)) for item in bad))
-        return list(dict.fromkeys(ids))
-
-    def date(self, raw: str) -> date:
-        # Excel re-saves a CSV's dates as 2024/4/1: unambiguous, so accepted besides YYYY-MM-DD.
-        match = _DATE.fullmatch(unicodedata.normalize("NFKC", raw))
-        try:
-            value = date(*(int(part) for part in match.groups())) if match else None
-        except ValueError:
-            value = None
-        if value is None:
-            raise _Invalid(t("account_import.bad_date", value=_shown(raw)))
-        if value > self.today:
-            raise _Invalid(t("account_import.future_date", value=_shown(raw)))
-        return value
-
-    def interval(self, raw: str) -> int:
-        text = unicodedata.normalize("NFKC", raw)
-        # int() alone would also take "+5", "1_000" and "-3"; only plain digits are meant.
-        if not re.fullmatch(r"[0-9]+", text) or not 1 <= int(text) <= REVIEW_INTERVAL_LIMIT:
-            raise _Invalid(t("account_import.bad_interval", value=_shown(raw), limit=REVIEW_INTERVAL_LIMIT))
-        return int(text)
-
-
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    platform: Platform
-    name: str
-    url: str
-    url_key: str
-    department: Department
-    managers: list[str]
-    password_changed_on: date
-    # None: the cell was empty (the default applies, and a registered account's value is not compared).
-    review_interval_days: int | None
-    last_review_on: date | None
-    public_policy_url: str | None
-
-
-def _header_columns(header: list[str]) -> tuple[dict[str, str], list[Problem]]:
-    """{field: column as written} for the known columns, and the header's problems (on line 1)."""
-    line = 1
-    columns: dict[str, str] = {}
-    problems: list[Problem] = []
-    for written in header:
-        if not written.strip():
-            continue  # a blank header cell only matters when values sit under it
-        column = _HEADERS.get(_key(written))
-        if column is None:
-            names = ", ".join(f"{c.field}（{c.japanese}）" for c in COLUMNS)
-            problems.append(
-                Problem(line, written, t("account_import.unknown_column", value=_shown(written), columns=names))
-            )
-        elif column.field in columns:
-            problems.append(Problem(line, written, t("account_import.duplicate_column", first=columns[column.field])))
-        else:
-            columns[column.field] = written
-    for column in COLUMNS:
-        if column.required and column.field not in columns:
-            problems.append(Problem(line, column.field, t("account_import.missing_column", japanese=column.japanese)))
-    return columns, problems
-
-
-def _check_row(
-    line: int, cells: dict[str, str], header: list[str], columns: dict[str, str], checker: _Checker
-) -> tuple[dict[str, Any], list[Problem]]:
-    """The row's valid values by field, and its problems (values under an unknown column are the header's)."""
-    problems = [
-        Problem(line, name, t("account_import.unnamed_value"))
-        for name, value in cells.items()
-        if name not in header and value
-    ]
-    values: dict[str, Any] = {}
-    for column in COLUMNS:
-        written = columns.get(column.field)
-        if written is None:
-            continue  # a missing column is reported once, on the header's line
-        raw = cells.get(written, "").strip()
-        if not raw:
-            if column.required:
-                problems.append(Problem(line, written, t("account_import.required")))
-            continue
-        try:
-            values[column.field] = checker.by_field[column.field](raw)
-        except _Invalid as error:
-            problems.append(Problem(line, written, str(error)))
-    return values, problems
-
-
-def _differences(row: _Row, account: Account, columns: dict[str, str]) -> list[str]:
+def _differences(row: Row, account: Account, columns: dict[str, str]) -> list[str]:
     """The columns in which a row disagrees with the account registered under its URL."""
     differs = {
         "platform": account.platform != row.platform,
@@ -263,8 +78,9 @@ def _differences(row: _Row, account: Account, columns: dict[str, str]) -> list[s
         "password_changed_on": account.password_changed_on < row.password_changed_on,
         "review_interval_days": row.review_interval_days not in (None, account.review_interval_days),
         "last_review_on": row.last_review_on is not None and account.last_review_on < row.last_review_on,
-        "public_policy_url": row.public_policy_url is not None
-        and _url_key(account.public_policy_url or "") != _url_key(row.public_policy_url),
+        # None registered is filled in (_record_policies); another URL is a conflict.
+        "public_policy_url": bool(row.public_policy_url and account.public_policy_url)
+        and url_key(account.public_policy_url or "") != url_key(row.public_policy_url or ""),
     }
     return [columns[field] for field, different in differs.items() if different]
 
@@ -285,30 +101,31 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
     if not header:
         return ImportResult(0, 0, [Problem(1, "", t("account_import.no_header"))])
     today = now.astimezone(timezone).date()
-    checker = _Checker(config, today)
-    columns, problems = _header_columns(header)
-    registered = {_url_key(account.url): account for account in accounts.register(session)}
+    checker = Checker(config, today)
+    columns, problems = header_columns(header)
+    registered = {url_key(account.url): account for account in accounts.register(session)}
 
     first_line: dict[str, int] = {}
-    new: list[_Row] = []
+    new: list[Row] = []
+    policies: list[tuple[Row, Account]] = []
     unchanged = 0
     for line, cells in rows:
-        values, row_problems = _check_row(line, cells, header, columns, checker)
+        values, row_problems = check_row(line, cells, header, columns, checker)
         if "url" in values:
-            url_key = _url_key(values["url"])
-            if url_key in first_line:
-                message = t("account_import.duplicate_url", value=_shown(values["url"]), first=first_line[url_key])
+            key = url_key(values["url"])
+            if key in first_line:
+                message = t("account_import.duplicate_url", value=shown(values["url"]), first=first_line[key])
                 row_problems.append(Problem(line, columns["url"], message))
-            first_line.setdefault(url_key, line)
+            first_line.setdefault(key, line)
         problems += row_problems
         if row_problems or any(column.required and column.field not in values for column in COLUMNS):
             continue
-        row = _Row(
+        row = Row(
             line=line,
             platform=values["platform"],
             name=values["name"],
             url=values["url"],
-            url_key=_url_key(values["url"]),
+            url_key=url_key(values["url"]),
             department=values["department"],
             managers=values["managers"],
             password_changed_on=values["password_changed_on"],
@@ -319,8 +136,10 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
         if (account := registered.get(row.url_key)) is None:
             new.append(row)
         elif different := _differences(row, account, columns):
-            message = t("account_import.conflict", value=_shown(row.url), columns=", ".join(different))
+            message = t("account_import.conflict", value=shown(row.url), columns=", ".join(different))
             problems.append(Problem(line, columns["url"], message))
+        elif row.public_policy_url and not account.public_policy_url:
+            policies.append((row, account))
         else:
             unchanged += 1
     if problems:
@@ -335,6 +154,7 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
         audit.record(
             session, at=now, actor=None, action=AUDIT_ACCOUNT, entity_type="account", entity_id=account.id, after=after
         )
+    _record_policies(session, policies, path.name, now)
     summary = {
         "file": path.name,
         "imported": len(created),
@@ -345,10 +165,20 @@ def import_accounts(session: Session, config: Config, path: Path, *, now: dateti
     audit.record(
         session, at=now, actor=None, action=AUDIT_SUMMARY, entity_type="import", entity_id=digest, after=summary
     )
-    return ImportResult(len(created), unchanged, [])
+    return ImportResult(len(created), unchanged, [], len(policies))
 
 
-def _account(row: _Row, default_interval: int, today: date, now: datetime) -> Account:
+def _record_policies(session: Session, filled: list[tuple[Row, Account]], file: str, now: datetime) -> None:
+    """4(4)③: the accounts registered without a public policy get the URL their row has, audited."""
+    for row, account in filled:
+        account.public_policy_url = row.public_policy_url
+        after = {"before": None, "after": row.public_policy_url, "file": file, "line": row.line}
+        audit.record(
+            session, at=now, actor=None, action=AUDIT_POLICY, entity_type="account", entity_id=account.id, after=after
+        )
+
+
+def _account(row: Row, default_interval: int, today: date, now: datetime) -> Account:
     return Account(
         application_id=None,  # in use before the bot: there is no application on record
         platform=row.platform,
@@ -383,3 +213,6 @@ def _audit_values(account: Account) -> dict[str, Any]:
         "last_review_on": account.last_review_on.isoformat(),
         "public_policy_url": account.public_policy_url,
     }
+
+
+__all__ = ["REVIEW_INTERVAL_LIMIT", "ImportResult", "Problem", "import_accounts", "read_rows"]

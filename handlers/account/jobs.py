@@ -6,13 +6,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
-from handlers.account import service
+from handlers.account import sweep as reminder_sweep
 from handlers.common.work import context_of
 
 
 def sweep(runtime: Runtime) -> int:
     with runtime.sessions.begin() as session:
-        return service.sweep(session, context_of(runtime))
+        return reminder_sweep.sweep(session, context_of(runtime))
 
 
 # Password rotation, reviews, deletions and the monthly summary, counted together.

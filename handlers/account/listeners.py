@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot.audit_export import committee_rows, day_range, default_filename, export_audit_fields, write_xlsx
+from bot.audit_export import ExportRequest, default_filename, export_audit
 from bot.catalog import t
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
-from handlers.account import service
-from handlers.account.forms import read_period, read_register, read_review, read_withdrawal
+from handlers.account import policy, service
+from handlers.account.domain import Outcome, is_orphaned, next_password_change
+from handlers.account.forms import read_period, read_policy, read_register, read_review, read_withdrawal
+from handlers.account.ids import AccountIds
+from handlers.account.intents import subject_of
 from handlers.account.metadata import AccountAction
 from handlers.account.views import (
     AccountRenderer,
     account_list,
     deletion_recorded,
     password_recorded,
+    policy_modal,
+    policy_recorded,
     register_modal,
     review_modal,
     withdraw_modal,
@@ -29,9 +36,10 @@ from handlers.application.listeners import open_application
 from handlers.common.context import runtime_of
 from handlers.common.forms import view_id_of
 from handlers.common.modals import open_modal, open_on_click
-from handlers.common.work import context_of
-from storage import accounts, applications, audit
+from handlers.common.work import Context, context_of
+from storage import accounts, applications
 from storage.idempotency import once
+from storage.models import Account, AccountState
 
 
 def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
@@ -75,7 +83,7 @@ def _register_view(runtime: Runtime, user: str) -> Any:
 def _withdraw_view(runtime: Runtime, user: str) -> Any:
     directory = runtime.config.directory
     with runtime.sessions() as session:
-        live = [a for a in accounts.live(session) if a.state == "active"]
+        live = [a for a in accounts.live(session) if a.state == AccountState.ACTIVE]
     allowed = [a for a in live if service.may_act(directory, a, user, "withdraw")]
     return withdraw_modal(allowed) if allowed else None
 
@@ -86,7 +94,7 @@ def _list(runtime: Runtime) -> dict[str, Any]:
         registered = accounts.register(session)
         waiting = accounts.open_applications(session)
     shown = [service.view_of(a) for a in registered]
-    orphaned = {a.id for a in registered if a.state != "deleted" and not service.current_managers(directory, a)}
+    orphaned = {a.id for a in registered if is_orphaned(directory, a)}
     return account_list(shown, waiting, orphaned, directory.name_of)
 
 
@@ -97,20 +105,12 @@ def _export(client: WebClient, respond: Respond, runtime: Runtime, user: str, wo
     if period is None:
         respond(text=t("account.export.usage"), response_type="ephemeral")
         return
-    with runtime.sessions.begin() as session:
-        allowed = service.may_export(session, ctx, user)
-    if not allowed:
+    first, last = period
+    workbook = io.BytesIO()
+    rows = export_audit(runtime.sessions, ctx.directory, ctx.now, ExportRequest(first, last, user_id=user), workbook)
+    if rows is None:
         respond(text=t("account.denied"), response_type="ephemeral")
         return
-    first, last = period
-    timezone = ctx.directory.timezone
-    workbook = io.BytesIO()
-    with runtime.sessions() as session:
-        entries = committee_rows(session, *day_range(first, last, timezone), include_private=False)
-        rows = write_xlsx(entries, workbook, timezone)
-    with runtime.sessions.begin() as session:
-        fields = export_audit_fields(first, last, timezone, "xlsx", rows)
-        audit.record(session, at=ctx.now, actor=ctx.directory.actor(user), **fields)
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.files_upload_v2(
         channel=channel,
@@ -119,6 +119,19 @@ def _export(client: WebClient, respond: Respond, runtime: Runtime, user: str, wo
         title=default_filename(first, last),
         initial_comment=t("account.export.done", first=first.isoformat(), last=last.isoformat(), rows=rows),
     )
+
+
+# Why a registration was refused, said at the input it concerns.
+REGISTER_REFUSED = {
+    Outcome.DENIED: (AccountIds.APPLICATION, "account.denied"),
+    Outcome.APPLICATION_GONE: (AccountIds.APPLICATION, "account.error.application.gone"),
+    Outcome.URL_TAKEN: (AccountIds.URL, "account.error.url.taken"),
+}
+SNOOZED = {
+    Outcome.DONE: "account.password.snoozed",
+    Outcome.UNCHANGED: "account.password.already_snoozed",
+    Outcome.DENIED: "account.denied",
+}
 
 
 def submit_register(
@@ -131,16 +144,14 @@ def submit_register(
         ack(response_action="errors", errors=errors)
         return
     with runtime.sessions.begin() as session:
-        result = service.register(session, ctx, form, body["user"]["id"])
-        registered = not isinstance(result, str)
-        name = form.name
-    if not registered:
-        block = "account.register.url" if result == "account.error.url.taken" else "account.register.application"
-        ack(response_action="errors", errors={block: t(result)})
+        outcome, _account = service.register(session, ctx, form, body["user"]["id"])
+    if outcome in REGISTER_REFUSED:
+        block, key = REGISTER_REFUSED[outcome]
+        ack(response_action="errors", errors={block: t(key)})
         return
     ack()
     client.chat_postEphemeral(
-        channel=body["user"]["id"], user=body["user"]["id"], text=t("account.register.done", name=escape(name))
+        channel=body["user"]["id"], user=body["user"]["id"], text=t("account.register.done", name=escape(form.name))
     )
 
 
@@ -160,10 +171,9 @@ def password_changed(
     respond(text=reply, response_type="ephemeral", replace_original=account is not None)
 
 
-def _recorded(ctx: service.Context, account: Any) -> str:
-    rotation = ctx.directory.config.reminders.password_rotation_days
-    upcoming = account.password_changed_on.toordinal() + rotation
-    return password_recorded(account.name, ctx.today, type(ctx.today).fromordinal(upcoming))
+def _recorded(ctx: Context, account: Account) -> str:
+    upcoming = next_password_change(account, ctx.directory.config.reminders)
+    return password_recorded(account.name, ctx.today, upcoming)
 
 
 def password_snooze(
@@ -173,22 +183,58 @@ def password_snooze(
     with runtime.sessions.begin() as session:
         snoozed = service.snooze(session, context_of(runtime), _clicked(action).account_id, body["user"]["id"])
     ack()
-    key = {True: "account.password.snoozed", False: "account.password.already_snoozed", None: "account.denied"}[snoozed]
-    respond(text=t(key), response_type="ephemeral", replace_original=False)
+    respond(text=t(SNOOZED[snoozed]), response_type="ephemeral", replace_original=False)
+
+
+def open_policy(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _open_on_account(ack, body, action, client, respond, context, policy.policy_form, policy_modal)
+
+
+def submit_policy(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    url, errors = read_policy(view)
+    if url is None:
+        ack(response_action="errors", errors=errors)
+        return
+    runtime = runtime_of(context)
+    account_id = AccountAction.decode(view.get("private_metadata")).account_id
+    with runtime.sessions.begin() as session:
+        outcome, shown = policy.record_policy(session, context_of(runtime), account_id, body["user"]["id"], url)
+    if shown is None or outcome == Outcome.DENIED:
+        ack(response_action="errors", errors={AccountIds.POLICY_RECORD_URL: t("account.denied")})
+    else:
+        ack(response_action="update", view=policy_recorded(shown.name, url))
 
 
 def open_review(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
+    _open_on_account(
+        ack, body, action, client, respond, context, service.review_form, lambda review: review_modal(*review)
+    )
+
+
+def _open_on_account(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    load: Callable[[Session, Context, int, str], Any],
+    build: Callable[[Any], View],
+) -> None:
+    """A button that opens a modal about its account: ``load`` what it shows (None: refused, and audited)."""
     runtime = runtime_of(context)
     account_id = _clicked(action).account_id
     with runtime.sessions.begin() as session:
-        review = service.review_form(session, context_of(runtime), account_id, body["user"]["id"])
+        shown = load(session, context_of(runtime), account_id, body["user"]["id"])
     ack()
-    if review is None:
+    if shown is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
-        open_on_click(client, runtime, body, review_modal(*review), subject=f"account:{account_id}")
+        open_on_click(client, runtime, body, build(shown), subject=subject_of(account_id))
 
 
 def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -202,13 +248,13 @@ def submit_review(ack: Ack, body: dict[str, Any], view: dict[str, Any], context:
 
     def work(session: Session) -> dict[str, bool] | None:
         reviewed = service.submit_review(session, ctx, account_id, body["user"]["id"], review)
-        return {"reviewed": True} if reviewed else None
+        return {"reviewed": True} if reviewed == Outcome.DONE else None
 
     # A retried submission gets the first one's answer: one review, one notice to 市政情報課.
     if once(runtime.sessions, view_id_of(view), view["callback_id"], ctx.now, work):
         ack()
     else:
-        ack(response_action="errors", errors={"account.review.indicators": t("account.denied")})
+        ack(response_action="errors", errors={AccountIds.INDICATORS: t("account.denied")})
 
 
 def submit_withdrawal(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -222,10 +268,10 @@ def submit_withdrawal(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
         done = service.withdraw(
             session, context_of(runtime), account_id, body["user"]["id"], criteria, immediate=immediate
         )
-    if done:
+    if done == Outcome.DONE:
         ack()
     else:
-        ack(response_action="errors", errors={"account.withdraw.account": t("account.denied")})
+        ack(response_action="errors", errors={AccountIds.ACCOUNT: t("account.denied")})
 
 
 def announced(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:

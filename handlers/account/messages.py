@@ -1,6 +1,6 @@
 """An account's messages, drawn by the delivery worker when it sends them (bot/sending.py Render): the
 account's name, URL and open tasks as they are then, with what the intent froze at the event (the due date,
-the criteria, the review as submitted, who decided). The service queues only intents (service.Message)."""
+the criteria, the review as submitted, who decided). The service queues only intents (intents.Message)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from bot.directory import Directory
 from bot.sending import Render
-from handlers.account.service import Message, ReviewForm, view_of
+from handlers.account.domain import view_of
+from handlers.account.intents import Message
+from handlers.account.service import ReviewForm
 from handlers.account.views import AccountRenderer, summary_message
 from storage import accounts, summary
 from storage.models import Account

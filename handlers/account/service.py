@@ -1,9 +1,6 @@
 """The account register's rules, free of Slack: registration of an approved application (4(4)④⑤),
-password rotation (4(5)①), effectiveness reviews (4(4)②[9]) and withdrawal (4(6)).
-
-Reminders are due dates computed from the register (last change + interval); each (kind,
-subject, due date) is claimed by a unique key before it is sent, so it goes out once whichever
-process sweeps first, and a restart or a changed interval never loses or doubles one.
+password rotation (4(5)①), effectiveness reviews (4(4)②[9]) and withdrawal (4(6)). The reminders' sweep is
+handlers/account/sweep.py, their kinds handlers/account/reminders.py.
 Messages are queued as intents (Message) with what is frozen at the event (the due date, the criteria, who
 decided); the delivery worker draws them when it sends them (handlers/account/messages.py), with the
 account's name and URL as they are then.
@@ -12,64 +9,29 @@ account's name and URL as they are then.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, time, timedelta
-from enum import StrEnum
-from typing import Any
+from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.config import Reminders
 from bot.directory import Directory
 from bot.errors import BadRequest
+from handlers.account.domain import (
+    AccountView,
+    Outcome,
+    current_managers,
+    head_of,
+    is_orphaned,
+    staff_of,
+    view_of,
+)
+from handlers.account.intents import Message, reminder_intent, subject_of, tell_office
 from handlers.application.domain import Item
 from handlers.common.work import Context, audit, found
 from storage import accounts, applications, outbox
 from storage.models import Account, AccountState, ApplicationStatus
 
-PASSWORD_OVERDUE_GRACE = timedelta(days=7)  # then the head is told too
-SUMMARY_HOUR = time(9, 0)
 CRITERIA = ("purpose_achieved", "no_prospect", "security", "quality")  # 4(6)①[1]–[4]
-
-
-@dataclass(frozen=True)
-class AccountView:
-    id: int
-    platform: str
-    name: str
-    url: str
-    department_name: str
-    managers: list[str]
-    state: AccountState
-    password_changed_on: date
-    next_review_on: date
-    withdrawal_notice_until: date | None
-    announced_in_account: bool
-    announced_on_site: bool
-
-
-@dataclass(frozen=True)
-class Due:
-    kind: str  # password, password_snooze, password_overdue, review, deletion
-    due_on: date
-    recipients: tuple[str, ...]  # user IDs, or 市政情報課's channel for a manager who left
-    left: tuple[str, ...] = ()  # managers it was theirs to act on who left the department
-
-
-@dataclass(frozen=True)
-class Staff:
-    """Who looks after an account now: its managers still in its department, those who left, its head,
-    and 市政情報課's channel, which takes over what the ones who left would have been asked."""
-
-    managers: tuple[str, ...]
-    left: tuple[str, ...]
-    head: str | None
-    office: str
-
-    def managers_or_stand_ins(self) -> tuple[str, ...]:
-        if not self.left:
-            return self.managers
-        return tuple(dict.fromkeys([*self.managers, *([self.head] if self.head else []), self.office]))
 
 
 @dataclass(frozen=True)
@@ -94,197 +56,19 @@ class ReviewForm:
     note: str | None
 
 
-class Message(StrEnum):
-    """The messages the service queues as intents and the delivery worker draws when it sends them
-    (handlers/account/messages.py), from the account as it is then."""
-
-    REMINDER = "account.reminder"  # to the people who act: a sweep's reminder, a withdrawal's notice
-    NOTICE = "account.notice"  # to 市政情報課: registered, orphaned, withdrawal, deleted
-    REVIEWED = "account.reviewed"  # to 市政情報課: the head's review, as submitted
-    SUMMARY = "account.summary"  # to 市政情報課: last month's figures
-
-
-def view_of(account: Account) -> AccountView:
-    return AccountView(
-        id=account.id,
-        platform=account.platform,
-        name=account.name,
-        url=account.url,
-        department_name=account.department_name,
-        managers=list(account.managers),
-        state=AccountState(account.state),
-        password_changed_on=account.password_changed_on,
-        next_review_on=account.review_due_on,
-        withdrawal_notice_until=account.withdrawal_notice_until,
-        announced_in_account=account.announced_in_account,
-        announced_on_site=account.announced_on_site,
-    )
-
-
-# -- what is due --------------------------------------------------------------------------------
-
-
-def current_managers(directory: Directory, account: Account) -> tuple[str, ...]:
-    """The account's managers who still belong to (or head) its department: one transferred to another
-    department or gone from app.yaml in April has left the account, for its buttons and its reminders alike."""
-    department = directory.department(account.department_id)
-    staff = {department.head, *department.members} if department else set()
-    return tuple(m for m in account.managers if m in staff)
-
-
-def staff_of(directory: Directory, account: Account) -> Staff:
-    managers = current_managers(directory, account)
-    return Staff(
-        managers=managers,
-        left=tuple(m for m in account.managers if m not in managers),
-        head=_head_of(directory, account),
-        office=directory.offices.public_info.channel,
-    )
-
-
-def due_for(account: Account, settings: Reminders, staff: Staff, today: date) -> list[Due]:
-    """The reminders an account has due on ``today`` (each sent once: see sweep). What the managers
-    would be asked goes, when one of them left, to the head and 市政情報課 too, flagged."""
-    managers, left, head = staff.managers_or_stand_ins(), staff.left, staff.head
-    due: list[Due] = []
-    if account.state == AccountState.ACTIVE:
-        password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
-        review = account.review_due_on
-        candidates = [
-            Due("password", password, managers, left),
-            Due("password_overdue", password + PASSWORD_OVERDUE_GRACE, (head,) if head else ()),
-            Due("review", review, (head,) if head else ()),
-        ]
-        if account.password_snooze_on is not None:
-            candidates.append(Due("password_snooze", account.password_snooze_on, managers, left))
-        due += [d for d in candidates if d.due_on <= today and d.recipients]
-    elif account.state == AccountState.WITHDRAWING and (until := account.withdrawal_notice_until) and until <= today:
-        due.append(Due("deletion", until, tuple(dict.fromkeys([*managers, *([head] if head else [])])), left))
-    return due
-
-
-def sweep(session: Session, ctx: Context) -> int:
-    """Sends every reminder due now, once. Ordinary reminders wait for office hours (weekdays
-    08:30–17:15, not on holidays or 12/29–1/3): a sweep outside them sends nothing."""
-    if not ctx.directory.office_hours.is_open(ctx.now):
-        return 0
-    settings = ctx.directory.config.reminders
-    candidates = accounts.due_candidates(session, ctx.today, settings.password_rotation_days)
-    already = accounts.sent(session, [_subject(a) for a in candidates])
-    pending = [
-        (account, due)
-        for account in candidates
-        for due in due_for(account, settings, staff_of(ctx.directory, account), ctx.today)
-        if (due.kind, _subject(account), due.due_on) not in already
-    ]
-    # Claimed in one statement: what another process sent a moment ago is not claimed again.
-    claimed = accounts.claim_reminders(session, [(d.kind, _subject(a), d.due_on) for a, d in pending], ctx.now)
-    posts: list[outbox.Post] = []
-    sent = 0
-    for account, due in pending:
-        if (due.kind, _subject(account), due.due_on) not in claimed:
-            continue
-        # What is due as of this sweep; the account's name and URL are drawn as they are when sent.
-        intent = _reminder(
-            ctx,
-            account,
-            due.kind,
-            due.left,
-            due_on=due.due_on.isoformat(),
-            today=ctx.today.isoformat(),
-            days=settings.password_rotation_days,
-        )
-        posts += [(user, intent, _subject(account)) for user in dict.fromkeys(due.recipients)]
-        audit(
-            session,
-            ctx,
-            ("account", account.id),
-            None,
-            "account.reminded",
-            {"kind": due.kind, "due_on": due.due_on.isoformat()},
-        )
-        sent += 1
-    outbox.post_intents(session, posts=posts, now=ctx.now)
-    return sent + _monthly_summary(session, ctx)
-
-
-def _subject(account: Account) -> str:
-    """The account's key in the reminders sent, and what its messages are about in the outbox."""
-    return f"account:{account.id}"
-
-
-def _reminder(
-    ctx: Context, account: Account, kind: str, left: tuple[str, ...], **facts: str | int | list[str]
-) -> outbox.Intent:
-    """A reminder of ``kind`` about ``account``; ``left``: the managers who left, named as of now."""
-    return {"kind": Message.REMINDER, "account": account.id, "reminder": kind, "left": _names(ctx, left), **facts}
-
-
-def _tell_office(session: Session, ctx: Context, account: Account, kind: Message, **facts: Any) -> None:
-    intent = {"kind": kind, "account": account.id, **facts}
-    channel = ctx.directory.offices.public_info.channel
-    outbox.post_intent(session, channel=channel, intent=intent, now=ctx.now, subject=_subject(account))
-
-
-def _names(ctx: Context, user_ids: tuple[str, ...]) -> list[str]:
-    return [ctx.directory.name_of(u) for u in user_ids]
-
-
-def _head_of(directory: Directory, account: Account) -> str | None:
-    department = directory.department(account.department_id)
-    return department.head if department else None
-
-
-def _monthly_summary(session: Session, ctx: Context) -> int:
-    """On the first business day of a month, from 09:00: last month's summary to 市政情報課."""
-    today = ctx.today
-    first = today.replace(day=1)
-    hours = ctx.directory.office_hours
-    first_business_day = next(
-        first + timedelta(days=n) for n in range(31) if hours.is_open_day(first + timedelta(days=n))
-    )
-    if today != first_business_day or ctx.now.astimezone(ctx.directory.timezone).time() < SUMMARY_HOUR:
-        return 0
-    if not accounts.claim_reminder(session, "monthly_summary", "organization", first, ctx.now):
-        return 0
-    # The month summed up and the day it is; the figures are counted when it is sent.
-    month = (first - timedelta(days=1)).replace(day=1)
-    dates = {"month": month.isoformat(), "until": first.isoformat(), "today": today.isoformat()}
-    intent = {"kind": Message.SUMMARY, **dates}
-    outbox.post_intent(session, channel=ctx.directory.offices.public_info.channel, intent=intent, now=ctx.now)
-    return 1
-
-
-def upcoming(
-    session: Session, directory: Directory, today: date
-) -> list[tuple[AccountView, str, date, tuple[str, ...]]]:
-    """What each live account has coming next, and to whom, for `sns-bot reminders list`."""
-    settings = directory.config.reminders
-    rows = []
-    for account in accounts.live(session):
-        shown, staff = view_of(account), staff_of(directory, account)
-        managers, head = staff.managers_or_stand_ins(), (staff.head,) if staff.head else ()
-        if account.state == AccountState.WITHDRAWING and account.withdrawal_notice_until:
-            rows.append((shown, "deletion", account.withdrawal_notice_until, tuple(dict.fromkeys(managers + head))))
-            continue
-        password = account.password_changed_on + timedelta(days=settings.password_rotation_days)
-        rows += [(shown, "password", password, managers), (shown, "review", shown.next_review_on, head)]
-    return sorted(rows, key=lambda row: row[2])
-
-
 # -- registration --------------------------------------------------------------------------------
 
 
-def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -> Account | str:
-    """Registers the account of an approved application, or says why not (a catalog key)."""
+def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -> tuple[Outcome, Account | None]:
+    """Registers the account of an approved application, or says why not."""
     application = found(
         applications.get(session, form.application_id, for_update=True), f"application {form.application_id}"
     )
     if not _may_register(ctx.directory, application.department_id, user_id):
         audit(session, ctx, ("application", application.id), user_id, "account.denied", {"action": "register"})
-        return "account.denied"
+        return Outcome.DENIED, None
     if application.status != ApplicationStatus.APPROVED:
-        return "account.error.application.gone"
+        return Outcome.APPLICATION_GONE, None
     account = Account(
         application_id=application.id,
         platform=application.platform,
@@ -309,9 +93,9 @@ def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -
             session.add(account)
             session.flush()
     except IntegrityError:
-        return "account.error.url.taken"
+        return Outcome.URL_TAKEN, None
     application.status = ApplicationStatus.REGISTERED
-    _tell_office(session, ctx, account, Message.NOTICE, notice="registered")
+    tell_office(session, ctx, account, Message.NOTICE, notice="registered")
     audit(
         session,
         ctx,
@@ -320,7 +104,7 @@ def register(session: Session, ctx: Context, form: RegisterForm, user_id: str) -
         "account.registered",
         {"application": application.id, "url": form.url},
     )
-    return account
+    return Outcome.DONE, account
 
 
 def _may_register(directory: Directory, department_id: str, user_id: str) -> bool:
@@ -334,7 +118,7 @@ def _may_register(directory: Directory, department_id: str, user_id: str) -> boo
 
 def password_changed(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
     """「変更しました」: records today and restarts the cycle (the reminders key on the new date)."""
-    account = _authorized(session, ctx, account_id, user_id, "password_changed")
+    account = authorized(session, ctx, account_id, user_id, "password_changed")
     if account is None:
         return None
     before = account.password_changed_on
@@ -352,13 +136,13 @@ def password_changed(session: Session, ctx: Context, account_id: int, user_id: s
     return account
 
 
-def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> bool | None:
-    """「明日もう一度」, once per cycle: True when set, False when this cycle was snoozed already."""
-    account = _authorized(session, ctx, account_id, user_id, "password_snooze")
+def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> Outcome:
+    """「明日もう一度」, once per cycle: UNCHANGED when this cycle was snoozed already."""
+    account = authorized(session, ctx, account_id, user_id, "password_snooze")
     if account is None:
-        return None
+        return Outcome.DENIED
     if account.password_snooze_on is not None:
-        return False
+        return Outcome.UNCHANGED
     account.password_snooze_on = ctx.today + timedelta(days=1)
     audit(
         session,
@@ -368,7 +152,7 @@ def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> boo
         "account.password_snoozed",
         {"until": account.password_snooze_on.isoformat()},
     )
-    return True
+    return Outcome.DONE
 
 
 # -- effectiveness review and withdrawal -------------------------------------------------------------
@@ -376,7 +160,7 @@ def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> boo
 
 def review_form(session: Session, ctx: Context, account_id: int, user_id: str) -> tuple[AccountView, str | None] | None:
     """What the review modal shows, for the head or 市政情報課; anyone else is refused and audited."""
-    account = _authorized(session, ctx, account_id, user_id, "review")
+    account = authorized(session, ctx, account_id, user_id, "review")
     return None if account is None else (view_of(account), indicators_of(session, account))
 
 
@@ -388,13 +172,13 @@ def indicators_of(session: Session, account: Account) -> str | None:
     return (application.items or {}).get(Item.INDICATORS) if application else None
 
 
-def submit_review(session: Session, ctx: Context, account_id: int, user_id: str, review: ReviewForm) -> bool:
+def submit_review(session: Session, ctx: Context, account_id: int, user_id: str, review: ReviewForm) -> Outcome:
     """The head's review restarts the cycle and goes to 市政情報課; 撤退 starts a withdrawal with notice."""
-    account = _authorized(session, ctx, account_id, user_id, "review")
+    account = authorized(session, ctx, account_id, user_id, "review")
     if account is None:
-        return False
+        return Outcome.DENIED
     account.last_review_on = ctx.today
-    _tell_office(session, ctx, account, Message.REVIEWED, review=asdict(review), by=ctx.directory.name_of(user_id))
+    tell_office(session, ctx, account, Message.REVIEWED, review=asdict(review), by=ctx.directory.name_of(user_id))
     audit(
         session,
         ctx,
@@ -410,18 +194,20 @@ def submit_review(session: Session, ctx: Context, account_id: int, user_id: str,
     )
     if review.decision == "withdraw":
         _withdraw(session, ctx, account, user_id, review.criteria, immediate=False)
-    return True
+    return Outcome.DONE
 
 
 def withdraw(
     session: Session, ctx: Context, account_id: int, user_id: str, criteria: list[str], *, immediate: bool
-) -> bool:
+) -> Outcome:
     """Withdrawal decided by the department, or ordered by 市政情報課 (4(6))."""
-    account = _authorized(session, ctx, account_id, user_id, "withdraw")
-    if account is None or account.state != AccountState.ACTIVE:
-        return False
+    account = authorized(session, ctx, account_id, user_id, "withdraw")
+    if account is None:
+        return Outcome.DENIED
+    if account.state != AccountState.ACTIVE:
+        return Outcome.UNCHANGED  # withdrawing already
     _withdraw(session, ctx, account, user_id, criteria, immediate=immediate)
-    return True
+    return Outcome.DONE
 
 
 def _withdraw(
@@ -438,11 +224,11 @@ def _withdraw(
     people = dict.fromkeys([*staff.managers, *([staff.head] if staff.head else [])])
     kind = "deletion" if immediate else "withdrawal"
     if immediate:
-        accounts.claim_reminder(session, "deletion", _subject(account), ctx.today, ctx.now)
-    intent = _reminder(ctx, account, kind, staff.left, criteria=criteria)
+        accounts.claim_reminder(session, "deletion", subject_of(account.id), ctx.today, ctx.now)
+    intent = reminder_intent(ctx, account, kind, staff.left, criteria=criteria)
     for user in people:
-        outbox.post_intent(session, channel=user, intent=intent, now=ctx.now, subject=_subject(account))
-    _tell_office(session, ctx, account, Message.NOTICE, notice="withdrawal", immediate=immediate, criteria=criteria)
+        outbox.post_intent(session, channel=user, intent=intent, now=ctx.now, subject=subject_of(account.id))
+    tell_office(session, ctx, account, Message.NOTICE, notice="withdrawal", immediate=immediate, criteria=criteria)
     audit(
         session,
         ctx,
@@ -456,14 +242,14 @@ def _withdraw(
 def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str, task: str) -> Account | None:
     if task not in ("announced_in_account", "announced_on_site"):
         raise BadRequest(f"{task!r} is no withdrawal task")
-    account = _authorized(session, ctx, account_id, user_id, "announce")
+    account = authorized(session, ctx, account_id, user_id, "announce")
     if account is None:
         return None
     if getattr(account, task):
         return account  # a retry or a second press
     setattr(account, task, True)
     # Every copy of the notice drops the task's button, drawn when sent: one pending update draws any later one.
-    if notices := accounts.posted(session, _subject(account), "withdrawal"):
+    if notices := accounts.posted(session, subject_of(account.id), "withdrawal"):
         outbox.update_intents(session, targets=notices, intent=notices[0].intent, now=ctx.now)
     audit(session, ctx, ("account", account.id), user_id, "account.announced", {"task": task})
     return account
@@ -471,13 +257,13 @@ def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str
 
 def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
     """「削除しました」: the account leaves the register's live list; 市政情報課 hears of it."""
-    account = _authorized(session, ctx, account_id, user_id, "deleted")
+    account = authorized(session, ctx, account_id, user_id, "deleted")
     if account is None or account.state not in (AccountState.WITHDRAWING, AccountState.DELETED):
         return None
     if account.state == AccountState.DELETED:
         return account  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
-    _tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
+    tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
     audit(session, ctx, ("account", account.id), user_id, "account.deleted", {"on": ctx.today.isoformat()})
     return account
 
@@ -489,22 +275,14 @@ def flag_orphans(session: Session, ctx: Context) -> int:
     """Accounts whose managers have all left their department: 市政情報課 hears of each, once a day at most."""
     flagged = 0
     for account in accounts.live(session):
-        if current_managers(ctx.directory, account):
+        if not is_orphaned(ctx.directory, account):
             continue
-        if not accounts.claim_reminder(session, "orphaned", _subject(account), ctx.today, ctx.now):
+        if not accounts.claim_reminder(session, "orphaned", subject_of(account.id), ctx.today, ctx.now):
             continue
-        _tell_office(session, ctx, account, Message.NOTICE, notice="orphaned")
+        tell_office(session, ctx, account, Message.NOTICE, notice="orphaned")
         audit(session, ctx, ("account", account.id), None, "account.orphaned", {"managers": list(account.managers)})
         flagged += 1
     return flagged
-
-
-def may_export(session: Session, ctx: Context, user_id: str) -> bool:
-    """The audit log goes only to 市政情報課 members; an attempt by anyone else is itself audited."""
-    if ctx.directory.is_public_info(user_id):
-        return True
-    audit(session, ctx, ("audit_log", "-"), user_id, "audit.export_denied", {})
-    return False
 
 
 # -- who may ---------------------------------------------------------------------------------------
@@ -513,15 +291,15 @@ def may_export(session: Session, ctx: Context, user_id: str) -> bool:
 def may_act(directory: Directory, account: Account, user_id: str, action: str) -> bool:
     """Managers look after the password; the head reviews and withdraws; 市政情報課 may do all (4(6)).
     Each by the role held now: a manager who left the department, or a head who no longer heads, may not."""
-    head = _head_of(directory, account)
+    head = head_of(directory, account)
     if directory.is_public_info(user_id):
         return True
-    if action in ("password_changed", "password_snooze", "announce", "deleted"):
+    if action in ("password_changed", "password_snooze", "announce", "deleted", "policy"):
         return user_id == head or user_id in current_managers(directory, account)
     return user_id == head
 
 
-def _authorized(session: Session, ctx: Context, account_id: int, user_id: str, action: str) -> Account | None:
+def authorized(session: Session, ctx: Context, account_id: int, user_id: str, action: str) -> Account | None:
     account = found(accounts.get(session, account_id, for_update=True), f"account {account_id}")
     if may_act(ctx.directory, account, user_id, action):
         return account

@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     DatePickerElement,
-    InputBlock,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
@@ -24,11 +23,14 @@ from slack_sdk.models.views import View
 
 from bot.catalog import t
 from bot.mrkdwn import escape, fit, fitting, joined
+from handlers.account import reminders
 from handlers.account.ids import AccountIds
 from handlers.account.metadata import AccountAction
+from handlers.account.reminders import criteria_text
 from handlers.account.service import CRITERIA, AccountView, ReviewForm
 from handlers.application.views import platform_name
 from handlers.common.ids import item_action
+from handlers.common.views import input_block, modal, notice_modal
 from storage.audit_chain import Head
 from storage.models import Account, Application, Platform
 from storage.summary import Figures
@@ -37,10 +39,6 @@ SECTION_LIMIT = 3000
 # The list shows what fits well under the ~12,000 characters of block text Slack accepts in a message.
 LINE_SHOWN = 600
 LIST_SHOWN = 8000
-
-
-def _input(block_id: str, label: str, element: Any, *, optional: bool = False, **params: Any) -> InputBlock:
-    return InputBlock(block_id=block_id, label=t(label, **params), element=element, optional=optional)
 
 
 def _message(text: str, buttons: list[ButtonElement] | None = None) -> dict[str, Any]:
@@ -73,59 +71,17 @@ class AccountRenderer:
         message["blocks"].insert(0, SectionBlock(text=fit(flag, SECTION_LIMIT)).to_dict())
         return {**message, "text": fit(f"{flag} {message['text']}", 200)}
 
-    def _reminder(self, account: AccountView, kind: str, **params: Any) -> dict[str, Any]:
-        names = {"name": escape(account.name), "url": escape(account.url)}
-        if kind == "password":
-            return _message(
-                t("account.reminder.password", days=params["days"], **names),
-                [
-                    _button(
-                        account.id, AccountIds.PASSWORD_CHANGED, "account.button.password_changed", style="primary"
-                    ),
-                    _button(account.id, AccountIds.PASSWORD_SNOOZE, "account.button.password_snooze"),
-                ],
-            )
-        if kind == "password_snooze":
-            return _message(
-                t("account.reminder.password_snooze", **names),
-                [
-                    _button(
-                        account.id, AccountIds.PASSWORD_CHANGED, "account.button.password_changed", style="primary"
-                    ),
-                ],
-            )
-        if kind == "password_overdue":
-            late = (params["today"] - params["due_on"]).days + 7
-            return _message(t("account.reminder.password_overdue", late=late, **names))
-        if kind == "review":
-            return _message(
-                t("account.reminder.review", **names),
-                [
-                    _button(account.id, AccountIds.REVIEW_OPEN, "account.button.review", style="primary"),
-                ],
-            )
-        if kind == "withdrawal":
-            return self._withdrawal(account, params["criteria"], names)
-        return _message(
-            t(
-                "account.withdraw.immediate" if "criteria" in params else "account.reminder.deletion",
-                reason=_criteria(params.get("criteria", [])),
-                **names,
-            ),
-            [
-                _button(account.id, AccountIds.DELETED, "account.button.deleted", style="danger"),
-            ],
-        )
-
-    def _withdrawal(self, account: AccountView, criteria: list[str], names: dict[str, str]) -> dict[str, Any]:
-        until = account.withdrawal_notice_until.isoformat() if account.withdrawal_notice_until else ""
-        text = t("account.withdraw.notice", reason=_criteria(criteria), until=until, **names)
-        tasks = [
-            _button(account.id, AccountIds.ANNOUNCED, f"account.button.{task}", task=task)
-            for task in ("announced_in_account", "announced_on_site")
-            if not getattr(account, task)
+    def _reminder(self, account: AccountView, kind: str, **facts: Any) -> dict[str, Any]:
+        """Drawn from the kind's definition (handlers/account/reminders.py): an unknown kind raises."""
+        definition = reminders.kind_of(kind)
+        key, params = definition.message(account, facts)
+        text = t(key, name=escape(account.name), url=escape(account.url), **params)
+        buttons = [
+            _button(account.id, b.action, b.label, task=b.task, style=b.style)
+            for b in definition.buttons
+            if not (b.task and getattr(account, b.task))
         ]
-        return _message(text, tasks)
+        return _message(text, buttons)
 
     def office_notice(self, kind: str, **params: Any) -> dict[str, Any]:
         if kind == "summary":
@@ -145,16 +101,17 @@ class AccountRenderer:
             return _message(t("account.orphaned", **names))
         if kind == "withdrawal":
             mode = t("account.withdraw.mode.immediate" if params["immediate"] else "account.withdraw.mode.notice")
-            return _message(t("account.withdraw.office", mode=mode, reason=_criteria(params["criteria"]), **names))
-        return _message(t("account.deleted.office", by=params["by"], **names))
-
-
-def _criteria(criteria: list[str]) -> str:
-    return "、".join(t(f"account.criteria.{c}") for c in criteria) or "—"
+            return _message(t("account.withdraw.office", mode=mode, reason=criteria_text(params["criteria"]), **names))
+        if kind == "policy":
+            policy_url = escape(params["policy_url"])
+            return _message(t("account.policy.office", by=params["by"], policy_url=policy_url, **names))
+        if kind == "deleted":
+            return _message(t("account.deleted.office", by=params["by"], **names))
+        raise ValueError(f"no office notice {kind!r}")  # never drawn as some other notice
 
 
 def review_result(account: AccountView, review: ReviewForm, by: str) -> str:
-    criteria = f"（{_criteria(review.criteria)}）" if review.decision == "withdraw" else ""
+    criteria = f"（{criteria_text(review.criteria)}）" if review.decision == "withdraw" else ""
     text = t(
         "account.review.result",
         name=escape(account.name),
@@ -205,6 +162,7 @@ def summary_message(month: str, figures: Figures) -> dict[str, Any]:
         SectionBlock(
             text=t("account.summary.overdue", passwords=figures.overdue_passwords, reviews=figures.overdue_reviews)
         ),
+        SectionBlock(text=t("account.summary.no_policy", count=figures.missing_policies)),
         SectionBlock(text=_audit_head(figures.audit_head)),
     ]
     return {"text": t("account.summary.title", month=month), "blocks": [b.to_dict() for b in blocks]}
@@ -228,38 +186,34 @@ def register_modal(approved: list[Application], today: date) -> View:
         Option(value="to_site", text=t("account.register.link.to_site")),
         Option(value="from_site", text=t("account.register.link.from_site")),
     ]
-    return View(
-        type="modal",
-        callback_id=AccountIds.REGISTER_SUBMIT,
-        title=t("account.register.title"),
-        submit=t("account.register.submit"),
-        close=t("common.close"),
-        blocks=[
-            _input(
+    return modal(
+        t("account.register.title"),
+        [
+            input_block(
                 AccountIds.APPLICATION,
                 "account.register.application",
                 StaticSelectElement(action_id=AccountIds.APPLICATION, options=options, initial_option=options[0]),
             ),
-            _input(
+            input_block(
                 AccountIds.NAME,
                 "account.register.name",
                 PlainTextInputElement(action_id=AccountIds.NAME, max_length=200),
             ),
-            _input(
+            input_block(
                 AccountIds.URL,
                 "account.register.url",
                 PlainTextInputElement(action_id=AccountIds.URL, max_length=2000, placeholder="https://"),
             ),
-            _input(
+            input_block(
                 AccountIds.MANAGERS, "account.register.managers", UserMultiSelectElement(action_id=AccountIds.MANAGERS)
             ),
-            _input(
+            input_block(
                 AccountIds.POLICY_URL,
                 "account.register.policy_url",
                 PlainTextInputElement(action_id=AccountIds.POLICY_URL, max_length=2000),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.SEND_ONLY,
                 "account.register.use",
                 CheckboxesElement(
@@ -268,18 +222,20 @@ def register_modal(approved: list[Application], today: date) -> View:
                 ),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.LINKS,
                 "account.register.links",
                 CheckboxesElement(action_id=AccountIds.LINKS, options=links),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.PASSWORD_CHANGED_ON,
                 "account.register.password_changed_on",
                 DatePickerElement(action_id=AccountIds.PASSWORD_CHANGED_ON, initial_date=today.isoformat()),
             ),
         ],
+        callback_id=AccountIds.REGISTER_SUBMIT,
+        submit=t("account.register.submit"),
     )
 
 
@@ -288,16 +244,11 @@ def review_modal(account: AccountView, indicators: str | None = None) -> View:
     goals = [Option(value=g, text=t(f"account.review.goal.{g}")) for g in ("yes", "partly", "no")]
     decisions = [Option(value=d, text=t(f"account.review.decision.{d}")) for d in ("continue", "withdraw")]
     criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
-    return View(
-        type="modal",
-        callback_id=AccountIds.REVIEW_SUBMIT,
-        title=t("account.review.title"),
-        submit=t("account.review.submit"),
-        close=t("common.close"),
-        private_metadata=AccountAction(account_id=account.id).encode(),
-        blocks=[
+    return modal(
+        t("account.review.title"),
+        [
             SectionBlock(text=fit(f"*{escape(account.name)}*（{escape(account.url)}）", SECTION_LIMIT)),
-            _input(
+            input_block(
                 AccountIds.INDICATORS,
                 "account.review.indicators",
                 PlainTextInputElement(
@@ -307,30 +258,59 @@ def review_modal(account: AccountView, indicators: str | None = None) -> View:
                     initial_value=fit(indicators, 2000) if indicators else None,
                 ),
             ),
-            _input(
+            input_block(
                 AccountIds.GOAL_REACHED,
                 "account.review.goal_reached",
                 RadioButtonsElement(action_id=AccountIds.GOAL_REACHED, options=goals),
             ),
-            _input(
+            input_block(
                 AccountIds.DECISION,
                 "account.review.decision",
                 RadioButtonsElement(action_id=AccountIds.DECISION, options=decisions, initial_option=decisions[0]),
             ),
-            _input(
+            input_block(
                 AccountIds.CRITERIA,
                 "account.review.criteria",
                 CheckboxesElement(action_id=AccountIds.CRITERIA, options=criteria),
                 optional=True,
             ),
-            _input(
+            input_block(
                 AccountIds.NOTE,
                 "account.review.note",
                 PlainTextInputElement(action_id=AccountIds.NOTE, multiline=True, max_length=1000),
                 optional=True,
             ),
         ],
+        callback_id=AccountIds.REVIEW_SUBMIT,
+        submit=t("account.review.submit"),
+        metadata=AccountAction(account_id=account.id).encode(),
     )
+
+
+def policy_modal(account: AccountView) -> View:
+    """The URL of the account's 公開用運用ポリシー (4(4)③), for the reminder's 「URLを登録」."""
+    element = PlainTextInputElement(
+        action_id=AccountIds.POLICY_RECORD_URL,
+        max_length=2000,
+        placeholder="https://",
+        initial_value=account.public_policy_url or None,
+    )
+    return modal(
+        t("account.policy.title"),
+        [
+            SectionBlock(text=fit(f"*{escape(account.name)}*（{escape(account.url)}）", SECTION_LIMIT)),
+            input_block(AccountIds.POLICY_RECORD_URL, "account.policy.url", element),
+        ],
+        callback_id=AccountIds.POLICY_SUBMIT,
+        submit=t("account.policy.submit"),
+        metadata=AccountAction(account_id=account.id).encode(),
+    )
+
+
+def policy_recorded(name: str, url: str) -> View:
+    """What the policy modal becomes once its URL is recorded."""
+    done = t("account.policy.done", name=escape(name), url=escape(url))
+    return notice_modal(t("account.policy.title"), fit(done, SECTION_LIMIT))
 
 
 def withdraw_modal(accounts: list[Account]) -> View:
@@ -339,29 +319,27 @@ def withdraw_modal(accounts: list[Account]) -> View:
     ]
     modes = [Option(value=m, text=fit(t(f"account.withdraw.mode.{m}"), 75)) for m in ("notice", "immediate")]
     criteria = [Option(value=c, text=fit(t(f"account.criteria.{c}"), 75)) for c in CRITERIA]
-    return View(
-        type="modal",
-        callback_id=AccountIds.WITHDRAW_SUBMIT,
-        title=t("account.withdraw.title"),
-        submit=t("account.withdraw.submit"),
-        close=t("common.close"),
-        blocks=[
-            _input(
+    return modal(
+        t("account.withdraw.title"),
+        [
+            input_block(
                 AccountIds.ACCOUNT,
                 "account.withdraw.account",
                 StaticSelectElement(action_id=AccountIds.ACCOUNT, options=options),
             ),
-            _input(
+            input_block(
                 AccountIds.CRITERIA,
                 "account.review.criteria",
                 CheckboxesElement(action_id=AccountIds.CRITERIA, options=criteria),
             ),
-            _input(
+            input_block(
                 AccountIds.MODE,
                 "account.withdraw.mode",
                 RadioButtonsElement(action_id=AccountIds.MODE, options=modes, initial_option=modes[0]),
             ),
         ],
+        callback_id=AccountIds.WITHDRAW_SUBMIT,
+        submit=t("account.withdraw.submit"),
     )
 
 
@@ -383,7 +361,8 @@ def account_list(
             managers=joined([name_of(m) for m in a.managers], LINE_SHOWN // 3) or "—",
             password=a.password_changed_on.isoformat(),
             review=a.next_review_on.isoformat(),
-            warning=t("account.list.no_managers") if a.id in orphaned else "",
+            warning=(t("account.list.no_managers") if a.id in orphaned else "")
+            + (t("account.list.no_policy") if a.policy_missing else ""),
         )
         for a in accounts
     ] + [
