@@ -106,7 +106,7 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
         "sweep with 1,000 due",
         "sqlite 1,424 ms, postgresql 2,327 ms",
         "due accounts found by index; one query for what was sent, one INSERT to claim, one to queue; each "
-        "reminder rendered once (`handlers/account/service.py` `sweep`)",
+        "reminder rendered once (`handlers/account/sweep.py`)",
     ),
     ("idle sweep", "sqlite 316 ms, postgresql 296 ms", "due accounts found by index (`storage/accounts.py`)"),
     (
