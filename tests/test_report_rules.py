@@ -1,4 +1,4 @@
-"""The reporting rules themselves, driven through handlers/report/service.py with a real database and no
+"""The reporting rules themselves, driven through handlers/report/service/ with a real database and no
 Slack, HTTP or worker: who gets a copy, who may act, the checklists and the escalation. Each test reads
 the rows a change stored and the outbox intents it queued (what the worker would draw and send). The
 wiring of these rules to Slack is tested end to end in test_report.py."""
@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from bot.config import Config
 from bot.directory import Directory
 from bot.errors import BadRequest
-from handlers.report import service
 from handlers.report.domain import Context, CopyRef, Message, Outcome, ReportForm, Submission
+from handlers.report.service import actions, escalation
+from handlers.report.service.submission import submit
 from storage.cases import CaseNumbers
 from storage.db import SessionFactory
 from storage.models import (
@@ -81,7 +82,7 @@ class Desk:
         department: str | None = "kanko",
     ) -> Submission:
         form = ReportForm(kind, capacity, list(urls), "概要", self.ctx.now - timedelta(minutes=5), department, None)
-        return self.run(service.submit, form, reporter)
+        return self.run(submit, form, reporter)
 
     def read(self, query: Callable[[Session], Any]) -> Any:
         with self.sessions() as session:
@@ -281,9 +282,9 @@ def test_the_head_acknowledges_once_and_every_copy_is_redrawn(desk: Desk) -> Non
     desk.sent()
     before = desk.last_outbox_id()
 
-    first = desk.run(service.acknowledge, desk.ref(HEAD, channel=dm(HEAD)), HEAD)
+    first = desk.run(actions.acknowledge, desk.ref(HEAD, channel=dm(HEAD)), HEAD)
     queued = desk.intents(before)
-    again = desk.run(service.acknowledge, desk.ref(HEAD, channel=dm(HEAD)), HEAD)
+    again = desk.run(actions.acknowledge, desk.ref(HEAD, channel=dm(HEAD)), HEAD)
 
     assert (first, again) == (Outcome.DONE, Outcome.UNCHANGED)
     case = desk.case()
@@ -298,7 +299,7 @@ def test_nobody_else_acts_on_the_heads_copy_and_the_refusal_is_audited(desk: Des
     desk.report()
     before = desk.last_outbox_id()
 
-    outcome = desk.run(service.acknowledge, desk.ref(HEAD, channel=dm(user)), user)
+    outcome = desk.run(actions.acknowledge, desk.ref(HEAD, channel=dm(user)), user)
 
     assert outcome == Outcome.DENIED
     assert desk.case().acknowledged_at is None
@@ -309,8 +310,8 @@ def test_nobody_else_acts_on_the_heads_copy_and_the_refusal_is_audited(desk: Des
 def test_an_office_that_lists_no_members_acts_by_a_click_in_its_channel_but_not_from_a_modal(desk: Desk) -> None:
     desk.report()
 
-    from_modal = desk.run(service.check, desk.ref(SECRETARIAT), OUTSIDER, "resolve")
-    in_channel = desk.run(service.start_work, desk.ref(SECRETARIAT, channel=SECRETARIAT), OUTSIDER)
+    from_modal = desk.run(actions.check, desk.ref(SECRETARIAT), OUTSIDER, "resolve")
+    in_channel = desk.run(actions.start_work, desk.ref(SECRETARIAT, channel=SECRETARIAT), OUTSIDER)
 
     assert (from_modal, in_channel) == (Outcome.DENIED, Outcome.DONE)
     case = desk.case()
@@ -322,15 +323,15 @@ def test_a_click_on_a_copy_from_another_channel_is_a_bad_request(desk: Desk) -> 
     desk.report()
 
     with pytest.raises(BadRequest):
-        desk.run(service.acknowledge, desk.ref(SECRETARIAT, channel=GENERAL), OUTSIDER)
+        desk.run(actions.acknowledge, desk.ref(SECRETARIAT, channel=GENERAL), OUTSIDER)
 
 
 def test_only_public_info_comments_and_the_comment_goes_to_the_thread(desk: Desk) -> None:
     desk.report()
     before = desk.last_outbox_id()
 
-    by_head = desk.run(service.comment, desk.ref(HEAD), HEAD, "確認します")
-    by_public_info = desk.run(service.comment, desk.ref(PUBLIC_INFO, channel=PUBLIC_INFO), PUBINFO1, "確認します")
+    by_head = desk.run(actions.comment, desk.ref(HEAD), HEAD, "確認します")
+    by_public_info = desk.run(actions.comment, desk.ref(PUBLIC_INFO, channel=PUBLIC_INFO), PUBINFO1, "確認します")
 
     assert (by_head, by_public_info) == (Outcome.DENIED, Outcome.DONE)
     assert desk.intents(before) == [(POST, PUBLIC_INFO, Message.TIMELINE, True)]
@@ -339,8 +340,8 @@ def test_only_public_info_comments_and_the_comment_goes_to_the_thread(desk: Desk
 def test_resolving_frees_the_post_so_a_new_report_of_it_opens_a_new_case(desk: Desk) -> None:
     desk.report()
 
-    resolved = desk.run(service.resolve, desk.ref(PUBLIC_INFO), PUBINFO1, "handled", "対応済み")
-    again = desk.run(service.resolve, desk.ref(PUBLIC_INFO), PUBINFO1, "duplicate", None)
+    resolved = desk.run(actions.resolve, desk.ref(PUBLIC_INFO), PUBINFO1, "handled", "対応済み")
+    again = desk.run(actions.resolve, desk.ref(PUBLIC_INFO), PUBINFO1, "duplicate", None)
     later = desk.report(STAFF2)
 
     assert (resolved, again) == (Outcome.DONE, Outcome.UNCHANGED)
@@ -356,9 +357,9 @@ def test_a_flame_checklist_item_is_ticked_once_and_unticked(desk: Desk) -> None:
     desk.report()
     ref = desk.ref(HEAD)
 
-    ticks = [desk.run(service.set_item, ref, HEAD, "facts_checked", tick) for tick in (True, True)]
+    ticks = [desk.run(actions.set_item, ref, HEAD, "facts_checked", tick) for tick in (True, True)]
     ticked = desk.checklist()
-    untick = desk.run(service.set_item, ref, HEAD, "facts_checked", False)
+    untick = desk.run(actions.set_item, ref, HEAD, "facts_checked", False)
 
     assert ticks == [Outcome.DONE, Outcome.UNCHANGED]
     assert ticked == {"facts_checked": None}
@@ -377,17 +378,17 @@ def test_an_item_not_on_the_cases_checklist_is_a_bad_request(desk: Desk, kind: C
     desk.report(kind=kind)
 
     with pytest.raises(BadRequest):
-        desk.run(service.set_item, desk.ref(HEAD), HEAD, item, True)
+        desk.run(actions.set_item, desk.ref(HEAD), HEAD, item, True)
 
 
 def test_a_mistake_is_deleted_only_while_marked_confidential(desk: Desk) -> None:
     desk.report(kind=CaseKind.MISTAKE)
     ref = desk.ref(HEAD)
 
-    desk.run(service.set_item, ref, HEAD, "confidential", True)
-    desk.run(service.set_item, ref, HEAD, "deleted", True)
+    desk.run(actions.set_item, ref, HEAD, "confidential", True)
+    desk.run(actions.set_item, ref, HEAD, "deleted", True)
     marked = (desk.case().confidential, desk.checklist())
-    desk.run(service.set_item, ref, HEAD, "confidential", False)
+    desk.run(actions.set_item, ref, HEAD, "confidential", False)
 
     assert marked == (True, {"confidential": None, "deleted": None})
     assert (desk.case().confidential, desk.checklist()) == (False, {})
@@ -398,9 +399,9 @@ def test_a_correction_is_ticked_only_with_its_url(desk: Desk) -> None:
     ref = desk.ref(HEAD)
     correction = "https://x.com/soja_city/status/1234567899"
 
-    asked = desk.run(service.set_item, ref, HEAD, "correction_posted", True)
+    asked = desk.run(actions.set_item, ref, HEAD, "correction_posted", True)
     unticked = desk.checklist()
-    recorded = desk.run(service.record_correction, ref, HEAD, correction)
+    recorded = desk.run(actions.record_correction, ref, HEAD, correction)
 
     assert (asked, unticked) == (Outcome.NEEDS_VALUE, {})
     assert (recorded, desk.checklist()) == (Outcome.DONE, {"correction_posted": correction})
@@ -414,8 +415,8 @@ def test_a_correction_is_ticked_only_with_its_url(desk: Desk) -> None:
 def test_the_head_notifies_the_security_officer_once_who_then_gets_a_copy(desk: Desk) -> None:
     desk.report(kind=CaseKind.VIOLATION)
 
-    by_staff = desk.run(service.notify_officer, desk.ref(HEAD), STAFF1)
-    by_head = [desk.run(service.notify_officer, desk.ref(HEAD), HEAD) for _ in range(2)]
+    by_staff = desk.run(actions.notify_officer, desk.ref(HEAD), STAFF1)
+    by_head = [desk.run(actions.notify_officer, desk.ref(HEAD), HEAD) for _ in range(2)]
 
     assert (by_staff, by_head) == (Outcome.DENIED, [Outcome.DONE, Outcome.UNCHANGED])
     assert desk.copies()[-1] == (Audience.SECURITY_OFFICER, OFFICER, None, False)
@@ -424,11 +425,11 @@ def test_the_head_notifies_the_security_officer_once_who_then_gets_a_copy(desk: 
 
 def test_only_the_security_officer_reports_to_the_committee(desk: Desk) -> None:
     desk.report(kind=CaseKind.VIOLATION)
-    desk.run(service.notify_officer, desk.ref(HEAD), HEAD)
+    desk.run(actions.notify_officer, desk.ref(HEAD), HEAD)
     before = desk.last_outbox_id()
 
-    by_head = desk.run(service.report_committee, desk.ref(HEAD), HEAD, "削除を依頼", "削除済み")
-    by_officer = desk.run(service.report_committee, desk.ref(OFFICER), OFFICER, "削除を依頼", "削除済み")
+    by_head = desk.run(actions.report_committee, desk.ref(HEAD), HEAD, "削除を依頼", "削除済み")
+    by_officer = desk.run(actions.report_committee, desk.ref(OFFICER), OFFICER, "削除を依頼", "削除済み")
 
     assert (by_head, by_officer) == (Outcome.DENIED, Outcome.DONE)
     queued = desk.intents(before)
@@ -443,7 +444,7 @@ def test_only_the_security_officer_reports_to_the_committee(desk: Desk) -> None:
 
 
 def escalate(desk: Desk) -> int:
-    return desk.run(service.escalate_due, desk.ctx.directory.office_hours)
+    return desk.run(escalation.escalate_due, desk.ctx.directory.office_hours)
 
 
 def test_an_unacknowledged_case_is_escalated_once_when_its_minutes_are_up(desk: Desk) -> None:
@@ -467,7 +468,7 @@ def test_an_unacknowledged_case_is_escalated_once_when_its_minutes_are_up(desk: 
 
 def test_an_acknowledged_case_is_not_escalated(desk: Desk) -> None:
     desk.report()
-    desk.run(service.acknowledge, desk.ref(HEAD), HEAD)
+    desk.run(actions.acknowledge, desk.ref(HEAD), HEAD)
 
     assert escalate(desk.at(THURSDAY + timedelta(hours=2))) == 0
 
