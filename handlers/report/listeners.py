@@ -18,6 +18,7 @@ from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
+from handlers.report.buttons import BY_ID, Change
 from handlers.report.context import context_of
 from handlers.report.domain import Context, CopyRef, Outcome, Submission
 from handlers.report.forms import prefill_from, read_report
@@ -26,21 +27,10 @@ from handlers.report.metadata import CaseAction
 from handlers.report.service import actions, queries
 from handlers.report.service.submission import submit
 from handlers.report.urls import parse_urls
-from handlers.report.views import (
-    REASONS,
-    Prefill,
-    case_list,
-    comment_modal,
-    committee_modal,
-    correction_modal,
-    received_view,
-    report_modal_for,
-    resolve_modal,
-)
+from handlers.report.views.case_list import case_list
+from handlers.report.views.case_modals import REASONS, correction_modal
+from handlers.report.views.report_modal import Prefill, received_view, report_modal_for
 from storage.idempotency import once
-
-Change = Callable[[Session, Context, CopyRef, str], Outcome]
-
 
 # -- the report --------------------------------------------------------------------------------
 
@@ -125,26 +115,19 @@ def tell(outcome: Outcome, respond: Respond) -> None:
         respond(text=t("report.denied"), response_type="ephemeral", replace_original=False)
 
 
-MODALS = {
-    ReportIds.RESOLVE: ("resolve", resolve_modal),
-    ReportIds.COMMENT: ("comment", comment_modal),
-    ReportIds.REPORT_COMMITTEE: ("report_committee", committee_modal),
-}
-
-
 def open_case_modal(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    """Resolve, comment, report to the committee: ask in a modal, when the user may."""
+    """A button that asks first (resolve, comment, report to the committee): its modal, when the user may."""
     runtime = runtime_of(context)
     ref, meta = _clicked(body, action)
-    name, modal = MODALS[ReportIds(action["action_id"])]
+    button = BY_ID[ReportIds(action["action_id"])]
     with runtime.sessions.begin() as session:
-        outcome = actions.check(session, context_of(runtime), ref, body["user"]["id"], name)
+        outcome = actions.check(session, context_of(runtime), ref, body["user"]["id"], button.action)
         number = queries.number_of(session, ref.case_id)
     ack()
-    if outcome == Outcome.DONE:
-        open_on_click(client, runtime, body, modal(meta, number), subject=f"case:{ref.case_id}")
+    if outcome == Outcome.DONE and button.modal is not None:
+        open_on_click(client, runtime, body, button.modal(meta, number), subject=f"case:{ref.case_id}")
     tell(outcome, respond)
 
 

@@ -13,7 +13,7 @@ from bot.delivery import Render
 from bot.directory import Directory
 from handlers.report import visibility
 from handlers.report.domain import Event, Message, Seat, Snapshot, seat_of, snapshot
-from handlers.report.views import SlackRenderer
+from handlers.report.views.messages import SlackRenderer
 from storage import cases
 from storage.models import Audience, Case, CaseCopy, OutboxMethod
 from storage.outbox import Claimed
