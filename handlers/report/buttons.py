@@ -13,17 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk.models.views import View
-from sqlalchemy.orm import Session
 
-from handlers.report.domain import Context, CopyRef, Outcome, Snapshot
+from handlers.report.domain import Snapshot
 from handlers.report.ids import ReportIds
 from handlers.report.kinds import Stage, kind_of
 from handlers.report.metadata import CaseAction
 from handlers.report.service import actions
+from handlers.report.service.authority import CopyChange
 from handlers.report.views.case_modals import comment_modal, committee_modal, resolve_modal
 from storage.models import Audience, CaseStatus
 
-Change = Callable[[Session, Context, CopyRef, str], Outcome]
+Change = CopyChange[[]]  # a use case of a copy's click, guarded: (session, ctx, ref, user_id)
 Shown = Callable[[Snapshot, Audience], bool]
 
 
