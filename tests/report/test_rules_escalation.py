@@ -45,6 +45,7 @@ def test_an_acknowledged_case_is_not_escalated(desk: Desk) -> None:
     desk.run(actions.acknowledge, desk.ref(HEAD), HEAD)
 
     assert escalate(desk.at(THURSDAY + timedelta(hours=2))) == 0
+    assert escalate(desk.at(THURSDAY + timedelta(days=3))) == 0
 
 
 def test_an_unacknowledged_violation_reminds_its_head_and_public_info_though_it_holds_no_copy(desk: Desk) -> None:
