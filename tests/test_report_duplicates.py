@@ -16,7 +16,7 @@ import yaml
 from bot.catalog import t
 from playground.slack_api import SlackStandIn
 from storage.models import Case
-from tests.report.copies import assert_every_copy_updated_once, number_in, open_case, thread_lines
+from tests.report.copies import assert_every_copy_updated_once, number_in, open_case, resolve, thread_lines
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
@@ -31,12 +31,9 @@ from tests.support.report import (
     copies,
     count,
     delivered,
-    option,
     posts,
     strings,
-    submit_modal,
     submit_report,
-    text_input,
     top_level_channels,
     updates,
 )
@@ -217,13 +214,7 @@ def test_after_resolution_the_same_post_opens_a_new_case(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
-    submit_modal(
-        bot,
-        "report.resolve.submit",
-        user_id=HEAD,
-        private_metadata=shown[HEAD].value(),
-        values={"report.resolve.reason": option("no_action"), "report.resolve.note": text_input(None)},
-    )
+    resolve(bot, shown[HEAD], HEAD, "no_action")
     delivered(bot)
     fake_slack.clear()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.catalog import t
 from handlers.report import jobs
 from playground.slack_api import SlackStandIn
-from tests.report.copies import COMMENT, IN_PROGRESS, NOTIFY_OFFICER, open_case, original
+from tests.report.copies import COMMENT, IN_PROGRESS, NOTIFY_OFFICER, open_case, original, resolve
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.report import (
@@ -22,7 +22,6 @@ from tests.support.report import (
     click,
     copies,
     delivered,
-    option,
     posts,
     strings,
     submit_modal,
@@ -71,15 +70,7 @@ def test_mentions_typed_into_any_field_never_reach_slack_unescaped(
     clock.advance(minutes=31)
     assert jobs.escalate(bot.service.runtime) == 1
     click(bot, fake_slack, shown[HEAD], IN_PROGRESS, user_id=HEAD)
-    replies.append(
-        submit_modal(
-            bot,
-            "report.resolve.submit",
-            user_id=HEAD,
-            private_metadata=shown[HEAD].value(),
-            values={"report.resolve.reason": option("handled"), "report.resolve.note": text_input(f"{TYPED} 対応済み")},
-        )
-    )
+    replies.append(resolve(bot, shown[HEAD], HEAD, "handled", f"{TYPED} 対応済み"))
     replies.append(submit_report(bot, clock, user_id=STAFF2, summary=TYPED, urls="https://example.com/<!channel>"))
     delivered(bot)
 

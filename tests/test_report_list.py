@@ -7,23 +7,10 @@ from __future__ import annotations
 
 from bot.catalog import t
 from playground.slack_api import Call, SlackStandIn
-from tests.report.copies import ACK, open_case
+from tests.report.copies import ACK, open_case, resolve
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
-from tests.support.report import (
-    HEAD,
-    PUBINFO1,
-    PUBLIC_INFO,
-    STAFF1,
-    STAFF2,
-    click,
-    delivered,
-    list_cases,
-    option,
-    strings,
-    submit_modal,
-    text_input,
-)
+from tests.support.report import HEAD, PUBINFO1, PUBLIC_INFO, STAFF1, STAFF2, click, delivered, list_cases, strings
 
 # -- the list --------------------------------------------------------------------------------------
 
@@ -64,12 +51,6 @@ def test_public_info_does_not_list_resolved_cases(
     bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     shown = open_case(bot, clock)
-    submit_modal(
-        bot,
-        "report.resolve.submit",
-        user_id=PUBINFO1,
-        private_metadata=shown[PUBLIC_INFO].value(),
-        values={"report.resolve.reason": option("duplicate"), "report.resolve.note": text_input(None)},
-    )
+    resolve(bot, shown[PUBLIC_INFO], PUBINFO1, "duplicate")
 
     assert t("report.list.empty") in listed(list_cases(bot, fake_slack, PUBINFO1))

@@ -10,7 +10,19 @@ from bot.catalog import t
 from playground.slack_api import Call, SlackStandIn
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
-from tests.support.report import Copy, copies, delivered, posts, strings, submit_report, updates
+from tests.support.report import (
+    Copy,
+    copies,
+    delivered,
+    option,
+    posts,
+    strings,
+    submit_modal,
+    submit_report,
+    text_input,
+    updates,
+)
+from tests.support.slack_requests import Reply
 
 NOBODY = "U0NOBODY"  # in no department of app.yaml
 NOW = "11/26 09:00"
@@ -85,3 +97,9 @@ def assert_every_copy_updated_once(fake: SlackStandIn, shown: dict[str, Copy], *
         (update,) = updates(fake, copy)
         for text in expected:
             assert text in strings(update.args), f"{target}'s copy lacks {text!r}"
+
+
+def resolve(bot: RunningBot, copy: Copy, user_id: str, reason: str, note: str | None = None) -> Reply:
+    """Submits the 解決 modal opened from ``copy``."""
+    values = {"report.resolve.reason": option(reason), "report.resolve.note": text_input(note)}
+    return submit_modal(bot, "report.resolve.submit", user_id=user_id, private_metadata=copy.value(), values=values)
