@@ -13,7 +13,7 @@ from bench.stats import Latency
 from bench.texts import PLATFORMS, drafts
 from bot.config import load_config
 from bot.lint import LintSettings, lint
-from handlers.draft.service import lint_settings
+from handlers.draft.checks import lint_settings
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from bench.machine import watched
 from bench.opened import OpenedViews
 from bench.processes import LOCAL_POSTGRES, Child, Database, Databases, floor, postgres_answers, running, sns_bot
 from bench.profiling import Profiles
-from bench.report import Results, Startup, Stop, write
+from bench.report import write
+from bench.results import Results, Startup, Stop
 from bench.slack import RecordingSlack
 from bot.config import load_config
 

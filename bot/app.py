@@ -1,4 +1,4 @@
-"""The Bolt app factory."""
+"""Wiring: the Bolt app factory, every feature registered on it."""
 
 from __future__ import annotations
 

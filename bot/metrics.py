@@ -1,7 +1,8 @@
 """What GET /metrics tells an operator, in Prometheus' text format.
 
 Counters live in this process (requests, ack latency, deliveries, reminders); the gauges are read
-from the database at scrape time, so every process reports the same backlog. Each app has its own
+from the database at scrape time, so every process reports the same backlog: the outbox's here, a
+feature's own (open cases by kind) as a CountedGauge it registers at wiring time. Each app has its own
 registry: tests and the playground run several in one process. Labels are drawn from fixed sets
 (kinds, states, Slack's error codes), never from what people typed: no names, no case content.
 """
@@ -10,18 +11,20 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from storage import stats
 from storage.db import SessionFactory
-from storage.models import CaseKind, OutboxStatus
+from storage.models import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +104,30 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-class DatabaseGauges(Collector):
-    """The outbox's backlog and the open cases, counted when scraped."""
+@dataclass(frozen=True)
+class CountedGauge:
+    """A gauge a feature registers: rows counted by one label when scraped, every label value shown (0 too)."""
 
-    def __init__(self, sessions: SessionFactory, clock: Clock) -> None:
+    name: str
+    documentation: str
+    label: str
+    values: tuple[str, ...]
+    count: Callable[[Session], Mapping[str, int]]
+
+    def metric(self, counts: Mapping[str, int]) -> Metric:
+        gauge = GaugeMetricFamily(self.name, self.documentation, labels=[self.label])
+        for label in self.values:
+            gauge.add_metric([label], counts.get(label, 0))
+        return gauge
+
+
+class DatabaseGauges(Collector):
+    """The outbox's backlog and the features' counted gauges, counted when scraped."""
+
+    def __init__(self, sessions: SessionFactory, clock: Clock, counted: Sequence[CountedGauge] = ()) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.counted = tuple(counted)
 
     def describe(self) -> Iterable[Metric]:
         return []  # registering must not query the database
@@ -117,13 +138,14 @@ class DatabaseGauges(Collector):
             with self.sessions() as session:
                 outbox = stats.outbox_by_status(session)
                 oldest = stats.oldest_unsent(session)
-                cases = stats.open_cases_by_kind(session)
+                counts = [gauge.count(session) for gauge in self.counted]
         except SQLAlchemyError as error:
             log.warning("metrics: the database does not answer: %s", error)
             up.add_metric([], 0)
             return [up]
         up.add_metric([], 1)
-        return [up, *self._outbox(outbox, oldest), self._cases(cases)]
+        counted = [gauge.metric(count) for gauge, count in zip(self.counted, counts, strict=True)]
+        return [up, *self._outbox(outbox, oldest), *counted]
 
     def _outbox(self, by_status: Mapping[str, int], oldest: Any) -> list[Metric]:
         messages = GaugeMetricFamily("sns_bot_outbox_messages", "Outbox messages by state", labels=["state"])
@@ -133,9 +155,3 @@ class DatabaseGauges(Collector):
         waiting = GaugeMetricFamily("sns_bot_outbox_oldest_unsent_seconds", "Age of the oldest undelivered message")
         waiting.add_metric([], age)
         return [messages, waiting]
-
-    def _cases(self, by_kind: Mapping[str, int]) -> Metric:
-        cases = GaugeMetricFamily("sns_bot_cases_open", "Cases not yet resolved, by kind", labels=["kind"])
-        for kind in CaseKind:
-            cases.add_metric([kind.value], by_kind.get(kind, 0))
-        return cases

@@ -1,4 +1,4 @@
-"""Serving: waitress for HTTP (a production WSGI server), Bolt's handler for Socket Mode."""
+"""Wiring, for serving: waitress for HTTP (a production WSGI server), Bolt's handler for Socket Mode."""
 
 from __future__ import annotations
 

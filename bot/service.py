@@ -1,4 +1,4 @@
-"""Everything one serve process runs, started and stopped in order."""
+"""Wiring: everything one serve process runs, the features included, started and stopped in order."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from bot.app import create_app
 from bot.catalog import bilingual
 from bot.clock import Clock, SystemClock
 from bot.config import load_config
-from bot.delivery import OutboxWorker, PostgresDoorbell
+from bot.delivery import OutboxWorker
+from bot.doorbell import PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
 from bot.metrics import DatabaseGauges, Metrics
-from bot.runtime import Runtime
+from bot.runtime import Parts, Runtime
 from bot.scheduler import create_scheduler
 from bot.slack_names import SlackLookup, SlackNames
 from storage import migrate, outbox
@@ -135,8 +136,8 @@ class BotService:
 
 
 def open_runtime(env: Environment, clock: Clock) -> Runtime:
-    """Configuration, database (migrated or checked) and directory: what every command that
-    touches the data needs, the Slack connection aside. The caller disposes of the engine."""
+    """Configuration, database (migrated or checked), directory and what the features add: what every
+    command that touches the data needs, the Slack connection aside. The caller disposes of the engine."""
     config = load_config(env.config_path)
     engine = make_engine(env.database_url or config.database.url)
     try:
@@ -163,9 +164,9 @@ def open_runtime(env: Environment, clock: Clock) -> Runtime:
         sessions=sessions,
         reading=reading_sessions(engine),
         clock=clock,
-        case_numbers=CaseNumbers(engine),
         group_commit=GroupCommit(sessions),
-        metrics=Metrics(DatabaseGauges(sessions, clock)),
+        metrics=Metrics(DatabaseGauges(sessions, clock, handlers.GAUGES)),
+        parts=Parts(CaseNumbers(engine)),
     )
 
 

@@ -23,13 +23,12 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.catalog import bilingual, t
 from bot.clock import Clock
 from bot.config import CHANNEL_NAME, EMAIL, Config, ConfigError, key_path
+from bot.configured import CHANNEL_KIND, EMAIL_KIND, KEY, named
 from storage import slack_names
 from storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
 
-EMAIL_KIND, CHANNEL_KIND = "email", "channel"
-_PERSON_LISTS = ("approvers", "members", "deputies")
 _PAGE = 200  # conversations.list: Slack recommends no more than 200 a page
 
 
@@ -199,29 +198,10 @@ def _problem(reference: Reference, explanation: str) -> str:
 
 def references(config: Config) -> Iterator[Reference]:
     """Every person and channel of the configuration that is written as an address or a #name."""
-    for loc, kind, value in _named(config.model_dump()):
-        pattern = EMAIL if kind == EMAIL_KIND else CHANNEL_NAME
-        if pattern.fullmatch(value):
-            yield Reference(kind, value, loc)
-
-
-def _named(data: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str, str]]:
-    """(where, kind, value) of every place app.yaml names a person or a channel."""
-    for office_key, office in data["offices"].items():
-        if "channel" in office:
-            yield ("offices", office_key, "channel"), CHANNEL_KIND, office["channel"]
-        for i, member in enumerate(office["members"]):
-            yield ("offices", office_key, "members", i), EMAIL_KIND, member
-    for d, department in enumerate(data["departments"]):
-        yield ("departments", d, "head"), EMAIL_KIND, department["head"]
-        for key in _PERSON_LISTS:
-            for i, person in enumerate(department[key]):
-                yield ("departments", d, key, i), EMAIL_KIND, person
-        for s, step in enumerate(department["approval_route"]):
-            for i, person in enumerate(step["approvers"]):
-                yield ("departments", d, "approval_route", s, "approvers", i), EMAIL_KIND, person
-    for person in data["people"]:
-        yield ("people", person, "[key]"), EMAIL_KIND, person
+    for place in named(config):
+        pattern = EMAIL if place.kind == EMAIL_KIND else CHANNEL_NAME
+        if pattern.fullmatch(place.value):
+            yield Reference(place.kind, place.value, place.loc)
 
 
 def _first_of_each(found: list[Reference]) -> Iterator[Reference]:
@@ -238,7 +218,7 @@ def with_ids(config: Config, ids: Mapping[tuple[str, str], str]) -> Config:
     data = config.model_dump()
     for reference in references(config):
         *parents, last = reference.loc
-        if last != "[key]":
+        if last != KEY:
             _at(data, parents)[last] = ids[reference.id]
     # people: keyed by person, rebuilt in its order
     data["people"] = {ids.get((EMAIL_KIND, person.lower()), person): name for person, name in data["people"].items()}

@@ -8,7 +8,6 @@ latency can be injected to exercise retry paths.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import threading
@@ -17,44 +16,22 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
-from playground import directory_api
 from playground.bot_access import BotAccess
-from playground.hosts import refuse_other_hosts
+from playground.slack_http import HOST, RESPONSE_URL, Answer, StandInServer
+from playground.slack_methods import REQUIRED, Json, WebMethods
 from playground.slack_rules import MESSAGE_METHODS, Refusal, check_message, check_view
-from playground.workspace import APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, ViewError, Workspace, dm_id
+from playground.workspace import APP_ID, Workspace
 
 logger = logging.getLogger(__name__)
-HOST = "127.0.0.1"
-TEAM_NAME = "総社市"
-RESPONSE_URL = "response_url"  # method name under which response_url posts are recorded
 
-Json = dict[str, Any]
-Answer = tuple[int, Json, dict[str, str]]  # HTTP status, JSON body, extra headers
 
-# Arguments Slack rejects a call without, with the error it answers.
-_REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
-    "chat.postMessage": (("channel", "channel_not_found"),),
-    "chat.update": (("channel", "channel_not_found"), ("ts", "message_not_found")),
-    "chat.postEphemeral": (("channel", "channel_not_found"), ("user", "user_not_found")),
-    "chat.delete": (("channel", "channel_not_found"), ("ts", "message_not_found")),
-    "conversations.open": (("users", "users_list_not_supplied"),),
-    "users.info": (("user", "user_not_found"),),
-    "users.lookupByEmail": (("email", "invalid_arguments"),),
-    "conversations.info": (("channel", "channel_not_found"),),
-    "conversations.join": (("channel", "channel_not_found"),),
-    "views.open": (("view", "invalid_arguments"),),
-    "views.update": (("view", "invalid_arguments"),),
-    "views.push": (("view", "invalid_arguments"),),
-    "views.publish": (("view", "invalid_arguments"), ("user_id", "invalid_arguments")),
-}
 _VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 
 
@@ -87,70 +64,6 @@ def decode_form(body: bytes) -> dict[str, Any]:
     return args
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512  # listen() backlog: hundreds of simultaneous clients must not be refused
-
-    def __init__(self, fake: SlackStandIn) -> None:
-        self.fake = fake
-        super().__init__((HOST, 0), _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients hanging up mid-request are normal in load tests; the default prints a traceback.
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output clean
-
-    def do_POST(self) -> None:
-        if refuse_other_hosts(self):
-            return
-        path = urlsplit(self.path).path
-        try:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        except ValueError:
-            self._send((400, {"ok": False, "error": "invalid_content_length"}, {}))
-            return
-        fake = self.server.fake
-        if path.startswith("/api/"):
-            method, extra = path.removeprefix("/api/"), {}
-        elif path.startswith("/response/"):
-            name = path.removeprefix("/response/")
-            method, extra = RESPONSE_URL, {"response_url": fake.response_url(name), "name": name}
-        elif path.startswith("/upload/"):
-            # files_upload_v2's step 2: the file's bytes, to the URL files.getUploadURLExternal gave out.
-            fake._store_upload(path.removeprefix("/upload/"), body)
-            self._send((200, {"ok": True}, {}))
-            return
-        else:
-            self._send((404, {"ok": False, "error": "not_found"}, {}))
-            return
-        try:
-            answer = fake._serve(
-                method, self.headers.get("Content-Type", ""), self.headers.get("Authorization", ""), body, extra
-            )
-        except Exception as exc:
-            # A bug in the fake must surface in the test as an API error, not as a dropped connection.
-            answer = (500, {"ok": False, "error": "fake_slack_error", "detail": repr(exc)}, {})
-        time.sleep(fake.latency)
-        self._send(answer)
-
-    def _send(self, answer: Answer) -> None:
-        status, payload, headers = answer
-        data = json.dumps(payload, ensure_ascii=False).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-
 class SlackStandIn:
     """Thread-safe fake Slack server on 127.0.0.1; use as a context manager or via ``start()``/``stop()``.
 
@@ -174,27 +87,9 @@ class SlackStandIn:
         self._acks: dict[str, Json] = {}
         self._told_refusal: tuple[str, bool] | None = None  # refuse_messages(): Slack's error, plain text too
         self._threads: list[threading.Thread] = []
-        self._http = _HTTPServer(self)
+        self._http = StandInServer(self)
         self._base_url = f"http://{HOST}:{self._http.server_address[1]}"
-        self._methods: dict[str, Callable[[Json, str], Json]] = {
-            "auth.test": self._auth_test,
-            "chat.postMessage": self._chat_post_message,
-            "chat.update": self._chat_update,
-            "chat.postEphemeral": self._chat_post_ephemeral,
-            "chat.delete": self._chat_delete,
-            "conversations.open": self._conversations_open,
-            "conversations.info": lambda args, _token: self.access.info(args),
-            "conversations.join": lambda args, _token: self.access.join(args),
-            "users.info": self._users_info,
-            "users.lookupByEmail": lambda args, token: directory_api.lookup_by_email(self.workspace, args),
-            "conversations.list": lambda args, token: directory_api.conversations_list(self.workspace, args),
-            "views.open": self._views_open,
-            "views.update": self._views_update,
-            "views.push": self._views_push,
-            "views.publish": self._views_publish,
-            "files.getUploadURLExternal": self._upload_url,
-            "files.completeUploadExternal": self._complete_upload,
-        }
+        self._methods = WebMethods(self.workspace, self.access, self._base_url).table()
         # Uploaded files by id, for tests to open.
         self.uploads: dict[str, bytes] = {}
         if socket_mode:
@@ -345,7 +240,7 @@ class SlackStandIn:
             scopes = self.access.headers(method)  # Slack names the token's scopes in every answer
             if missing := self.access.missing_scope(method):
                 return 200, missing, scopes
-            for name, error in _REQUIRED.get(method, ()):
+            for name, error in REQUIRED.get(method, ()):
                 if not args.get(name):
                     return 200, {"ok": False, "error": error}, scopes
             if refusal := self._refusal(method, args):
@@ -374,110 +269,16 @@ class SlackStandIn:
             self.workspace.refuse(method, args, refusal.error, refusal.messages)
         return refusal
 
-    def _upload_url(self, args: Json, token: str) -> Json:
-        file_id = f"F{self.workspace.next_seq():08d}"
-        self.workspace.files[file_id] = {"name": args.get("filename") or file_id}
-        return {"ok": True, "file_id": file_id, "upload_url": f"{self._base_url}/upload/{file_id}"}
+    def _channel_name(self, channel_id: str) -> str | None:
+        conversation = self.workspace.conversations.get(channel_id)
+        return conversation.name if conversation is not None else None
 
-    def _store_upload(self, file_id: str, data: bytes) -> None:
+    def store_upload(self, file_id: str, data: bytes) -> None:
         with self._cond:
             self.uploads[file_id] = data
             self.workspace.add_file(file_id, data)
             self._calls.append(Call("file_upload", {"file_id": file_id, "size": len(data)}, None, time.monotonic()))
             self._cond.notify_all()
-
-    def _complete_upload(self, args: Json, token: str) -> Json:
-        files = args.get("files")
-        listed = json.loads(files) if isinstance(files, str) else files or []
-        shared = [{"id": f["id"], "title": f.get("title"), **self._file_fields(f["id"])} for f in listed]
-        if args.get("channel_id"):
-            fields = {"text": args.get("initial_comment") or ""}
-            self.workspace.post(args["channel_id"], fields, thread_ts=args.get("thread_ts"), files=shared)
-        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
-
-    def _file_fields(self, file_id: str) -> Json:
-        stored = self.workspace.files.get(file_id, {})
-        return {"name": stored.get("name", file_id), "size": len(stored.get("data", b""))}
-
-    def _auth_test(self, args: Json, token: str) -> Json:
-        return {
-            "ok": True,
-            "url": "https://example.slack.com/",
-            "team": TEAM_NAME,
-            "user": "sns-bot",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
-            "is_enterprise_install": False,
-        }
-
-    def _channel_name(self, channel_id: str) -> str | None:
-        conversation = self.workspace.conversations.get(channel_id)
-        return conversation.name if conversation is not None else None
-
-    def _chat_post_message(self, args: Json, token: str) -> Json:
-        if error := self.access.post_refusal(str(args["channel"])):
-            return {"ok": False, "error": error}
-        conversation, message = self.workspace.post(args["channel"], args, thread_ts=args.get("thread_ts"))
-        return {"ok": True, "channel": conversation.id, "ts": message.ts, "message": message.to_json()}
-
-    def _chat_post_ephemeral(self, args: Json, token: str) -> Json:
-        user = str(args["user"])
-        _, message = self.workspace.post(args["channel"], args, thread_ts=args.get("thread_ts"), visible_to=user)
-        return {"ok": True, "message_ts": message.ts}
-
-    def _chat_update(self, args: Json, token: str) -> Json:
-        message = self.workspace.update(args["channel"], args["ts"], args)
-        if message is None:
-            return {"ok": False, "error": "message_not_found"}
-        text = message.fields.get("text", "")
-        return {
-            "ok": True,
-            "channel": dm_id(args["channel"]),
-            "ts": args["ts"],
-            "text": text,
-            "message": message.to_json(),
-        }
-
-    def _chat_delete(self, args: Json, token: str) -> Json:
-        if not self.workspace.delete(args["channel"], args["ts"]):
-            return {"ok": False, "error": "message_not_found"}
-        return {"ok": True, "channel": dm_id(args["channel"]), "ts": args["ts"]}
-
-    def _conversations_open(self, args: Json, token: str) -> Json:
-        users = str(args["users"]).split(",")
-        if len(users) == 1:
-            return {"ok": True, "channel": {"id": self.workspace.conversation(users[0]).id}}
-        digest = hashlib.sha1(",".join(sorted(users)).encode(), usedforsecurity=False).hexdigest()[:10].upper()
-        return {"ok": True, "channel": {"id": f"G{digest}", "is_mpim": True}}
-
-    def _users_info(self, args: Json, token: str) -> Json:
-        user_id = str(args["user"])
-        if error := self.access.user_refusal(user_id):
-            return {"ok": False, "error": error}
-        return {"ok": True, "user": directory_api.user_object(self.workspace, user_id)}
-
-    def _views_open(self, args: Json, token: str) -> Json:
-        return self._view_call(lambda view: self.workspace.open_view(view, args.get("trigger_id")), args)
-
-    def _views_push(self, args: Json, token: str) -> Json:
-        return self._view_call(lambda view: self.workspace.open_view(view, args.get("trigger_id"), push=True), args)
-
-    def _views_update(self, args: Json, token: str) -> Json:
-        ids = {"view_id": args.get("view_id"), "external_id": args.get("external_id"), "hash_": args.get("hash")}
-        return self._view_call(lambda view: self.workspace.update_view(view, **ids), args)
-
-    def _views_publish(self, args: Json, token: str) -> Json:
-        user = str(args["user_id"])
-        return self._view_call(lambda view: self.workspace.publish_home(user, view, args.get("hash")), args)
-
-    def _view_call(self, act: Callable[[Json], Json], args: Json) -> Json:
-        if not isinstance(args["view"], dict):
-            return {"ok": False, "error": "invalid_arguments"}
-        try:
-            return {"ok": True, "view": act(args["view"])}
-        except ViewError as error:
-            return {"ok": False, "error": error.args[0]}
 
     def _apps_connections_open(self, args: Json, token: str) -> Json:
         if not token.startswith("xapp-"):

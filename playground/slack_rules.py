@@ -1,7 +1,7 @@
 """Slack's rules for what a message or a view may hold, as the Slack stand-in enforces them.
 
-One table of limits (``LIMITS``, each with its source) and small walkers that check a payload as
-Slack's API receives it: plain dicts, no slack_sdk objects. ``check_message`` and ``check_view``
+One table of limits (``LIMITS`` in playground/slack_limits.py, each with its source) and small walkers
+that check a payload as Slack's API receives it: plain dicts, no slack_sdk objects. ``check_message`` and ``check_view``
 answer ``None`` for a payload Slack accepts, else a ``Refusal`` whose messages are in Slack's own
 form (``must be less than 76 characters [json-pointer:/blocks/3/elements/1/text/text]``) and whose
 ``body()`` is Slack's answer to the call.
@@ -16,76 +16,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-Json = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Limit:
-    low: int
-    high: int
-    source: str
-
-
-# What each limit bounds: a string's characters or a list's items (``view.json``: UTF-8 bytes).
-LIMITS: dict[str, Limit] = {
-    # messages and views
-    "message.blocks": Limit(0, 50, "api chat.postMessage `blocks`; BK blocks: up to 50 in a message"),
-    "message.text": Limit(0, 40_000, "api chat.postMessage `text`: truncated/refused above 40,000 (msg_too_long)"),
-    "chat.update.text": Limit(0, 4_000, "api chat.update `text` (msg_too_long)"),
-    "message.block_text": Limit(0, 10_000, "observed msg_blocks_too_long near 11,600 characters (issue 11)"),
-    "view.blocks": Limit(0, 100, "py views ModalView blocks_max_length; BK views: up to 100 blocks"),
-    "view.json": Limit(0, 250_000, "BK views reference: a view's JSON up to 250 kB"),
-    "modal.title": Limit(1, 24, "py views title_max_length; node views.ts"),
-    "modal.submit": Limit(1, 24, "py views submit_max_length"),
-    "modal.close": Limit(1, 24, "py views close_max_length"),
-    "view.private_metadata": Limit(0, 3_000, "py views private_metadata_max_length"),
-    "view.callback_id": Limit(0, 255, "py views callback_id_max_length"),
-    "view.external_id": Limit(0, 255, "BK views reference `external_id`"),
-    # ids
-    "block_id": Limit(1, 255, "py blocks Block.block_id_max_length; node blocks.ts Block.block_id"),
-    "action_id": Limit(1, 255, "py block_elements action_id_max_length; node Actionable.action_id"),
-    # text objects
-    "text": Limit(1, 3_000, "node composition-objects.ts PlainTextElement/MrkdwnElement: 1 to 3000"),
-    # blocks
-    "section.text": Limit(1, 3_000, "py blocks SectionBlock.text_max_length; node SectionBlock.text"),
-    "section.fields": Limit(1, 10, "py blocks SectionBlock.fields_max_length"),
-    "section.field": Limit(1, 2_000, "node blocks.ts SectionBlock.fields: 2000 each"),
-    "header.text": Limit(1, 150, "py blocks HeaderBlock.text_max_length"),
-    "context.elements": Limit(1, 10, "py blocks ContextBlock.elements_max_length; node ContextBlock"),
-    "actions.elements": Limit(1, 25, "py blocks ActionsBlock.elements_max_length; node ActionsBlock"),
-    "input.label": Limit(1, 2_000, "py blocks InputBlock.label_max_length"),
-    "input.hint": Limit(1, 2_000, "py blocks InputBlock.hint_max_length"),
-    "image.image_url": Limit(1, 3_000, "py blocks ImageBlock.image_url_max_length"),
-    "image.alt_text": Limit(1, 2_000, "py blocks ImageBlock.alt_text_max_length"),
-    "image.title": Limit(1, 2_000, "py blocks ImageBlock.title_max_length"),
-    "markdown.text": Limit(1, 12_000, "py blocks MarkdownBlock.text_max_length; node MarkdownBlock"),
-    # elements
-    "button.text": Limit(1, 75, "py block_elements ButtonElement.text_max_length; node Button.text"),
-    "button.value": Limit(0, 2_000, "py block_elements ButtonElement.value_max_length"),
-    "button.url": Limit(1, 3_000, "py block_elements ButtonElement.url_max_length"),
-    "button.accessibility_label": Limit(1, 75, "node Button.accessibility_label"),
-    "placeholder": Limit(1, 150, "py block_elements placeholder_max_length"),
-    "select.options": Limit(1, 100, "py block_elements StaticSelectElement.options_max_length"),
-    "select.option_groups": Limit(1, 100, "py block_elements option_groups_max_length"),
-    "option_group.label": Limit(1, 75, "py basic_components OptionGroup.label_max_length"),
-    "option_group.options": Limit(1, 100, "py basic_components OptionGroup.options_max_length"),
-    "checkboxes.options": Limit(1, 10, "node Checkboxes.options: a maximum of 10"),
-    "radio_buttons.options": Limit(1, 10, "node RadioButtons.options: a maximum of 10"),
-    "overflow.options": Limit(1, 5, "py block_elements OverflowMenuElement options 1 to 5"),
-    "option.text": Limit(1, 75, "py basic_components Option.label_max_length"),
-    "option.value": Limit(0, 150, "py basic_components Option.value_max_length; BK option object"),
-    "option.description": Limit(1, 75, "node composition-objects.ts OptionDescriptor.description"),
-    "option.url": Limit(1, 3_000, "node composition-objects.ts OptionDescriptor.url"),
-    "plain_text_input.max_length": Limit(1, 3_000, "BK plain-text input: max_length at most 3000"),
-    "plain_text_input.min_length": Limit(0, 3_000, "node PlainTextInput.min_length: maximum 3000"),
-    "confirm.title": Limit(1, 100, "py basic_components ConfirmObject.title_max_length"),
-    "confirm.text": Limit(1, 300, "py basic_components ConfirmObject.text_max_length"),
-    "confirm.confirm": Limit(1, 30, "py basic_components ConfirmObject.confirm_max_length"),
-    "confirm.deny": Limit(1, 30, "py basic_components ConfirmObject.deny_max_length"),
-}
+from playground.slack_limits import LIMITS, Json, Refusal, Walk
 
 MESSAGE_METHODS = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage", "response_url"}
@@ -94,103 +27,24 @@ _DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")  # py DatePic
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")  # BK time picker: HH:mm
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Slack's refusal of a call: its error code and the problems, each ending in a json-pointer."""
-
-    error: str
-    messages: tuple[str, ...] = ()
-
-    def body(self) -> dict[str, Any]:
-        """Slack's answer: views list ``[ERROR]`` lines in response_metadata; messages also in ``errors``."""
-        body: dict[str, Any] = {"ok": False, "error": self.error}
-        if self.messages and self.error in ("invalid_blocks", "invalid_arguments"):
-            if self.error == "invalid_blocks":
-                body["errors"] = list(self.messages)
-            body["response_metadata"] = {"messages": [f"[ERROR] {m}" for m in self.messages]}
-        return body
-
-
-class _Walk:
-    """Collects problems while walking one payload; every check names its place by json-pointer."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{message} [json-pointer:{path}]")
-
-    def length(self, value: Any, path: str, rule: str) -> None:
-        if value is None:
-            return
-        if not isinstance(value, str):
-            self.fail(path, "must be a string")
-            return
-        limit = LIMITS[rule]
-        if len(value) > limit.high:
-            self.fail(path, f"must be less than {limit.high + 1} characters")
-        elif len(value) < limit.low:
-            self.fail(path, f"must be more than {limit.low - 1} characters")
-
-    def items(self, value: Any, path: str, rule: str) -> list[Any]:
-        """The list at ``path`` (checked against its count limit), or [] when it is not a list."""
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(path, "must be an array")
-            return []
-        limit = LIMITS[rule]
-        if len(value) > limit.high:
-            self.fail(path, f"no more than {limit.high} items allowed")
-        elif len(value) < limit.low:
-            self.fail(path, f"must provide at least {limit.low} items")
-        return value
-
-    def text(self, obj: Any, path: str, rule: str = "text", *, plain: bool = False, required: bool = False) -> None:
-        """A text object: plain_text (or mrkdwn where Slack allows it), its text within ``rule``."""
-        if obj is None:
-            if required:
-                self.fail(path, "missing required field: text")
-            return
-        if not isinstance(obj, Mapping):
-            self.fail(path, "must be an object")
-            return
-        allowed = ("plain_text",) if plain else ("plain_text", "mrkdwn")
-        if obj.get("type") not in allowed:
-            self.fail(f"{path}/type", "must be a valid enum value")
-        if "text" not in obj:
-            self.fail(path, "missing required field: text")
-        self.length(obj.get("text"), f"{path}/text", rule)
-
-    def unique(self, values: Iterable[tuple[str, Any]], what: str, where: str) -> None:
-        """``what`` (block_id, action_id) appears once among ``values`` (path, id) pairs."""
-        seen: set[Any] = set()
-        for path, value in values:
-            if value is None:
-                continue
-            if value in seen:
-                self.fail(path, f"{what} must be unique within {where}")
-            seen.add(value)
-
-
 # ----- elements
 
 
-def _interactive(walk: _Walk, element: Json, path: str) -> None:
+def _interactive(walk: Walk, element: Json, path: str) -> None:
     walk.length(element.get("action_id"), f"{path}/action_id", "action_id")
     walk.text(element.get("placeholder"), f"{path}/placeholder", "placeholder", plain=True)
     if (confirm := element.get("confirm")) is not None:
         _confirm(walk, confirm, f"{path}/confirm")
 
 
-def _confirm(walk: _Walk, confirm: Json, path: str) -> None:
+def _confirm(walk: Walk, confirm: Json, path: str) -> None:
     walk.text(confirm.get("title"), f"{path}/title", "confirm.title", plain=True, required=True)
     walk.text(confirm.get("text"), f"{path}/text", "confirm.text", required=True)
     walk.text(confirm.get("confirm"), f"{path}/confirm", "confirm.confirm", plain=True, required=True)
     walk.text(confirm.get("deny"), f"{path}/deny", "confirm.deny", plain=True, required=True)
 
 
-def _option(walk: _Walk, option: Any, path: str, *, plain: bool) -> None:
+def _option(walk: Walk, option: Any, path: str, *, plain: bool) -> None:
     if not isinstance(option, Mapping):
         walk.fail(path, "must be an object")
         return
@@ -208,7 +62,7 @@ def _option_key(option: Any) -> tuple[Any, Any]:
     return option.get("value"), text.get("text") if isinstance(text, Mapping) else text
 
 
-def _options(walk: _Walk, element: Json, path: str, rule: str, *, plain: bool) -> None:
+def _options(walk: Walk, element: Json, path: str, rule: str, *, plain: bool) -> None:
     """Options (or option groups), and initial option(s) that are among them."""
     options = walk.items(element.get("options"), f"{path}/options", rule) if "options" in element else []
     for i, option in enumerate(options):
@@ -232,7 +86,7 @@ def _options(walk: _Walk, element: Json, path: str, rule: str, *, plain: bool) -
             walk.fail(f"{path}/{where}", "must match one of the provided options")
 
 
-def _button(walk: _Walk, element: Json, path: str) -> None:
+def _button(walk: Walk, element: Json, path: str) -> None:
     walk.text(element.get("text"), f"{path}/text", "button.text", plain=True, required=True)
     walk.length(element.get("value"), f"{path}/value", "button.value")
     walk.length(element.get("url"), f"{path}/url", "button.url")
@@ -241,7 +95,7 @@ def _button(walk: _Walk, element: Json, path: str) -> None:
         walk.fail(f"{path}/style", "must be a valid enum value")
 
 
-def _plain_text_input(walk: _Walk, element: Json, path: str) -> None:
+def _plain_text_input(walk: Walk, element: Json, path: str) -> None:
     high = element.get("max_length", LIMITS["plain_text_input.max_length"].high)
     low = element.get("min_length", 0)
     for key, bound in (("max_length", high), ("min_length", low)):
@@ -256,30 +110,30 @@ def _plain_text_input(walk: _Walk, element: Json, path: str) -> None:
         walk.fail(f"{path}/initial_value", f"must be between {low} and {high} characters")
 
 
-def _datepicker(walk: _Walk, element: Json, path: str) -> None:
+def _datepicker(walk: Walk, element: Json, path: str) -> None:
     if (value := element.get("initial_date")) is not None and not _DATE.fullmatch(str(value)):
         walk.fail(f"{path}/initial_date", "must match format YYYY-MM-DD")
 
 
-def _timepicker(walk: _Walk, element: Json, path: str) -> None:
+def _timepicker(walk: Walk, element: Json, path: str) -> None:
     if (value := element.get("initial_time")) is not None and not _TIME.fullmatch(str(value)):
         walk.fail(f"{path}/initial_time", "must match format HH:mm")
 
 
-def _image_element(walk: _Walk, element: Json, path: str) -> None:
+def _image_element(walk: Walk, element: Json, path: str) -> None:
     walk.length(element.get("image_url"), f"{path}/image_url", "image.image_url")
     walk.length(element.get("alt_text"), f"{path}/alt_text", "image.alt_text")
 
 
-def _nothing_more(walk: _Walk, element: Json, path: str) -> None:
+def _nothing_more(walk: Walk, element: Json, path: str) -> None:
     """Elements whose only limits are the common ones (action_id, placeholder, confirm)."""
 
 
-def _select(rule: str, *, plain: bool = True) -> Callable[[_Walk, Json, str], None]:
+def _select(rule: str, *, plain: bool = True) -> Callable[[Walk, Json, str], None]:
     return lambda walk, element, path: _options(walk, element, path, rule, plain=plain)
 
 
-_ELEMENTS: dict[str, Callable[[_Walk, Json, str], None]] = {
+_ELEMENTS: dict[str, Callable[[Walk, Json, str], None]] = {
     "button": _button,
     "static_select": _select("select.options"),
     "multi_static_select": _select("select.options"),
@@ -313,7 +167,7 @@ _ELEMENTS: dict[str, Callable[[_Walk, Json, str], None]] = {
 }
 
 
-def _element(walk: _Walk, element: Any, path: str) -> None:
+def _element(walk: Walk, element: Any, path: str) -> None:
     if not isinstance(element, Mapping):
         walk.fail(path, "must be an object")
         return
@@ -329,7 +183,7 @@ def _element(walk: _Walk, element: Any, path: str) -> None:
 # ----- blocks
 
 
-def _section(walk: _Walk, block: Json, path: str) -> None:
+def _section(walk: Walk, block: Json, path: str) -> None:
     if "text" not in block and "fields" not in block:
         walk.fail(path, "must provide either text or fields")
     walk.text(block.get("text"), f"{path}/text", "section.text")
@@ -339,11 +193,11 @@ def _section(walk: _Walk, block: Json, path: str) -> None:
         _element(walk, accessory, f"{path}/accessory")
 
 
-def _header(walk: _Walk, block: Json, path: str) -> None:
+def _header(walk: Walk, block: Json, path: str) -> None:
     walk.text(block.get("text"), f"{path}/text", "header.text", plain=True, required=True)
 
 
-def _context(walk: _Walk, block: Json, path: str) -> None:
+def _context(walk: Walk, block: Json, path: str) -> None:
     for i, element in enumerate(walk.items(block.get("elements", []), f"{path}/elements", "context.elements")):
         if isinstance(element, Mapping) and element.get("type") == "image":
             _image_element(walk, element, f"{path}/elements/{i}")
@@ -351,7 +205,7 @@ def _context(walk: _Walk, block: Json, path: str) -> None:
             walk.text(element, f"{path}/elements/{i}")
 
 
-def _actions(walk: _Walk, block: Json, path: str) -> None:
+def _actions(walk: Walk, block: Json, path: str) -> None:
     elements = walk.items(block.get("elements", []), f"{path}/elements", "actions.elements")
     for i, element in enumerate(elements):
         _element(walk, element, f"{path}/elements/{i}")
@@ -359,7 +213,7 @@ def _actions(walk: _Walk, block: Json, path: str) -> None:
     walk.unique(ids, "action_id", "a block")
 
 
-def _input(walk: _Walk, block: Json, path: str) -> None:
+def _input(walk: Walk, block: Json, path: str) -> None:
     walk.text(block.get("label"), f"{path}/label", "input.label", plain=True, required=True)
     walk.text(block.get("hint"), f"{path}/hint", "input.hint", plain=True)
     if "element" not in block:
@@ -368,20 +222,20 @@ def _input(walk: _Walk, block: Json, path: str) -> None:
         _element(walk, block["element"], f"{path}/element")
 
 
-def _image(walk: _Walk, block: Json, path: str) -> None:
+def _image(walk: Walk, block: Json, path: str) -> None:
     _image_element(walk, block, path)
     walk.text(block.get("title"), f"{path}/title", "image.title", plain=True)
 
 
-def _markdown(walk: _Walk, block: Json, path: str) -> None:
+def _markdown(walk: Walk, block: Json, path: str) -> None:
     walk.length(block.get("text"), f"{path}/text", "markdown.text")
 
 
-def _as_is(walk: _Walk, block: Json, path: str) -> None:
+def _as_is(walk: Walk, block: Json, path: str) -> None:
     """rich_text and the like: Slack's own editor output, accepted as sent."""
 
 
-_BLOCKS: dict[str, Callable[[_Walk, Json, str], None]] = {
+_BLOCKS: dict[str, Callable[[Walk, Json, str], None]] = {
     "section": _section,
     "header": _header,
     "context": _context,
@@ -400,7 +254,7 @@ def _is_map(value: Any) -> bool:
     return isinstance(value, Mapping)
 
 
-def _blocks(walk: _Walk, blocks: list[Any], path: str, where: str) -> None:
+def _blocks(walk: Walk, blocks: list[Any], path: str, where: str) -> None:
     for i, block in enumerate(blocks):
         here = f"{path}/{i}"
         if not _is_map(block):
@@ -441,7 +295,7 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def _message_blocks(walk: _Walk, blocks: Any, path: str) -> bool:
+def _message_blocks(walk: Walk, blocks: Any, path: str) -> bool:
     """Checks one message's blocks; False when they are not even a list (invalid_blocks_format)."""
     if blocks is None:
         return True
@@ -456,7 +310,7 @@ def check_message(args: Mapping[str, Any], *, method: str) -> Refusal | None:
     """Slack's refusal of a chat.* call (or response_url post) with ``args``, or None when it is accepted."""
     blocks = _decoded(args.get("blocks"))
     attachments = _decoded(args.get("attachments"))
-    walk = _Walk()
+    walk = Walk()
     if not _message_blocks(walk, blocks, "/blocks"):
         return Refusal("invalid_blocks_format")
     for a, attachment in enumerate(attachments if isinstance(attachments, list) else []):
@@ -480,7 +334,7 @@ def check_view(view: Mapping[str, Any]) -> Refusal | None:
     """Slack's refusal of a views.* call (or a response_action view) with ``view``, or None when accepted."""
     if not _is_map(view):
         return Refusal("invalid_arguments", ("must be an object [json-pointer:/view]",))
-    walk = _Walk()
+    walk = Walk()
     kind = view.get("type")
     if kind not in ("modal", "home"):
         walk.fail("/view/type", "must be a valid enum value")

@@ -176,3 +176,11 @@ def open_cases(session: Session) -> list[Case]:
             select(Case).where(Case.status != CaseStatus.RESOLVED).options(selectinload(Case.copies)).order_by(Case.id)
         )
     )
+
+
+def open_by_kind(session: Session) -> dict[str, int]:
+    """Cases not yet resolved (open or in progress), per kind: how many, never which."""
+    rows = session.execute(
+        select(Case.kind, func.count()).where(Case.status != CaseStatus.RESOLVED).group_by(Case.kind)
+    )
+    return {kind: count for kind, count in rows}

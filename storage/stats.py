@@ -1,4 +1,4 @@
-"""Counts for operators' metrics: how many, never who or what (no names, no case content)."""
+"""The outbox's counts for operators' metrics: how many, never who or what (no names, no message content)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Case, CaseStatus, OutboxMessage
+from storage.models import OutboxMessage
 from storage.outbox import UNSENT
 
 
@@ -19,11 +19,3 @@ def outbox_by_status(session: Session) -> dict[str, int]:
 def oldest_unsent(session: Session) -> datetime | None:
     """When the oldest message not yet delivered was queued."""
     return session.scalar(select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status.in_(UNSENT)))
-
-
-def open_cases_by_kind(session: Session) -> dict[str, int]:
-    """Cases not yet resolved (open or in progress), per kind."""
-    rows = session.execute(
-        select(Case.kind, func.count()).where(Case.status != CaseStatus.RESOLVED).group_by(Case.kind)
-    )
-    return {kind: count for kind, count in rows}

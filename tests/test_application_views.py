@@ -25,12 +25,12 @@ from handlers.application.domain import (
 )
 from handlers.application.forms import read_first_page
 from handlers.application.ids import ApplicationIds as Ids
+from handlers.application.renderer import ApplicationRenderer
 from handlers.application.views import (
     METADATA_LIMIT,
     PAGE_ONE_LIMITS,
     PAGE_TWO_LIMITS,
     STAFF_MAX,
-    ApplicationRenderer,
     comment_modal,
     no_department_modal,
     page_one_modal,

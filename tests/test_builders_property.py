@@ -27,9 +27,11 @@ from bot.directory import Directory
 from bot.mrkdwn import escape
 from handlers.account import views as account_views
 from handlers.account.service import CRITERIA, AccountView, ReviewForm
+from handlers.application import renderer as application_renderer
 from handlers.application import views as application_views
 from handlers.application.domain import ApplicationAction, ApplicationSnapshot, FirstPage, Item
 from handlers.common import views as common_views
+from handlers.draft import renderer as draft_renderer
 from handlers.draft import views as draft_views
 from handlers.draft.domain import Answer, DraftSnapshot, RequestView
 from handlers.draft.metadata import DraftAction
@@ -189,8 +191,8 @@ FIGURES = Figures(
 # -- the builders --------------------------------------------------------------------------------------
 
 REPORT = report_messages.SlackRenderer(TOKYO)
-DRAFT = draft_views.DraftRenderer(TOKYO)
-APPLICATION = application_views.ApplicationRenderer(TOKYO, escape("市政情報課"))
+DRAFT = draft_renderer.DraftRenderer(TOKYO)
+APPLICATION = application_renderer.ApplicationRenderer(TOKYO, escape("市政情報課"))
 ACCOUNT = account_views.AccountRenderer()
 CASE_ACTION = CaseAction(case_id=2**31, copy_id=2**31, item="official_view_judged", done=True)
 DEPARTMENTS = CONFIG.departments
@@ -270,20 +272,22 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     "draft.views.check_result": st.builds(
         lambda draft: [lambda: draft_views.check_result(draft.text, draft.findings)], draft_snapshot()
     ),
-    "draft.views.answer_buttons": st.just([
-        lambda: draft_views.answer_buttons(2**31, 2**31, draft_views.DECISION_BUTTONS),
-        lambda: draft_views.answer_buttons(2**31, 2**31, draft_views.REVIEW_BUTTONS),
+    "draft.renderer.answer_buttons": st.just([
+        lambda: draft_renderer.answer_buttons(2**31, 2**31, draft_renderer.DECISION_BUTTONS),
+        lambda: draft_renderer.answer_buttons(2**31, 2**31, draft_renderer.REVIEW_BUTTONS),
     ]),
-    "draft.views.DraftRenderer.request": st.builds(
+    "draft.renderer.DraftRenderer.request": st.builds(
         lambda draft: [lambda role=r: DRAFT.request(draft, 1, role, "U1")
                        for r in (RequestRole.REVIEWER, RequestRole.APPROVER)],
         draft_snapshot(),
     ),
-    "draft.views.DraftRenderer.author_status": st.builds(
+    "draft.renderer.DraftRenderer.author_status": st.builds(
         lambda draft: [lambda: DRAFT.author_status(draft, 1)], draft_snapshot()
     ),
-    "draft.views.DraftRenderer.full_text": st.builds(lambda draft: [lambda: DRAFT.full_text(draft)], draft_snapshot()),
-    "draft.views.DraftRenderer.notice": st.builds(
+    "draft.renderer.DraftRenderer.full_text": st.builds(
+        lambda draft: [lambda: DRAFT.full_text(draft)], draft_snapshot()
+    ),
+    "draft.renderer.DraftRenderer.notice": st.builds(
         lambda draft, name, text: [
             lambda: DRAFT.notice(draft, "decided", answer=Answer.RETURN, name=name, comment=text),
             lambda: DRAFT.notice(draft, "expired"),
@@ -318,20 +322,20 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
             ApplicationAction(application_id=2**31, answer=answer)
         )]
     ),
-    "application.views.answer_buttons": st.just([
-        lambda: application_views.answer_buttons(2**31, application_views.HEAD_BUTTONS),
-        lambda: application_views.answer_buttons(2**31, application_views.DECISION_BUTTONS),
+    "application.renderer.answer_buttons": st.just([
+        lambda: application_renderer.answer_buttons(2**31, application_renderer.HEAD_BUTTONS),
+        lambda: application_renderer.answer_buttons(2**31, application_renderer.DECISION_BUTTONS),
     ]),
-    "application.views.ApplicationRenderer.head_request": st.builds(
+    "application.renderer.ApplicationRenderer.head_request": st.builds(
         lambda app: [lambda: APPLICATION.head_request(app)], application_snapshot()
     ),
-    "application.views.ApplicationRenderer.office_post": st.builds(
+    "application.renderer.ApplicationRenderer.office_post": st.builds(
         lambda app: [lambda: APPLICATION.office_post(app)], application_snapshot()
     ),
-    "application.views.ApplicationRenderer.full_text": st.builds(
+    "application.renderer.ApplicationRenderer.full_text": st.builds(
         lambda app: [lambda: APPLICATION.full_text(app)], application_snapshot()
     ),
-    "application.views.ApplicationRenderer.notice": st.builds(
+    "application.renderer.ApplicationRenderer.notice": st.builds(
         lambda app, text: [
             lambda: APPLICATION.notice(app, "decided", answer="return", comment=text),
             lambda: APPLICATION.notice(app, "head_applied"),
@@ -460,6 +464,8 @@ def test_every_builder_is_driven() -> None:
     for feature in ("report", "draft", "application", "account", "common", "home", "help"):
         for module in _modules(f"handlers.{feature}.views"):
             expected |= _builders_of(module, f"{feature}.views")
+    for feature in ("draft", "application"):  # their messages' builders
+        expected |= _builders_of(importlib.import_module(f"handlers.{feature}.renderer"), f"{feature}.renderer")
 
     assert expected - set(BUILDERS) == set(), "a builder without a strategy in BUILDERS"
     assert set(BUILDERS) - expected == set(), "BUILDERS names a builder that is gone"

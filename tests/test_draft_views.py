@@ -11,7 +11,8 @@ from bot.config import load_config
 from bot.lint import lint
 from handlers.draft.domain import DraftSnapshot, RequestView
 from handlers.draft.metadata import DraftAction
-from handlers.draft.views import DraftRenderer, check_result, comment_modal, draft_modal, published_modal
+from handlers.draft.renderer import DraftRenderer
+from handlers.draft.views import check_result, comment_modal, draft_modal, published_modal
 from handlers.help.views import guideline_blocks
 from handlers.home.views import home_view
 from playground.slack_rules import check_view

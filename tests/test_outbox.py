@@ -13,10 +13,13 @@ from sqlalchemy import Engine, select, text
 
 from bot.clock import Clock, SystemClock
 from bot.config import Delivery, load_config
-from bot.delivery import ChannelPacer, OutboxWorker, Outcome, PostgresDoorbell
+from bot.delivery import OutboxWorker
 from bot.directory import Directory
+from bot.doorbell import PostgresDoorbell
+from bot.pacing import ChannelPacer
+from bot.sending import Outcome
 from playground.slack_api import SlackStandIn
-from storage import audit, outbox
+from storage import audit, outbox, outbox_claims
 from storage.db import SessionFactory, make_engine, make_sessions
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
 from tests.conftest import POSTGRES_URL
@@ -448,10 +451,10 @@ def test_concurrent_claims_never_share_a_message(sessions: SessionFactory, clock
     other = make_sessions(make_engine(engine.url.render_as_string(hide_password=False)))
 
     with sessions.begin() as first:
-        mine = outbox.claim(first, now=clock.now(), worker="a", lease=timedelta(minutes=1), limit=2)
+        mine = outbox_claims.claim(first, now=clock.now(), worker="a", lease=timedelta(minutes=1), limit=2)
         # While the first claim's transaction holds its rows, a second process skips them.
         with other.begin() as second:
-            theirs = outbox.claim(second, now=clock.now(), worker="b", lease=timedelta(minutes=1), limit=10)
+            theirs = outbox_claims.claim(second, now=clock.now(), worker="b", lease=timedelta(minutes=1), limit=10)
 
     assert len(mine) == 2
     assert len(theirs) == 2

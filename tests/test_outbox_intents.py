@@ -12,10 +12,11 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, MetaData, select
 from sqlalchemy.orm import Session
 
-from bot.delivery import BUG_ATTEMPTS, OutboxWorker, Outcome
+from bot.delivery import OutboxWorker
 from bot.directory import Directory
+from bot.sending import BUG_ATTEMPTS, Outcome
 from playground.slack_api import SlackStandIn
-from storage import migrate, outbox
+from storage import migrate, outbox, outbox_claims
 from storage.db import SessionFactory
 from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
 from tests.support.clock import FrozenClock
@@ -31,7 +32,7 @@ class Board:
         self.text = "version 1"
         self.drawn = 0
 
-    def draw(self, _session: Session, _directory: Directory, _message: outbox.Claimed) -> dict[str, Any] | None:
+    def draw(self, _session: Session, _directory: Directory, _message: outbox_claims.Claimed) -> dict[str, Any] | None:
         self.drawn += 1
         return {"text": self.text} if self.text else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.report.urls import MAX_URL_LENGTH, links_in_message, normalize, parse_urls
+from bot.urls import MAX_URL_LENGTH, links_in_message, normalize, parse_urls
 
 POST = "1790000000000000001"
 POST_KEY = f"https://x.com/i/status/{POST}"

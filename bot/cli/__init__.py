@@ -1,4 +1,6 @@
-"""The sns-bot command (`sns-bot COMMAND`, `python -m bot COMMAND`), one module per group of commands.
+"""The sns-bot command (`sns-bot COMMAND`, `python -m bot COMMAND`), one module per group of commands: with
+bot/app.py, bot/service.py and bot/server.py, the wiring of the features into what runs (bot's other modules
+are the kernel and import no feature: tests/test_layers.py).
 
 Serving (serving.py):
     serve                       Slack over HTTP, or Socket Mode with --socket; sweeps unless --no-scheduler

@@ -11,7 +11,7 @@ from bot.cli.startup import read_session
 from bot.config import load_config
 from bot.environment import Environment
 from bot.lint import Severity, lint
-from handlers.draft import service as draft_service
+from handlers.draft import checks as draft_checks
 
 
 def register(commands: Commands) -> None:
@@ -26,8 +26,8 @@ def lint_text(args: argparse.Namespace, env: Environment) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     config = load_config(env.config_path)
     with read_session(env, config) as session:
-        previous = draft_service.recent_texts(session, args.account, clock_of(args).now())
-    findings = lint(text, draft_service.lint_settings(config), previous)
+        previous = draft_checks.recent_texts(session, args.account, clock_of(args).now())
+    findings = lint(text, draft_checks.lint_settings(config), previous)
     if args.json:
         print(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False))
     else:

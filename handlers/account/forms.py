@@ -7,10 +7,10 @@ from typing import Any
 
 from bot.catalog import t
 from bot.errors import BadRequest
+from bot.urls import parse_urls
 from handlers.account.ids import AccountIds
 from handlers.account.service import CRITERIA, RegisterForm, ReviewForm
 from handlers.common.forms import FormValues
-from handlers.report.urls import parse_urls
 
 Errors = dict[str, str]
 

@@ -3,7 +3,7 @@
 All or nothing: every row is checked first and every problem is reported with its line and column; one bad row
 means no account at all is imported, so a half-imported register never has to be repaired by hand.
 
-A row is one account, identified by its URL (compared as ``handlers.report.urls.normalize`` keys, so
+A row is one account, identified by its URL (compared as ``bot.urls.normalize`` keys, so
 ``twitter.com/soja`` and ``x.com/soja`` are the same account). A URL already in the register is never changed:
 a row that agrees with the registered account is skipped as unchanged (so re-importing a file does nothing), and
 one that disagrees is reported as a conflict. Agreement ignores what the register legitimately moves on by itself:
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from bot.catalog import t
 from bot.config import USER_ID, Config, Department
 from bot.spreadsheet import Problem, UnreadableFile, read_table
-from handlers.report.urls import normalize, parse_urls
+from bot.urls import normalize, parse_urls
 from storage import accounts, audit
 from storage.models import Account, AccountState, Platform
 

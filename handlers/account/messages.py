@@ -1,4 +1,4 @@
-"""An account's messages, drawn by the delivery worker when it sends them (bot/delivery.py Render): the
+"""An account's messages, drawn by the delivery worker when it sends them (bot/sending.py Render): the
 account's name, URL and open tasks as they are then, with what the intent froze at the event (the due date,
 the criteria, the review as submitted, who decided). The service queues only intents (service.Message)."""
 
@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.delivery import Render
 from bot.directory import Directory
+from bot.sending import Render
 from handlers.account.service import Message, ReviewForm, view_of
 from handlers.account.views import AccountRenderer, summary_message
 from storage import accounts, summary
 from storage.models import Account
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 DRAW = AccountRenderer()

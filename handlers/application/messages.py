@@ -1,4 +1,4 @@
-"""The application's messages, drawn by the delivery worker when it sends them (bot/delivery.py Render):
+"""The application's messages, drawn by the delivery worker when it sends them (bot/sending.py Render):
 the head's DM, 市政情報課's post and their full texts from the application as it is then; an outcome
 notice with its event's parameters. The service queues only intents (domain.Message)."""
 
@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.delivery import Render
 from bot.directory import Directory
 from bot.mrkdwn import escape
+from bot.sending import Render
 from handlers.application.domain import ApplicationSnapshot, Message, snapshot
-from handlers.application.views import ApplicationRenderer
+from handlers.application.renderer import ApplicationRenderer
 from storage import applications
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 

@@ -151,12 +151,7 @@ def _head_answer(
     if given == Answer.APPLY:
         values: dict[str, Any] = {"status": ApplicationStatus.SUBMITTED, "submitted_at": ctx.now}
     else:
-        values = {
-            "status": ApplicationStatus.RETURNED,
-            "decided_at": ctx.now,
-            "decided_by": _name(ctx, user_id),
-            "decision_comment": comment,
-        }
+        values = _decision(ctx, ApplicationStatus.RETURNED, user_id, comment)
     if not applications.move(session, application.id, expected=ApplicationStatus.WITH_HEAD, **values):
         return Outcome.UNCHANGED
     session.refresh(application)
@@ -184,12 +179,7 @@ def _decide(
 ) -> Outcome:
     if given not in DECISIONS:
         raise BadRequest(f"{given} is no decision")
-    values = {
-        "status": _DECIDED[given],
-        "decided_at": ctx.now,
-        "decided_by": _name(ctx, user_id),
-        "decision_comment": comment,
-    }
+    values = _decision(ctx, _DECIDED[given], user_id, comment)
     if not applications.move(session, application.id, expected=ApplicationStatus.SUBMITTED, **values):
         return Outcome.UNCHANGED
     session.refresh(application)
@@ -203,6 +193,11 @@ def _decide(
         session, ctx, ("application", application.id), user_id, f"application.{_DECIDED[given]}", after, before=before
     )
     return Outcome.DONE
+
+
+def _decision(ctx: Context, status: ApplicationStatus, user_id: str, comment: str | None) -> dict[str, Any]:
+    """The columns an answer that ends the application sets: its status, when, by whom and why."""
+    return {"status": status, "decided_at": ctx.now, "decided_by": _name(ctx, user_id), "decision_comment": comment}
 
 
 def _post_to_office(session: Session, ctx: Context, application: Application) -> OutboxMessage:

@@ -10,12 +10,12 @@ from bot.catalog import t
 from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
+from bot.urls import parse_urls
 from handlers.common.forms import FormValues
 from handlers.draft.domain import DraftForm
 from handlers.draft.ids import DraftIds
-from handlers.draft.service import steps_for
+from handlers.draft.route import steps_for
 from handlers.draft.views import NOTE_MAX, TEXT_MAX
-from handlers.report.urls import parse_urls
 from storage.models import DraftKind
 
 Errors = dict[str, str]

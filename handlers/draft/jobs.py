@@ -7,17 +7,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
 from handlers.common.work import context_of
-from handlers.draft import service
+from handlers.draft import sweeps
 
 
 def expire(runtime: Runtime) -> int:
     with runtime.sessions.begin() as session:
-        return service.expire_due(session, context_of(runtime))
+        return sweeps.expire_due(session, context_of(runtime))
 
 
 def remind(runtime: Runtime) -> int:
     with runtime.sessions.begin() as session:
-        return service.remind_due(session, context_of(runtime))
+        return sweeps.remind_due(session, context_of(runtime))
 
 
 JOBS = (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.catalog import t
@@ -15,12 +17,14 @@ from bot.config import Department
 from bot.directory import Directory
 from bot.errors import BadRequest
 from bot.lint import Severity
+from bot.runtime import Runtime
+from bot.urls import parse_urls
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
 from handlers.common.work import context_of
-from handlers.draft import service
+from handlers.draft import absences, authoring, checks, decisions
 from handlers.draft.domain import NEEDS_COMMENT, Answer, Outcome
 from handlers.draft.forms import read_absence, read_draft
 from handlers.draft.ids import DraftIds
@@ -33,9 +37,7 @@ from handlers.draft.views import (
     published_modal,
     submitted_view,
 )
-from handlers.report.urls import parse_urls
 from storage.idempotency import once
-from storage.models import Draft
 
 ANSWERS = {
     DraftIds.REVIEW_OK: Answer.OK,
@@ -51,7 +53,9 @@ def _department(directory: Directory, user_id: str) -> Department | None:
     return own[0] if own else None
 
 
-def _modal(directory: Directory, department: Department | None, now: Any, prefill: DraftPrefill | None = None) -> Any:
+def _modal(
+    directory: Directory, department: Department | None, now: datetime, prefill: DraftPrefill | None = None
+) -> View:
     approvers = [(a, directory.name_of(a)) for a in department.approvers] if department else []
     route = None
     if department is not None and department.approval_route:
@@ -71,7 +75,7 @@ def open_draft(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respo
     open_modal(client, runtime, trigger_id=body["trigger_id"], view=view, user_id=body["user_id"])
 
 
-def _absence(runtime: Any, user_id: str, words: list[str]) -> str:
+def _absence(runtime: Runtime, user_id: str, words: list[str]) -> str:
     """/sns-draft absent on|off|FROM UNTIL: the reply to show."""
     ctx = context_of(runtime)
     absence = read_absence(words, ctx.directory.timezone, ctx.now)
@@ -79,7 +83,7 @@ def _absence(runtime: Any, user_id: str, words: list[str]) -> str:
         return t("draft.absent.usage")
     starts, ends = absence if isinstance(absence, tuple) else (None, None)
     with runtime.sessions.begin() as session:
-        offered = service.set_absence(session, ctx, user_id, starts, ends)
+        offered = absences.set_absence(session, ctx, user_id, starts, ends)
     if starts is None:
         reply = t("draft.absent.off")
     elif ends is None:
@@ -101,7 +105,7 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
         ack(response_action="errors", errors=errors)
         return
     with runtime.sessions() as session:
-        findings = service.check_text(session, ctx, form.text, form.account, exclude_draft=revising)
+        findings = checks.check_text(session, ctx, form.text, form.account, exclude_draft=revising)
     blocking = [f for f in findings if f.severity == Severity.BLOCK]
     if blocking and not form.consented:
         items = "、".join(f"「{f.excerpt}」" for f in blocking[:5])
@@ -110,9 +114,9 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
 
     def work(session: Session) -> dict[str, Any] | None:
         if revising is None:
-            done = service.submit(session, ctx, form, author, findings, department)
+            done = authoring.submit(session, ctx, form, author, findings, department)
         else:
-            done = service.resubmit(session, ctx, revising, form, author, findings)
+            done = authoring.resubmit(session, ctx, revising, form, author, findings)
         return {**asdict(done), "findings": [f.to_dict() for f in findings]} if done else None
 
     # A retried submission gets the first one's answer: one draft, one round of requests.
@@ -123,27 +127,21 @@ def submit_draft(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: 
     ack(response_action="update", view=submitted_view(form.kind, submitted["asked"], submitted["findings"]))
 
 
-def _clicked(body: dict[str, Any], action: dict[str, Any]) -> tuple[DraftAction, str | None]:
-    meta = DraftAction.decode(action.get("value"))
-    channel = button_channel(body)
-    return meta, channel
-
-
 def answer_button(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     """確認OK and 承認 answer at once; 指摘あり, 差戻し and 却下 ask for a comment first."""
     runtime = runtime_of(context)
-    meta, channel = _clicked(body, action)
+    meta, channel = DraftAction.decode(action.get("value")), button_channel(body)
     given = ANSWERS[DraftIds(action["action_id"])]
     if meta.request_id is None:
         raise BadRequest("a decision button without its request")
     user = body["user"]["id"]
     with runtime.sessions.begin() as session:
         if given in NEEDS_COMMENT:
-            outcome = service.may_answer(session, context_of(runtime), meta.request_id, user, channel)
+            outcome = decisions.may_answer(session, context_of(runtime), meta.request_id, user, channel)
         else:
-            outcome = service.answer(session, context_of(runtime), meta.request_id, user, given, None, channel)
+            outcome = decisions.answer(session, context_of(runtime), meta.request_id, user, given, None, channel)
     ack()
     if given in NEEDS_COMMENT and outcome == Outcome.DONE:
         view = comment_modal(meta.model_copy(update={"answer": given}))
@@ -161,7 +159,11 @@ REFUSALS = {
 
 def tell(outcome: Outcome, respond: Respond) -> None:
     if outcome in REFUSALS:
-        respond(text=t(REFUSALS[outcome]), response_type="ephemeral", replace_original=False)
+        _refuse(respond, REFUSALS[outcome])
+
+
+def _refuse(respond: Respond, key: str) -> None:
+    respond(text=t(key), response_type="ephemeral", replace_original=False)
 
 
 def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
@@ -174,7 +176,7 @@ def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
     if meta.request_id is None or meta.answer not in set(Answer):
         raise BadRequest("a comment modal without its request and answer")
     with runtime.sessions.begin() as session:
-        outcome = service.answer(
+        outcome = decisions.answer(
             session, context_of(runtime), meta.request_id, body["user"]["id"], Answer(meta.answer), comment, None
         )
     if outcome in REFUSALS:
@@ -187,37 +189,49 @@ def open_revision(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     """「修正して再提出」: the draft modal again, prefilled with the last version."""
-    runtime = runtime_of(context)
-    meta, _ = _clicked(body, action)
-    with runtime.sessions.begin() as session:
-        draft = service.may_revise(session, context_of(runtime), meta.draft_id, body["user"]["id"])
-        prefill = _prefill(draft) if draft else None
-    ack()
-    if prefill is None:
-        respond(text=t("draft.error.not_revisable"), response_type="ephemeral", replace_original=False)
-        return
-    directory = runtime.config.directory
-    view = _modal(directory, directory.department(draft.department_id), runtime.clock.now(), prefill)
-    open_on_click(client, runtime, body, view, subject=f"draft:{meta.draft_id}")
-
-
-def _prefill(draft: Draft) -> DraftPrefill:
-    last = draft.versions[-1]
-    return DraftPrefill(draft.id, draft.account, last.text, draft.kind, last.note, last.corrects_url)
+    _open_for_author(ack, body, action, client, respond, context, _revision_modal, "draft.error.not_revisable")
 
 
 def open_published(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
+    """「投稿しました」: a modal asking for the published post's URL."""
+    _open_for_author(ack, body, action, client, respond, context, _published_modal, "draft.denied")
+
+
+def _revision_modal(session: Session, runtime: Runtime, draft_id: int, user_id: str) -> View | None:
+    draft = authoring.may_revise(session, context_of(runtime), draft_id, user_id)
+    if draft is None:
+        return None
+    last, directory = draft.versions[-1], runtime.config.directory
+    prefill = DraftPrefill(draft.id, draft.account, last.text, draft.kind, last.note, last.corrects_url)
+    return _modal(directory, directory.department(draft.department_id), runtime.clock.now(), prefill)
+
+
+def _published_modal(session: Session, runtime: Runtime, draft_id: int, user_id: str) -> View | None:
+    allowed = authoring.may_publish(session, context_of(runtime), draft_id, user_id)
+    return published_modal(DraftAction(draft_id=draft_id)) if allowed else None
+
+
+def _open_for_author(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    modal_for: Callable[[Session, Runtime, int, str], View | None],
+    refusal: str,
+) -> None:
+    """A button of the author's DM that opens a modal: ``modal_for`` gives it, or None and ``refusal`` is said."""
     runtime = runtime_of(context)
-    meta, _ = _clicked(body, action)
+    meta = DraftAction.decode(action.get("value"))
     with runtime.sessions.begin() as session:
-        allowed = service.may_publish(session, context_of(runtime), meta.draft_id, body["user"]["id"])
+        view = modal_for(session, runtime, meta.draft_id, body["user"]["id"])
     ack()
-    if not allowed:
-        respond(text=t("draft.denied"), response_type="ephemeral", replace_original=False)
+    if view is None:
+        _refuse(respond, refusal)
         return
-    view = published_modal(DraftAction(draft_id=meta.draft_id))
     open_on_click(client, runtime, body, view, subject=f"draft:{meta.draft_id}")
 
 
@@ -229,7 +243,7 @@ def submit_published(ack: Ack, body: dict[str, Any], view: dict[str, Any], conte
         ack(response_action="errors", errors={DraftIds.PUBLISHED_URL: t("draft.error.url.invalid")})
         return
     with runtime.sessions.begin() as session:
-        outcome = service.publish(session, context_of(runtime), meta.draft_id, body["user"]["id"], urls[0])
+        outcome = authoring.publish(session, context_of(runtime), meta.draft_id, body["user"]["id"], urls[0])
     if outcome == Outcome.DENIED:
         ack(response_action="errors", errors={DraftIds.PUBLISHED_URL: t("draft.denied")})
     else:
@@ -244,5 +258,5 @@ def check_text(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltCo
         respond(text=t("draft.check.usage"), response_type="ephemeral")
         return
     runtime = runtime_of(context)
-    findings = service.lint_text(context_of(runtime), text)
+    findings = checks.lint_text(context_of(runtime), text)
     respond(**check_result(text, [f.to_dict() for f in findings]))

@@ -1,4 +1,4 @@
-"""The draft's DMs, drawn by the delivery worker when it sends them (bot/delivery.py Render). A request DM
+"""The draft's DMs, drawn by the delivery worker when it sends them (bot/sending.py Render). A request DM
 (or the author's status) and its full text show the draft as it is then, at the version the DM is about; a
 notice shows the version and status of its event, with the event's parameters. The service queues only
 intents (domain.Message); a request is found by the outbox message it was posted as."""
@@ -10,14 +10,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.delivery import Render
 from bot.directory import Directory
+from bot.sending import Render
 from handlers.draft.domain import DraftSnapshot, Message, snapshot
-from handlers.draft.service import route_of
-from handlers.draft.views import DraftRenderer
+from handlers.draft.renderer import DraftRenderer
+from handlers.draft.route import route_of
 from storage import drafts
 from storage.models import Draft, DraftRequest, DraftStatus, OutboxMethod, RequestRole
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 

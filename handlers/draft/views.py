@@ -1,22 +1,18 @@
-"""Block Kit for /sns-draft and /sns-check. Pure: snapshots and config in, Block Kit out;
-typed text is escaped before it reaches mrkdwn."""
+"""Block Kit for /sns-draft and /sns-check: the draft modal, what it says once sent, /sns-check's answer
+and the modals opened from the DMs (the DMs themselves: handlers/draft/renderer.py). Pure: plain values
+in, Block Kit out; typed text is escaped before it reaches mrkdwn."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block,
-    ButtonElement,
     CheckboxesElement,
     ContextBlock,
     DateTimePickerElement,
-    HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -28,29 +24,21 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.catalog import t
-from bot.mrkdwn import escape, fit, fit_escaped, joined, was_cut
+from bot.mrkdwn import escape, fit, fit_escaped, joined
 from handlers.common import views as common_views
-from handlers.draft.domain import REVISABLE, Answer, DraftSnapshot, RequestView
+from handlers.common.views import input_block, modal
 from handlers.draft.ids import DraftIds
 from handlers.draft.metadata import DraftAction
-from storage.models import DraftKind, DraftStatus, RequestRole
+from storage.models import DraftKind
 
 SECTION_LIMIT = 3000
 TEXT_MAX = 3000
 NOTE_MAX = 1000
+URL_MAX = 2000
 MAX_FINDINGS_SHOWN = 10
-# What a DM shows of each part, so that it stays well under the ~12,000 characters of block text at
-# which Slack answers msg_blocks_too_long; the DM's thread holds what was cut (full_text).
-BODY_SHOWN = 2990  # with its label, one section
-FIELD_SHOWN = 250
-NOTE_SHOWN = 600
-URL_SHOWN = 300
 FINDINGS_SHOWN = 1000
-ANSWERS_SHOWN = 1200
 NAMES_SHOWN = 1500
 ROUTE_LIMIT = 2900  # the 決裁 route line in the modal, with its label within a text object's 3,000
-COMMENT_SHOWN = 300
-FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 
 
 @dataclass(frozen=True)
@@ -65,10 +53,8 @@ class DraftPrefill:
     corrects_url: str | None
 
 
-def _input(block_id: str, label: str, element: Any, *, hint: str | None = None, optional: bool = False) -> InputBlock:
-    return InputBlock(
-        block_id=block_id, label=t(label), element=element, hint=t(hint) if hint else None, optional=optional
-    )
+def _text(block_id: DraftIds, limit: int, initial: str | None = None, **params: Any) -> PlainTextInputElement:
+    return PlainTextInputElement(action_id=block_id, max_length=limit, initial_value=initial, **params)
 
 
 def _route(steps: list[str]) -> str:
@@ -83,99 +69,76 @@ def draft_modal(
     决裁 route when it has one (then the route decides, not a choice)."""
     kinds = [Option(value=k, text=t(f"draft.kind.{k}")) for k in DraftKind]
     kind = next(o for o in kinds if o.value == (prefill.kind if prefill else DraftKind.ANNOUNCEMENT))
+    account, text = (prefill.account, prefill.text) if prefill else (None, None)
     blocks: list[Block] = [
-        _input(
+        input_block(
             DraftIds.ACCOUNT,
             "draft.account.label",
-            PlainTextInputElement(
-                action_id=DraftIds.ACCOUNT, max_length=200, initial_value=prefill.account if prefill else None
-            ),
+            _text(DraftIds.ACCOUNT, 200, account),
             hint="draft.account.hint",
             optional=True,
         ),
-        _input(
-            DraftIds.TEXT,
-            "draft.text.label",
-            PlainTextInputElement(
-                action_id=DraftIds.TEXT,
-                multiline=True,
-                max_length=TEXT_MAX,
-                initial_value=prefill.text if prefill else None,
-            ),
-        ),
-        _input(
+        input_block(DraftIds.TEXT, "draft.text.label", _text(DraftIds.TEXT, TEXT_MAX, text, multiline=True)),
+        input_block(
             DraftIds.KIND,
             "draft.kind.label",
             RadioButtonsElement(action_id=DraftIds.KIND, options=kinds, initial_option=kind),
         ),
-        _input(
+        input_block(
             DraftIds.REVIEWERS,
             "draft.reviewers.label",
             UserMultiSelectElement(action_id=DraftIds.REVIEWERS),
             hint="draft.reviewers.hint",
             optional=True,
         ),
+        *_approvers(approvers, route),
+        *_details(prefill),
     ]
+    metadata = DraftAction(draft_id=prefill.draft_id).encode() if prefill else ""
+    return modal(
+        t("draft.modal.title"), blocks, callback_id=DraftIds.SUBMIT, submit=t("draft.modal.submit"), metadata=metadata
+    )
+
+
+def _approvers(approvers: list[tuple[str, str]], route: list[str] | None) -> list[Block]:
+    """The route as a line when the department has one, else the approvers to choose from (all chosen)."""
     if route:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t("draft.approvers.route", route=_route(route)))]))
-    elif approvers:
-        options = [Option(value=user, text=fit(name, 75)) for user, name in approvers[:100]]
-        blocks.append(
-            _input(
-                DraftIds.APPROVERS,
-                "draft.approvers.label",
-                StaticMultiSelectElement(action_id=DraftIds.APPROVERS, options=options, initial_options=options),
-                optional=True,
-            )
-        )
-    blocks += [
-        _input(
+        return [ContextBlock(elements=[MarkdownTextObject(text=t("draft.approvers.route", route=_route(route)))])]
+    if not approvers:
+        return []
+    options = [Option(value=user, text=fit(name, 75)) for user, name in approvers[:100]]
+    element = StaticMultiSelectElement(action_id=DraftIds.APPROVERS, options=options, initial_options=options)
+    return [input_block(DraftIds.APPROVERS, "draft.approvers.label", element, optional=True)]
+
+
+def _details(prefill: DraftPrefill | None) -> list[Block]:
+    """投稿予定日時, the note, the post it corrects and the consent: all optional."""
+    note, corrects = (prefill.note, prefill.corrects_url) if prefill else (None, None)
+    consent = [Option(value="consented", text=t("draft.consent.option"))]
+    return [
+        input_block(
             DraftIds.SCHEDULED_AT,
             "draft.scheduled_at.label",
             DateTimePickerElement(action_id=DraftIds.SCHEDULED_AT),
             optional=True,
         ),
-        _input(
-            DraftIds.NOTE,
-            "draft.note.label",
-            PlainTextInputElement(
-                action_id=DraftIds.NOTE,
-                multiline=True,
-                max_length=NOTE_MAX,
-                initial_value=prefill.note if prefill else None,
-            ),
-            optional=True,
+        input_block(
+            DraftIds.NOTE, "draft.note.label", _text(DraftIds.NOTE, NOTE_MAX, note, multiline=True), optional=True
         ),
-        _input(
+        input_block(
             DraftIds.CORRECTS,
             "draft.corrects.label",
-            PlainTextInputElement(
-                action_id=DraftIds.CORRECTS,
-                max_length=2000,
-                placeholder="https://",
-                initial_value=prefill.corrects_url if prefill else None,
-            ),
+            _text(DraftIds.CORRECTS, URL_MAX, corrects, placeholder="https://"),
             hint="draft.corrects.hint",
             optional=True,
         ),
-        _input(
+        input_block(
             DraftIds.CONSENT,
             "draft.consent.label",
-            CheckboxesElement(
-                action_id=DraftIds.CONSENT, options=[Option(value="consented", text=t("draft.consent.option"))]
-            ),
+            CheckboxesElement(action_id=DraftIds.CONSENT, options=consent),
             optional=True,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=DraftIds.SUBMIT,
-        title=t("draft.modal.title"),
-        submit=t("draft.modal.submit"),
-        close=t("common.close"),
-        private_metadata=DraftAction(draft_id=prefill.draft_id).encode() if prefill else "",
-        blocks=blocks,
-    )
 
 
 def finding_lines(findings: list[dict[str, Any]]) -> str:
@@ -201,21 +164,6 @@ def findings_block(findings: list[dict[str, Any]]) -> SectionBlock:
     return SectionBlock(text=t("draft.findings.title") + "\n" + finding_lines(findings))
 
 
-def submitted_view(kind: DraftKind, asked: list[str], findings: list[dict[str, Any]]) -> View:
-    if kind == DraftKind.OFFICIAL_VIEW:
-        first = t("draft.submitted.official_view", names=joined(asked, NAMES_SHOWN))
-    elif asked:
-        first = t("draft.submitted.announcement", names=joined(asked, NAMES_SHOWN))
-    else:
-        first = t("draft.submitted.announcement.alone")
-    return View(
-        type="modal",
-        title=t("draft.submitted.title"),
-        close=t("common.close"),
-        blocks=[SectionBlock(text=first), findings_block(findings)],
-    )
-
-
 def check_result(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     """/sns-check's ephemeral answer."""
     blocks = [
@@ -227,182 +175,14 @@ def check_result(text: str, findings: list[dict[str, Any]]) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": t("draft.check.title"), "blocks": [b.to_dict() for b in blocks]}
 
 
-REVIEW_BUTTONS = ((DraftIds.REVIEW_OK, Answer.OK, "primary"), (DraftIds.REVIEW_ISSUE, Answer.ISSUE, None))
-DECISION_BUTTONS = (
-    (DraftIds.APPROVE, Answer.APPROVE, "primary"),
-    (DraftIds.RETURN, Answer.RETURN, None),
-    (DraftIds.REJECT, Answer.REJECT, "danger"),
-)
-
-
-def answer_buttons(
-    draft_id: int, request_id: int, buttons: tuple[tuple[DraftIds, Answer, str | None], ...]
-) -> ActionsBlock:
-    value = DraftAction(draft_id=draft_id, request_id=request_id).encode()
-    return ActionsBlock(
-        elements=[
-            ButtonElement(text=t(f"draft.button.{answer}"), action_id=action, value=value, style=style)
-            for action, answer, style in buttons
-        ]
-    )
-
-
-# -- the DMs -----------------------------------------------------------------------------------
-
-
-class DraftRenderer:
-    """A draft's DMs, drawn when sent (handlers/draft/messages.py), with times shown in the organisation's zone."""
-
-    def __init__(self, timezone: ZoneInfo) -> None:
-        self.timezone = timezone
-
-    def when(self, at: datetime) -> str:
-        return at.astimezone(self.timezone).strftime("%m/%d %H:%M")
-
-    def request(self, draft: DraftSnapshot, request_id: int, role: RequestRole, user_id: str) -> dict[str, Any]:
-        own = next(r for r in draft.requests if r.id == request_id)
-        if role == RequestRole.REVIEWER:
-            title, intro = t("draft.request.review.title"), t("draft.request.review.intro", author=draft.author_name)
-            buttons = REVIEW_BUTTONS
-            open_ = own.answer is None and draft.status == DraftStatus.CHECKING
-        else:
-            title = t("draft.request.approval.title")
-            intro = t(
-                "draft.request.approval.intro", author=draft.author_name, kind=t(f"draft.kind.{draft.kind}.short")
-            )
-            if own.deputy:
-                intro += "\n" + t("draft.request.deputy")
-            buttons = DECISION_BUTTONS
-            open_ = (
-                own.answer is None
-                and draft.status == DraftStatus.PENDING
-                and (own.version, own.step) == (draft.version, draft.step)
-            )
-        blocks = [SectionBlock(text=f"{title}\n{intro}"), *self._body(draft), self._answers(draft)]
-        if open_:
-            blocks.append(answer_buttons(draft.id, request_id, buttons))
-        return self._message(draft, blocks)
-
-    def author_status(self, draft: DraftSnapshot, request_id: int) -> dict[str, Any]:
-        blocks = [*self._body(draft), self._answers(draft)]
-        value = DraftAction(draft_id=draft.id).encode()
-        if draft.status in (DraftStatus.APPROVED, DraftStatus.CHECKING):
-            blocks.append(
-                ActionsBlock(
-                    elements=[
-                        ButtonElement(text=t("draft.button.published"), action_id=DraftIds.PUBLISHED, value=value)
-                    ]
-                )
-            )
-        elif draft.status in REVISABLE:
-            blocks.append(
-                ActionsBlock(
-                    elements=[
-                        ButtonElement(
-                            text=t("draft.button.revise"), action_id=DraftIds.REVISE, value=value, style="primary"
-                        )
-                    ]
-                )
-            )
-        return self._message(draft, blocks)
-
-    def notice(self, draft: DraftSnapshot, kind: str, **params: Any) -> dict[str, Any]:
-        if kind == "decided":
-            comment = t("draft.answer.comment", comment=escape(params["comment"])) if params.get("comment") else ""
-            text = t(
-                "draft.notice.decided",
-                id=draft.id,
-                version=draft.version,
-                answer=t(f"draft.answer.{params['answer']}"),
-                name=_decider(params["name"], params.get("on_behalf_of", [])),
-                comment=comment,
-            )
-            hint = {
-                DraftStatus.RETURNED: "draft.notice.returned_hint",
-                DraftStatus.APPROVED: "draft.notice.approved_hint",
-            }
-            if draft.status in hint:
-                text += "\n" + t(hint[draft.status])
-        elif kind == "expired":
-            text = t("draft.notice.expired", id=draft.id)
-        elif kind == "kouetsu":
-            answer = t(f"draft.answer.{params['answer']}")
-            text = t("draft.notice.kouetsu", id=draft.id, version=draft.version, name=params["name"], answer=answer)
-            text += "\n\n" + t("draft.draft.body", text=fit_escaped(draft.text, BODY_SHOWN - len(text) - 10))
-        else:
-            text = t("draft.notice.reminder", id=draft.id, hours=params["hours"])
-        return {"text": fit(text, SECTION_LIMIT), "blocks": [SectionBlock(text=fit(text, SECTION_LIMIT)).to_dict()]}
-
-    def _message(self, draft: DraftSnapshot, blocks: list[Block]) -> dict[str, Any]:
-        fallback = t("draft.draft.text", id=draft.id, excerpt=fit_escaped(draft.text, 80))
-        return {"text": fallback, "blocks": [b.to_dict() for b in blocks]}
-
-    def full_text(self, draft: DraftSnapshot) -> dict[str, Any] | None:
-        """A thread reply with the body and note a DM had to cut; None when nothing was cut."""
-        note = escape(draft.note or "")
-        if not (was_cut(escape(draft.text), BODY_SHOWN) or was_cut(note, NOTE_SHOWN)):
-            return None
-        parts = [t("draft.draft.body", text=escape(draft.text))] + ([t("draft.draft.note", note=note)] if note else [])
-        return {"text": fit("\n\n".join(parts), FULL_TEXT_MAX)}
-
-    def _body(self, draft: DraftSnapshot) -> list[Block]:
-        account = fit_escaped(draft.account, FIELD_SHOWN) if draft.account else t("draft.draft.account.none")
-        fields = [
-            t("draft.draft.kind", kind=t(f"draft.kind.{draft.kind}.short")),
-            t("draft.draft.account", account=account),
-            t("draft.draft.author", author=draft.author_name),
-            t(
-                "draft.draft.scheduled_at",
-                at=self.when(draft.scheduled_at) if draft.scheduled_at else t("draft.draft.scheduled_at.none"),
-            ),
-            t("draft.draft.status", status=self._status(draft)),
-        ]
-        blocks: list[Block] = [
-            HeaderBlock(text=t("draft.draft.header", id=draft.id, version=draft.version)),
-            SectionBlock(fields=[MarkdownTextObject(text=fit(f, FIELD_SHOWN)) for f in fields]),
-            SectionBlock(text=t("draft.draft.body", text=fit_escaped(draft.text, BODY_SHOWN))),
-        ]
-        if draft.note:
-            blocks.append(SectionBlock(text=t("draft.draft.note", note=fit_escaped(draft.note, NOTE_SHOWN))))
-        if draft.corrects_url:
-            blocks.append(SectionBlock(text=t("draft.draft.corrects", url=fit_escaped(draft.corrects_url, URL_SHOWN))))
-        blocks.append(findings_block(draft.findings))
-        notes = [t("draft.draft.consented")] if draft.consented else []
-        if draft.published_url:
-            notes.append(t("draft.draft.published", url=fit_escaped(draft.published_url, URL_SHOWN)))
-        if self.full_text(draft):
-            notes.append(t("draft.draft.cut"))
-        if notes:
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n) for n in notes]))
-        return blocks
-
-    def _status(self, draft: DraftSnapshot) -> str:
-        if draft.status == DraftStatus.PENDING:
-            return t("draft.status.pending", step=draft.step + 1, steps=draft.steps)
-        return t(f"draft.status.{draft.status}")
-
-    def _answers(self, draft: DraftSnapshot) -> Block:
-        current = [r for r in draft.requests if r.version == draft.version]
-        lines = [self._answer_line(r, draft) for r in current] or [t("draft.request.answer.waiting", name="—")]
-        shown = joined(lines, ANSWERS_SHOWN, separator="\n")
-        return SectionBlock(text=t("draft.request.answers") + "\n" + shown)
-
-    def _answer_line(self, request: RequestView, draft: DraftSnapshot) -> str:
-        name = request.name
-        if draft.steps > 1 and request.role == RequestRole.APPROVER:
-            name = f"{t('draft.request.step', step=request.step + 1)} {name}"
-        if request.answer is None or request.answered_at is None:
-            return t("draft.request.answer.waiting", name=name)
-        comment = (
-            t("draft.answer.comment", comment=fit_escaped(request.comment, COMMENT_SHOWN)) if request.comment else ""
-        )
-        return t(
-            "draft.request.answer",
-            name=name,
-            answer=t(f"draft.answer.{request.answer}"),
-            comment=comment,
-            at=self.when(request.answered_at),
-        )
+def submitted_view(kind: DraftKind, asked: list[str], findings: list[dict[str, Any]]) -> View:
+    if kind == DraftKind.OFFICIAL_VIEW:
+        first = t("draft.submitted.official_view", names=joined(asked, NAMES_SHOWN))
+    elif asked:
+        first = t("draft.submitted.announcement", names=joined(asked, NAMES_SHOWN))
+    else:
+        first = t("draft.submitted.announcement.alone")
+    return modal(t("draft.submitted.title"), [SectionBlock(text=first), findings_block(findings)])
 
 
 # -- modals opened from the DMs ------------------------------------------------------------------
@@ -421,23 +201,11 @@ def comment_modal(action: DraftAction) -> View:
 
 
 def published_modal(action: DraftAction) -> View:
-    return View(
-        type="modal",
+    url = _text(DraftIds.PUBLISHED_URL, URL_MAX, placeholder="https://")
+    return modal(
+        t("draft.published.title"),
+        [input_block(DraftIds.PUBLISHED_URL, "draft.published.label", url)],
         callback_id=DraftIds.PUBLISHED_SUBMIT,
-        title=t("draft.published.title"),
         submit=t("draft.published.submit"),
-        close=t("common.close"),
-        private_metadata=action.encode(),
-        blocks=[
-            _input(
-                DraftIds.PUBLISHED_URL,
-                "draft.published.label",
-                PlainTextInputElement(action_id=DraftIds.PUBLISHED_URL, max_length=2000, placeholder="https://"),
-            )
-        ],
+        metadata=action.encode(),
     )
-
-
-def _decider(name: str, on_behalf_of: list[str]) -> str:
-    """Who decided (names from the directory, already safe); a 代決 says on whose behalf."""
-    return t("draft.deputy_for", name=name, approvers="、".join(on_behalf_of)) if on_behalf_of else name

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from handlers.common.context import runtime_of
 from handlers.common.work import context_of as draft_context
-from handlers.draft import service as draft_service
+from handlers.draft import queries as draft_queries
 from handlers.help.views import guideline_blocks
 from handlers.home.views import home_view
 from handlers.report.domain import snapshot as case_snapshot
@@ -21,8 +21,8 @@ def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext)
     user = event["user"]
     directory = runtime.config.directory
     with runtime.sessions() as session:
-        awaiting = draft_service.awaiting(session, draft_context(runtime), user)
-        own = draft_service.own(session, directory, user)
+        awaiting = draft_queries.awaiting(session, draft_context(runtime), user)
+        own = draft_queries.own(session, directory, user)
         reports = [case_snapshot(c) for c in cases.open_reported_by(session, user)]
     guideline = guideline_blocks(directory.config.organization.name, directory.offices)
     client.views_publish(user_id=user, view=home_view(awaiting, own, reports, guideline))

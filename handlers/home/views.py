@@ -9,7 +9,7 @@ from slack_sdk.models.views import View
 from bot.catalog import t
 from bot.mrkdwn import escape, fit
 from handlers.draft.domain import DraftSnapshot
-from handlers.draft.views import DECISION_BUTTONS, answer_buttons
+from handlers.draft.renderer import DECISION_BUTTONS, answer_buttons
 from handlers.report.domain import Snapshot
 from handlers.report.kinds import reached
 

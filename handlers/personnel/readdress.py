@@ -1,6 +1,6 @@
 """What a reload of the new app.yaml will re-address, read from the database without changing it: open cases
 whose head changes (handlers/report/service.py `readdress`), pending drafts whose asked approvers leave
-(handlers/draft/service.py `readdress`), accounts whose managers leave (handlers/account/service.py)."""
+(handlers/draft/route.py `readdress`), accounts whose managers leave (handlers/account/service.py)."""
 
 from __future__ import annotations
 

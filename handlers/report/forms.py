@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from bot.catalog import t
 from bot.directory import Directory
 from bot.errors import BadRequest
+from bot.urls import links_in_message, parse_urls
 from handlers.common.forms import FormValues
 from handlers.report.domain import ReportForm
 from handlers.report.ids import ReportIds
-from handlers.report.urls import links_in_message, parse_urls
 from handlers.report.views.report_modal import ACCOUNT_MAX, MAX_URLS, SUMMARY_MAX, Prefill
 from storage.models import Capacity, CaseKind
 

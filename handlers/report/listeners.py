@@ -14,6 +14,7 @@ from bot.catalog import t
 from bot.errors import BadRequest
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
+from bot.urls import parse_urls
 from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
@@ -26,7 +27,6 @@ from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
 from handlers.report.service import actions, queries
 from handlers.report.service.submission import submit
-from handlers.report.urls import parse_urls
 from handlers.report.views.case_list import case_list
 from handlers.report.views.case_modals import REASONS, correction_modal
 from handlers.report.views.report_modal import Prefill, received_view, report_modal_for

@@ -1,4 +1,4 @@
-"""The case's messages, drawn by the delivery worker when it sends them (bot/delivery.py Render): from the
+"""The case's messages, drawn by the delivery worker when it sends them (bot/sending.py Render): from the
 case as it is then, each as its reader may see it (visibility.shown_to). The service queues only intents
 (domain.Message); a copy is found by the outbox message it was posted as."""
 
@@ -9,14 +9,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.delivery import Render
 from bot.directory import Directory
+from bot.sending import Render
 from handlers.report import visibility
 from handlers.report.domain import Event, Message, Seat, Snapshot, seat_of, snapshot
 from handlers.report.views.messages import SlackRenderer
 from storage import cases
 from storage.models import Audience, Case, CaseCopy, OutboxMethod
-from storage.outbox import Claimed
+from storage.outbox_claims import Claimed
 
 Drawn = dict[str, Any] | None
 

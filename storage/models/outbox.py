@@ -40,7 +40,7 @@ class OutboxMessage(Base):
     method: Mapped[OutboxMethod] = mapped_column(String(32))
     # Web API arguments other than channel/ts/thread_ts (text, blocks, metadata...), rendered when queued;
     # or, instead, an intent ({"kind": "report.copy", ...}) that a feature draws when the message is sent,
-    # from the database as it is then (bot/delivery.py Render).
+    # from the database as it is then (bot/sending.py Render).
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     intent: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Set on an intent drawn at send time, so one pending message stands for many: a second change to a case

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import Department
+from bot.urls import normalize
 from handlers.common.work import audit
 from handlers.report import routing
 from handlers.report.domain import Context, Event, Message, ReportForm, Submission
@@ -22,7 +23,6 @@ from handlers.report.service.copies import (
     subject,
     thread_sees,
 )
-from handlers.report.urls import normalize
 from storage import cases, outbox
 from storage.models import Audience, Capacity, Case, CaseKind, CaseReporter, CaseStatus, CaseUrl
 

@@ -1,7 +1,8 @@
-"""URLs in reports: one canonical key per post, so a flame-up's dozens of reports land on one case.
+"""URLs people paste in reports, drafts and accounts: one canonical key per post, so a flame-up's dozens of
+reports land on one case and an account is known by any of its addresses.
 
-``normalize`` is the key two reports are compared by (and stored under), never what is shown.
-``parse_urls`` reads the report modal's URL field; ``links_in_message`` reads a Slack message's text.
+``normalize`` is the key two URLs are compared by (and stored under), never what is shown.
+``parse_urls`` reads a modal's URL field; ``links_in_message`` reads a Slack message's text.
 Pure functions: nothing here resolves a URL or touches the network (t.co short links stay as they are).
 """
 
@@ -87,7 +88,7 @@ def normalize(url: str) -> str:
 
 
 def parse_urls(text: str) -> tuple[list[str], list[str]]:
-    """The report modal's URL field: (valid URLs in order, one per post; invalid items as typed, shortened)."""
+    """A modal's URL field: (valid URLs in order, one per post; invalid items as typed, shortened)."""
     valid: dict[str, str] = {}
     invalid: list[str] = []
     for item in _FIELD_SEPARATOR.split(text):
