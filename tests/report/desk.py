@@ -4,7 +4,7 @@ rules' tests read back: the copies, the outbox intents, the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,9 +16,9 @@ from bot.config import Config
 from bot.directory import Directory
 from handlers.report.domain import Context, CopyRef, Message, ReportForm, Submission
 from handlers.report.service.submission import submit
-from storage.db import SessionFactory
-from storage.models import AuditEntry, Capacity, Case, CaseCopy, CaseKind, OutboxMessage, OutboxMethod, OutboxStatus
+from storage.models import Capacity, Case, CaseCopy, CaseKind, OutboxMessage, OutboxMethod, OutboxStatus
 from tests.support.bot import APP_YAML
+from tests.support.desk import ServiceDesk
 from tests.support.flow import dm
 
 THURSDAY = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
@@ -40,18 +40,10 @@ def directory() -> Directory:
 
 
 @dataclass
-class Desk:
-    """The service with its context and a session per call, as a listener or a job runs it."""
+class Desk(ServiceDesk):
+    """The report service at a desk, with what its rules' tests file and read back."""
 
-    sessions: SessionFactory
     ctx: Context
-
-    def at(self, now: datetime) -> Desk:
-        return Desk(self.sessions, replace(self.ctx, now=now))
-
-    def run(self, change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with self.sessions.begin() as session:
-            return change(session, self.ctx, *args, **kwargs)
 
     def report(
         self,
@@ -118,9 +110,6 @@ class Desk:
 
     def last_outbox_id(self) -> int:
         return self.read(lambda s: s.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1))) or 0
-
-    def audited(self) -> list[tuple[str, str | None]]:
-        return [tuple(r) for r in self.read(lambda s: s.execute(select(AuditEntry.action, AuditEntry.actor_id)).all())]
 
     def checklist(self, number: str = "SNS-2026-0001") -> dict[str, str | None]:
         return {i.item: i.value for i in self.case(number).checklist}
