@@ -17,10 +17,10 @@ from handlers.common.work import context_of as account_context
 from handlers.common.work import context_of as draft_context
 from handlers.draft import route as draft_route
 from handlers.draft.messages import MESSAGES as DRAFT_MESSAGES
-from handlers.report import service as report_service
 from handlers.report.context import context_of as report_context
 from handlers.report.gauges import OPEN_CASES
 from handlers.report.messages import MESSAGES as REPORT_MESSAGES
+from handlers.report.service.handover import readdress as readdress_cases
 
 FEATURES = (guideline_help, report, draft, application, account, home)
 # Each feature's scheduled sweeps (reminders, escalation).
@@ -44,6 +44,6 @@ def readdress(runtime: Runtime) -> None:
     """After the directory changed (April's reload, or a restart with a new app.yaml): open items
     whose people left go to the current ones. Idempotent: safe at every start."""
     with runtime.sessions.begin() as session:
-        report_service.readdress(session, report_context(runtime))
+        readdress_cases(session, report_context(runtime))
         draft_route.readdress(session, draft_context(runtime))
         account_service.flag_orphans(session, account_context(runtime))

@@ -11,7 +11,7 @@ import yaml
 
 from bot.config import Config
 from bot.directory import Directory
-from handlers.report.service import may_act
+from handlers.report.service.authority import may_act
 from storage.models import Audience, Case, CaseCopy
 from tests.support.bot import APP_YAML
 

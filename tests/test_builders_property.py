@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, PlainTextInputElement, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.config import load_config
@@ -37,10 +38,15 @@ from handlers.draft.domain import Answer, DraftSnapshot, RequestView
 from handlers.draft.metadata import DraftAction
 from handlers.help import views as help_views
 from handlers.home import views as home_views
-from handlers.report import views as report_views
 from handlers.report.domain import Event, Snapshot, Submission
+from handlers.report.ids import ReportIds
 from handlers.report.kinds import KINDS
 from handlers.report.metadata import CaseAction
+from handlers.report.views import blocks as report_blocks
+from handlers.report.views import case_list as report_list
+from handlers.report.views import case_modals as report_modals
+from handlers.report.views import messages as report_messages
+from handlers.report.views import report_modal as report_form
 from playground.slack_rules import check_message, check_view
 from storage.audit_chain import Head
 from storage.models import (
@@ -187,7 +193,7 @@ FIGURES = Figures(
 
 # -- the builders --------------------------------------------------------------------------------------
 
-REPORT = report_views.SlackRenderer(TOKYO)
+REPORT = report_messages.SlackRenderer(TOKYO)
 DRAFT = draft_renderer.DraftRenderer(TOKYO)
 APPLICATION = application_renderer.ApplicationRenderer(TOKYO, escape("市政情報課"))
 ACCOUNT = account_views.AccountRenderer()
@@ -198,24 +204,24 @@ DIRECTORY = Directory(CONFIG)
 Build = Callable[[], Any]
 BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     "report.views.report_modal": st.builds(
-        lambda text, urls: [lambda: report_views.report_modal(
-            DEPARTMENTS, DEPARTMENTS[0], CONFIG.offices, NOW, report_views.Prefill(text, tuple(urls))
+        lambda text, urls: [lambda: report_form.report_modal(
+            DEPARTMENTS, DEPARTMENTS[0], CONFIG.offices, NOW, report_form.Prefill(text, tuple(urls))
         )],
         typed(5000), st.lists(url(), max_size=40),
     ),
     "report.views.report_modal_for": st.builds(
-        lambda text, urls: [lambda: report_views.report_modal_for(
-            DIRECTORY, DEPARTMENTS[0], NOW, report_views.Prefill(text, tuple(urls))
+        lambda text, urls: [lambda: report_form.report_modal_for(
+            DIRECTORY, DEPARTMENTS[0], NOW, report_form.Prefill(text, tuple(urls))
         )],
         typed(5000), st.lists(url(), max_size=40),
     ),
     "report.views.received_view": st.builds(
-        lambda people, attached: [lambda: report_views.received_view(
+        lambda people, attached: [lambda: report_form.received_view(
             Submission("SNS-2026-0001", attached, people, True), escape("市政情報課")
         )],
         PEOPLE, st.booleans(),
     ),
-    "report.views.SlackRenderer.case_copy": st.builds(
+    "report.views.CopyRenderer.case_copy": st.builds(
         lambda case: [lambda audience=a: REPORT.case_copy(case, audience, 2**31) for a in Audience], case_snapshot()
     ),
     "report.views.SlackRenderer.full_text": st.builds(
@@ -237,12 +243,19 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
         lambda case, text, name: [lambda: REPORT.committee_report(case, text, text, name)],
         case_snapshot(), typed(2000), NAME,
     ),
-    "report.views.resolve_modal": st.just([lambda: report_views.resolve_modal(CASE_ACTION, "SNS-2026-0001")]),
-    "report.views.comment_modal": st.just([lambda: report_views.comment_modal(CASE_ACTION, "SNS-2026-0001")]),
-    "report.views.correction_modal": st.just([lambda: report_views.correction_modal(CASE_ACTION, "SNS-2026-0001")]),
-    "report.views.committee_modal": st.just([lambda: report_views.committee_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.context": st.builds(lambda text: [lambda: report_blocks.context([text] * 3)], typed(5000)),
+    "report.views.text_input": st.builds(
+        lambda text: [lambda: common_views.modal("x", submit="y", blocks=[report_blocks.text_input(
+            ReportIds.SUMMARY, "report.summary.label", 3000, multiline=True, initial_value=text[:3000]
+        )])],
+        typed(3000),
+    ),
+    "report.views.resolve_modal": st.just([lambda: report_modals.resolve_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.comment_modal": st.just([lambda: report_modals.comment_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.correction_modal": st.just([lambda: report_modals.correction_modal(CASE_ACTION, "SNS-2026-0001")]),
+    "report.views.committee_modal": st.just([lambda: report_modals.committee_modal(CASE_ACTION, "SNS-2026-0001")]),
     "report.views.case_list": st.builds(
-        lambda cases: [lambda: report_views.case_list(True, cases, NOW)], st.lists(case_snapshot(), max_size=3)
+        lambda cases: [lambda: report_list.case_list(True, cases, NOW)], st.lists(case_snapshot(), max_size=3)
         .map(lambda cases: cases * 100)
     ),
     "draft.views.draft_modal": st.builds(
@@ -381,6 +394,10 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     )]),
     "common.views.notice_modal": st.just([lambda: common_views.notice_modal("題" * 24, "本" * 3000)]),
     "common.views.not_opened_modal": st.just([common_views.not_opened_modal]),
+    "common.views.modal": st.just([lambda: common_views.modal("題" * 24, [SectionBlock(text="本" * 3000)])]),
+    "common.views.input_block": st.just([lambda: common_views.modal("題" * 24, [common_views.input_block(
+        "block", "report.summary.label", PlainTextInputElement(action_id="block", max_length=3000)
+    )], submit="送")]),
     "home.views.home_view": st.builds(
         lambda drafts, cases: [lambda: home_views.home_view(
             [(d, 1) for d in drafts * 20], drafts * 20, cases * 20,
@@ -443,10 +460,19 @@ def _builders_of(module: Any, prefix: str) -> set[str]:
     return found
 
 
+def _modules(name: str) -> list[Any]:
+    """The module ``name``, or a package's modules (a feature's views split by surface)."""
+    module = importlib.import_module(name)
+    if not hasattr(module, "__path__"):
+        return [module]
+    return [importlib.import_module(f"{name}.{m.name}") for m in pkgutil.iter_modules(module.__path__)]
+
+
 def test_every_builder_is_driven() -> None:
     expected = set()
     for feature in ("report", "draft", "application", "account", "common", "home", "help"):
-        expected |= _builders_of(importlib.import_module(f"handlers.{feature}.views"), f"{feature}.views")
+        for module in _modules(f"handlers.{feature}.views"):
+            expected |= _builders_of(module, f"{feature}.views")
     for feature in ("draft", "application"):  # their messages' builders
         expected |= _builders_of(importlib.import_module(f"handlers.{feature}.renderer"), f"{feature}.renderer")
 

@@ -205,7 +205,7 @@ def templates_in_source() -> set[str]:
 def timeline_kinds() -> set[str]:
     """The kinds of the case timeline's events, each written once as Event("kind", ...) in handlers/report."""
     found = set()
-    for path in (ROOT / "handlers" / "report").glob("*.py"):
+    for path in (ROOT / "handlers" / "report").rglob("*.py"):
         found |= set(re.findall(r"""\bEvent\(\s*["'](\w+)["']""", path.read_text(encoding="utf-8")))
     return found
 
@@ -220,7 +220,7 @@ def dynamic_families() -> dict[str, Iterable[str]]:
     from handlers.help.views import SECTIONS
     from handlers.personnel.report import ROLE_ORDER
     from handlers.report.kinds import KINDS, Stage
-    from handlers.report.views import REASONS
+    from handlers.report.views.case_modals import REASONS
     from storage.models import (
         AccountState,
         ApplicationStatus,

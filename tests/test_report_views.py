@@ -13,21 +13,15 @@ import pytest
 from bot.catalog import keys, t
 from bot.config import load_config
 from bot.directory import Directory
+from handlers.report.buttons import BUTTONS, Button
 from handlers.report.domain import Event, ReportPart, Snapshot, Submission
+from handlers.report.ids import ReportIds
 from handlers.report.kinds import KINDS, Stage
 from handlers.report.metadata import CaseAction
-from handlers.report.views import (
-    Prefill,
-    SlackRenderer,
-    case_list,
-    comment_modal,
-    committee_modal,
-    correction_modal,
-    received_view,
-    report_modal,
-    report_modal_for,
-    resolve_modal,
-)
+from handlers.report.views.case_list import case_list
+from handlers.report.views.case_modals import comment_modal, committee_modal, correction_modal, resolve_modal
+from handlers.report.views.messages import SlackRenderer
+from handlers.report.views.report_modal import Prefill, received_view, report_modal, report_modal_for
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
 from tests.support.bot import APP_YAML
 
@@ -361,3 +355,16 @@ def test_every_report_kind_has_its_rules_and_its_texts(kind: CaseKind) -> None:
     assert needed <= set(keys())
     assert set(row.unlocked_by) | set(row.unlocked_by.values()) <= set(row.checklist)
     assert (row.ladder[0], row.ladder[-1]) == (Stage.UNACKNOWLEDGED, Stage.RESOLVED)
+
+
+@pytest.mark.parametrize("button", BUTTONS, ids=lambda b: b.id)
+def test_every_copy_button_has_its_texts_and_does_one_thing(button: Button) -> None:
+    assert {button.label, *(button.confirm or ())} <= set(keys())
+    assert (button.change is None) != (button.modal is None), "a button changes the case or opens a modal"
+
+
+def test_a_copy_shows_the_buttons_of_the_table_in_its_order() -> None:
+    copy = RENDER.case_copy(snapshot(), Audience.PUBLIC_INFO, 7)
+    rows = [[e["action_id"] for e in b["elements"]] for b in copy["blocks"] if b["type"] == "actions"]
+
+    assert rows[-1] == [ReportIds.ACKNOWLEDGE, ReportIds.IN_PROGRESS, ReportIds.RESOLVE, ReportIds.COMMENT]

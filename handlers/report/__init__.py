@@ -3,7 +3,8 @@
 from slack_bolt import App
 
 from handlers.common.ids import item_actions
-from handlers.report import listeners, service
+from handlers.report import listeners
+from handlers.report.buttons import BUTTONS
 from handlers.report.ids import ReportIds
 from handlers.report.jobs import JOBS
 
@@ -14,12 +15,9 @@ def register(app: App) -> None:
     app.command(ReportIds.COMMAND)(listeners.open_report)
     app.shortcut(ReportIds.SHORTCUT)(listeners.open_from_message)
     app.view(ReportIds.SUBMIT)(listeners.submit_report)
-    app.action(ReportIds.ACKNOWLEDGE)(listeners.case_change(service.acknowledge))
-    app.action(ReportIds.IN_PROGRESS)(listeners.case_change(service.start_work))
-    app.action(ReportIds.NOTIFY_OFFICER)(listeners.case_change(service.notify_officer))
+    for button in BUTTONS:  # a button changes the case at once, or asks in its modal first
+        app.action(button.id)(listeners.case_change(button.change) if button.change else listeners.open_case_modal)
     app.action(item_actions(ReportIds.CHECKLIST))(listeners.toggle_item)
-    for opens_modal in (ReportIds.RESOLVE, ReportIds.COMMENT, ReportIds.REPORT_COMMITTEE):
-        app.action(opens_modal)(listeners.open_case_modal)
     app.view(ReportIds.RESOLVE_SUBMIT)(listeners.submit_resolution)
     app.view(ReportIds.COMMENT_SUBMIT)(listeners.submit_comment)
     app.view(ReportIds.CORRECTION_SUBMIT)(listeners.submit_correction)

@@ -13,7 +13,7 @@ from bot.urls import links_in_message, parse_urls
 from handlers.common.forms import FormValues
 from handlers.report.domain import ReportForm
 from handlers.report.ids import ReportIds
-from handlers.report.views import ACCOUNT_MAX, MAX_URLS, SUMMARY_MAX, Prefill
+from handlers.report.views.report_modal import ACCOUNT_MAX, MAX_URLS, SUMMARY_MAX, Prefill
 from storage.models import Capacity, CaseKind
 
 # A clock a few minutes fast on a phone is no future.

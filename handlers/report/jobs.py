@@ -6,14 +6,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.runtime import Runtime
 from bot.scheduler import ScheduledJob
-from handlers.report import service
 from handlers.report.context import context_of
+from handlers.report.service.escalation import escalate_due
 
 
 def escalate(runtime: Runtime) -> int:
     ctx = context_of(runtime)
     with runtime.sessions.begin() as session:
-        return service.escalate_due(session, ctx, ctx.directory.office_hours)
+        return escalate_due(session, ctx, ctx.directory.office_hours)
 
 
 JOBS = (

@@ -19,27 +19,18 @@ from handlers.common.context import runtime_of
 from handlers.common.forms import FormValues, view_id_of
 from handlers.common.metadata import button_channel
 from handlers.common.modals import open_modal, open_on_click
-from handlers.report import service
+from handlers.report.buttons import BY_ID, Change
 from handlers.report.context import context_of
 from handlers.report.domain import Context, CopyRef, Outcome, Submission
 from handlers.report.forms import prefill_from, read_report
 from handlers.report.ids import ReportIds
 from handlers.report.metadata import CaseAction
-from handlers.report.views import (
-    REASONS,
-    Prefill,
-    case_list,
-    comment_modal,
-    committee_modal,
-    correction_modal,
-    received_view,
-    report_modal_for,
-    resolve_modal,
-)
+from handlers.report.service import actions, queries
+from handlers.report.service.submission import submit
+from handlers.report.views.case_list import case_list
+from handlers.report.views.case_modals import REASONS, correction_modal
+from handlers.report.views.report_modal import Prefill, received_view, report_modal_for
 from storage.idempotency import once
-
-Change = Callable[[Session, Context, CopyRef, str], Outcome]
-
 
 # -- the report --------------------------------------------------------------------------------
 
@@ -50,7 +41,7 @@ def open_report(ack: Ack, body: dict[str, Any], client: WebClient, respond: Resp
     user_id = body["user_id"]
     if body.get("text", "").strip().lower() == "list":
         with runtime.sessions() as session:
-            everything, shown = service.visible_cases(session, runtime.config.directory, user_id)
+            everything, shown = queries.visible_cases(session, runtime.config.directory, user_id)
         respond(**case_list(everything, shown, runtime.clock.now()))
         return
     open_modal(client, runtime, trigger_id=body["trigger_id"], view=_report_modal(runtime, user_id), user_id=user_id)
@@ -82,7 +73,7 @@ def submit_report(ack: Ack, body: dict[str, Any], view: dict[str, Any], context:
         view_id_of(view),
         ReportIds.SUBMIT,
         ctx.now,
-        lambda session: asdict(service.submit(session, ctx, form, body["user"]["id"])),
+        lambda session: asdict(submit(session, ctx, form, body["user"]["id"])),
     )
     submission = Submission(**result)  # a retried submission gets the first one's answer
     ack(response_action="update", view=received_view(submission, escape(ctx.directory.offices.public_info.name)))
@@ -124,26 +115,19 @@ def tell(outcome: Outcome, respond: Respond) -> None:
         respond(text=t("report.denied"), response_type="ephemeral", replace_original=False)
 
 
-MODALS = {
-    ReportIds.RESOLVE: ("resolve", resolve_modal),
-    ReportIds.COMMENT: ("comment", comment_modal),
-    ReportIds.REPORT_COMMITTEE: ("report_committee", committee_modal),
-}
-
-
 def open_case_modal(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
-    """Resolve, comment, report to the committee: ask in a modal, when the user may."""
+    """A button that asks first (resolve, comment, report to the committee): its modal, when the user may."""
     runtime = runtime_of(context)
     ref, meta = _clicked(body, action)
-    name, modal = MODALS[ReportIds(action["action_id"])]
+    button = BY_ID[ReportIds(action["action_id"])]
     with runtime.sessions.begin() as session:
-        outcome = service.check(session, context_of(runtime), ref, body["user"]["id"], name)
-        number = service.number_of(session, ref.case_id)
+        outcome = actions.check(session, context_of(runtime), ref, body["user"]["id"], button.action)
+        number = queries.number_of(session, ref.case_id)
     ack()
-    if outcome == Outcome.DONE:
-        open_on_click(client, runtime, body, modal(meta, number), subject=f"case:{ref.case_id}")
+    if outcome == Outcome.DONE and button.modal is not None:
+        open_on_click(client, runtime, body, button.modal(meta, number), subject=f"case:{ref.case_id}")
     tell(outcome, respond)
 
 
@@ -155,8 +139,8 @@ def toggle_item(
     if meta.item is None or meta.done is None:
         raise BadRequest("a checklist button without its item or the state it sets")
     with runtime.sessions.begin() as session:
-        outcome = service.set_item(session, context_of(runtime), ref, body["user"]["id"], meta.item, meta.done)
-        number = service.number_of(session, ref.case_id)
+        outcome = actions.set_item(session, context_of(runtime), ref, body["user"]["id"], meta.item, meta.done)
+        number = queries.number_of(session, ref.case_id)
     ack()
     if outcome == Outcome.NEEDS_VALUE:
         open_on_click(client, runtime, body, correction_modal(meta, number), subject=f"case:{ref.case_id}")
@@ -197,7 +181,7 @@ def submit_resolution(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
         return
     note = values.text(ReportIds.RESOLUTION_NOTE) or None
     outcome = _once_per_view(
-        runtime, view, lambda session, ctx: service.resolve(session, ctx, ref, body["user"]["id"], reason, note)
+        runtime, view, lambda session, ctx: actions.resolve(session, ctx, ref, body["user"]["id"], reason, note)
     )
     ack_modal(ack, outcome, ReportIds.RESOLUTION_REASON)
 
@@ -210,7 +194,7 @@ def submit_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         ack(response_action="errors", errors={ReportIds.COMMENT_TEXT: t("report.error.committee.required")})
         return
     outcome = _once_per_view(
-        runtime, view, lambda session, ctx: service.comment(session, ctx, ref, body["user"]["id"], text)
+        runtime, view, lambda session, ctx: actions.comment(session, ctx, ref, body["user"]["id"], text)
     )
     ack_modal(ack, outcome, ReportIds.COMMENT_TEXT)
 
@@ -223,7 +207,7 @@ def submit_correction(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
         ack(response_action="errors", errors={ReportIds.CORRECTION_URL: t("report.error.correction.invalid")})
         return
     outcome = _once_per_view(
-        runtime, view, lambda session, ctx: service.record_correction(session, ctx, ref, body["user"]["id"], urls[0])
+        runtime, view, lambda session, ctx: actions.record_correction(session, ctx, ref, body["user"]["id"], urls[0])
     )
     ack_modal(ack, outcome, ReportIds.CORRECTION_URL)
 
@@ -244,6 +228,6 @@ def submit_committee_report(ack: Ack, body: dict[str, Any], view: dict[str, Any]
     outcome = _once_per_view(
         runtime,
         view,
-        lambda session, ctx: service.report_committee(session, ctx, ref, body["user"]["id"], measures, progress),
+        lambda session, ctx: actions.report_committee(session, ctx, ref, body["user"]["id"], measures, progress),
     )
     ack_modal(ack, outcome, ReportIds.MEASURES)

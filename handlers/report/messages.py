@@ -13,7 +13,7 @@ from bot.directory import Directory
 from bot.sending import Render
 from handlers.report import visibility
 from handlers.report.domain import Event, Message, Seat, Snapshot, seat_of, snapshot
-from handlers.report.views import SlackRenderer
+from handlers.report.views.messages import SlackRenderer
 from storage import cases
 from storage.models import Audience, Case, CaseCopy, OutboxMethod
 from storage.outbox_claims import Claimed

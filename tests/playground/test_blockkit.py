@@ -26,7 +26,9 @@ from handlers.draft.views import comment_modal, draft_modal
 from handlers.help.views import guideline_blocks, help_message
 from handlers.home.views import home_view
 from handlers.report.metadata import CaseAction
-from handlers.report.views import Prefill, SlackRenderer, report_modal, resolve_modal
+from handlers.report.views.case_modals import resolve_modal
+from handlers.report.views.messages import SlackRenderer
+from handlers.report.views.report_modal import Prefill, report_modal
 from playground.blockkit import mrkdwn_to_html, render_blocks, render_message, render_view
 from storage.models import Application, Audience
 from tests.support.bot import APP_YAML
