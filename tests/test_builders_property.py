@@ -398,6 +398,11 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     "common.views.input_block": st.just([lambda: common_views.modal("題" * 24, [common_views.input_block(
         "block", "report.summary.label", PlainTextInputElement(action_id="block", max_length=3000)
     )], submit="送")]),
+    "common.views.button_row": st.just([lambda: [common_views.button_row(
+        [(f"{action}{'x' * 200}", answer, style) for action, answer, style in draft_renderer.DECISION_BUTTONS],
+        "v" * 2000,
+        "draft.button",
+    )]]),
     "home.views.home_view": st.builds(
         lambda drafts, cases: [lambda: home_views.home_view(
             [(d, 1) for d in drafts * 20], drafts * 20, cases * 20,

@@ -9,13 +9,13 @@ from slack_sdk.models.blocks import Block, HeaderBlock, SectionBlock
 
 from bot.catalog import t
 from bot.mrkdwn import escape, fit, fit_escaped, joined, was_cut
+from handlers.common.views import FULL_TEXT_MAX
 from handlers.report.domain import Event, Snapshot
 from handlers.report.views.blocks import SUMMARY_SHOWN, URLS_SHOWN, context, is_cut, summary_of
 from handlers.report.views.copy import CopyRenderer
 from storage.models import Audience
 
 TYPED_SHOWN = 1800  # the committee report's measures and progress
-FULL_TEXT_MAX = 39_000  # a thread reply's text; Slack's limit is 40,000
 
 
 class SlackRenderer(CopyRenderer):
