@@ -28,7 +28,7 @@ LISTEN/NOTIFY rings it.
 """,
     "ack.submission": """
 Issue 13 moved rendering out of the ack: a report's transaction stores the case, its audit entry and intents
-(`handlers/report/service.py`), and the delivery worker draws each message when it sends it
+(`handlers/report/service/`), and the delivery worker draws each message when it sends it
 (`handlers/report/messages.py`). The transaction went from ~27 statements to ~16 (the copies and their posts
 one INSERT each, an insert sentinel returning the ids in order on SQLite; the new case's collections known
 empty). Measured after: in-process, one at a time, a report's transaction costs ~10 ms of CPU on SQLite and
@@ -56,7 +56,7 @@ and updates.
 """,
     "burst.ack": """
 The cause of part 1: every submission is a transaction of ~12 ms of CPU, serialised on SQLite's write lock or
-PostgreSQL's case counter and the duplicates' case row (`handlers/report/service.py` `_attach` → `_lock`, FOR
+PostgreSQL's case counter and the duplicates' case row (`handlers/report/service/submission.py` `_attach` → `copies.lock`, FOR
 UPDATE, while `_widen`/`_refresh` render and queue every copy's update). A submission that waits past Bolt's
 3 s limit is answered 404 (its report is stored: lost = 0, but the reporter sees an error and may report
 again).
@@ -93,7 +93,7 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
     (
         "routing p95",
         "sqlite 9,059 ms, postgresql 9,074 ms",
-        'a new case posts its copies only, no "created" thread line (`handlers/report/service.py` `_route`)',
+        'a new case posts its copies only, no "created" thread line (`handlers/report/service/submission.py` `_route`)',
     ),
     ("burst: reports answered 200", "sqlite 987 and 999 of 1,000, postgresql 994 and 989", "as for `view_submission`"),
     (
