@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.catalog import t
 from handlers.report import visibility
-from handlers.report.domain import ReportPart, Seat, Snapshot
+from handlers.report.domain import UNNAMED, ReportPart, Seat, Snapshot
+from handlers.report.views.copy import CopyRenderer
 from handlers.report.visibility import Content, Sees, Viewer, sees, sees_case, sees_event, shown_to, viewer_of
 from storage.models import Audience, Capacity, CaseKind, CaseStatus
+from tests.support.report import strings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 NOW = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)
@@ -163,3 +167,37 @@ def test_a_head_copy_of_no_known_department_is_never_named_for_a_report_of_none(
     headless = replace(case(stranger), copies=(Seat(Audience.HEAD, "U0OLDHEAD", None, "元 課長"),))
 
     assert shown_to(headless, SEATS[Viewer.SECRETARIAT]).recipients == []
+
+
+def test_who_took_each_step_is_told_only_to_a_seat_told_of_every_report() -> None:
+    received_at = NOW + timedelta(minutes=5)
+    taken = ("観光 一郎", received_at)
+    widened = replace(
+        case(report(Capacity.PRIVATE, tag="p"), report(Capacity.OFFICIAL, "U0COLLEAGUE", department=None, tag="o")),
+        status=CaseStatus.IN_PROGRESS,
+        acknowledged=taken,
+        resolved=None,
+    )
+    draw = CopyRenderer(ZoneInfo("Asia/Tokyo"))
+
+    # The 観光 head received the case for the private report: to 秘書室 his name, or the time, would betray it.
+    for viewer in (Viewer.SECRETARIAT, Viewer.GENERAL_AFFAIRS, Viewer.OTHER_HEAD):
+        shown = shown_to(widened, SEATS[viewer])
+        assert shown.acknowledged == (UNNAMED, received_at)
+        assert {done[0] for done in shown.checklist.values()} <= {UNNAMED}
+        copy = strings(draw.case_copy(shown, SEATS[viewer].audience, 1))
+        assert "観光 一郎" not in copy
+        assert "11/26 09:05" not in copy
+        assert t("report.stage.in_progress") in copy
+    for viewer in (Viewer.PUBLIC_INFO, Viewer.OWN_HEAD):
+        shown = shown_to(widened, SEATS[viewer])
+        assert shown.acknowledged == taken
+        copy = strings(draw.case_copy(shown, SEATS[viewer].audience, 1))
+        assert (
+            t("report.status.working", stage=t("report.stage.in_progress"), name="観光 一郎", at="11/26 09:05") in copy
+        )
+    # A resolution and a ticked item come unnamed too.
+    resolved = replace(widened, status=CaseStatus.RESOLVED, resolved=("観光 一郎", received_at, "handled", None))
+    copy = strings(draw.case_copy(shown_to(resolved, SEATS[Viewer.SECRETARIAT]), Audience.SECRETARIAT, 1))
+    assert t("report.status.resolution_unnamed", reason=t("report.reason.handled")) in copy
+    assert "観光 一郎" not in copy

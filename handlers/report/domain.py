@@ -58,6 +58,10 @@ class Seat:
     name: str = ""  # mrkdwn, as the case's recipients list shows it
 
 
+# Who took a step of the case, withheld from a seat not told of every report (visibility.shown_to).
+UNNAMED = ""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a copy shows, read from the database once, for pure renderers."""

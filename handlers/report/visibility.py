@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from handlers.report.domain import ReportPart, Seat, Snapshot
+from handlers.report.domain import UNNAMED, ReportPart, Seat, Snapshot
 from handlers.report.kinds import Route, kind_of
 from storage.models import Audience, Capacity
 
@@ -173,10 +175,32 @@ def shown_to(case: Snapshot, seat: Seat) -> Snapshot:
         reporter_count=len({r.user_id for r in visible.named}),
         reports=tuple(visible.summarized),
         named=tuple(visible.named),
-        resolved=case.resolved if sees_case(Content.RESOLUTION, case, seat) else None,
-        checklist=case.checklist if sees_case(Content.CHECKLIST, case, seat) else {},
         recipients=[c.name for c in case.copies if _listed(case, c, reports)],
+        **_steps(case, seat),
     )
+
+
+def _steps(case: Snapshot, seat: Seat) -> dict[str, Any]:
+    """Who took each step of the case and when, for the parts ``seat`` sees. To a seat not told of every
+    report the steps come unnamed: a name (a private reporter's 所属長 receiving the case) or a time (before the
+    first report the seat knows of) would betray a report it may not see."""
+    told_all = all(sees_report(seat, r) for r in case.reports)
+
+    def step(pair: tuple[str, datetime] | None) -> tuple[str, datetime] | None:
+        return pair if told_all or pair is None else (UNNAMED, pair[1])
+
+    resolved = case.resolved if sees_case(Content.RESOLUTION, case, seat) else None
+    checklist = case.checklist if sees_case(Content.CHECKLIST, case, seat) else {}
+    if not told_all:
+        resolved = resolved and (UNNAMED, *resolved[1:])
+        checklist = {item: (UNNAMED, *done[1:]) for item, done in checklist.items()}
+    return {
+        "acknowledged": step(case.acknowledged),
+        "officer_notified": step(case.officer_notified),
+        "committee_reported": step(case.committee_reported),
+        "resolved": resolved,
+        "checklist": checklist,
+    }
 
 
 def _private_or(case: Snapshot, reports: list[ReportPart]) -> Capacity:

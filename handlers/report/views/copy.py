@@ -21,7 +21,7 @@ from bot.catalog import t
 from bot.mrkdwn import escape, fit, fit_escaped, joined
 from handlers.common.ids import item_action
 from handlers.report.buttons import BUTTONS, Button
-from handlers.report.domain import Snapshot
+from handlers.report.domain import UNNAMED, Snapshot
 from handlers.report.ids import ReportIds
 from handlers.report.kinds import Stage, kind_of, reached
 from handlers.report.metadata import CaseAction
@@ -93,7 +93,12 @@ class CopyRenderer:
         stage = reached(case)
         if stage == Stage.RESOLVED and case.resolved:  # None for a seat that may not see the resolution
             by, at, reason, note = case.resolved
-            line = t("report.status.resolution", reason=t(f"report.reason.{reason}"), name=by, at=self.when(at))
+            reason = t(f"report.reason.{reason}")
+            line = (
+                t("report.status.resolution", reason=reason, name=by, at=self.when(at))
+                if by != UNNAMED
+                else t("report.status.resolution_unnamed", reason=reason)
+            )
             note_line = t("report.status.resolution_note", note=fit_escaped(note, NOTE_SHOWN)) if note else ""
             return "\n".join(filter(None, (line, note_line)))
         taken = {
@@ -102,7 +107,7 @@ class CopyRenderer:
             Stage.OFFICER_NOTIFIED: case.officer_notified,
             Stage.COMMITTEE_REPORTED: case.committee_reported,
         }.get(stage)
-        if taken is None:
+        if taken is None or taken[0] == UNNAMED:
             return t(f"report.stage.{stage}")
         key = "report.status.working" if stage == Stage.IN_PROGRESS else "report.status.by"
         return t(key, stage=t(f"report.stage.{stage}"), name=taken[0], at=self.when(taken[1]))
@@ -141,7 +146,9 @@ class CopyRenderer:
         return blocks
 
     def _done_line(self, item: str, by: str, at: datetime, value: str | None) -> str:
-        line = f"☑ {t(f'report.checklist.{item}')}: " + t("report.checklist.done_by", name=by, at=self.when(at))
+        line = f"☑ {t(f'report.checklist.{item}')}"
+        if by != UNNAMED:
+            line += ": " + t("report.checklist.done_by", name=by, at=self.when(at))
         return line + (
             " " + t("report.checklist.correction_value", url=fit_escaped(value, NOTE_SHOWN)) if value else ""
         )
