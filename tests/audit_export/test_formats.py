@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from bot.audit_export import write_csv, write_xlsx
 from tests.audit_export.rows import HEADERS, KEYS, TOKYO, csv_rows, entry, jsonl_lines, jst
 
+# -- CSV ---------------------------------------------------------------------------------------
+
 
 def test_csv_opens_in_excel_with_japanese_headings_and_offset_times() -> None:
     bot_entry = entry(2, jst(2026, 11, 1, 0, 0), actor_id=None, actor_name=None, before=None)

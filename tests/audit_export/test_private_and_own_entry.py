@@ -13,6 +13,9 @@ from storage.db import SessionFactory
 from storage.models import AuditEntry, Capacity, Case, CaseKind, CaseReporter
 from tests.audit_export.rows import HEADERS, KEYS, NOVEMBER, TOKYO, csv_rows, jst, november
 
+# -- private reports (5(2)③): their content stays out unless asked for -------------------------------
+
+
 # Case number, the case's capacity, its reports' capacities: the third was reported privately, then widened.
 CASES = (
     ("SNS-2026-0001", Capacity.PRIVATE, [Capacity.PRIVATE]),

@@ -20,6 +20,8 @@ from storage.db import SessionFactory
 from storage.models import AuditEntry
 from tests.audit_export.rows import NOVEMBER, TOKYO, add, audit_log, jst, november
 
+# -- the range -------------------------------------------------------------------------------
+
 
 def test_day_range_covers_whole_days_in_the_organisations_timezone() -> None:
     start, end = day_range(*NOVEMBER, TOKYO)
