@@ -10,11 +10,11 @@ from typing import Any
 
 from bot.catalog import t
 from playground.slack_api import SlackStandIn
+from tests.account.flow import STAFF1, STAFF2, account, dms, jst, press, seed_account, sweep_at
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.flow import as_opened, audit_actions, delivered, posts, strings
 from tests.support.slack_requests import Reply, interactive, send, view_submission
-from tests.test_account import STAFF1, STAFF2, account, dms, jst, press, seed_account, sweep_at
 
 OUTSIDER = "U0NOBODY"
 POLICY = "https://www.city.soja.okayama.jp/sns/kanko"

@@ -19,13 +19,13 @@ from handlers.account import jobs
 from handlers.report.ids import ReportIds
 from playground.slack_api import SlackStandIn
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus, PlainTextNotice
+from tests.account.flow import jst, seed_account, sweep_at
 from tests.draft.flow import OFFICIAL, press, request_of, submit
 from tests.support.bot import RunningBot, running_bot
 from tests.support.clock import FrozenClock
 from tests.support.flow import audit_actions, delivered, posts, unpaced_config
 from tests.support.process import eventually
 from tests.support.report import GENERAL, HEAD, PUBLIC_INFO, SECRETARIAT, STAFF1, click, copies, submit_report
-from tests.test_account import jst, seed_account, sweep_at
 
 NOTICE = "テキストのみで送りました"
 
