@@ -58,8 +58,8 @@ and updates.
 The cause of part 1: every submission is a transaction of ~12 ms of CPU, serialised on SQLite's write lock or
 PostgreSQL's case counter and the duplicates' case row (`handlers/report/service/submission.py` `_attach` →
 `copies.lock`, FOR UPDATE, while `_widen`/`_refresh` render and queue every copy's update). A submission that
-waits past Bolt's 3 s limit is answered 404 (its report is stored: lost = 0, but the reporter sees an error and may report
-again).
+waits past Bolt's 3 s limit is answered 404 (its report is stored: lost = 0, but the reporter sees an error
+and may report again).
 **Next step**: as in part 1; and coalesce the refresh of widened cases (less work under the case's lock).
 """,
     "burst.delivery": """
