@@ -1,0 +1,36 @@
+"""Outside review of main since 290a288: each test here fails on main and proves one finding.
+
+The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it.
+"""
+
+from __future__ import annotations
+
+from playground.slack_api import SlackStandIn
+from tests.support.bot import RunningBot
+from tests.support.clock import FrozenClock
+from tests.support.report import list_cases, strings
+from tests.test_report_privacy import (  # noqa: F401 (config_path is the fixture with a second department)
+    HEAD_HISHO,
+    OFFICIAL_SUMMARY,
+    OFFICIAL_URL,
+    PRIVATE_SUMMARY,
+    STAFF_HISHO,
+    config_path,
+    report,
+)
+
+
+def test_the_list_tells_another_head_no_age_older_than_the_reports_they_may_know_of(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    """秘書課's head is on the case through his member's 業務 report alone; the case's age, counted from the
+    観光 member's private report three hours before, betrays that report (as a step's time would, which
+    visibility._steps withholds for that reason)."""
+    report(bot, clock, capacity="private", summary=PRIVATE_SUMMARY)
+    clock.advance(hours=3)
+    report(bot, clock, user_id=STAFF_HISHO, department="hisho", summary=OFFICIAL_SUMMARY, urls=OFFICIAL_URL)
+
+    listed = strings(list_cases(bot, fake_slack, HEAD_HISHO).args)
+    assert "SNS-2026-0001" in listed
+    assert "3時間前" not in listed
+    assert "0分前" in listed
