@@ -5,10 +5,17 @@ The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
+from bot.directory import Directory
 from playground.slack_api import SlackStandIn
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.report import list_cases, strings
+from tests.test_account_reminders import STAFF1 as REMINDED_1
+from tests.test_account_reminders import STAFF2 as REMINDED_2
+from tests.test_account_reminders import Desk, desk, seed  # noqa: F401 (desk is a fixture)
 from tests.test_report_privacy import (  # noqa: F401 (config_path is the fixture with a second department)
     HEAD_HISHO,
     OFFICIAL_SUMMARY,
@@ -34,3 +41,18 @@ def test_the_list_tells_another_head_no_age_older_than_the_reports_they_may_know
     assert "SNS-2026-0001" in listed
     assert "3時間前" not in listed
     assert "0分前" in listed
+
+
+def test_a_changed_policy_interval_never_sends_the_policy_reminder_again_the_next_day(desk: Desk) -> None:  # noqa: F811
+    """sweep.py promises that a changed interval never doubles a reminder; the policy reminder's due dates are
+    counted from registration in steps of the interval, so shortening it makes an earlier, unsent due date
+    the latest, and the managers are asked again the day after they were asked."""
+    seed(desk, registered=date(2026, 11, 2))
+    assert desk.sweep(date(2026, 11, 4)) != []
+    assert desk.sweep(date(2026, 11, 17)) == [(REMINDED_1, "2026-11-17"), (REMINDED_2, "2026-11-17")]
+
+    settings = desk.ctx.directory.config.reminders.model_copy(update={"policy_reminder_days": 10})
+    config = desk.ctx.directory.config.model_copy(update={"reminders": settings})
+    shortened = Desk(desk.sessions, replace(desk.ctx, directory=Directory(config)))
+
+    assert shortened.sweep(date(2026, 11, 18)) == []
