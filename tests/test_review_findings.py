@@ -8,11 +8,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
+from bot.catalog import t
 from bot.directory import Directory
 from playground.slack_api import SlackStandIn
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.report import list_cases, strings
+from tests.support.slack_requests import send, slash_command
+from tests.test_account import PUBINFO
 from tests.test_account_reminders import STAFF1 as REMINDED_1
 from tests.test_account_reminders import STAFF2 as REMINDED_2
 from tests.test_account_reminders import Desk, desk, seed  # noqa: F401 (desk is a fixture)
@@ -56,3 +61,18 @@ def test_a_changed_policy_interval_never_sends_the_policy_reminder_again_the_nex
     shortened = Desk(desk.sessions, replace(desk.ctx, directory=Directory(config)))
 
     assert shortened.sweep(date(2026, 11, 18)) == []
+
+
+@pytest.mark.parametrize("words", ["9999-12-31 9999-12-31", "0001-01-01 0001-01-02"])
+def test_an_export_of_days_at_the_calendars_end_is_answered_with_the_usage(
+    bot: RunningBot, fake_slack: SlackStandIn, words: str
+) -> None:
+    """read_period accepts any two ISO days; day_range then overflows (the day after 9999-12-31; 0001-01-01 in
+    JST is before year 1 in UTC): the listener fails, and 市政情報課 is told to try again later, which never helps."""
+    url = fake_slack.response_url("export")
+    body = slash_command("/sns-account", user_id=PUBINFO, text=f"export {words}", response_url=url)
+
+    assert send(bot.url, body).status == 200
+
+    (answer,) = fake_slack.wait_for("response_url")
+    assert answer.args["text"] == t("account.export.usage")
