@@ -12,10 +12,11 @@ import pytest
 
 from bot.catalog import t
 from bot.directory import Directory
+from handlers.report import jobs
 from playground.slack_api import SlackStandIn
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
-from tests.support.report import list_cases, strings
+from tests.support.report import delivered, list_cases, posts, strings
 from tests.support.slack_requests import send, slash_command
 from tests.test_account import PUBINFO
 from tests.test_account_reminders import STAFF1 as REMINDED_1
@@ -76,3 +77,21 @@ def test_an_export_of_days_at_the_calendars_end_is_answered_with_the_usage(
 
     (answer,) = fake_slack.wait_for("response_url")
     assert answer.args["text"] == t("account.export.usage")
+
+
+def test_another_heads_escalation_never_comes_sooner_than_the_reports_they_may_know_of(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    """秘書課's head joins through his member's 業務 report 25 minutes after the 観光 member's private one. The
+    escalation, timed from the private report, tells him 「30分 nobody received it」 five minutes after the only
+    report he knows of: the same betrayal as a step's time, which the copies withhold."""
+    report(bot, clock, capacity="private", summary=PRIVATE_SUMMARY)
+    clock.advance(minutes=25)
+    report(bot, clock, user_id=STAFF_HISHO, department="hisho", summary=OFFICIAL_SUMMARY, urls=OFFICIAL_URL)
+    fake_slack.clear()
+
+    clock.advance(minutes=6)
+    jobs.escalate(bot.service.runtime)
+    delivered(bot)
+
+    assert posts(fake_slack, HEAD_HISHO) == []
