@@ -1,4 +1,5 @@
-"""Outside review of main since 290a288: each test here fails on main and proves one finding.
+"""Outside review of main since 290a288: each test here fails on main and proves one finding (the export test
+passes here with the fix committed with it, in handlers/account/forms.py read_period).
 
 The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it.
 """
@@ -18,10 +19,9 @@ from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
 from tests.support.report import delivered, list_cases, posts, strings
 from tests.support.slack_requests import send, slash_command
-from tests.test_account import PUBINFO
+from tests.test_account_reminders import PUBINFO, Desk, desk, seed  # noqa: F401 (desk is a fixture)
 from tests.test_account_reminders import STAFF1 as REMINDED_1
 from tests.test_account_reminders import STAFF2 as REMINDED_2
-from tests.test_account_reminders import Desk, desk, seed  # noqa: F401 (desk is a fixture)
 from tests.test_report_privacy import (  # noqa: F401 (config_path is the fixture with a second department)
     HEAD_HISHO,
     OFFICIAL_SUMMARY,
