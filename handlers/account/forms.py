@@ -113,4 +113,5 @@ def read_period(words: list[str], today: date) -> tuple[date, date] | None:
         first, last = (date.fromisoformat(w) for w in words)
     except ValueError:
         return None
-    return (first, last) if first <= last else None
+    # A day at the calendar's end has no whole day around it in UTC (bot.audit_export.day_range).
+    return (first, last) if date.min < first <= last < date.max else None
