@@ -142,6 +142,15 @@ def test_only_the_accounts_people_may_record_it_and_a_refusal_is_audited(desk: D
     assert desk.run(policy.record_policy, account_id, PUBINFO, POLICY)[0] == Outcome.DONE
 
 
+def test_after_months_without_a_sweep_the_policy_reminder_comes_once_then_every_fourteen_days(desk: Desk) -> None:
+    seed(desk, registered=date(2025, 4, 1))  # long before the sweep knew the kind, or the bot was down
+
+    assert desk.sweep(date(2026, 11, 4)) == [(STAFF1, "2026-10-28"), (STAFF2, "2026-10-28")]
+    assert desk.sweep(date(2026, 11, 5)) == []
+    assert desk.sweep(date(2026, 11, 10)) == []
+    assert desk.sweep(date(2026, 11, 11)) == [(STAFF1, "2026-11-11"), (STAFF2, "2026-11-11")]
+
+
 def test_an_account_with_a_policy_or_withdrawing_is_never_reminded_of_it(desk: Desk) -> None:
     seed(desk, registered=date(2026, 11, 2), policy_url=POLICY)
     with desk.sessions.begin() as session:

@@ -25,7 +25,15 @@ class Message(StrEnum):
 
 def subject_of(account_id: int) -> str:
     """The account's key in the reminders sent, and what its messages (and modals) are about in the outbox."""
-    return f"account:{account_id}"
+    return f"{_SUBJECT}{account_id}"
+
+
+def account_id_of(subject: str) -> int:
+    """The account a reminder's subject (subject_of) names."""
+    return int(subject.removeprefix(_SUBJECT))
+
+
+_SUBJECT = "account:"
 
 
 def reminder_intent(

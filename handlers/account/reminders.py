@@ -8,7 +8,7 @@ A swept kind is due on a date computed from the register; each (kind, account, d
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
@@ -35,6 +35,8 @@ class Asof:
     today: date
     settings: Reminders
     timezone: tzinfo
+    # The due date of the last one sent, by (kind, account id): a repeating reminder counts on from it.
+    last_sent: Mapping[tuple[str, int], date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,15 @@ def _password_due(account: Account, at: Asof) -> date:
 
 
 def _policy_due(account: Account, at: Asof) -> date | None:
-    """The day after registration (or import), then every policy_reminder_days: the latest such day by
-    ``today`` (or the first, still to come), until a URL is recorded."""
+    """The day after registration (or import), then every policy_reminder_days after the last one sent (the
+    latest such day by ``today``, or the next, still to come), until a URL is recorded. Counted from the last
+    one sent, a changed interval neither repeats one the next day nor skips one."""
     if account.public_policy_url:
         return None
-    first = account.registered_at.astimezone(at.timezone).date() + timedelta(days=1)
     every = at.settings.policy_reminder_days
+    if (last := at.last_sent.get(("policy", account.id))) is not None:
+        return last + timedelta(days=max(1, (at.today - last).days // every) * every)
+    first = account.registered_at.astimezone(at.timezone).date() + timedelta(days=1)
     return first + timedelta(days=max(0, (at.today - first).days) // every * every)
 
 

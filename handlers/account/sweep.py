@@ -5,6 +5,7 @@ Also what is coming, for `sns-bot reminders list`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.directory import Directory
 from handlers.account import reminders
 from handlers.account.domain import AccountView, Staff, staff_of, view_of
-from handlers.account.intents import Message, reminder_intent, subject_of
+from handlers.account.intents import Message, account_id_of, reminder_intent, subject_of
 from handlers.account.reminders import Asof, ReminderKind
 from handlers.common.work import Context, audit
 from storage import accounts, outbox
@@ -30,8 +31,13 @@ class Due:
     left: tuple[str, ...] = ()  # managers it was theirs to act on who left the department
 
 
-def asof(directory: Directory, today: date) -> Asof:
-    return Asof(today=today, settings=directory.config.reminders, timezone=directory.timezone)
+def asof(directory: Directory, today: date, sent: Iterable[tuple[str, str, date]] = ()) -> Asof:
+    """What due dates are computed from on ``today``, given the reminders ``sent`` (kind, subject, due date)."""
+    last: dict[tuple[str, int], date] = {}
+    for kind, subject, due_on in sent:
+        key = (kind, account_id_of(subject))
+        last[key] = max(due_on, last.get(key, due_on))
+    return Asof(today=today, settings=directory.config.reminders, timezone=directory.timezone, last_sent=last)
 
 
 def due_for(account: Account, staff: Staff, at: Asof, kinds: tuple[ReminderKind, ...] = reminders.SWEPT) -> list[Due]:
@@ -52,10 +58,10 @@ def sweep(session: Session, ctx: Context) -> int:
     kinds = reminders.swept_now(ctx.directory.office_hours.is_open(ctx.now))
     if not kinds:
         return 0
-    at = asof(ctx.directory, ctx.today)
-    settings = at.settings
-    candidates = accounts.due_candidates(session, reminders.prefilters(kinds, at))
+    settings = ctx.directory.config.reminders
+    candidates = accounts.due_candidates(session, reminders.prefilters(kinds, asof(ctx.directory, ctx.today)))
     already = accounts.sent(session, [_subject(a) for a in candidates])
+    at = asof(ctx.directory, ctx.today, already)
     pending = [
         (account, due)
         for account in candidates
@@ -121,9 +127,10 @@ def upcoming(
     session: Session, directory: Directory, today: date
 ) -> list[tuple[AccountView, str, date, tuple[str, ...]]]:
     """What each live account has coming next, and to whom, for `sns-bot reminders list`."""
-    at = asof(directory, today)
+    live = accounts.live(session)
+    at = asof(directory, today, accounts.sent(session, [_subject(a) for a in live]))
     rows = []
-    for account in accounts.live(session):
+    for account in live:
         shown, staff = view_of(account), staff_of(directory, account)
         for kind in reminders.SWEPT:
             when = reminders.due_on(kind, account, at)
