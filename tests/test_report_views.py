@@ -110,7 +110,7 @@ def test_many_reports_each_under_its_reporter_fit_and_are_escaped_the_private_on
         ReportPart(
             user_id=f"U{n}", name=f"<@U{n}>", capacity=Capacity.PRIVATE if n % 2 else Capacity.OFFICIAL,
             summary=HOSTILE * 10, account=None, discovered_at=NOW, department_id="kanko",
-            department_name="観光プロモーション課", urls=(),
+            department_name="観光プロモーション課", urls=(), reported_at=NOW,
         )
         for n in range(20)
     )  # fmt: skip

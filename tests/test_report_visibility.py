@@ -36,7 +36,9 @@ SEATS = {
 }
 
 
-def report(capacity: Capacity, user_id: str = REPORTER, department: str | None = "kanko", tag: str = "a") -> ReportPart:
+def report(
+    capacity: Capacity, user_id: str = REPORTER, department: str | None = "kanko", tag: str = "a", at: datetime = NOW
+) -> ReportPart:
     return ReportPart(
         user_id=user_id,
         name=f"name-{tag}",
@@ -47,6 +49,7 @@ def report(capacity: Capacity, user_id: str = REPORTER, department: str | None =
         department_id=department,
         department_name=f"department-{tag}",
         urls=(f"https://example.com/{tag}",),
+        reported_at=at,
     )
 
 
@@ -201,3 +204,12 @@ def test_who_took_each_step_is_told_only_to_a_seat_told_of_every_report() -> Non
     copy = strings(draw.case_copy(shown_to(resolved, SEATS[Viewer.SECRETARIAT]), Audience.SECRETARIAT, 1))
     assert t("report.status.resolution_unnamed", reason=t("report.reason.handled")) in copy
     assert "観光 一郎" not in copy
+
+
+def test_a_case_is_as_old_as_the_first_report_its_seat_is_told_of() -> None:
+    later = NOW + timedelta(minutes=25)
+    widened = case(report(Capacity.PRIVATE, tag="p"), report(Capacity.OFFICIAL, "U0COLLEAGUE", tag="o", at=later))
+
+    assert shown_to(widened, SEATS[Viewer.SECRETARIAT]).created_at == later
+    assert shown_to(widened, SEATS[Viewer.OTHER_HEAD]).created_at == later
+    assert shown_to(widened, SEATS[Viewer.PUBLIC_INFO]).created_at == NOW

@@ -46,6 +46,7 @@ class ReportPart:
     department_id: str | None
     department_name: str | None
     urls: tuple[str, ...]
+    reported_at: datetime
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ def report_part(report: CaseReporter) -> ReportPart:
         department_id=report.department_id,
         department_name=report.department_name,
         urls=tuple(report.urls),
+        reported_at=report.reported_at,
     )
 
 

@@ -119,6 +119,12 @@ def sees_report(seat: Seat, report: ReportPart) -> bool:
     return sees(Content.REPORTER, viewer_of(seat, report), report.capacity)
 
 
+def told_of_all(case: Snapshot, seat: Seat) -> bool:
+    """Whether ``seat`` is told of every report of the case: only then may it learn who took a step of the case,
+    or when anything happened before the first report it knows of."""
+    return all(sees_report(seat, r) for r in case.reports)
+
+
 def sees_case(content: Content, case: Snapshot, seat: Seat) -> bool:
     """Whether ``seat`` sees a part of the case itself (a case is 業務 once one of its reports is)."""
     return sees(content, case_viewer(case, seat), case.capacity)
@@ -163,6 +169,7 @@ def shown_to(case: Snapshot, seat: Seat) -> Snapshot:
     visible = _visible(case, seat)
     reports = visible.named + visible.summarized + visible.placed + visible.linked
     capacities = {r.capacity for r in reports}
+    told_all = told_of_all(case, seat)
     return replace(
         case,
         capacity=Capacity.OFFICIAL if Capacity.OFFICIAL in capacities else _private_or(case, reports),
@@ -170,21 +177,21 @@ def shown_to(case: Snapshot, seat: Seat) -> Snapshot:
         account=_first(r.account for r in visible.summarized),
         urls=list(dict.fromkeys(url for r in visible.linked for url in r.urls)),
         discovered_at=min((r.discovered_at for r in reports), default=case.discovered_at),
+        created_at=case.created_at if told_all else min((r.reported_at for r in reports), default=case.created_at),
         department_name=_joined(r.department_name for r in visible.placed),
         reporter_name=_joined(r.name for r in visible.named) or "",
         reporter_count=len({r.user_id for r in visible.named}),
         reports=tuple(visible.summarized),
         named=tuple(visible.named),
         recipients=[c.name for c in case.copies if _listed(case, c, reports)],
-        **_steps(case, seat),
+        **_steps(case, seat, told_all),
     )
 
 
-def _steps(case: Snapshot, seat: Seat) -> dict[str, Any]:
+def _steps(case: Snapshot, seat: Seat, told_all: bool) -> dict[str, Any]:
     """Who took each step of the case and when, for the parts ``seat`` sees. To a seat not told of every
     report the steps come unnamed: a name (a private reporter's 所属長 receiving the case) or a time (before the
     first report the seat knows of) would betray a report it may not see."""
-    told_all = all(sees_report(seat, r) for r in case.reports)
 
     def step(pair: tuple[str, datetime] | None) -> tuple[str, datetime] | None:
         return pair if told_all or pair is None else (UNNAMED, pair[1])

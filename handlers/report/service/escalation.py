@@ -6,9 +6,10 @@ from sqlalchemy.orm import Session
 
 from bot.calendar import BusinessHours
 from handlers.common.work import audit
-from handlers.report.domain import Context, Event, Message
+from handlers.report.domain import Context, Event, Message, seat_of, snapshot
 from handlers.report.kinds import kind_of
 from handlers.report.service.copies import lock, post, post_timeline
+from handlers.report.visibility import told_of_all
 from storage import cases
 from storage.models import Audience, Case
 
@@ -33,8 +34,14 @@ def escalate_due(session: Session, ctx: Context, hours: BusinessHours) -> int:
 
 
 def _send_escalation(session: Session, ctx: Context, case: Case, minutes: int) -> None:
+    # Timed from the case's first report: a head told of only later ones would learn of an earlier, hidden one.
+    shown = snapshot(case)
     for copy in case.copies:
-        if copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO) and copy.handed_to is None:
+        if (
+            copy.audience in (Audience.HEAD, Audience.PUBLIC_INFO)
+            and copy.handed_to is None
+            and told_of_all(shown, seat_of(copy))
+        ):
             post(session, ctx, case, copy.target, Message.ESCALATION, copy=copy.id, minutes=minutes)
     if not any(c.audience == Audience.PUBLIC_INFO for c in case.copies):  # a violation: 市政情報課 hears too
         office = ctx.directory.offices.public_info.channel

@@ -1,5 +1,6 @@
-"""Outside review of main since 290a288: each test here fails on main and proves one finding (the export test
-passes here with the fix committed with it, in handlers/account/forms.py read_period).
+"""What an outside review found (each test failed before its fix): a case's age and escalation betraying a
+hidden private report to another head, a changed policy interval repeating a reminder, an export of days at
+the calendar's end failing instead of showing the usage.
 
 The clock is frozen at Thursday 2026-11-26 09:00 JST unless a test moves it.
 """
