@@ -183,7 +183,10 @@ def test_the_list_flags_an_account_without_a_policy(desk: Desk) -> None:
     with desk.sessions() as session:
         (account,) = accounts.register(session)
         listed = account_list([view_of(account)], [], set(), str)
+        withdrawing = account_list([replace(view_of(account), state=AccountState.WITHDRAWING)], [], set(), str)
     assert "公開用運用ポリシー未登録" in str(listed["blocks"])
+    # As the reminders and the monthly summary count it: an account being withdrawn is no longer asked for one.
+    assert "公開用運用ポリシー未登録" not in str(withdrawing["blocks"])
 
 
 # -- the registry ----------------------------------------------------------------------------------------

@@ -38,8 +38,9 @@ class AccountView:
 
     @property
     def policy_missing(self) -> bool:
-        """4(4)③: every account publishes its 公開用運用ポリシー; one with none recorded is flagged."""
-        return self.state != AccountState.DELETED and not self.public_policy_url
+        """4(4)③: every account in use publishes its 公開用運用ポリシー; one with none recorded is flagged (as the
+        reminders and the monthly summary count it: an account being withdrawn is no longer asked for one)."""
+        return self.state == AccountState.ACTIVE and not self.public_policy_url
 
 
 def view_of(account: Account) -> AccountView:
