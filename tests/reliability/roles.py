@@ -18,17 +18,9 @@ import yaml
 
 from bot.catalog import t
 from storage.models import AccountState, Application, ApplicationStatus
-from tests.reliability.drive import (
-    Where,
-    World,
-    case_value,
-    dm,
-    register_values,
-    review_values,
-    text_input,
-    withdraw_values,
-)
+from tests.reliability.drive import Where, World, case_value, dm
 from tests.reliability.faults import FaultySlack
+from tests.reliability.forms import register_values, review_values, text_input, withdraw_values
 from tests.reliability.rows import Check, cell, record
 from tests.reliability.world import DEPUTY, HEAD, NOBODY, OFFICER, PUBINFO, STAFF1, STAFF2, UNPACED, write_config
 from tests.support.bot import APP_YAML, running_bot

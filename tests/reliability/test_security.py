@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from storage.models import AccountState
-from tests.reliability.drive import World, option, text_input
+from tests.reliability.drive import World
+from tests.reliability.forms import option, text_input
 from tests.reliability.roles import (
     ROLES,
     Action,

@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from storage.models import AccountState, Case
-from tests.reliability.drive import World, case_value, dm, unique
+from tests.reliability.drive import World, case_value, dm
 from tests.reliability.faults import FaultySlack
+from tests.reliability.forms import unique
 from tests.reliability.roles import COPY_CODES, OTHER_HEAD, OTHER_STAFF, Place, click, every_role
 from tests.reliability.world import DEPUTY, HEAD, PUBINFO, STAFF1, STAFF2, UNPACED, write_config
 from tests.support.bot import APP_YAML, running_bot

@@ -11,16 +11,8 @@ from sqlalchemy import func, select
 
 from bot.catalog import t
 from storage.models import Application, ApplicationStatus, Draft
-from tests.reliability.drive import (
-    World,
-    case_value,
-    option,
-    page_one,
-    page_two,
-    register_values,
-    review_values,
-    text_input,
-)
+from tests.reliability.drive import World, case_value
+from tests.reliability.forms import option, page_one, page_two, register_values, review_values, text_input
 from tests.reliability.roles import security_world
 from tests.reliability.rows import Check, record
 from tests.reliability.world import DEPUTY, HEAD, OFFICER, PUBINFO, STAFF1
