@@ -39,7 +39,7 @@ class PostgresDoorbell:
                     delay = 1.0
                     self.ring()  # whatever was committed while we were not listening
                     while not self._stopping.is_set():
-                        for _ in connection.notifies(timeout=0.5):
+                        for _ in connection.notifies(timeout=0.1):  # a stop waits for this at most
                             self.ring()
             except psycopg.Error as error:
                 log.warning("LISTEN %s lost (%s); reconnecting in %.0f s", outbox.NOTIFY_CHANNEL, error, delay)

@@ -1,57 +1,27 @@
-"""The outbox and its delivery worker, against the loopback Slack API, on SQLite and PostgreSQL."""
+"""The outbox and its delivery worker, against the loopback Slack API, on SQLite and PostgreSQL (its pace, wake-ups
+and concurrency: test_outbox_pace.py)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import select
 
-from bot.clock import Clock, SystemClock
-from bot.config import Delivery, load_config
 from bot.delivery import OutboxWorker
-from bot.directory import Directory
-from bot.doorbell import PostgresDoorbell
-from bot.pacing import ChannelPacer
 from bot.sending import Outcome
 from playground.slack_api import SlackStandIn
-from storage import audit, outbox, outbox_claims
+from storage import outbox
 from storage.db import SessionFactory, make_engine, make_sessions
 from storage.models import AuditEntry, OutboxMessage, OutboxStatus
-from tests.conftest import POSTGRES_URL
-from tests.support.bot import APP_YAML
 from tests.support.clock import FrozenClock
-
-SETTINGS = Delivery(workers=4, give_up_after_minutes=30, max_backoff_seconds=5, channel_burst=10, poll_seconds=60)
-DIRECTORY = Directory(load_config(APP_YAML))
-
-
-def make_worker(
-    sessions: SessionFactory, fake: SlackStandIn, clock: Clock, settings: Delivery = SETTINGS
-) -> OutboxWorker:
-    client = WebClient(token="xoxb-test", base_url=fake.api_url, timeout=5, retry_handlers=[])
-    return OutboxWorker(sessions=sessions, client=client, settings=settings, clock=clock, directory=lambda: DIRECTORY)
+from tests.support.outbox import DIRECTORY, SETTINGS, make_worker, queue, row
 
 
 @pytest.fixture
 def worker(sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock) -> OutboxWorker:
     return make_worker(sessions, fake_slack, clock)
-
-
-def queue(sessions: SessionFactory, clock: Clock, channel: str, text_: str, **kwargs: object) -> int:
-    with sessions.begin() as session:
-        row = outbox.post_message(session, channel=channel, message={"text": text_}, now=clock.now(), **kwargs)
-        session.flush()
-        return row.id
-
-
-def row(sessions: SessionFactory, message_id: int) -> OutboxMessage:
-    with sessions() as session:
-        return session.get_one(OutboxMessage, message_id)
 
 
 def test_a_queued_message_is_delivered_and_its_place_in_slack_recorded(
@@ -335,62 +305,6 @@ def test_pending_messages_survive_a_restart(
     assert make_worker(fresh_sessions, fake_slack, clock).run_once() == [Outcome.SENT]
 
 
-def paced_worker(
-    sessions: SessionFactory, fake: SlackStandIn, clock: FrozenClock, *, burst: int, queued: int
-) -> tuple[OutboxWorker, list[float]]:
-    """A worker keeping a pace of one a second after ``burst``, on a monotonic clock the test moves (its one
-    element, in seconds), with ``queued`` posts to 市政情報課 waiting."""
-    seconds = [0.0]
-    worker = make_worker(sessions, fake, clock, Delivery(channel_burst=burst, channel_interval_seconds=1.0))
-    worker.monotonic = lambda: seconds[0]
-    for n in range(queued):
-        queue(sessions, clock, "C0PUBLICINFO", f"report {n}")
-    return worker, seconds
-
-
-def test_each_destination_keeps_slacks_pace(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
-) -> None:
-    worker, seconds = paced_worker(sessions, fake_slack, clock, burst=2, queued=3)
-
-    assert worker.run_once() + worker.run_once() == [Outcome.SENT, Outcome.SENT]  # the burst
-    assert worker.run_once() == []
-    seconds[0] += 1.0
-    assert worker.run_once() == [Outcome.SENT]
-
-
-def test_channel_pacer_refills_one_token_per_interval() -> None:
-    pacer = ChannelPacer(interval=1.0, burst=2)
-
-    assert [pacer.take("C1", 0.0), pacer.take("C1", 0.0)] == [0.0, 0.0]
-    assert pacer.take("C1", 0.25) == pytest.approx(0.75)
-    assert pacer.take("C2", 0.25) == 0.0
-    assert pacer.take("C1", 1.0) == 0.0
-
-
-def test_a_channel_out_of_tokens_is_left_out_of_the_claim_and_named_with_its_wait() -> None:
-    pacer = ChannelPacer(interval=1.0, burst=1)
-    pacer.take("C1", 0.0)
-    pacer.take("C2", 0.0)
-
-    assert pacer.blocked(0.25) == {"C1": pytest.approx(0.75), "C2": pytest.approx(0.75)}
-    assert pacer.blocked(1.0) == {}
-
-
-def test_a_paced_channel_holds_up_no_other_and_sends_again_when_its_token_is_free(
-    sessions: SessionFactory, fake_slack: SlackStandIn, clock: FrozenClock
-) -> None:
-    worker, seconds = paced_worker(sessions, fake_slack, clock, burst=1, queued=2)
-    assert worker.run_once() == [Outcome.SENT]
-    queue(sessions, clock, "U0HEADKANKO", "a DM")
-
-    claimed, wait = worker.claim(limit=4)  # C0PUBLICINFO is out of tokens: left out, and its wait named
-    assert ([c.channel for c in claimed], wait) == (["U0HEADKANKO"], pytest.approx(1.0))
-    seconds[0] += 1.0
-    claimed, _ = worker.claim(limit=4)
-    assert [c.channel for c in claimed] == ["C0PUBLICINFO"]
-
-
 def test_rolled_back_messages_are_never_sent(
     sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
@@ -404,112 +318,3 @@ def test_rolled_back_messages_are_never_sent(
 
     assert worker.run_once() == []
     assert fake_slack.calls_to("chat.postMessage") == []
-
-
-@pytest.fixture
-def running_worker(sessions: SessionFactory, fake_slack: SlackStandIn) -> Iterator[OutboxWorker]:
-    # Real time here: the worker sleeps on its bell, and only a commit can ring it within the poll of 60 s.
-    worker = make_worker(sessions, fake_slack, SystemClock())
-    outbox.on_commit(sessions, worker.wake)
-    worker.start()
-    yield worker
-    worker.stop()
-
-
-def test_a_commit_wakes_the_worker_at_once(
-    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: SlackStandIn
-) -> None:
-    threading.Event().wait(0.1)  # let the worker fall asleep on its bell
-    queue(sessions, SystemClock(), "C0PUBLICINFO", "wake up")
-
-    (call,) = fake_slack.wait_for("chat.postMessage", timeout=3)
-    assert call.args["text"] == "wake up"
-
-
-def test_independent_destinations_are_delivered_concurrently(
-    sessions: SessionFactory, running_worker: OutboxWorker, fake_slack: SlackStandIn
-) -> None:
-    fake_slack.latency = 0.3
-    with sessions.begin() as session:
-        for channel in ("C0SECRETARIAT", "C0PUBLICINFO", "C0GENERAL", "U0HEADKANKO"):
-            outbox.post_message(session, channel=channel, message={"text": "fan-out"}, now=SystemClock().now())
-
-    calls = fake_slack.wait_for("chat.postMessage", count=4, timeout=5)
-    # Four calls of 0.3 s each arrived together, not one after another (1.2 s).
-    assert max(c.at for c in calls) - min(c.at for c in calls) < 0.25
-
-
-def postgres_only(test: Callable[..., None]) -> Callable[..., None]:
-    skip = pytest.mark.skipif(POSTGRES_URL is None, reason="PostgreSQL does not answer")
-    return skip(pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)(test))
-
-
-@postgres_only
-def test_concurrent_claims_never_share_a_message(sessions: SessionFactory, clock: FrozenClock, engine: Engine) -> None:
-    for channel in ("C1", "C2", "C3", "C4"):
-        queue(sessions, clock, channel, "x")
-    other = make_sessions(make_engine(engine.url.render_as_string(hide_password=False)))
-
-    with sessions.begin() as first:
-        mine = outbox_claims.claim(first, now=clock.now(), worker="a", lease=timedelta(minutes=1), limit=2)
-        # While the first claim's transaction holds its rows, a second process skips them.
-        with other.begin() as second:
-            theirs = outbox_claims.claim(second, now=clock.now(), worker="b", lease=timedelta(minutes=1), limit=10)
-
-    assert len(mine) == 2
-    assert len(theirs) == 2
-    assert {c.id for c in mine}.isdisjoint(c.id for c in theirs)
-
-
-@postgres_only
-def test_notify_wakes_a_worker_in_another_process(
-    database_url: str, fake_slack: SlackStandIn, clock: FrozenClock
-) -> None:
-    listener_engine = make_engine(database_url)
-    worker = make_worker(make_sessions(listener_engine), fake_slack, SystemClock())
-    doorbell = PostgresDoorbell(listener_engine, worker.wake)
-    worker.start()
-    doorbell.start()
-    try:
-        threading.Event().wait(0.5)  # the doorbell is listening; the worker sleeps for its poll of 60 s
-        writer = make_sessions(make_engine(database_url))  # another process: no in-process hook
-        queue(writer, SystemClock(), "C0PUBLICINFO", "from elsewhere")
-        (call,) = fake_slack.wait_for("chat.postMessage", timeout=3)
-        assert call.args["text"] == "from elsewhere"
-    finally:
-        doorbell.stop()
-        worker.stop()
-        listener_engine.dispose()
-
-
-def test_audit_log_is_append_only(sessions: SessionFactory, clock: FrozenClock) -> None:
-    with sessions.begin() as session:
-        audit.record(session, at=clock.now(), actor=None, action="test", entity_type="t", entity_id=1)
-    for statement in ("UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"):
-        with pytest.raises(Exception, match="append-only"), sessions.begin() as session:
-            session.execute(text(statement))
-
-
-def test_a_restart_takes_back_at_once_what_a_crashed_sender_on_this_host_had_claimed(
-    sessions: SessionFactory, fake_slack: SlackStandIn
-) -> None:
-    clock = SystemClock()
-    message_id = queue(sessions, clock, "C0PUBLICINFO", "報告")
-    crashed = make_worker(sessions, fake_slack, clock)
-    crashed.worker_id = f"{socket.gethostname()}:{2**22 + 12345}:dead00"  # a pid no process has
-    crashed.claim(limit=10)  # ...and it dies holding the message, its lease still running
-    elsewhere = make_worker(sessions, fake_slack, clock)
-    elsewhere.worker_id = "another-host:1:abc123"  # another host's claims are left to their leases
-    queue(sessions, clock, "C0GENERAL", "別の報告")
-    elsewhere.claim(limit=10)
-
-    restarted = make_worker(sessions, fake_slack, clock)
-    restarted.start()
-    try:
-        (call,) = fake_slack.wait_for("chat.postMessage", timeout=3)
-    finally:
-        restarted.stop()
-
-    assert call.args["text"] == "報告"
-    assert row(sessions, message_id).status == OutboxStatus.SENT
-    assert len(fake_slack.calls_to("chat.postMessage")) == 1

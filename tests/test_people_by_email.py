@@ -24,8 +24,8 @@ from storage.models import AuditEntry, SlackName
 from tests.support.accounts import kanko_account
 from tests.support.bot import environment_for, running_bot
 from tests.support.clock import FrozenClock
+from tests.support.config_files import MINIMAL, write
 from tests.support.report import delivered, submit_report, top_level_channels, unpaced_config
-from tests.test_config import MINIMAL, write
 from tests.test_doctor import doctor, scheduler_started
 
 TOKYO = ZoneInfo("Asia/Tokyo")
