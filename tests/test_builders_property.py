@@ -269,9 +269,6 @@ BUILDERS: dict[str, st.SearchStrategy[list[Build]]] = {
     )]),
     "common.views.notice_modal": st.just([lambda: common_views.notice_modal("題" * 24, "本" * 3000)]),
     "common.views.not_opened_modal": st.just([common_views.not_opened_modal]),
-    "common.views.button_row": st.just([
-        lambda: common_views.button_row(draft_renderer.DECISION_BUTTONS, "v" * 2000, "draft.button"),
-    ]),
     "common.views.modal": st.just([lambda: common_views.modal("題" * 24, [SectionBlock(text="本" * 3000)])]),
     "common.views.input_block": st.just([lambda: common_views.modal("題" * 24, [common_views.input_block(
         "block", "report.summary.label", PlainTextInputElement(action_id="block", max_length=3000)
