@@ -17,8 +17,8 @@ from tests.support.report import (
     PUBLIC_INFO,
     audit_actions,
     delivered,
+    nothing_more,
     posts,
-    quiet,
     top_level_channels,
 )
 
@@ -53,7 +53,7 @@ def test_an_unacknowledged_flame_escalates_once_after_the_deadline(
     assert jobs.escalate(runtime) == 0
     clock.advance(hours=3)
     assert jobs.escalate(runtime) == 0
-    assert quiet(fake_slack, 0.2) == []
+    assert nothing_more(bot, fake_slack) == []
     assert audit_actions(bot).count("case.escalated") == 1
 
 

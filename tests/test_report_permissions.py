@@ -36,8 +36,8 @@ from tests.support.report import (
     click,
     delivered,
     dm,
+    nothing_more,
     option,
-    quiet,
     submit_modal,
     text_input,
 )
@@ -70,7 +70,7 @@ def test_unauthorised_clicks_change_nothing_and_are_audited(
         assert refusal.args["text"] == t("report.denied") == "この操作の権限がありません。", (target, action, user)
         assert refusal.args["response_type"] == "ephemeral"
 
-    quiet(fake_slack)
+    assert nothing_more(bot, fake_slack) == []
     assert {c.method for c in fake_slack.calls} == {"response_url"}  # no chat.update, no post, no modal
     stored = case(bot)
     assert (stored.acknowledged_at, stored.status, stored.officer_notified_at) == (None, "open", None)
@@ -147,5 +147,5 @@ def test_a_click_from_a_channel_that_is_not_the_copys_is_tampering(
     ):
         assert click(bot, fake_slack, shown[target], ACK, user_id=PUBINFO1, channel=channel).status == 400
 
-    assert [c.method for c in quiet(fake_slack, 0.3)] == []
+    assert [c.method for c in nothing_more(bot, fake_slack)] == []
     assert case(bot).acknowledged_at is None

@@ -27,7 +27,7 @@ from tests.support.report import (
     copies,
     delivered,
     dm,
-    quiet,
+    nothing_more,
     strings,
     submit_report,
     top_level_channels,
@@ -40,7 +40,7 @@ def assert_delivered_exactly_once(fake: SlackStandIn, bot: RunningBot) -> None:
     expected = sorted([PUBLIC_INFO, HEAD, SECRETARIAT, GENERAL, STAFF1])
     assert top_level_channels(fake.calls) == expected
     assert len(copies(bot)) == len(expected)
-    assert [c.method for c in quiet(fake, 0.3)] == []
+    assert [c.method for c in nothing_more(bot, fake)] == []
 
 
 def test_a_click_that_outruns_the_recording_of_its_copy_is_taken(

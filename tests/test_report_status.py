@@ -46,8 +46,8 @@ from tests.support.report import (
     case,
     click,
     delivered,
+    nothing_more,
     option,
-    quiet,
     strings,
     submit_modal,
     submit_report,
@@ -79,7 +79,7 @@ def test_acknowledging_updates_every_copy_once_and_a_double_click_changes_nothin
 
     # A Slack retry later: nothing more is sent.
     assert click(bot, fake_slack, shown[HEAD], ACK, user_id=HEAD).status == 200
-    assert [c.method for c in quiet(fake_slack)] == []
+    assert [c.method for c in nothing_more(bot, fake_slack)] == []
     assert audit_actions(bot).count("case.acknowledged") == 1
     stored = case(bot)
     assert (stored.acknowledged_by, stored.escalate_at) == ("観光 一郎", None)

@@ -29,7 +29,7 @@ from tests.application.flow import (
     press,
 )
 from tests.support.bot import RunningBot
-from tests.support.flow import audit_actions, delivered, posts, quiet, strings
+from tests.support.flow import audit_actions, delivered, nothing_more, posts, strings
 
 # -- who decides --------------------------------------------------------------------------------
 
@@ -56,7 +56,7 @@ def test_only_public_info_members_decide_and_refusals_are_audited(bot: RunningBo
     assert application(bot).status == "submitted"
     assert audit_actions(bot).count("application.denied") == 6
     assert fake_slack.calls_to("views.open") == []
-    assert quiet(fake_slack, 0.3) == []
+    assert nothing_more(bot, fake_slack) == []
     with bot.service.runtime.sessions() as session:
         denied = session.scalars(select(AuditEntry).where(AuditEntry.action == "application.denied")).all()
         assert {d.actor_id for d in denied} == {STAFF, STAFF2, HEAD}

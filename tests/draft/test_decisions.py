@@ -29,7 +29,7 @@ from tests.draft.flow import (
     submit,
 )
 from tests.support.bot import RunningBot
-from tests.support.flow import as_opened, audit_actions, count, delivered, posts, quiet, strings
+from tests.support.flow import as_opened, audit_actions, count, delivered, nothing_more, posts, strings
 from tests.support.slack_requests import interactive, send
 from tests.support.slack_requests import view_submission as submission
 
@@ -183,7 +183,7 @@ def test_two_approvals_at_the_same_moment_make_one_decision(bot: RunningBot, fak
         last = [c for c in fake_slack.calls_to("chat.update") if c.args["ts"] == message.slack_ts][-1]
         assert not any(b["type"] == "actions" for b in last.args["blocks"])
         assert f"{answered[0].user_name}: 承認" in strings(last.args)
-    assert quiet(fake_slack, 0.3) == []
+    assert nothing_more(bot, fake_slack) == []
     assert press(bot, fake_slack, "draft.decision.reject", *pressed[1], user_id=pressed[1][0].user_id).status == 200
     assert draft(bot).status == "approved"
 

@@ -82,10 +82,11 @@ def settled(bot: RunningBot) -> None:
     delivered(bot)
 
 
-def quiet(fake: SlackStandIn, window: float = 0.5) -> list[Call]:
-    """The calls that arrive during a short window in which nothing more should happen."""
+def nothing_more(bot: RunningBot, fake: SlackStandIn) -> list[Call]:
+    """The calls the bot still makes about the requests sent so far, once it has settled them: [] when it was
+    done already. No waiting window to guess: settled() knows when every listener and the outbox are done."""
     before = len(fake.calls)
-    time.sleep(window)
+    settled(bot)
     return fake.calls[before:]
 
 

@@ -28,8 +28,8 @@ from tests.support.flow import (  # noqa: F401 - the flow helpers, re-exported f
     count,
     delivered,
     dm,
+    nothing_more,
     posts,
-    quiet,
     strings,
     unpaced_config,
 )
