@@ -14,14 +14,15 @@ it (issue 13), so what is left is the ORM's cost per row and per statement.
 record and the case's URL claims.
 """,
     "ack.slash": """
-CPU and the database. First found: about half of the process's CPU at c=50 was slack_sdk turning the report
-modal's `View` into a dict; fixed: the modal is serialised once per directory revision (`handlers/report/views.py`
-`report_modal_for`). Since issue 12 each `/sns-report` records the modal it opens, before and after views.open:
-two transactions per command queued listeners on SQLite's one writer and on PostgreSQL's pool (py-spy,
-2026-12-06: `open_report` 49 % waiting for SQLite's write lock, 42 % for a pooled connection). Those records
-now share their commits with the other modals opened meanwhile (`storage/group_commit.py`): on a quiet machine
-c=50 went from ~1,100 ms to ~450–530 ms p99. What remains is the delivery worker of the earlier levels'
-cases competing for the interpreter lock in the same process (see `ack.submission`).
+CPU and the database. First found: about half of the process's CPU at c=50 was slack_sdk turning the report modal's
+`View` into a dict; fixed: the modal is serialised once per directory revision
+(`handlers/report/views/report_modal.py` `report_modal_for`). Since issue 12 each `/sns-report` records the modal
+it opens, before and after views.open: two transactions per command queued listeners on SQLite's one writer and on
+PostgreSQL's pool (py-spy, 2026-12-06: `open_report` 49 % waiting for SQLite's write lock, 42 % for a pooled
+connection). Those records now share their commits with the other modals opened meanwhile
+(`storage/group_commit.py`): on a quiet machine c=50 went from ~1,100 ms to ~450–530 ms p99. What remains is the
+delivery worker of the earlier levels' cases competing for the interpreter lock in the same process (see
+`ack.submission`).
 **Next step**: record the opened view by the external_id alone (no second write after views.open); run the
 delivery worker in a process of its own (`sns-bot scheduler` already sweeps and delivers) where PostgreSQL's
 LISTEN/NOTIFY rings it.
@@ -113,7 +114,7 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
         "`/sns-report` p99 / floor p99 at c=50",
         "sqlite 2.56×, postgresql 2.82×",
         "the catalog parsed at start; `gc.freeze()` after start-up (`bot/cli/serving.py`); the report modal "
-        "serialised once per directory revision (`handlers/report/views.py` `report_modal_for`)",
+        "serialised once per directory revision (`handlers/report/views/report_modal.py` `report_modal_for`)",
     ),
     (
         "`/sns-help` p99 / floor p99 at c=50",
