@@ -10,6 +10,7 @@ a live worker records Slack's answer, is shown deterministically by the last che
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -107,8 +108,8 @@ def _crash_round(tmp_path: Path, count: int, kill_after: int) -> Round:
                     time.sleep(max(0.0, started + index * INTERVAL - time.monotonic()))
                     try:
                         reply: Reply | None = send(first.url, reports[index].body, timeout=30)
-                    except OSError:
-                        reply = None  # cut off by the crash
+                    except (OSError, http.client.HTTPException):
+                        reply = None  # cut off by the crash, before its answer or in the middle of it
                     replies[index] = reply
                     if reply is not None and case_number(reply):
                         answered.append(index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -109,7 +110,7 @@ def send_all(
         started = time.monotonic()
         try:
             return send(base_url, body, timeout=timeout), time.monotonic() - started
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:  # no answer, or one cut off in the middle
             return error, time.monotonic() - started
 
     with ThreadPoolExecutor(threads) as pool:
