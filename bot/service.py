@@ -111,7 +111,7 @@ class BotService:
 
     def _start_delivery(self) -> None:
         self.worker = delivery_worker(self.runtime)
-        outbox.on_commit(self.runtime.sessions, self.worker.wake)
+        self._stops.append(outbox.on_commit(self.runtime.sessions, self.worker.wake))
         self.worker.start()
         self._stops.append(self.worker.stop)
         if self.runtime.engine.dialect.name == "postgresql":

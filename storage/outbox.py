@@ -175,14 +175,24 @@ def clicked_in(message: OutboxMessage | None, channel: str) -> bool:
     return channel.startswith("D") if message.channel[:1] in ("U", "W") else channel == message.channel
 
 
-def on_commit(sessions: sessionmaker[Session], callback: Callable[[], None]) -> None:
-    """Calls ``callback`` after every commit of a ``sessions`` session that queued messages."""
+def on_commit(sessions: sessionmaker[Session], callback: Callable[[], None]) -> Callable[[], None]:
+    """Calls ``callback`` after every commit of a ``sessions`` session that queued messages, until the returned
+    function is called. SQLAlchemy keeps a sessionmaker's listeners for as long as the process runs, so a
+    service that stops removes them: the callback holds the whole service alive otherwise."""
 
-    @event.listens_for(sessions, "after_commit")
     def _committed(session: Session) -> None:
         if session.info.pop(_WROTE_ROWS, False):
             callback()
 
-    @event.listens_for(sessions, "after_rollback")
     def _rolled_back(session: Session) -> None:
         session.info.pop(_WROTE_ROWS, None)
+
+    listeners = (("after_commit", _committed), ("after_rollback", _rolled_back))
+    for name, listener in listeners:
+        event.listen(sessions, name, listener)
+
+    def remove() -> None:
+        for name, listener in listeners:
+            event.remove(sessions, name, listener)
+
+    return remove

@@ -159,7 +159,9 @@ SELECT setval(s.seqrelid, s.seqstart, false)
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_depend d ON d.objid = s.seqrelid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-WHERE c.relnamespace = current_schema()::regnamespace AND pg_sequence_last_value(s.seqrelid) IS NOT NULL
+WHERE c.relnamespace = current_schema()::regnamespace
+  -- CASE: the planner may otherwise read another schema's sequence, which a parallel run may be dropping.
+  AND CASE WHEN c.relnamespace = current_schema()::regnamespace THEN pg_sequence_last_value(s.seqrelid) END IS NOT NULL
 """
 _owner_engines: dict[str, Engine] = {}
 

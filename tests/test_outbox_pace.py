@@ -86,10 +86,11 @@ def test_a_paced_channel_holds_up_no_other_and_sends_again_when_its_token_is_fre
 def running_worker(sessions: SessionFactory, fake_slack: SlackStandIn) -> Iterator[OutboxWorker]:
     # Real time here: the worker sleeps on its bell, and only a commit can ring it within the poll of 60 s.
     worker = make_worker(sessions, fake_slack, SystemClock())
-    outbox.on_commit(sessions, worker.wake)
+    stop_waking = outbox.on_commit(sessions, worker.wake)
     worker.start()
     yield worker
     worker.stop()
+    stop_waking()
 
 
 def test_a_commit_wakes_the_worker_at_once(
