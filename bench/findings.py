@@ -23,9 +23,10 @@ connection). Those records now share their commits with the other modals opened 
 (`storage/group_commit.py`): on a quiet machine c=50 went from ~1,100 ms to ~450–530 ms p99. What remains is the
 delivery worker of the earlier levels' cases competing for the interpreter lock in the same process (see
 `ack.submission`).
-**Next step**: record the opened view by the external_id alone (no second write after views.open); run the
-delivery worker in a process of its own (`sns-bot scheduler` already sweeps and delivers) where PostgreSQL's
-LISTEN/NOTIFY rings it.
+**Next step**: record the opened view by the external_id alone (no second write after views.open). On PostgreSQL
+the bench runs the bot as `sns-bot serve --no-delivery` beside a `sns-bot scheduler` process that delivers, rung by
+NOTIFY (README, "Two processes"), so these figures are the web process's alone; on SQLite serve keeps its worker
+(nothing could ring another process), and the next step there is less CPU per delivered message.
 """,
     "ack.submission": """
 Issue 13 moved rendering out of the ack: a report's transaction stores the case, its audit entry and intents
@@ -43,9 +44,10 @@ are left out of the claim (the burst's backlog was read at every claim); Postgre
 waits for the disk. On PostgreSQL every report still commits under the audit chain's lock
 (`storage/audit_chain.py`), so commits and their disk waits are serialised: the durable floor's one INSERT
 is not.
-**Next step**: the delivery worker in its own process (above); the audit chain appended after commit by one
-chainer (entries written unchained, chained in order by a sweep), so reports commit in parallel; Core inserts
-for the case, its report and its audit entry.
+**Next step**: the audit chain appended after commit by one chainer (entries written unchained, chained in order
+by a sweep), so reports commit in parallel; Core inserts for the case, its report and its audit entry. The worker
+in a process of its own is done on PostgreSQL (`serve --no-delivery` and `sns-bot scheduler`, as the bench runs it);
+on SQLite it stays in serve.
 """,
     "routing": """
 Render at send time adds the draw to each copy's way out: the worker loads the case (one load for the copies

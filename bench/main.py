@@ -20,7 +20,18 @@ from bench import ack, ack_cpu, burst, linter, routing, sweep
 from bench.directory import Staff, staff, write_config
 from bench.machine import watched
 from bench.opened import OpenedViews
-from bench.processes import LOCAL_POSTGRES, Child, Database, Databases, floor, postgres_answers, running, sns_bot
+from bench.processes import (
+    LOCAL_POSTGRES,
+    Bot,
+    Child,
+    Database,
+    Databases,
+    floor,
+    postgres_answers,
+    running,
+    running_bot,
+    sns_bot,
+)
 from bench.profiling import Profiles
 from bench.report import write
 from bench.results import Results, Startup, Stop
@@ -191,7 +202,7 @@ class Run:
 
     def floor_ack(self) -> None:
         say("ack latency: the bare Bolt floor")
-        with running(floor(self.workdir, self.fake.api_url)) as child, self._watched("ack: floor", child):
+        with running(floor(self.workdir, self.fake.api_url)) as child, self._watched("ack: floor", child.cpu_seconds):
             self._measure_ack("floor", child, is_bot=False, opened=OpenedViews())  # the floor checks no provenance
 
     def durable_floor_ack(self, kind: str) -> None:
@@ -199,7 +210,7 @@ class Run:
         database = self.databases.fresh(kind)
         with (
             running(floor(self.workdir, self.fake.api_url, database)) as child,
-            self._watched(f"ack: durable floor, {kind}", child),
+            self._watched(f"ack: durable floor, {kind}", child.cpu_seconds),
         ):
             self._measure_ack(
                 ack.durable_floor(kind), child, is_bot=False, opened=OpenedViews(), endpoints=(ack.SUBMISSION,)
@@ -210,11 +221,12 @@ class Run:
         database = self.databases.fresh(kind)
         with (
             closing(OpenedViews(database.url)) as opened,
-            self._bot(kind, "ack", database) as child,
-            self._spy(f"ack-{kind}", child),
-            self._watched(f"ack: sns-bot, {kind}", child),
+            self._bot(kind, "ack", database) as bot,
+            self._spy(f"ack-{kind}", bot.serve),
+            self._watched(f"ack: sns-bot, {kind}", bot.cpu_seconds),
         ):
-            self._measure_ack(kind, child, is_bot=True, opened=opened)
+            # The ack figures and their CPU/request are the serve process's, whichever process delivers.
+            self._measure_ack(kind, bot.serve, is_bot=True, opened=opened)
 
     def ack_cpu(self, kind: str) -> None:
         say(f"CPU on the ack path: sns-bot in-process on {kind}, {self.plan.ack_cpu} submissions one at a time")
@@ -269,12 +281,12 @@ class Run:
         database = self.databases.fresh(kind)
         with (
             closing(OpenedViews(database.url)) as opened,
-            self._bot(kind, "routing", database) as child,
-            self._watched(f"routing: {kind}", child),
+            self._bot(kind, "routing", database) as bot,
+            self._watched(f"routing: {kind}", bot.cpu_seconds),
         ):
             measured = routing.measure(
                 kind,
-                child.url,
+                bot.url,
                 self.fake,
                 self.staff,
                 self.posts,
@@ -299,20 +311,20 @@ class Run:
         for _ in range(plan.posts):
             next(self.posts)
         with (
-            self._bot(kind, f"burst-{label}", database) as child,
-            self._spy(f"burst-{label}-{kind}", child),
-            self._watched(f"burst ({label}): {kind}", child),
+            self._bot(kind, f"burst-{label}", database) as bot,
+            self._spy(f"burst-{label}-{kind}", bot.serve),
+            self._watched(f"burst ({label}): {kind}", bot.cpu_seconds),
         ):
             measured = burst.run(
                 kind,
-                child.url,
+                bot.url,
                 self.fake,
                 database.url,
                 self.staff,
                 plan,
                 first_post,
-                peak_rss=child.peak_rss_mb,
-                stop=child.stop,
+                peak_rss=bot.peak_rss_mb,
+                stop=bot.stop,
             )
         self.results.bursts.append(measured)
         say(
@@ -350,22 +362,25 @@ class Run:
     @contextmanager
     def _bot(
         self, kind: str, name: str, database: Database | None = None, label: str = "fresh database"
-    ) -> Iterator[Child]:
-        """`sns-bot serve` on ``database`` (a fresh one unless given), its start-up time recorded."""
+    ) -> Iterator[Bot]:
+        """The bot on ``database`` (a fresh one unless given; see ARRANGEMENTS), its serve process's start-up
+        time recorded, and each process's stop."""
         database = database or self.databases.fresh(kind)
-        child = sns_bot(self.workdir, self.config, database, self.fake.api_url, f"sns-bot-{kind}-{name}")
+        bot = sns_bot(self.workdir, self.config, database, self.fake.api_url, f"sns-bot-{kind}-{name}")
         if self.profiles is not None:  # log the garbage collector's pauses too
-            child.env["PYTHONPATH"] = f"{self.profiles.gc_hook}{os.pathsep}{child.env['PYTHONPATH']}"
-        with running(child):
-            self.results.startups.append(Startup(kind, label, child.startup_seconds))
-            yield child
-        self.results.stops.append(Stop(kind, name, child.stop_seconds, child.killed))
+            for child in bot.processes():
+                child.env["PYTHONPATH"] = f"{self.profiles.gc_hook}{os.pathsep}{child.env['PYTHONPATH']}"
+        with running_bot(bot):
+            self.results.startups.append(Startup(kind, label, bot.serve.startup_seconds))
+            yield bot
+        for child, part in zip(bot.processes(), (name, f"{name}, scheduler"), strict=False):
+            self.results.stops.append(Stop(kind, part, child.stop_seconds, child.killed))
         if self.profiles is not None:
-            self.profiles.gc_pauses(f"{name}-{kind}", child.log_path)
+            self.profiles.gc_pauses(f"{name}-{kind}", bot.serve.log_path)
 
-    def _watched(self, part: str, child: Child | None) -> AbstractContextManager[None]:
-        """The machine's, the server's and the bench's CPU use over a part, for the report."""
-        return watched(part, child.cpu_seconds if child is not None else lambda: 0.0, self.results.loads)
+    def _watched(self, part: str, server_cpu: Callable[[], float] | None) -> AbstractContextManager[None]:
+        """The machine's, the server's (every process of the bot) and the bench's CPU use over a part."""
+        return watched(part, server_cpu or (lambda: 0.0), self.results.loads)
 
     def _spy(self, name: str, child: Child) -> AbstractContextManager[None]:
         return self.profiles.serve(name, child.pid) if self.profiles is not None else nullcontext()

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,15 +216,72 @@ def running(child: Child) -> Iterator[Child]:
         child.stop()
 
 
-def sns_bot(workdir: Path, config: Path, database: Database, api_url: str, name: str) -> Child:
+# How the bot runs on each database: as an operator would run it under load (README, "Two processes").
+ARRANGEMENTS = {
+    "sqlite": "one `sns-bot serve` process answers Slack and delivers the outbox",
+    "postgresql": "`sns-bot serve --no-delivery` answers Slack; a `sns-bot scheduler` process delivers the outbox, "
+    "rung by PostgreSQL's NOTIFY at each commit",
+}
+
+
+def delivers_apart(database: Database) -> bool:
+    """On PostgreSQL a second process delivers; on SQLite nothing could ring it (serve refuses --no-delivery)."""
+    return database.kind == "postgresql"
+
+
+@dataclass
+class Bot:
+    """The bot under test: the serve process (the one Slack talks to) and, when delivery runs apart, the
+    scheduler process that delivers."""
+
+    serve: Child
+    delivery: Child | None = None
+
+    @property
+    def url(self) -> str:
+        return self.serve.url
+
+    def processes(self) -> list[Child]:
+        return [self.serve, *([self.delivery] if self.delivery is not None else [])]
+
+    def cpu_seconds(self) -> float:
+        """Every process of the bot (the serve process's own: ``serve.cpu_seconds``)."""
+        return sum(child.cpu_seconds() for child in self.processes())
+
+    def peak_rss_mb(self) -> float:
+        return max(child.peak_rss_mb() for child in self.processes())
+
+    def stop(self) -> None:
+        """The serve process first (nothing new is queued), then the delivering one (what it sends settles)."""
+        for child in self.processes():
+            child.stop()
+
+
+def sns_bot(workdir: Path, config: Path, database: Database, api_url: str, name: str) -> Bot:
+    """The bot as ARRANGEMENTS says for ``database``'s kind (not started)."""
     env = clean_environment(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=api_url,
         DATABASE_URL=database.url,
     )
-    command = [sys.executable, "-m", "bot", "serve", "--config", str(config), "--host", "127.0.0.1"]
-    return Child(name, command, env, workdir)
+    bot = [sys.executable, "-m", "bot"]
+    common = ["--config", str(config), "--host", "127.0.0.1"]
+    if not delivers_apart(database):
+        return Bot(Child(name, [*bot, "serve", *common], env, workdir))
+    return Bot(
+        Child(name, [*bot, "serve", "--no-delivery", *common], env, workdir),
+        Child(f"{name}-scheduler", [*bot, "scheduler", *common], dict(env), workdir),  # --port: /healthz
+    )
+
+
+@contextmanager
+def running_bot(bot: Bot) -> Iterator[Bot]:
+    """The delivering process first, listening before the serve process commits anything; stopped after it."""
+    with ExitStack() as stack:
+        for child in reversed(bot.processes()):
+            stack.enter_context(running(child))
+        yield bot
 
 
 def floor(workdir: Path, api_url: str, database: Database | None = None) -> Child:

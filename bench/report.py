@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.findings import BEFORE_AND_AFTER
+from bench.processes import ARRANGEMENTS
 from bench.report_ack import ack_section, routing_section
 from bench.report_format import causes, span, table, verdict
 from bench.report_load import bursts_section, lint_section, sweeps_section
@@ -50,6 +51,7 @@ def _header(r: Results) -> str:
         ["Command", f"`{r.command}`" + (" (quick: fewer requests)" if r.quick else "")],
         ["Cores (`os.cpu_count()`)", str(r.cores)],
         ["Databases", ", ".join(r.databases)],
+        ["How the bot ran", "; ".join(f"{d}: {ARRANGEMENTS[d]}" for d in r.databases)],
         ["Parts run", ", ".join(r.sections)],
         ["Fake Slack API latency", f"{r.api_latency * 1000:.0f} ms per Web API call"],
         ["Python", r.python],
@@ -63,9 +65,9 @@ def _header(r: Results) -> str:
         "Written by `make bench` (`python -m bench`; `--quick` for a short run, `--databases sqlite,postgresql`, "
         "`--only ack,routing,burst,sweep,lint`, `--profile DIR` to profile with py-spy and pyinstrument). "
         "Every run overwrites this file. Latencies in milliseconds, percentiles nearest-rank. The bot is the real "
-        "`sns-bot serve` process, started for each part on a fresh database, against the loopback fake Slack API "
-        "run in the bench process; requests are signed as Slack signs them, one connection per request. Whatever "
-        "else runs on the machine meanwhile shows in the figures.\n\n" + table(["", ""], rows)
+        '`sns-bot` processes (see "How the bot ran" below), started for each part on a fresh database, against the '
+        "loopback fake Slack API run in the bench process; requests are signed as Slack signs them, one connection "
+        "per request. Whatever else runs on the machine meanwhile shows in the figures.\n\n" + table(["", ""], rows)
     )
 
 
@@ -123,8 +125,9 @@ def _process(results: Results) -> Section:
         "## 6. The serve process: start-up and memory\n\n"
         "Start-up: from starting `python -m bot serve` to the first 200 from `/healthz` — on a fresh database "
         "for every part of the run (SQLite migrates itself then; PostgreSQL was upgraded before with `sns-bot db "
-        "upgrade`), and a restart on the database a burst left. Peak RSS: VmHWM of the serve process at the end "
-        "of each burst. Stop: SIGTERM to exit (a process still running after 20 s is killed, its stacks dumped "
+        "upgrade`), and a restart on the database a burst left. Peak RSS: VmHWM at the end of each burst of the "
+        "serve process, or of the scheduler process delivering beside it when that is larger. Stop: SIGTERM to "
+        "exit, of each process (a process still running after 20 s is killed, its stacks dumped "
         "into its log with py-spy).\n\n"
         + table(
             ["Database", "Start-up, fresh database", "Start-up, restart", "Peak RSS (VmHWM)", "SIGTERM → exit"],
@@ -152,7 +155,9 @@ def _loads(results: Results) -> str:
         )
     return (
         "## Machine load during each part\n\n"
-        f"CPU in cores (the machine has {cores}). Others: everything but the server under test and the bench "
-        "process — PostgreSQL's backends serving the bot, and whatever else ran on the machine at the time.\n\n"
+        f"CPU in cores (the machine has {cores}). Server: every process of the server under test (the bot's "
+        "serve process, and on PostgreSQL its scheduler process delivering). Others: everything but the server and "
+        "the bench process — PostgreSQL's backends serving the bot, and whatever else ran on the machine at the "
+        "time.\n\n"
         + table(["Part", "Took", "Machine busy", "Server", "Bench process", "Others", "Load average (end)"], rows)
     )

@@ -43,10 +43,12 @@ def ack_section(results: Results) -> Section:
         "lose nothing; the submission's target is its ratio to that. Each level is a closed loop of that many "
         "clients after a warm-up; every level of the commands runs before the submissions, whose cases the bot "
         "delivers in the background meanwhile (paced per channel, so a backlog builds up during the submission "
-        "levels, as it would in a burst). "
+        "levels, as it would in a burst): on SQLite in the serve process itself, on PostgreSQL in a scheduler "
+        "process beside it (`sns-bot serve --no-delivery`). "
         f"Errors: answers other than 200 (Bolt gives up on a listener that has not acked in {SLACK_ACK_LIMIT:.0f} s, "
-        "as Slack does). CPU/request: milliseconds of CPU the server process used per request during the level "
-        "(its background work, such as delivering the outbox, included).\n\n"
+        "as Slack does). CPU/request: milliseconds of CPU the serve process used per request during the level "
+        "(its background work included: on SQLite delivering the outbox too; on PostgreSQL the scheduler process "
+        "delivers it, and its CPU is not counted here but in the machine load table).\n\n"
     )
     for endpoint in ENDPOINTS:
         rows = []

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import psycopg
+from psycopg import sql
 from sqlalchemy import Engine
 
 from storage import outbox
@@ -35,13 +37,19 @@ class PostgresDoorbell:
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(self.conninfo, autocommit=True) as connection:
-                    connection.execute(f"LISTEN {outbox.NOTIFY_CHANNEL}")
+                    _listen(connection)
                     delay = 1.0
                     self.ring()  # whatever was committed while we were not listening
                     while not self._stopping.is_set():
                         for _ in connection.notifies(timeout=0.1):  # a stop waits for this at most
                             self.ring()
             except psycopg.Error as error:
-                log.warning("LISTEN %s lost (%s); reconnecting in %.0f s", outbox.NOTIFY_CHANNEL, error, delay)
+                log.warning("the outbox's LISTEN was lost (%s); reconnecting in %.0f s", error, delay)
                 self._stopping.wait(delay)
                 delay = min(delay * 2, 60.0)
+
+
+def _listen(connection: psycopg.Connection[Any]) -> None:
+    """LISTEN on the channel of the connection's schema, the one the outbox's writers notify (storage/outbox.py)."""
+    (channel,) = connection.execute(f"SELECT {outbox.NOTIFY_CHANNEL}").fetchone() or ("",)
+    connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))

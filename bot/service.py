@@ -54,12 +54,15 @@ class BotService:
         *,
         clock: Clock | None = None,
         scheduler: bool = True,
+        delivery: bool = True,
         socket_mode: bool = False,
         checks: bool = True,
     ) -> None:
         self.env = env
         self.clock = clock or SystemClock()
         self.with_scheduler = scheduler
+        # Without, another process (`sns-bot scheduler`) delivers, rung by PostgreSQL's NOTIFY at each commit.
+        self.with_delivery = delivery
         self.with_checks = checks
         self.socket_mode = socket_mode
         self.ready = threading.Event()
@@ -72,7 +75,8 @@ class BotService:
         self._stops.append(self.runtime.engine.dispose)
         self.app = self._create_app()
         self._stops.append(lambda: self.app.listener_runner.listener_executor.shutdown(wait=True))
-        self._start_delivery()
+        if self.with_delivery:
+            self._start_delivery()
         # A restart with a changed app.yaml is a reload: open items follow the directory, then and on SIGHUP.
         self.runtime.config.on_reload = lambda: handlers.readdress(self.runtime)
         handlers.readdress(self.runtime)
@@ -85,7 +89,8 @@ class BotService:
         catalog.keys()  # parsed now, not by the first request
         self.ready.set()
         mode = "Socket Mode" if self.socket_mode else "HTTP"
-        log.info("sns-bot ready (%s, database %s)", mode, self.runtime.engine.url.render_as_string())
+        delivery = "" if self.with_delivery else ", no delivery: another process delivers the outbox"
+        log.info("sns-bot ready (%s%s, database %s)", mode, delivery, self.runtime.engine.url.render_as_string())
 
     def _start_checks(self) -> None:
         """`sns-bot doctor`'s checks, off the start-up path (a large directory takes many rate-limited calls)."""
@@ -126,7 +131,10 @@ class BotService:
             raise StartupError(bilingual("cli.startup.slack_refused", api_url=self.env.api_url, error=error)) from None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        return check_health(self.ready, self.runtime.engine if self.ready.is_set() else None)
+        healthy, details = check_health(self.ready, self.runtime.engine if self.ready.is_set() else None)
+        # Which process delivers is part of the answer: a web process without delivery is healthy
+        # while the outbox waits for the other one (`sns-bot doctor` checks the outbox itself).
+        return healthy, {**details, "delivery": self.with_delivery}
 
     def stop(self) -> None:
         self.ready.clear()

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
 
-NOTIFY_CHANNEL = "sns_bot_outbox"
+# PostgreSQL's NOTIFY reaches every listener of the database: one channel per schema, so deployments (and test
+# or bench runs) sharing a database in schemas of their own do not ring each other's workers.
+NOTIFY_CHANNEL = "'sns_bot_outbox_' || left(md5(current_schema()), 12)"  # an SQL expression, a name < 64 bytes
 _WROTE_ROWS = "sns_bot.outbox_written"
 UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 # What a feature draws at send time: {"kind": "report.copy", ...}, JSON, the kind naming the drawer.
@@ -160,8 +162,8 @@ def _ring_at_commit(session: Session) -> None:
     if not session.info.get(_WROTE_ROWS):
         session.info[_WROTE_ROWS] = True
         if session.get_bind().dialect.name == "postgresql":
-            # Delivered by PostgreSQL at commit, to the workers of every process.
-            session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+            # Delivered by PostgreSQL at commit, to the workers of every process, whether this one has a worker or not.
+            session.execute(text(f"SELECT pg_notify({NOTIFY_CHANNEL}, '')"))
 
 
 def clicked_in(message: OutboxMessage | None, channel: str) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from playground.slack_api import SlackStandIn
 from tests.support.bot import APP_YAML, BOT_TOKEN
-from tests.support.cli import SECRETS, STOP_TIMEOUT, ServeProcess, free_port, serve_process, sns_bot, write_config
+from tests.support.cli import SECRETS, STOP_TIMEOUT, ServeProcess, bot_process, serve_process, write_config
 from tests.support.process import clean_environment, eventually
 from tests.support.slack_requests import SIGNING_SECRET, send, slash_command
 
@@ -168,22 +167,12 @@ def test_the_scheduler_process_serves_health_and_metrics_on_its_port(
     tmp_path: Path, database_url: str, fake_slack: SlackStandIn
 ) -> None:
     env = clean_environment(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url, DATABASE_URL=database_url)
-    port = free_port()
-    stderr = tmp_path / "scheduler.stderr"
-    args = sns_bot("scheduler", "--config", str(APP_YAML), "--port", str(port))
-    with stderr.open("wb") as err:
-        process = subprocess.Popen(args, env=dict(env), cwd=tmp_path, stdout=err, stderr=err)
-    scheduler = ServeProcess(process, port, stderr, stderr)
-    try:
-        scheduler.wait_until_healthy()
+    with bot_process(tmp_path, env, "scheduler", "--config", str(APP_YAML)) as scheduler:
+        assert scheduler.wait_until_healthy()["delivery"] is True
         metrics = send(scheduler.url, b"", method="GET", path="/metrics", sign=False)
         events = send(scheduler.url, slash_command("/sns-help"))
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=STOP_TIMEOUT) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
+        scheduler.process.send_signal(signal.SIGTERM)
+        assert scheduler.process.wait(timeout=STOP_TIMEOUT) == 0
 
     assert metrics.status == 200
     assert 'sns_bot_outbox_messages{state="pending"}' in metrics.body.decode()

@@ -199,7 +199,7 @@ def test_healthz_reports_ready_and_database(bot: RunningBot) -> None:
     reply = send(bot.url, b"", method="GET", path="/healthz", sign=False)
 
     assert reply.status == 200
-    assert reply.json() == {"status": "ok", "ready": True, "database": "ok"}
+    assert reply.json() == {"status": "ok", "ready": True, "database": "ok", "delivery": True}
 
 
 def test_200_concurrent_connections_are_all_served(bot: RunningBot, fake_slack: SlackStandIn) -> None:

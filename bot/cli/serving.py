@@ -11,9 +11,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
+from sqlalchemy import make_url
+
 from bot.catalog import bilingual
 from bot.cli.options import Commands
-from bot.cli.startup import print_startup_error
+from bot.cli.startup import database_url, print_startup_error
 from bot.config import ConfigError
 from bot.environment import Environment
 from bot.server import monitoring, serving
@@ -31,6 +33,11 @@ def register_serve(commands: Commands) -> None:
     parser.add_argument("--port", type=int, help="port (default: server.port, 3000)")
     parser.add_argument("--socket", action="store_true", help="Socket Mode; the port serves only /healthz")
     parser.add_argument("--no-scheduler", action="store_true", help="run no reminder sweeps in this process")
+    parser.add_argument(
+        "--no-delivery",
+        action="store_true",
+        help="send no outbox messages in this process: a `sns-bot scheduler` process delivers (PostgreSQL only)",
+    )
 
 
 def register_scheduler(commands: Commands) -> None:
@@ -69,7 +76,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     """`make run`: Slack when any Slack token is set (Socket Mode with only an app token), else the playground."""
     if env.bot_token or env.signing_secret or env.app_token:
         socket_mode = bool(env.app_token and not env.signing_secret)
-        return serve(argparse.Namespace(**vars(args), socket=socket_mode, no_scheduler=False), env)
+        return serve(argparse.Namespace(**vars(args), socket=socket_mode, no_scheduler=False, no_delivery=False), env)
     return playground(args, env, notice=bilingual("playground.no_tokens"))
 
 
@@ -77,8 +84,17 @@ def serve(args: argparse.Namespace, env: Environment) -> int:
     if missing := required_secrets(env, socket_mode=args.socket):
         print(bilingual("cli.missing_secrets", names=", ".join(missing)), file=sys.stderr)
         return 2
-    service = BotService(env, scheduler=not args.no_scheduler, socket_mode=args.socket)
+    if args.no_delivery:
+        _refuse_sqlite(env)
+    service = BotService(env, scheduler=not args.no_scheduler, delivery=not args.no_delivery, socket_mode=args.socket)
     return _until_stopped(service, lambda started: _slack_endpoint(started, args))
+
+
+def _refuse_sqlite(env: Environment) -> None:
+    """Another process's worker is rung by PostgreSQL's NOTIFY; on SQLite nothing would ring it (it would poll),
+    and the two processes would take turns at SQLite's one write lock."""
+    if make_url(database_url(env)).get_backend_name() == "sqlite":
+        raise StartupError(bilingual("cli.startup.no_delivery_on_sqlite"))
 
 
 @contextmanager

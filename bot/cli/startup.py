@@ -63,9 +63,13 @@ def opened_runtime(env: Environment, clock: Clock) -> Iterator[Runtime]:
         runtime.engine.dispose()
 
 
+def database_url(env: Environment, config: Config | None = None) -> str:
+    """DATABASE_URL, else app.yaml's: read only then, as `db` and `audit verify` need nothing else."""
+    return env.database_url or (config or load_config(env.config_path)).database.url
+
+
 def engine_of(env: Environment, config: Config | None = None) -> Engine:
-    """DATABASE_URL's engine, else app.yaml's: read only then, as `db` and `audit verify` need nothing else."""
-    return make_engine(env.database_url or (config or load_config(env.config_path)).database.url)
+    return make_engine(database_url(env, config))
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """Running sns-bot as a real process: its command line, a clean failure, a free port, app.yaml written atomically,
-and a serve process to talk to and stop."""
+and a serve (or scheduler) process to talk to and stop."""
 
 from __future__ import annotations
 
@@ -103,11 +103,18 @@ class ServeProcess:
 
 @contextmanager
 def serve_process(tmp_path: Path, env: Mapping[str, str], *args: str) -> Iterator[ServeProcess]:
+    with bot_process(tmp_path, env, "serve", *args) as process:
+        yield process
+
+
+@contextmanager
+def bot_process(tmp_path: Path, env: Mapping[str, str], command: str, *args: str) -> Iterator[ServeProcess]:
+    """`sns-bot serve` or `sns-bot scheduler` on a free loopback port, its output in tmp_path/COMMAND.std*."""
     port = free_port()
-    stdout, stderr = tmp_path / "serve.stdout", tmp_path / "serve.stderr"
+    stdout, stderr = tmp_path / f"{command}.stdout", tmp_path / f"{command}.stderr"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(
-            sns_bot("serve", "--host", "127.0.0.1", "--port", str(port), *args),
+            sns_bot(command, "--host", "127.0.0.1", "--port", str(port), *args),
             env=dict(env),
             cwd=tmp_path,
             stdout=out,
