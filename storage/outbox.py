@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, event, insert, or_, select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from storage.models import OutboxMessage, OutboxMethod, OutboxStatus
 
@@ -177,24 +177,21 @@ def clicked_in(message: OutboxMessage | None, channel: str) -> bool:
     return channel.startswith("D") if message.channel[:1] in ("U", "W") else channel == message.channel
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_ring(session: Session, transaction: SessionTransaction) -> None:
+    """A session's next transaction rings again, in every process, whether it delivers or not."""
+    if transaction.parent is None:
+        session.info.pop(_WROTE_ROWS, None)
+
+
 def on_commit(sessions: sessionmaker[Session], callback: Callable[[], None]) -> Callable[[], None]:
     """Calls ``callback`` after every commit of a ``sessions`` session that queued messages, until the returned
     function is called. SQLAlchemy keeps a sessionmaker's listeners for as long as the process runs, so a
     service that stops removes them: the callback holds the whole service alive otherwise."""
 
-    def _committed(session: Session) -> None:
-        if session.info.pop(_WROTE_ROWS, False):
+    def committed(session: Session) -> None:
+        if session.info.get(_WROTE_ROWS):  # after_commit comes before after_transaction_end
             callback()
 
-    def _rolled_back(session: Session) -> None:
-        session.info.pop(_WROTE_ROWS, None)
-
-    listeners = (("after_commit", _committed), ("after_rollback", _rolled_back))
-    for name, listener in listeners:
-        event.listen(sessions, name, listener)
-
-    def remove() -> None:
-        for name, listener in listeners:
-            event.remove(sessions, name, listener)
-
-    return remove
+    event.listen(sessions, "after_commit", committed)
+    return lambda: event.remove(sessions, "after_commit", committed)

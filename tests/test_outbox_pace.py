@@ -159,6 +159,28 @@ def test_notify_wakes_a_worker_in_another_process(
         listener_engine.dispose()
 
 
+@postgres_only
+def test_every_transaction_that_queues_rings_even_in_a_process_without_a_worker(
+    database_url: str, clock: FrozenClock
+) -> None:
+    """`serve --no-delivery`: no worker's listener resets the ring between a session's transactions."""
+    engine = make_engine(database_url)
+    rung = threading.Event()
+    doorbell = PostgresDoorbell(engine, rung.set)
+    doorbell.start()
+    try:
+        assert rung.wait(5), "the doorbell did not start"  # it rings once as it starts listening
+        with make_sessions(engine)() as session:
+            for text_ in ("first", "second"):
+                rung.clear()
+                with session.begin():
+                    outbox.post_message(session, channel="C0PUBLICINFO", message={"text": text_}, now=clock.now())
+                assert rung.wait(5), f"no NOTIFY for the {text_} transaction"
+    finally:
+        doorbell.stop()
+        engine.dispose()
+
+
 def test_audit_log_is_append_only(sessions: SessionFactory, clock: FrozenClock) -> None:
     with sessions.begin() as session:
         audit.record(session, at=clock.now(), actor=None, action="test", entity_type="t", entity_id=1)
