@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, or_, select, text
+from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.util import identity_key
 
-from storage.models import Case, CaseCopy, CaseCounter, CaseReporter, CaseStatus, OpenCaseUrl
+from storage.models import Case, CaseCopy, CaseCounter, CaseReporter, CaseStatus, CaseUrl, OpenCaseUrl
 
 _LOADED = "sns_bot.cases_loaded"
 # A case and what its copies show, loaded with it.
@@ -31,8 +32,8 @@ def url_hash(normalized_url: str) -> str:
 class CaseNumbers:
     """Hands out case numbers per year (SNS-2026-0001, -0002…); concurrent reports never share one.
 
-    On PostgreSQL the counter is taken in a short transaction of its own, so its row lock is held for one
-    statement rather than through a whole report (every new case would wait for every earlier one to
+    On PostgreSQL the counter is taken in a statement of its own (autocommit), so its row lock is held for
+    one statement rather than through a whole report (every new case would wait for every earlier one to
     commit), on one connection of its own, so waiting for it never holds up the pool. A number is skipped
     only when a report's transaction fails after taking it; races between reports of the same post are
     settled before (lock_urls). On SQLite, whose one writer serialises reports anyway, the counter is
@@ -41,27 +42,40 @@ class CaseNumbers:
     def __init__(self, engine: Engine) -> None:
         self._own: Engine | None = None
         if engine.dialect.name == "postgresql":
-            own = create_engine(engine.url, pool_size=1, max_overflow=0, pool_pre_ping=True)
+            own = create_engine(
+                engine.url, pool_size=1, max_overflow=0, pool_pre_ping=True, isolation_level="AUTOCOMMIT"
+            )
+            event.listen(own, "connect", _no_disk_wait)
             event.listen(engine, "engine_disposed", lambda _engine: own.dispose())
             self._own = own
 
     def take(self, session: Session, year: int) -> int:
         if self._own is None:
-            return session.execute(_count(sqlite.insert(CaseCounter), year)).scalar_one()
-        with self._own.begin() as connection:
-            # No wait for the disk: the report that uses the number commits after this, and PostgreSQL's log
-            # is written in order, so that durable commit makes this one durable too; a report that never
-            # commits leaves a gap, as it would anyway. One fsync per report instead of two.
-            connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            return connection.execute(_count(postgresql.insert(CaseCounter), year)).scalar_one()
+            return session.execute(_SQLITE_COUNT, {"year": year}).scalar_one()
+        with self._own.connect() as connection:
+            return connection.execute(_POSTGRESQL_COUNT, {"year": year}).scalar_one()
 
 
-def _count(insert: Any, year: int) -> Any:
+def _no_disk_wait(dbapi_connection: Any, _record: Any) -> None:
+    # The counter's commits do not wait for the disk: the report that uses the number commits after this,
+    # and PostgreSQL's log is written in order, so that durable commit makes this one durable too; a report
+    # that never commits leaves a gap, as it would anyway. One fsync per report instead of two.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    dbapi_connection.commit()  # a session setting, kept; committed in case autocommit is not on yet
+
+
+def _count(insert: Any) -> Any:
     return (
-        insert.values(year=year, last=1)
+        insert.values(year=bindparam("year"), last=1)
         .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"last": CaseCounter.last + 1})
         .returning(CaseCounter.last)
     )
+
+
+# Built once: the statement is the same for every report, only the year is a parameter.
+_SQLITE_COUNT = _count(sqlite.insert(CaseCounter))
+_POSTGRESQL_COUNT = _count(postgresql.insert(CaseCounter))
 
 
 def lock_urls(session: Session, hashes: Iterable[str]) -> None:
@@ -74,17 +88,27 @@ def lock_urls(session: Session, hashes: Iterable[str]) -> None:
         session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
-def find_open_case(session: Session, hashes: Iterable[str]) -> Case | None:
-    """The open case already tracking one of these URLs, if any."""
-    return session.scalars(
-        select(Case).join(OpenCaseUrl, OpenCaseUrl.case_id == Case.id).where(OpenCaseUrl.url_hash.in_(list(hashes)))
-    ).first()
+def open_case_id(session: Session, hashes: Iterable[str]) -> int | None:
+    """The id of the open case already tracking one of these URLs, if any."""
+    return session.scalar(select(OpenCaseUrl.case_id).where(OpenCaseUrl.url_hash.in_(list(hashes))).limit(1))
 
 
-def claim_urls(session: Session, case: Case, hashes: Iterable[str]) -> None:
-    """Marks URLs as tracked by ``case``. A URL another open case tracks raises IntegrityError at flush."""
-    session.add_all(OpenCaseUrl(url_hash=h, case_id=case.id) for h in hashes)
-    session.flush()
+def insert_case(
+    session: Session, case: dict[str, Any], report: dict[str, Any], urls: Sequence[str], hashes: Sequence[str]
+) -> int:
+    """Writes a new case (Case's columns), its first report (CaseReporter's), its URLs and its claims on them,
+    one INSERT a table with no ORM object (nothing reads them back in the report's transaction); its id.
+    A URL another open case tracks raises IntegrityError."""
+    case_id: int = session.execute(insert(Case.__table__).returning(Case.id), case).scalar_one()
+    session.execute(insert(CaseReporter.__table__), report | {"case_id": case_id})
+    session.execute(insert(CaseUrl.__table__), [{"case_id": case_id, "url": url} for url in urls])
+    claim_urls(session, case_id, hashes)
+    return case_id
+
+
+def claim_urls(session: Session, case_id: int, hashes: Iterable[str]) -> None:
+    """Marks URLs as tracked by case ``case_id``. A URL another open case tracks raises IntegrityError."""
+    session.execute(insert(OpenCaseUrl.__table__), [{"url_hash": h, "case_id": case_id} for h in hashes])
 
 
 def untracked(session: Session, hashes: Iterable[str]) -> list[str]:
@@ -147,7 +171,9 @@ def add_copies(session: Session, copies: list[dict[str, Any]]) -> None:
     """Adds copies (CaseCopy's columns) in one INSERT; a case whose copies were loaded reads them afresh."""
     session.execute(insert(CaseCopy.__table__), copies)  # the table: one executemany, None values and all
     for case_id in {c["case_id"] for c in copies}:
-        if (case := session.get(Case, case_id)) is not None:
+        # The session's own object only: a case it does not hold has no copies loaded (and was maybe never
+        # loaded at all: a new case is written without one).
+        if (case := session.identity_map.get(identity_key(Case, case_id))) is not None:
             session.expire(case, ["copies"])
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,16 +25,20 @@ def once(
     transaction rolls back, and it answers with the first's result."""
     try:
         with sessions.begin() as session:
-            if (done := session.get(ProcessedView, view_id)) is not None:
-                return done.result
+            if (done := _first_result(session, view_id)) is not None:
+                return done
             result = work(session)
             if result is not None:
-                session.add(ProcessedView(view_id=view_id, callback_id=callback_id, result=result, processed_at=now))
-                session.flush()
+                row = {"view_id": view_id, "callback_id": callback_id, "result": result, "processed_at": now}
+                session.execute(insert(ProcessedView.__table__), row)
             return result
     except IntegrityError:
         with sessions() as session:
-            done = session.get(ProcessedView, view_id)
-            if done is None:
+            if (done := _first_result(session, view_id)) is None:
                 raise
-            return done.result
+            return done
+
+
+def _first_result(session: Session, view_id: str) -> Result | None:
+    """The recorded result (never None: a refusal records nothing), read without an ORM object."""
+    return session.scalar(select(ProcessedView.result).where(ProcessedView.view_id == view_id))

@@ -31,6 +31,8 @@ UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 Intent = dict[str, Any]
 # A post queued in bulk: (channel, intent, subject).
 Post = tuple[str, Intent, str | None]
+# Rows queued in bulk go to the table: Core's executemany, without the ORM's bulk insert on top.
+_TABLE = OutboxMessage.__table__
 
 
 def post_message(
@@ -103,7 +105,7 @@ def post_intents(
         | {"parent_id": thread_id, "coalesce_key": coalesce_key}
         for channel, intent, subject in posts
     ]
-    ids = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
+    ids = session.scalars(insert(_TABLE).returning(_TABLE.c.id, sort_by_parameter_order=True), rows)
     _ring_at_commit(session)
     return list(ids)
 
@@ -121,7 +123,7 @@ def update_intents(session: Session, *, targets: Sequence[OutboxMessage], intent
         if t.id not in covered
     ]
     if rows:
-        session.execute(insert(OutboxMessage), rows)
+        session.execute(insert(_TABLE), rows)
         _ring_at_commit(session)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,66 +32,63 @@ def submit(session: Session, ctx: Context, form: ReportForm, reporter_id: str) -
     """Opens a case and routes it, or attaches the report to the open case of the same post."""
     hashes = [cases.url_hash(normalize(url)) for url in form.urls]
     cases.lock_urls(session, hashes)
-    existing = cases.find_open_case(session, hashes)
+    existing = cases.open_case_id(session, hashes)
     if existing is None:
         try:
             with session.begin_nested():
                 case = _open(session, ctx, form, reporter_id, hashes)
         except IntegrityError:  # a concurrent report of the same post opened it first
-            existing = cases.find_open_case(session, hashes)
+            existing = cases.open_case_id(session, hashes)
             if existing is None:
                 raise
         else:
             return _route(session, ctx, case, form)
-    return _attach(session, ctx, existing.id, form, reporter_id, hashes)
+    return _attach(session, ctx, existing, form, reporter_id, hashes)
 
 
 def _open(session: Session, ctx: Context, form: ReportForm, reporter_id: str, hashes: list[str]) -> Case:
-    """A new case, made of its first report (the case keeps that report's parts as its own)."""
+    """A new case, made of its first report (the case keeps that report's parts as its own), written without
+    ORM objects; the case as written, outside the session (nothing in this transaction reads it back)."""
     year = ctx.now.astimezone(ctx.timezone).year
     minutes = ctx.directory.config.reminders.incident_ack_escalation_minutes
     report = _report(ctx, form, reporter_id)
-    case = Case(
-        number=f"SNS-{year}-{ctx.numbers.take(session, year):04d}",
-        kind=form.kind,
-        capacity=report.capacity,
-        status=CaseStatus.OPEN,
-        summary=report.summary,
-        account=report.account,
-        discovered_at=report.discovered_at,
-        created_at=ctx.now,
-        department_id=report.department_id,
-        department_name=report.department_name,
-        reporter_id=report.user_id,
-        reporter_name=report.user_name,
-        reporter_count=1,
-        escalate_at=ctx.now + timedelta(minutes=minutes),
-        urls=[CaseUrl(url=url) for url in form.urls],
-        reports=[report],
-        # Loaded as empty: a new case's checklist is known, and reading it would cost a query.
-        checklist=[],
-    )
-    session.add(case)
-    session.flush()
-    cases.claim_urls(session, case, hashes)
-    return case
+    columns = {
+        "number": f"SNS-{year}-{ctx.numbers.take(session, year):04d}",
+        "kind": form.kind,
+        "capacity": report["capacity"],
+        "status": CaseStatus.OPEN,
+        "summary": report["summary"],
+        "account": report["account"],
+        "discovered_at": report["discovered_at"],
+        "created_at": ctx.now,
+        "department_id": report["department_id"],
+        "department_name": report["department_name"],
+        "reporter_id": report["user_id"],
+        "reporter_name": report["user_name"],
+        "reporter_count": 1,
+        "escalate_at": ctx.now + timedelta(minutes=minutes),
+    }
+    case_id = cases.insert_case(session, columns, report, form.urls, hashes)
+    # Its collections are known: a new case's checklist is empty, and nothing here reads its copies.
+    return Case(id=case_id, checklist=[], **columns)
 
 
-def _report(ctx: Context, form: ReportForm, reporter_id: str) -> CaseReporter:
-    """The report as its reporter filed it: who sees its parts depends on its own capacity."""
+def _report(ctx: Context, form: ReportForm, reporter_id: str) -> dict[str, Any]:
+    """The report as its reporter filed it (CaseReporter's columns): who sees its parts depends on its own
+    capacity."""
     department = ctx.directory.department(form.department_id)
-    return CaseReporter(
-        user_id=reporter_id,
-        user_name=ctx.directory.actor(reporter_id).name,
-        reported_at=ctx.now,
-        capacity=form.capacity,
-        summary=form.summary,
-        account=form.account,
-        discovered_at=form.discovered_at,
-        department_id=department.id if department else None,
-        department_name=department.name if department else None,
-        urls=list(form.urls),
-    )
+    return {
+        "user_id": reporter_id,
+        "user_name": ctx.directory.actor(reporter_id).name,
+        "reported_at": ctx.now,
+        "capacity": form.capacity,
+        "summary": form.summary,
+        "account": form.account,
+        "discovered_at": form.discovered_at,
+        "department_id": department.id if department else None,
+        "department_name": department.name if department else None,
+        "urls": list(form.urls),
+    }
 
 
 def _route(session: Session, ctx: Context, case: Case, form: ReportForm) -> Submission:
@@ -131,12 +129,12 @@ def _attach(
     if all((r.user_id, r.capacity) != (reporter_id, form.capacity) for r in case.reports):
         if all(r.user_id != reporter_id for r in case.reports):
             case.reporter_count += 1
-        joined = _report(ctx, form, reporter_id)
+        joined = CaseReporter(**_report(ctx, form, reporter_id))
         case.reports.append(joined)
         changed = True
     if new_hashes := cases.untracked(session, hashes):
         case.urls += [CaseUrl(url=url) for url, h in zip(form.urls, hashes, strict=True) if h in new_hashes]
-        cases.claim_urls(session, case, new_hashes)
+        cases.claim_urls(session, case.id, new_hashes)
         changed = True
     if widened := _widen(case, ctx, form, reporter_id):
         send_copies(session, ctx, case, widened)
