@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, delete, event, func, insert, or_, select
+from sqlalchemy import BigInteger, Engine, bindparam, create_engine, delete, event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.util import identity_key
@@ -66,16 +66,27 @@ def _no_disk_wait(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _count(insert: Any) -> Any:
+    counter = CaseCounter.__table__.c
     return (
-        insert.values(year=bindparam("year"), last=1)
-        .on_conflict_do_update(index_elements=[CaseCounter.year], set_={"last": CaseCounter.last + 1})
-        .returning(CaseCounter.last)
+        insert(CaseCounter.__table__)
+        .values(year=bindparam("year"), last=1)
+        .on_conflict_do_update(index_elements=[counter.year], set_={"last": counter.last + 1})
+        .returning(counter.last)
     )
 
 
-# Built once: the statement is the same for every report, only the year is a parameter.
-_SQLITE_COUNT = _count(sqlite.insert(CaseCounter))
-_POSTGRESQL_COUNT = _count(postgresql.insert(CaseCounter))
+# A report's statements, built once, on the tables: a statement built per call costs more CPU than running it,
+# and an ORM statement more still.
+_SQLITE_COUNT = _count(sqlite.insert)
+_POSTGRESQL_COUNT = _count(postgresql.insert)
+_LOCK_URL = select(func.pg_advisory_xact_lock(bindparam("key", type_=BigInteger)))
+_OPEN_URLS = OpenCaseUrl.__table__.c
+_OPEN_CASE = select(_OPEN_URLS.case_id).where(_OPEN_URLS.url_hash.in_(bindparam("hashes", expanding=True))).limit(1)
+_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+_INSERT_REPORT = insert(CaseReporter.__table__)
+_INSERT_URLS = insert(CaseUrl.__table__)
+_CLAIM_URLS = insert(OpenCaseUrl.__table__)
+_INSERT_COPIES = insert(CaseCopy.__table__)  # the table: one executemany, None values and all
 
 
 def lock_urls(session: Session, hashes: Iterable[str]) -> None:
@@ -85,12 +96,12 @@ def lock_urls(session: Session, hashes: Iterable[str]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for key in sorted({int(h[:15], 16) for h in hashes}):  # 60 bits: a bigint key
-        session.execute(select(func.pg_advisory_xact_lock(key)))
+        session.execute(_LOCK_URL, {"key": key})
 
 
 def open_case_id(session: Session, hashes: Iterable[str]) -> int | None:
     """The id of the open case already tracking one of these URLs, if any."""
-    return session.scalar(select(OpenCaseUrl.case_id).where(OpenCaseUrl.url_hash.in_(list(hashes))).limit(1))
+    return session.scalar(_OPEN_CASE, {"hashes": list(hashes)})
 
 
 def insert_case(
@@ -99,16 +110,16 @@ def insert_case(
     """Writes a new case (Case's columns), its first report (CaseReporter's), its URLs and its claims on them,
     one INSERT a table with no ORM object (nothing reads them back in the report's transaction); its id.
     A URL another open case tracks raises IntegrityError."""
-    case_id: int = session.execute(insert(Case.__table__).returning(Case.id), case).scalar_one()
-    session.execute(insert(CaseReporter.__table__), report | {"case_id": case_id})
-    session.execute(insert(CaseUrl.__table__), [{"case_id": case_id, "url": url} for url in urls])
+    case_id: int = session.execute(_INSERT_CASE, case).scalar_one()
+    session.execute(_INSERT_REPORT, report | {"case_id": case_id})
+    session.execute(_INSERT_URLS, [{"case_id": case_id, "url": url} for url in urls])
     claim_urls(session, case_id, hashes)
     return case_id
 
 
 def claim_urls(session: Session, case_id: int, hashes: Iterable[str]) -> None:
     """Marks URLs as tracked by case ``case_id``. A URL another open case tracks raises IntegrityError."""
-    session.execute(insert(OpenCaseUrl.__table__), [{"url_hash": h, "case_id": case_id} for h in hashes])
+    session.execute(_CLAIM_URLS, [{"url_hash": h, "case_id": case_id} for h in hashes])
 
 
 def untracked(session: Session, hashes: Iterable[str]) -> list[str]:
@@ -169,7 +180,7 @@ def due_escalations(session: Session, now: datetime) -> list[Case]:
 
 def add_copies(session: Session, copies: list[dict[str, Any]]) -> None:
     """Adds copies (CaseCopy's columns) in one INSERT; a case whose copies were loaded reads them afresh."""
-    session.execute(insert(CaseCopy.__table__), copies)  # the table: one executemany, None values and all
+    session.execute(_INSERT_COPIES, copies)
     for case_id in {c["case_id"] for c in copies}:
         # The session's own object only: a case it does not hold has no copies loaded (and was maybe never
         # loaded at all: a new case is written without one).

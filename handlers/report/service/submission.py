@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import Department
@@ -31,18 +30,12 @@ from storage.models import Audience, Capacity, Case, CaseKind, CaseReporter, Cas
 def submit(session: Session, ctx: Context, form: ReportForm, reporter_id: str) -> Submission:
     """Opens a case and routes it, or attaches the report to the open case of the same post."""
     hashes = [cases.url_hash(normalize(url)) for url in form.urls]
+    # No other report of these posts runs until this one ends (PostgreSQL: the posts' locks; SQLite: its one
+    # writer), so the open case found here stays the one, and none is opened meanwhile.
     cases.lock_urls(session, hashes)
     existing = cases.open_case_id(session, hashes)
     if existing is None:
-        try:
-            with session.begin_nested():
-                case = _open(session, ctx, form, reporter_id, hashes)
-        except IntegrityError:  # a concurrent report of the same post opened it first
-            existing = cases.open_case_id(session, hashes)
-            if existing is None:
-                raise
-        else:
-            return _route(session, ctx, case, form)
+        return _route(session, ctx, _open(session, ctx, form, reporter_id, hashes), form)
     return _attach(session, ctx, existing, form, reporter_id, hashes)
 
 
