@@ -109,6 +109,7 @@ def post_intents(
         | {"parent_id": thread_id, "coalesce_key": coalesce_key}
         for channel, intent, subject in posts
     ]
+    session.flush()  # messages queued before these as objects keep their earlier ids (a destination's order)
     ids = session.scalars(_QUEUE_RETURNING_IDS, rows)
     _ring_at_commit(session)
     return list(ids)
