@@ -107,6 +107,8 @@ def _register(engine: Engine, staff: list[Staff], count: int) -> None:
                 "platform": rng.choice(("x", "facebook", "instagram", "line", "youtube")),
                 "name": f"{names[owner.department]} 公式 {n:05d}",
                 "url": f"https://x.com/soja_bench_{n:05d}",
+                # Published, as 4(4)③ asks: an account without one is due for the policy reminder, not idle.
+                "public_policy_url": f"https://www.city.soja.example.jp/sns/policy/{n:05d}",
                 "department_id": owner.department,
                 "department_name": names[owner.department],
                 "managers": [owner.user_id, staff[(n + 7) % len(staff)].user_id][: 1 + n % 2],
