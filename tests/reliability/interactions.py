@@ -36,11 +36,7 @@ def case_click(
     notified: bool = False,
 ) -> Callable[[World], Prepared]:
     def prepare(world: World) -> Prepared:
-        case_id, copies = world.report(kind=kind)
-        if notified:
-            copies = world.notify_officer(case_id)
-        copy_id, where, _ = copies[audience]
-        value = case_value(case_id, copy_id, item)
+        case_id, value, where = _fresh_copy(world, kind=kind, audience=audience, item=item, notified=notified)
         return Prepared(
             partial(world.click_body, action, value, user=user, where=where), False, partial(world.case_state, case_id)
         )
@@ -59,14 +55,21 @@ def case_modal(
     notified: bool = False,
 ) -> Callable[[World], Prepared]:
     def prepare(world: World) -> Prepared:
-        case_id, copies = world.report(kind=kind)
-        if notified:
-            copies = world.notify_officer(case_id)
-        metadata = case_value(case_id, copies[audience][0], item)
+        case_id, metadata, _ = _fresh_copy(world, kind=kind, audience=audience, item=item, notified=notified)
         body = world.view_body(callback, values, user=user, metadata=metadata)
         return Prepared(lambda: body, True, partial(world.case_state, case_id))
 
     return prepare
+
+
+def _fresh_copy(world: World, *, kind: str, audience: str, item: str | None, notified: bool) -> tuple[int, str, str]:
+    """A new case's copy for ``audience`` (once the officer is notified, if asked): the case, the value its buttons
+    carry, and where the copy is."""
+    case_id, copies = world.report(kind=kind)
+    if notified:
+        copies = world.notify_officer(case_id)
+    copy_id, where, _ = copies[audience]
+    return case_id, case_value(case_id, copy_id, item), where
 
 
 def report_submit(world: World) -> Prepared:
