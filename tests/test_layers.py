@@ -68,3 +68,47 @@ def test_the_check_finds_a_feature_import(tmp_path: Path) -> None:
         ("uses_case_kinds.py", "storage.models:CaseKind"),
         ("uses_drafts.py", "storage:drafts"),
     }
+
+
+# What draws for Slack, and what wires drawing to Slack's requests (listeners, middlewares, form parsers that
+# share a view's limits). Every other module of handlers/ is a rule: it returns outcomes and intents, and the
+# delivery worker draws them when it sends (issue 13).
+DRAWING = {"views", "renderer", "messages"}
+SLACK_GLUE = DRAWING | {"listeners", "buttons", "forms", "failure", "modals"}
+
+
+def _draws(module: str) -> bool:
+    return module.startswith("handlers.") and bool(set(module.split(".")[1:]) & DRAWING)
+
+
+def _rules_importing_views(root: Path) -> set[tuple[str, str]]:
+    return {
+        (path.relative_to(root).as_posix(), module)
+        for path in root.rglob("*.py")
+        if path.parent != root and not set(path.relative_to(root).with_suffix("").parts) & SLACK_GLUE
+        for module, name in _imports(path)
+        if _draws(module) or _draws(f"{module}.{name}")
+    }
+
+
+def test_no_service_or_rule_module_imports_a_view() -> None:
+    handlers_root = Path(bot.__file__).parent.parent / "handlers"
+    assert _rules_importing_views(handlers_root) == set()
+
+
+def test_the_check_finds_a_rule_importing_a_view(tmp_path: Path) -> None:
+    for name, line in {
+        "report/service/submission.py": "from handlers.report.views.copy import copy_blocks",
+        "draft/decisions.py": "from handlers.draft import renderer",
+        "account/sweep.py": "from handlers.account.messages import MESSAGES",
+        "account/listeners.py": "from handlers.account.views import account_list",
+        "report/views/copy.py": "from handlers.report.views.blocks import section",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(line + "\n", encoding="utf-8")
+
+    assert _rules_importing_views(tmp_path) == {
+        ("report/service/submission.py", "handlers.report.views.copy"),
+        ("draft/decisions.py", "handlers.draft"),
+        ("account/sweep.py", "handlers.account.messages"),
+    }
