@@ -66,6 +66,11 @@ class BurstRun:
     peak_1s_channel: str = ""
     peak_60s: int = 0  # ... in a 60-second window
     fanout_done: float | None = None  # seconds from the first report to the last fan-out copy
+    last_report_at: float = 0.0  # time.monotonic() when the last report was sent
+    # Issue 13: seconds from the last report sent to the last copy or chat.update accepted; None while some
+    # copy or update is still unsent when the bench stops following delivery.
+    copies_and_updates_done: float | None = None
+    copies_and_updates_unsent: int = 0
     drained: float | None = None  # seconds from the first report to an empty outbox (None: not within the wait)
     backlog: dict[str, int] = field(default_factory=dict)  # unsent messages per channel at the end
     public_info: dict[str, int] = field(default_factory=dict)  # 市政情報課's outbox rows: copies, thread lines, updates
@@ -150,7 +155,8 @@ def _tally_answers(result: BurstRun, results: list[Result]) -> None:
     result.accepted = sum(1 for r in results if r.status == 200)
     result.refused = dict(Counter(r.status for r in results if r.status != 200))
     result.ack = Latency.of([r.seconds for r in results])
-    result.sent_within = max(r.sent_at for r in results) - min(r.sent_at for r in results)
+    result.last_report_at = max(r.sent_at for r in results)
+    result.sent_within = result.last_report_at - min(r.sent_at for r in results)
 
 
 def _follow_delivery(result: BurstRun, engine: Engine, start: float, wait: float) -> None:
@@ -218,6 +224,17 @@ def _tally_database(result: BurstRun, session: Session, results: list[Result]) -
     for method, top_level, count in kinds:
         kind = "updates" if method == OutboxMethod.UPDATE else "copies" if top_level else "thread lines"
         result.public_info[kind] = result.public_info.get(kind, 0) + count
+    result.copies_and_updates_unsent = (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.status.in_(UNSETTLED),
+                (OutboxMessage.method == OutboxMethod.UPDATE) | OutboxMessage.parent_id.is_(None),
+            )
+        )
+        or 0
+    )
     result.unsent_channels = set(
         session.scalars(select(OutboxMessage.channel).where(OutboxMessage.status.in_(UNSETTLED)).distinct())
     )
@@ -245,6 +262,9 @@ def _tally_calls(result: BurstRun, fake: RecordingSlack, start: float) -> None:
     fanout = [c.at for c in top_level if c.args["channel"] in OFFICE_CHANNELS or c.args["channel"].startswith("U0HEAD")]
     if fanout and result.fanout_done is not None:
         result.fanout_done = max(fanout) - start
+    updates = [c.at for c in fake.calls_to("chat.update") if fake.answered_ok(c)]
+    if not result.copies_and_updates_unsent:
+        result.copies_and_updates_done = max([c.at for c in top_level] + updates) - result.last_report_at
     by_channel: dict[str, list[float]] = defaultdict(list)
     for call in ok:
         by_channel[str(call.args["channel"])].append(call.at)

@@ -75,9 +75,14 @@ A channel sends one message at a time at Slack's pace (a burst of 20, then one a
 offices' channels hold the backlog. Since issue 13 an update is drawn when it is sent, and one pending update
 stands for any number of changes to its case (`storage/outbox.py` `update_intents`), so the 10-second
 coalescing and its sweep are gone; a channel out of tokens is left out of the claim. What remains is the
-pace itself: 50 cases' copies and thread lines in 市政情報課's channel.
-**Next step**: one thread line for many duplicates already; fewer posts in the busiest channel (a digest
-message per minute in a burst) if Slack's pace keeps the last copy beyond the target.
+pace itself: 50 cases' copies and thread lines in 市政情報課's channel. Issue 13's target counts the copies'
+updates too, and they wait longest: `bot/pacing.py` paces every message to a destination at chat.postMessage's
+one a second, so a copy's chat.update queues behind the ~300 thread lines of 市政情報課's channel. Slack paces
+chat.update differently (Tier 3: 50+ a minute per app and workspace; only chat.postMessage has the "one per
+second per channel" special tier: docs.slack.dev/apis/web-api/rate-limits).
+**Next step**: pace chat.update on a bucket of its own (Tier 3, workspace-wide) and claim a channel's pending
+updates beside its posts instead of behind its thread lines (an update still never goes before its copy's post:
+it needs the copy's ts); fewer thread lines in the busiest channel (a digest line per minute in a burst).
 """,
     "sweep": """
 The due accounts are found by index, the reminders already sent left out with one query, the due reminders

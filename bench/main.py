@@ -61,7 +61,7 @@ class Plan:
         self.burst = (
             burst.BurstPlan(reports=150, posts=15, people=30, seconds=6, drain_wait=6, rate_limit=False)
             if quick
-            else burst.BurstPlan(reports=1000, posts=50, people=200, seconds=30, drain_wait=20, rate_limit=False)
+            else burst.BurstPlan(reports=1000, posts=50, people=200, seconds=30, drain_wait=40, rate_limit=False)
         )
         # The quick run bursts once per database, with 429s (which checks the clean run's targets too).
         self.burst_variants = (True,) if quick else (False, True)
