@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.catalog import t
 from playground.slack_api import SlackStandIn
+from storage.models import Account, AccountState
 from tests.account.flow import STAFF1, STAFF2, account, dms, jst, press, seed_account, sweep_at
 from tests.support.bot import RunningBot
 from tests.support.clock import FrozenClock
@@ -73,3 +74,33 @@ def test_someone_else_is_refused_and_audited(bot: RunningBot, fake_slack: SlackS
     assert account(bot).public_policy_url is None
     assert audit_actions(bot).count("account.denied") == 2
     assert fake_slack.calls_to("views.open") == []
+
+
+def test_an_account_withdrawn_since_the_reminder_needs_no_policy(
+    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
+) -> None:
+    account_id = seed_account(bot, changed=date(2026, 11, 1), policy=None)
+    assert sweep_at(bot, clock, jst(2026, 11, 26, 9, 30)) == 1
+    with bot.service.runtime.sessions.begin() as session:  # withdrawn after the reminder went out
+        session.get(Account, account_id).state = AccountState.WITHDRAWING
+
+    press(bot, fake_slack, "account.policy.open", account_id, user_id=STAFF1)
+    (told,) = fake_slack.wait_for("response_url")
+    assert t("account.policy.not_active") in strings(told.args)
+    assert errors(submit_policy(bot, account_id, POLICY)) == {"account.policy.url": t("account.policy.not_active")}
+
+    assert account(bot).public_policy_url is None
+    assert "account.policy_recorded" not in audit_actions(bot)
+    assert fake_slack.calls_to("views.open") == []
+
+
+def test_the_same_page_pasted_differently_is_no_change(bot: RunningBot, fake_slack: SlackStandIn) -> None:
+    account_id = seed_account(bot, changed=date(2026, 11, 1), policy=POLICY)
+
+    again = submit_policy(bot, account_id, POLICY.replace("https://www.", "http://") + "?fbclid=abc")
+
+    assert again.json()["response_action"] == "update"
+    assert account(bot).public_policy_url == POLICY
+    assert "account.policy_recorded" not in audit_actions(bot)
+    delivered(bot)
+    assert not [p for p in posts(fake_slack, "C0PUBLICINFO") if "公開用運用ポリシー" in strings(p.args)]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.config import Config
 from bot.directory import Directory
 from handlers.account import policy, reminders, sweep
-from handlers.account.domain import Outcome, view_of
+from handlers.account.domain import AccountView, Outcome, view_of
 from handlers.account.views import AccountRenderer, account_list
 from handlers.common.work import Context
 from storage import accounts
@@ -135,10 +135,10 @@ def test_recording_the_url_stops_the_reminders_and_tells_public_info(desk: Desk)
 def test_only_the_accounts_people_may_record_it_and_a_refusal_is_audited(desk: Desk) -> None:
     account_id = seed(desk, registered=date(2026, 11, 2))
 
-    assert desk.run(policy.policy_form, account_id, OUTSIDER) is None
+    assert desk.run(policy.policy_form, account_id, OUTSIDER) == Outcome.DENIED
     assert desk.run(policy.record_policy, account_id, OUTSIDER, POLICY) == (Outcome.DENIED, None)
     assert [e.after for e in audited(desk, "account.denied")] == [{"action": "policy"}] * 2
-    assert desk.run(policy.policy_form, account_id, HEAD) is not None
+    assert isinstance(desk.run(policy.policy_form, account_id, HEAD), AccountView)
     assert desk.run(policy.record_policy, account_id, PUBINFO, POLICY)[0] == Outcome.DONE
 
 

@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     DENIED = "denied"
     APPLICATION_GONE = "application_gone"  # registered already, or its approval withdrawn
     URL_TAKEN = "url_taken"  # another account in the register has this URL
+    NOT_ACTIVE = "not_active"  # withdrawing or deleted since the button was sent
 
 
 @dataclass(frozen=True)

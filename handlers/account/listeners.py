@@ -127,6 +127,8 @@ REGISTER_REFUSED = {
     Outcome.APPLICATION_GONE: (AccountIds.APPLICATION, "account.error.application.gone"),
     Outcome.URL_TAKEN: (AccountIds.URL, "account.error.url.taken"),
 }
+# Why a modal about an account was not opened, or its submission not recorded.
+_REFUSED = {Outcome.DENIED: "account.denied", Outcome.NOT_ACTIVE: "account.policy.not_active"}
 SNOOZED = {
     Outcome.DONE: "account.password.snoozed",
     Outcome.UNCHANGED: "account.password.already_snoozed",
@@ -201,8 +203,8 @@ def submit_policy(ack: Ack, body: dict[str, Any], view: dict[str, Any], context:
     account_id = AccountAction.decode(view.get("private_metadata")).account_id
     with runtime.sessions.begin() as session:
         outcome, shown = policy.record_policy(session, context_of(runtime), account_id, body["user"]["id"], url)
-    if shown is None or outcome == Outcome.DENIED:
-        ack(response_action="errors", errors={AccountIds.POLICY_RECORD_URL: t("account.denied")})
+    if shown is None:
+        ack(response_action="errors", errors={AccountIds.POLICY_RECORD_URL: t(_REFUSED[outcome])})
     else:
         ack(response_action="update", view=policy_recorded(shown.name, url))
 
@@ -225,14 +227,15 @@ def _open_on_account(
     load: Callable[[Session, Context, int, str], Any],
     build: Callable[[Any], View],
 ) -> None:
-    """A button that opens a modal about its account: ``load`` what it shows (None: refused, and audited)."""
+    """A button that opens a modal about its account: ``load`` what it shows (None or an Outcome: refused, and
+    why)."""
     runtime = runtime_of(context)
     account_id = _clicked(action).account_id
     with runtime.sessions.begin() as session:
         shown = load(session, context_of(runtime), account_id, body["user"]["id"])
     ack()
-    if shown is None:
-        respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
+    if shown is None or isinstance(shown, Outcome):
+        respond(text=t(_REFUSED[shown or Outcome.DENIED]), response_type="ephemeral", replace_original=False)
     else:
         open_on_click(client, runtime, body, build(shown), subject=subject_of(account_id))
 
