@@ -36,6 +36,7 @@ class AccountView:
     announced_on_site: bool
     public_policy_url: str | None = None
     send_only: bool = False
+    withdrawal_criteria: tuple[str, ...] = ()  # 4(6)'s criteria a withdrawal was decided by
 
     @property
     def policy_missing(self) -> bool:
@@ -60,6 +61,7 @@ def view_of(account: Account) -> AccountView:
         announced_on_site=account.announced_on_site,
         public_policy_url=account.public_policy_url,
         send_only=account.send_only,
+        withdrawal_criteria=tuple(account.withdrawal_reason.split(",")) if account.withdrawal_reason else (),
     )
 
 
@@ -113,6 +115,6 @@ def is_orphaned(directory: Directory, account: Account) -> bool:
     return account.state != AccountState.DELETED and not current_managers(directory, account)
 
 
-def next_password_change(account: Account, settings: Reminders) -> date:
+def next_password_change(account: Account | AccountView, settings: Reminders) -> date:
     """4(5)①: the day the password is due for a change again, counted from its last one."""
     return account.password_changed_on + timedelta(days=settings.password_rotation_days)

@@ -16,7 +16,7 @@ from bot.catalog import t
 from bot.mrkdwn import escape
 from bot.runtime import Runtime
 from handlers.account import policy, service
-from handlers.account.domain import Outcome, is_orphaned, next_password_change
+from handlers.account.domain import AccountView, Outcome, is_orphaned, next_password_change
 from handlers.account.forms import read_period, read_policy, read_register, read_review, read_withdrawal
 from handlers.account.ids import AccountIds
 from handlers.account.intents import subject_of
@@ -39,7 +39,7 @@ from handlers.common.modals import open_modal, open_on_click
 from handlers.common.work import Context, context_of
 from storage import accounts, applications
 from storage.idempotency import once
-from storage.models import Account, AccountState
+from storage.models import AccountState
 
 
 def account_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
@@ -167,13 +167,13 @@ def password_changed(
     runtime = runtime_of(context)
     ctx = context_of(runtime)
     with runtime.sessions.begin() as session:
-        account = service.password_changed(session, ctx, _clicked(action).account_id, body["user"]["id"])
-        reply = _recorded(ctx, account) if account else t("account.denied")
+        _, shown = service.password_changed(session, ctx, _clicked(action).account_id, body["user"]["id"])
     ack()
-    respond(text=reply, response_type="ephemeral", replace_original=account is not None)
+    reply = t("account.denied") if shown is None else _recorded(ctx, shown)
+    respond(text=reply, response_type="ephemeral", replace_original=shown is not None)
 
 
-def _recorded(ctx: Context, account: Account) -> str:
+def _recorded(ctx: Context, account: AccountView) -> str:
     upcoming = next_password_change(account, ctx.directory.config.reminders)
     return password_recorded(account.name, ctx.today, upcoming)
 
@@ -282,28 +282,21 @@ def announced(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: R
     meta = _clicked(action)
     ctx = context_of(runtime)
     with runtime.sessions.begin() as session:
-        account = service.mark_announced(session, ctx, meta.account_id, body["user"]["id"], meta.task or "")
-        message = (
-            AccountRenderer().reminder(
-                service.view_of(account), "withdrawal", criteria=account.withdrawal_reason.split(",")
-            )
-            if account
-            else None
-        )
+        _, shown = service.mark_announced(session, ctx, meta.account_id, body["user"]["id"], meta.task or "")
     ack()
-    if message is None:
+    if shown is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
+        message = AccountRenderer().reminder(shown, "withdrawal", criteria=list(shown.withdrawal_criteria))
         respond(replace_original=True, **message)
 
 
 def deleted(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     runtime = runtime_of(context)
     with runtime.sessions.begin() as session:
-        account = service.deleted(session, context_of(runtime), _clicked(action).account_id, body["user"]["id"])
-        name = account.name if account else None
+        _, shown = service.deleted(session, context_of(runtime), _clicked(action).account_id, body["user"]["id"])
     ack()
-    if name is None:
+    if shown is None:
         respond(text=t("account.denied"), response_type="ephemeral", replace_original=False)
     else:
-        respond(text=deletion_recorded(name), replace_original=True)
+        respond(text=deletion_recorded(shown.name), replace_original=True)

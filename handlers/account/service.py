@@ -116,14 +116,16 @@ def _may_register(directory: Directory, department_id: str, user_id: str) -> boo
 # -- password rotation ------------------------------------------------------------------------------
 
 
-def password_changed(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
+def password_changed(
+    session: Session, ctx: Context, account_id: int, user_id: str
+) -> tuple[Outcome, AccountView | None]:
     """「変更しました」: records today and restarts the cycle (the reminders key on the new date)."""
     account = authorized(session, ctx, account_id, user_id, "password_changed")
     if account is None:
-        return None
+        return Outcome.DENIED, None
     before = account.password_changed_on
     if before == ctx.today and account.password_snooze_on is None:
-        return account  # a retry or a second press: today is recorded already
+        return Outcome.UNCHANGED, view_of(account)  # a retry or a second press: today is recorded already
     account.password_changed_on, account.password_snooze_on = ctx.today, None
     audit(
         session,
@@ -133,7 +135,7 @@ def password_changed(session: Session, ctx: Context, account_id: int, user_id: s
         "account.password_changed",
         {"before": before.isoformat(), "after": ctx.today.isoformat()},
     )
-    return account
+    return Outcome.DONE, view_of(account)
 
 
 def snooze(session: Session, ctx: Context, account_id: int, user_id: str) -> Outcome:
@@ -239,33 +241,37 @@ def _withdraw(
     )
 
 
-def mark_announced(session: Session, ctx: Context, account_id: int, user_id: str, task: str) -> Account | None:
+def mark_announced(
+    session: Session, ctx: Context, account_id: int, user_id: str, task: str
+) -> tuple[Outcome, AccountView | None]:
+    """A withdrawal task done (撤退の予告をアカウント上で / 市ホームページで): the notice drops its button."""
     if task not in ("announced_in_account", "announced_on_site"):
         raise BadRequest(f"{task!r} is no withdrawal task")
     account = authorized(session, ctx, account_id, user_id, "announce")
     if account is None:
-        return None
+        return Outcome.DENIED, None
     if getattr(account, task):
-        return account  # a retry or a second press
+        return Outcome.UNCHANGED, view_of(account)  # a retry or a second press
     setattr(account, task, True)
     # Every copy of the notice drops the task's button, drawn when sent: one pending update draws any later one.
     if notices := accounts.posted(session, subject_of(account.id), "withdrawal"):
         outbox.update_intents(session, targets=notices, intent=notices[0].intent, now=ctx.now)
     audit(session, ctx, ("account", account.id), user_id, "account.announced", {"task": task})
-    return account
+    return Outcome.DONE, view_of(account)
 
 
-def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> Account | None:
-    """「削除しました」: the account leaves the register's live list; 市政情報課 hears of it."""
+def deleted(session: Session, ctx: Context, account_id: int, user_id: str) -> tuple[Outcome, AccountView | None]:
+    """「削除しました」: the account leaves the register's live list; 市政情報課 hears of it. Only an account
+    being withdrawn is deleted (the button comes with the deletion reminder)."""
     account = authorized(session, ctx, account_id, user_id, "deleted")
-    if account is None or account.state not in (AccountState.WITHDRAWING, AccountState.DELETED):
-        return None
+    if account is None or account.state == AccountState.ACTIVE:
+        return Outcome.DENIED, None
     if account.state == AccountState.DELETED:
-        return account  # a retry or a second press: done already
+        return Outcome.UNCHANGED, view_of(account)  # a retry or a second press: done already
     account.state, account.deleted_on = AccountState.DELETED, ctx.today
     tell_office(session, ctx, account, Message.NOTICE, notice="deleted", by=ctx.directory.name_of(user_id))
     audit(session, ctx, ("account", account.id), user_id, "account.deleted", {"on": ctx.today.isoformat()})
-    return account
+    return Outcome.DONE, view_of(account)
 
 
 # -- the April personnel change ------------------------------------------------------------------
