@@ -104,16 +104,14 @@ def _subject(account: Account) -> str:
 
 
 def _monthly_summary(session: Session, ctx: Context) -> int:
-    """On the first business day of a month, from 09:00: last month's summary to 市政情報課. A bot that was
-    down then sends it the next business morning it is up (once a month: the claim is keyed on the 1st)."""
+    """On the first business day of a month, from 09:00: last month's summary to 市政情報課."""
     today = ctx.today
     first = today.replace(day=1)
     hours = ctx.directory.office_hours
     first_business_day = next(
         first + timedelta(days=n) for n in range(31) if hours.is_open_day(first + timedelta(days=n))
     )
-    morning = ctx.now.astimezone(ctx.directory.timezone).time() >= SUMMARY_HOUR
-    if today < first_business_day or not hours.is_open_day(today) or not morning:
+    if today != first_business_day or ctx.now.astimezone(ctx.directory.timezone).time() < SUMMARY_HOUR:
         return 0
     if not accounts.claim_reminder(session, "monthly_summary", "organization", first, ctx.now):
         return 0

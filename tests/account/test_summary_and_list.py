@@ -33,20 +33,6 @@ def test_the_monthly_summary_goes_out_on_the_first_business_day_at_nine(
         assert session.scalars(select(AuditEntry.hash).where(AuditEntry.seq == int(seq))).one() == hash_shown
 
 
-def test_a_bot_down_on_the_first_business_day_sends_the_summary_the_next_business_morning(
-    bot: RunningBot, fake_slack: SlackStandIn, clock: FrozenClock
-) -> None:
-    seed_account(bot, changed=date(2026, 11, 20))
-    # Down from Tuesday 1 December, the first business day, until Saturday the 5th.
-
-    assert sweep_at(bot, clock, jst(2026, 12, 5, 10, 0)) == 0  # a Saturday
-    assert sweep_at(bot, clock, jst(2026, 12, 7, 8, 59)) == 0  # Monday, before nine
-    assert sweep_at(bot, clock, jst(2026, 12, 7, 9, 0)) == 1
-    assert sweep_at(bot, clock, jst(2026, 12, 8, 9, 0)) == 0
-    (summary,) = posts(fake_slack, "C0PUBLICINFO")
-    assert "SNS月次サマリー（2026年11月）" in strings(summary.args)
-
-
 def test_the_list_shows_each_account_and_waiting_applications(bot: RunningBot, fake_slack: SlackStandIn) -> None:
     seed_account(bot, changed=date(2026, 11, 20))
     seed_application(bot, ApplicationStatus.SUBMITTED)
