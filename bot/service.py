@@ -18,7 +18,6 @@ from bot.catalog import bilingual
 from bot.clock import Clock, SystemClock
 from bot.config import load_config
 from bot.delivery import OutboxWorker
-from bot.doorbell import PostgresDoorbell
 from bot.environment import Environment
 from bot.live_config import LiveConfig
 from bot.metrics import DatabaseGauges, Metrics
@@ -120,6 +119,8 @@ class BotService:
         self.worker.start()
         self._stops.append(self.worker.stop)
         if self.runtime.engine.dialect.name == "postgresql":
+            from bot.doorbell import PostgresDoorbell  # psycopg (~20 MB) is loaded where PostgreSQL is used
+
             doorbell = PostgresDoorbell(self.runtime.engine, self.worker.wake)
             doorbell.start()
             self._stops.append(doorbell.stop)

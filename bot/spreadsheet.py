@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from bot.catalog import t
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 UTF8 = ("utf-8",)
 # Excel's 「CSV（コンマ区切り）」 on a Japanese Windows writes cp932, Microsoft's superset of Shift_JIS.
@@ -133,6 +132,10 @@ def _decode(data: bytes, encodings: Sequence[str]) -> str:
 
 
 def _xlsx_lines(path: Path) -> tuple[str, list[Line]]:
+    # openpyxl weighs ~13 MB and 0.1 s: imported by the first import of a workbook, not at every start.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     _read_bytes(path)  # the same message as for a CSV when it is missing or unreadable
     try:
         # Not read-only: only a full sheet knows its merged cells. data_only: a formula's value, not its text.

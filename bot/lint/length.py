@@ -14,23 +14,46 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-
-from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
-from twitter_text.config import config as _TWITTER_CONFIG
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 
 from bot.lint.text import Folded
 
-_V3 = _TWITTER_CONFIG["defaults"]
-_SCALE: int = _V3["scale"]
-_HEAVY: int = _V3["default_weight"] // _SCALE
-_URL_WEIGHT: int = _V3["transformed_url_length"]
-_EMOJI_WEIGHT: int = _V3["default_weight"] // _SCALE
-# Characters of weight 1 (the v3 ranges all weigh 100/100); everything else weighs _HEAVY.
-_LIGHT = re.compile(
-    "[" + "".join(f"{re.escape(chr(r['start']))}-{re.escape(chr(r['end']))}" for r in _V3["ranges"]) + "]"
-)
-if any(r["weight"] != _SCALE for r in _V3["ranges"]):
-    raise RuntimeError("twitter-text's weight table is no longer 1 or 2 per character: revisit bot.lint.length")
+
+@dataclass(frozen=True)
+class _Weights:
+    """twitter-text's v3 table and extractors. Loaded by the first X text, not at start-up: importing
+    twitter-text compiles its patterns and pkg_resources (~0.3 s and ~18 MB), most starts never lint for X."""
+
+    heavy: int  # every character outside ``light`` weighs this much
+    light: re.Pattern[str]  # characters of weight 1
+    url: int
+    emoji: int
+    extract_emojis: Callable[[str], list[dict]]
+    extract_urls: Callable[[str], list[dict]]
+
+
+@cache
+def _weights() -> _Weights:
+    from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
+    from twitter_text.config import config
+
+    v3 = config["defaults"]
+    scale: int = v3["scale"]
+    if any(r["weight"] != scale for r in v3["ranges"]):
+        raise RuntimeError("twitter-text's weight table is no longer 1 or 2 per character: revisit bot.lint.length")
+    ranges = "".join(f"{re.escape(chr(r['start']))}-{re.escape(chr(r['end']))}" for r in v3["ranges"])
+    return _Weights(
+        heavy=v3["default_weight"] // scale,
+        light=re.compile(f"[{ranges}]"),
+        url=v3["transformed_url_length"],
+        emoji=v3["default_weight"] // scale,
+        extract_emojis=extract_emojis_with_indices,
+        extract_urls=extract_urls_with_indices,
+    )
+
+
 _EMOJI_HINT = re.compile(
     "[\u00a9\u00ae\u200d\u20e3\ufe0e\ufe0f\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]"
 )
@@ -46,30 +69,32 @@ def _to_x(text: str) -> str:
 
 def _entities(text: str) -> dict[int, tuple[int, int]]:
     """start → (end, weight) of the links and emoji of ``text``."""
+    weights = _weights()
     found: dict[int, tuple[int, int]] = {}
     seen: dict[str, list[dict]] = {}  # the same emoji run tends to come back (🎉🎉, 👍🏻)
     for run in _EMOJI_RUN.finditer(text):
         if _EMOJI_HINT.search(run.group()):
             emojis = seen.get(run.group())
             if emojis is None:
-                emojis = seen[run.group()] = extract_emojis_with_indices(run.group())
+                emojis = seen[run.group()] = weights.extract_emojis(run.group())
             for emoji in emojis:
                 start, end = emoji["indices"]
-                found[run.start() + start] = (run.start() + end, _EMOJI_WEIGHT)
+                found[run.start() + start] = (run.start() + end, weights.emoji)
     if "." in text:  # every link twitter-text recognises has a dot in its domain
-        urls = [url["indices"] for url in extract_urls_with_indices(text)]
+        urls = [url["indices"] for url in weights.extract_urls(text)]
         if found:  # an emoji inside a link is part of the link
             starts = [start for start, _ in urls]
             for emoji in list(found):
                 index = bisect_right(starts, emoji) - 1
                 if index >= 0 and emoji < urls[index][1]:
                     del found[emoji]
-        found.update((start, (end, _URL_WEIGHT)) for start, end in urls)
+        found.update((start, (end, weights.url)) for start, end in urls)
     return found
 
 
 def _weight(segment: str) -> int:
-    return _HEAVY * len(segment) - (_HEAVY - 1) * len(_LIGHT.findall(segment))
+    weights = _weights()
+    return weights.heavy * len(segment) - (weights.heavy - 1) * len(weights.light.findall(segment))
 
 
 def _walk(text: str, limit: int | None) -> tuple[int, int | None]:
@@ -96,9 +121,9 @@ def _walk(text: str, limit: int | None) -> tuple[int, int | None]:
 
 
 def _crossing_in(segment: str, room: int) -> int:
-    used = 0
+    weights, used = _weights(), 0
     for index, char in enumerate(segment):
-        used += 1 if _LIGHT.match(char) else _HEAVY
+        used += 1 if weights.light.match(char) else weights.heavy
         if used > room:
             return index
     raise AssertionError("the segment was not over")  # pragma: no cover: callers know it is
@@ -107,8 +132,8 @@ def _crossing_in(segment: str, room: int) -> int:
 def weighted_over(text: str, limit: int) -> tuple[int, int] | None:
     """``(weighted length, offset in text where it crosses limit)`` when ``text`` is over ``limit`` as X
     counts it, else None. The text is only walked when it can be over."""
-    if "." not in text and _HEAVY * len(text) <= limit:
-        return None  # no link possible and no character weighs more than _HEAVY
+    if "." not in text and _weights().heavy * len(text) <= limit:
+        return None  # no link possible and no character weighs more than ``heavy``
     folded = Folded(text, _to_x)
     total, crossing = _walk(folded.text, limit)
     if crossing is None:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.audit_export import write_csv, write_xlsx
+from bot.audit_export import write_csv
+from bot.audit_xlsx import write_xlsx
 from tests.audit_export.rows import HEADERS, KEYS, TOKYO, csv_rows, entry, jsonl_lines, jst
 
 # -- CSV ---------------------------------------------------------------------------------------

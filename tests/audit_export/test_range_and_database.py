@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState
 
-from bot.audit_export import committee_rows, day_range, default_filename, write_csv, write_jsonl, write_xlsx
+from bot.audit_export import committee_rows, day_range, default_filename, write_csv, write_jsonl
+from bot.audit_xlsx import write_xlsx
 from storage import audit, audit_query
 from storage.audit_query import entries_between
 from storage.db import SessionFactory
