@@ -2,9 +2,8 @@
 
 from slack_bolt import App
 
-from handlers.help.ids import HelpIds
-from handlers.help.listeners import show_help
+from handlers.help.listeners import answer_help
 
 
 def register(app: App) -> None:
-    app.command(HelpIds.COMMAND)(show_help)
+    app.middleware(answer_help)

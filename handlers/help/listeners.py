@@ -1,15 +1,32 @@
 from __future__ import annotations
 
-from slack_bolt import Ack, BoltContext
+import json
+from collections.abc import Callable
+from typing import Any
 
+from slack_bolt import BoltContext, BoltResponse
+
+from bot.directory import Directory
 from bot.per_directory import PerDirectory
 from handlers.common.context import runtime_of
+from handlers.help.ids import HelpIds
 from handlers.help.views import help_message
 
-# Drawn and validated once per configuration revision: the offices' names are the only things that vary.
-_ANSWER = PerDirectory(lambda directory: help_message(directory.config.organization.name, directory.offices))
+
+def _answer(directory: Directory) -> str:
+    return json.dumps(help_message(directory.config.organization.name, directory.offices), ensure_ascii=False)
 
 
-def show_help(ack: Ack, context: BoltContext) -> None:
-    """Answers in the acknowledgement itself: no response_url round trip."""
-    ack(**_ANSWER(runtime_of(context).config.directory))
+# Drawn, validated and serialised once per configuration revision: the offices' names are all that varies.
+_ANSWER = PerDirectory(_answer)
+_JSON = {"content-type": "application/json;charset=utf-8"}
+
+
+def answer_help(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+    """A global middleware answering /sns-help with the guideline in the acknowledgement, from the request's own
+    thread: a listener's ack would wait for Bolt's pool, which looks for it every 10 ms
+    (slack_bolt/listener/thread_runner.py). Every other request goes on."""
+    if body.get("command") != HelpIds.COMMAND:
+        next()
+        return None
+    return BoltResponse(status=200, body=_ANSWER(runtime_of(context).config.directory), headers=_JSON)
