@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,9 +44,10 @@ class Claimed:
 
 def _next_of_its_channel(skip: Collection[str] = ()):
     """A channel sends one message at a time: the one being sent (claimable again once its lease runs out),
-    else the pending message that ranks first. New top-level posts rank before thread lines and updates, so
-    that in a flame-up a new case's copy is not queued behind the timelines and updates of earlier cases at
-    Slack's pace; a reply or an update still waits for its parent (claim), and each class keeps its order.
+    else the pending message that ranks first. New top-level posts rank before updates and updates before thread
+    lines, so that in a flame-up a new case's copy and the copies' updates are not queued behind the timelines
+    of earlier cases at Slack's pace; a reply or an update still waits for its parent (claim), and each class
+    keeps its order.
     One window over the unsent rows, not a subquery per row: the backlog of a burst stays cheap to claim."""
     sending_first = case((OutboxMessage.status == OutboxStatus.SENDING, 0), else_=1)
     position = func.row_number().over(
@@ -58,8 +59,9 @@ def _next_of_its_channel(skip: Collection[str] = ()):
 
 
 def _rank(message: Any) -> Any:
-    """0 for a new top-level post, 1 for a thread reply or an update."""
-    return case((and_(message.parent_id.is_(None), message.method == OutboxMethod.POST), 0), else_=1)
+    """0 for a new top-level post, 1 for an update, 2 for a thread reply: a copy's update shows its case as it
+    is now and is not held behind the timelines' lines, which in a flame-up are most of a channel's backlog."""
+    return case((message.method == OutboxMethod.UPDATE, 1), (message.parent_id.is_(None), 0), else_=2)
 
 
 def _due_at():

@@ -88,7 +88,7 @@ def test_thread_replies_and_updates_find_their_parent_in_slack(
     assert update.args["text"] == "case (受領済み)"
 
 
-def test_a_new_post_goes_before_earlier_thread_replies_and_updates_of_its_channel(
+def test_a_new_post_goes_before_earlier_updates_and_updates_before_thread_replies_of_its_channel(
     sessions: SessionFactory, worker: OutboxWorker, fake_slack: SlackStandIn, clock: FrozenClock
 ) -> None:
     first = queue(sessions, clock, "C0PUBLICINFO", "case 1")
@@ -109,7 +109,7 @@ def test_a_new_post_goes_before_earlier_thread_replies_and_updates_of_its_channe
         assert len(outcomes) == 1  # still one message of the channel at a time
         sent.append(fake_slack.calls[-1].args["text"])
 
-    assert sent == ["case 2", "line 1", "case 1 (受領済み)", "line 2"]
+    assert sent == ["case 2", "case 1 (受領済み)", "line 1", "line 2"]
 
 
 def test_429_waits_for_retry_after_without_counting_an_attempt(
@@ -263,19 +263,20 @@ def test_a_refused_reply_and_update_go_as_plain_text_in_their_place_and_public_i
     fake_slack.fail_next("chat.update", error="msg_too_long")
     outcomes = [outcome for _ in range(5) for outcome in worker.run_once()]
 
-    # The reply refused then sent plain (its notice queued), the update refused, the notice, the plain update.
+    # The update (ranked before thread lines) refused then sent plain, the reply refused, the notice, the plain reply.
     assert outcomes == [Outcome.REFUSED, Outcome.SENT, Outcome.REFUSED, Outcome.SENT, Outcome.SENT]
     parent_ts = row(sessions, parent.id).slack_ts
-    refused_reply, plain_reply = fake_slack.calls_to("chat.postMessage")[1:3]
+    posts = fake_slack.calls_to("chat.postMessage")
+    refused_reply, plain_reply = [call for call in posts if "thread_ts" in call.args]
     assert refused_reply.args["thread_ts"] == plain_reply.args["thread_ts"] == parent_ts
     assert "blocks" not in plain_reply.args
     assert "*SNS-2026-0009* 本文" in plain_reply.args["text"]
     refused_update, plain_update = fake_slack.calls_to("chat.update")
     assert refused_update.args["ts"] == plain_update.args["ts"] == parent_ts
     assert plain_update.args["blocks"] == []
-    (notice,) = fake_slack.calls_to("chat.postMessage")[3:]  # two refused messages about case:9, one notice
-    assert notice.args["channel"] == "C0PUBLICINFO"
-    assert "invalid_blocks" in notice.args["text"]
+    # Two refused messages about case:9, one notice.
+    (notice,) = [call for call in posts if call.args["channel"] == "C0PUBLICINFO"]
+    assert "msg_too_long" in notice.args["text"]  # the first refused, the update
 
 
 def test_after_a_crash_claimed_messages_are_delivered_once_the_lease_ends(
