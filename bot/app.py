@@ -11,6 +11,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
+from bot.listener_runner import prompt_runner
 from bot.metrics import Metrics, request_kind
 from bot.runtime import Runtime
 
@@ -22,11 +23,14 @@ def _same_token_warning(record: logging.LogRecord) -> bool:
 
 class MeteredApp(App):
     """Bolt's app, counting each request by kind and answer and timing it until its ack:
-    HTTP and Socket Mode both hand every request to ``dispatch``, which returns at the ack."""
+    HTTP and Socket Mode both hand every request to ``dispatch``, which returns at the ack, as soon as a
+    listener acks (``bot/listener_runner.py``)."""
 
     def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metrics = metrics
+        # Before any app.error: it installs its handler on the runner in place then.
+        self._listener_runner = prompt_runner(self._listener_runner)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
