@@ -33,6 +33,15 @@ the bench runs the bot as `sns-bot serve --no-delivery` beside a `sns-bot schedu
 NOTIFY (README, "Two processes"), so these figures are the web process's alone; on SQLite serve keeps its worker
 (nothing could ring another process), and the next step there is less CPU per delivered message.
 """,
+    "ack.help": """
+Before 2026-12-07 the answer waited for Bolt's listener pool, where Bolt's runner looks for the ack every 10 ms
+(`slack_bolt/listener/thread_runner.py`): in-process ~1.2 ms of CPU and ~11 ms of wall-clock per command. Now a
+global middleware answers `/sns-help` from the request's own thread with the answer serialised once per
+configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms. What is left over the floor is the
+bot's own edge, shared by every request: the signature and shape checks in `bot/http.py`, Bolt parsing the form
+again, the three global middlewares each called through Bolt's argument injection, the metrics.
+**Next step**: the shape check and Bolt sharing one parse of the body.
+""",
     "ack.submission": """
 Issue 13 moved rendering out of the ack: a report's transaction stores the case, its audit entry and intents
 (`handlers/report/service/`), and the delivery worker draws each message when it sends it
@@ -74,22 +83,51 @@ and may report again).
 A channel sends one message at a time at Slack's pace (a burst of 20, then one a second): in a flame-up the
 offices' channels hold the backlog. Since issue 13 an update is drawn when it is sent, and one pending update
 stands for any number of changes to its case (`storage/outbox.py` `update_intents`), so the 10-second
-coalescing and its sweep are gone; a channel out of tokens is left out of the claim. What remains is the
-pace itself: 50 cases' copies and thread lines in 市政情報課's channel. Issue 13's target counts the copies'
-updates too, and they wait longest: `bot/pacing.py` paces every message to a destination at chat.postMessage's
-one a second, so a copy's chat.update queues behind the ~300 thread lines of 市政情報課's channel. Slack paces
-chat.update differently (Tier 3: 50+ a minute per app and workspace; only chat.postMessage has the "one per
-second per channel" special tier: docs.slack.dev/apis/web-api/rate-limits).
-**Next step**: pace chat.update on a bucket of its own (Tier 3, workspace-wide) and claim a channel's pending
-updates beside its posts instead of behind its thread lines (an update still never goes before its copy's post:
-it needs the copy's ts); fewer thread lines in the busiest channel (a digest line per minute in a burst).
+coalescing and its sweep are gone; a channel out of tokens is left out of the claim. chat.update takes no token
+of the channel's bucket (only chat.postMessage has Slack's "one per second per channel" tier), but a channel
+still sends one message at a time, and until 2026-12-07 a copy's update ranked with the thread lines: in
+市政情報課's channel it waited behind ~300 of them. Now updates rank after new copies and before thread lines
+(`storage/outbox_claims.py` `_rank`).
+**Next step**: fewer thread lines in the busiest channel in a flame-up (one digest line per case per minute
+instead of a line per report); the thread lines are not part of this target but hold the channel's pace.
+""",
+    "burst.resume": """
+A 429'd message waits for Retry-After (1 s here) and then for a token of its channel's bucket (`bot/pacing.py`);
+the gap is measured from the channel's last 429, and while the reports arrive the fake answers two calls in
+every three seconds 429, so a retry can meet another. On SQLite the delivery worker shares the serve process
+with the burst's acknowledgements (that process at ~1 core, ack p50 ~1.4 s in this run), so its claims run late;
+on PostgreSQL, where a `sns-bot scheduler` process delivers, the same gap was 1.7 s.
+**Next step**: less CPU per acknowledgement in the serve process (part 1); a rate-limited channel's retry
+claimed by the worker's timer at its due time rather than at the next claim round.
+""",
+    "startup": """
+Imports. `import bot.cli` took 1.3–1.8 s and 108 MB (`python -X importtime`): twitter-text alone 0.37 s (it
+compiles its patterns and imports pkg_resources), openpyxl 0.1 s, psycopg on SQLite too. Since 2026-12-07 they
+load on first use (an X text's length, an xlsx export or import, PostgreSQL's LISTEN; `tests/test_startup_imports.py`
+keeps them out): 84 MB, and 1.6–1.8 s to the first 200 from /healthz measured on a machine running the test
+suite meanwhile. What is left: SQLAlchemy and the models (~0.3 s), slack_bolt (~0.2 s), alembic for the schema
+check (~0.1 s), the configuration's validation, and on a fresh SQLite database its 14 migrations.
+**Next step**: the schema check by one query of alembic_version against the head revision known at build time
+(no alembic import when the schema is current); the features' listeners imported when registered.
+""",
+    "rss": """
+Imports were 108 MB of the 161 (`ru_maxrss` after `import bot.cli`); twitter-text, openpyxl and psycopg load on
+first use since 2026-12-07 (`startup`), 84 MB before the first request. The rest grows with the burst: up to
+64 listener threads in flight, SQLAlchemy's statement cache, and on SQLite the delivery worker and its drawn
+messages in the same process.
+**Next step**: a listener pool sized to the database (SQLite has one writer: 64 threads only queue for it).
 """,
     "sweep": """
 The due accounts are found by index, the reminders already sent left out with one query, the due reminders
 claimed with one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`, and since issue 13 each reminder is
-queued as an intent, drawn when sent, all of them in one INSERT (`storage/outbox.py` `post_intents`). What
-remains: the 1,000 audit entries through the ORM; the machine's other load shows here most.
-**Next step**: audit entries with one Core insert.
+queued as an intent, drawn when sent, all of them in one INSERT (`storage/outbox.py` `post_intents`); the audit
+entries are chained and written with one executemany at the commit (`storage/audit_chain.py`). pyinstrument
+(`--profile`, 2026-12-07, PostgreSQL, the test suite running beside it: 1.43 s): the outbox INSERT 0.69 s, the
+claims' INSERT 0.27 s, the audit chain 0.24 s. Alone, the same 1,000-row INSERT takes 0.1–0.2 s, most of it
+psycopg turning the statement's 11,000 named placeholders into PostgreSQL's (a statement that long is not
+cached); as an executemany it is no faster. The rest is the machine's other load, which this part shows most.
+**Next step**: the reminders' outbox rows and claims in one statement (`INSERT … SELECT` from the claimed
+rows' RETURNING), which halves the round trips and the placeholders.
 """,
 }
 
