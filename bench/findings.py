@@ -10,74 +10,77 @@ FINDINGS: dict[str, str] = {
 The transaction of a report, measured in-process without the worker (`bench/ack_cpu.py`). Done (2026-12-07):
 no ORM flush on the path any more (the case, its report, URLs and URL claims, the idempotency record, the posts
 and the audit entry are Core INSERTs on the tables, the audit entry still chained at commit), statements built
-once instead of per call (building one cost more CPU than running it), no savepoint, the open case found by its
-URL claim alone, PostgreSQL's case counter one autocommit statement: 13 statements and BEGIN on SQLite, 16 on
-PostgreSQL. Interleaved with main on a loaded 2-core machine, transaction CPU per report: SQLite 10.4–10.9 ms
-to 4.9–5.2 ms, PostgreSQL 14.9–18.9 ms to 9.3–9.7 ms. What is left is per statement (~0.1 ms on SQLite,
-~0.2–0.5 ms with psycopg's round trip) and the session's begin and commit.
+once instead of per call, no savepoint, the open case found by its URL claim alone, PostgreSQL's case counter one
+autocommit statement: 13 statements and BEGIN on SQLite, 16 on PostgreSQL; and the request's thread waits for
+the ack on an event instead of Bolt's 10 ms polling (`bot/listener_runner.py`). Per report: SQLite 9.65 → 5.70 ms,
+PostgreSQL 15.66 → 9.50 ms (this run against the one before; that one started on a busier machine). What is left
+is per statement (~0.1 ms on SQLite, ~0.2–0.5 ms with psycopg's round trip), the session's begin and commit,
+and the HTTP path shared by every request (signature, Bolt's parsing, the middlewares: ~0.3 ms, see `ack.help`).
 **Next step**: fewer round trips on PostgreSQL (its pool's pre-ping, the NOTIFY, the posts and their copies in
 one statement); no transient `Case` object for a new case (~0.1 ms).
 """,
     "ack.slash": """
-CPU and the database. First found: about half of the process's CPU at c=50 was slack_sdk turning the report modal's
-`View` into a dict; fixed: the modal is serialised once per directory revision
-(`handlers/report/views/report_modal.py` `report_modal_for`). Since issue 12 each `/sns-report` records the modal
-it opens, before and after views.open: two transactions per command queued listeners on SQLite's one writer and on
-PostgreSQL's pool (py-spy, 2026-12-06: `open_report` 49 % waiting for SQLite's write lock, 42 % for a pooled
-connection). Those records now share their commits with the other modals opened meanwhile
-(`storage/group_commit.py`): on a quiet machine c=50 went from ~1,100 ms to ~450–530 ms p99. What remains is the
-delivery worker of the earlier levels' cases competing for the interpreter lock in the same process (see
-`ack.submission`).
-**Next step**: record the opened view by the external_id alone (no second write after views.open). On PostgreSQL
-the bench runs the bot as `sns-bot serve --no-delivery` beside a `sns-bot scheduler` process that delivers, rung by
-NOTIFY (README, "Two processes"), so these figures are the web process's alone; on SQLite serve keeps its worker
-(nothing could ring another process), and the next step there is less CPU per delivered message.
+CPU. First found: about half of the process's CPU at c=50 was slack_sdk turning the report modal's `View` into a
+dict; fixed: the modal is serialised once per directory revision (`handlers/report/views/report_modal.py`
+`report_modal_for`). Since issue 12 each `/sns-report` records the modal it opens, before and after views.open;
+those records share their commits with the other modals opened meanwhile (`storage/group_commit.py`). Since
+2026-12-07 the answer goes back the moment the listener acks (`bot/listener_runner.py`; Bolt's runner looked for
+the ack every 10 ms), so at c=1 the bot is at the floor (0.99–1.02×). What is left at c=20 and c=50: the bot
+spends about twice the floor's CPU per command (3.2–3.6 ms against 1.7: the two records of the opened modal and
+the full report modal sent to views.open and parsed back), and in a closed loop on 2 cores the p99 follows the
+CPU.
+**Next step**: one record per command (the view id learned from the submission, which carries our external_id,
+instead of a second write after views.open); the views.open answer not parsed beyond the view id.
 """,
     "ack.help": """
 Before 2026-12-07 the answer waited for Bolt's listener pool, where Bolt's runner looks for the ack every 10 ms
 (`slack_bolt/listener/thread_runner.py`): in-process ~1.2 ms of CPU and ~11 ms of wall-clock per command. Now a
 global middleware answers `/sns-help` from the request's own thread with the answer serialised once per
-configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms. What is left over the floor is the
-bot's own edge, shared by every request: the signature and shape checks in `bot/http.py`, Bolt parsing the form
-again, the three global middlewares each called through Bolt's argument injection, the metrics.
+configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms, 0.57–0.87× the floor at every
+level but one. That one (PostgreSQL c=20: 29.8 ms against 24.6) is within this machine's noise between runs;
+what the bot adds over the floor is its own edge, shared by every request: the signature and shape checks in
+`bot/http.py`, Bolt parsing the form again, the three global middlewares called through Bolt's argument
+injection, the metrics.
 **Next step**: the shape check and Bolt sharing one parse of the body.
 """,
     "ack.submission": """
+The absolute target is below the durable floor on this machine: one INSERT committed per submission already
+takes ~500–540 ms at the p99 at c=50 (the table above), and the bot's ratio to it is met on both databases.
 Issue 13 moved rendering out of the ack: a report's transaction stores the case, its audit entry and intents
 (`handlers/report/service/`), and the delivery worker draws each message when it sends it
-(`handlers/report/messages.py`). The transaction went from ~27 statements to ~16 (the copies and their posts
-one INSERT each, an insert sentinel returning the ids in order on SQLite; the new case's collections known
-empty). Measured after: in-process, one at a time, a report's transaction costs ~10 ms of CPU on SQLite and
-~15–18 ms on PostgreSQL (`bench/ack_cpu.py`: SQLAlchemy's ORM and psycopg's round trips), and the served
-submission at c=1 is 2–5× that, because the delivery worker draws and sends the backlog in the same process
-and takes the interpreter lock between the listener's round trips: with the worker running in-process the
-same submissions took 73 ms instead of 35 (PostgreSQL). Fixed on the way: the worker's reads no longer take
-SQLite's write lock (`storage/db.py` `reading_sessions`); a claimed batch is drawn in one session, a case's
-copies from one load of it; messages sent at once are settled in shared commits; channels out of Slack's pace
-are left out of the claim (the burst's backlog was read at every claim); PostgreSQL's case counter no longer
-waits for the disk. On PostgreSQL every report still commits under the audit chain's lock
-(`storage/audit_chain.py`), so commits and their disk waits are serialised: the durable floor's one INSERT
-is not.
-Since: the transaction's rows are Core INSERTs (`ack.cpu`), about half its CPU.
+(`handlers/report/messages.py`); its rows are Core INSERTs (`ack.cpu`). Since 2026-12-07 the answer goes back
+the moment the listener acks, not at Bolt's next 10 ms look (`bot/listener_runner.py`), and the request threads
+no longer wake a hundred times a second each: PostgreSQL c=50 p99 1,995 → 1,064 ms, SQLite 973 → 630 ms
+(the run before this one, same bench). What is left above the floor: on SQLite the transaction's CPU is spent
+holding the one write lock (py-spy: 93 % of a submission's time waiting for it at c=50), and the serve process
+also delivers; on PostgreSQL every report commits under the audit chain's lock (`storage/audit_chain.py`).
 **Next step**: the audit chain appended after commit by one chainer (entries written unchained, chained in order
-by a sweep), so reports commit in parallel. The worker in a process of its own is done on PostgreSQL
-(`serve --no-delivery` and `sns-bot scheduler`, as the bench runs it); on SQLite it stays in serve.
+by a sweep), so reports commit in parallel on PostgreSQL; on SQLite, less CPU inside the write lock (the
+statements built, the rows serialised before BEGIN).
 """,
     "routing": """
-Render at send time adds the draw to each copy's way out: the worker loads the case (one load for the copies
-claimed together) and renders each copy before its Web API call; the 30 ms of the fake API then dominate. A
-new case posts its copies only, no "created" thread line; a channel's new posts go before its thread lines
-and updates.
+A copy's way out: the commit wakes the worker (in-process on SQLite; NOTIFY to the scheduler process on
+PostgreSQL), the worker claims in a transaction of its own, loads the case once for the copies claimed together,
+draws each copy and sends it: four 30 ms calls in parallel. p50 41–43 ms is that path; the p95 (75 ms SQLite,
+120 ms PostgreSQL) is the claim and the draw waiting for the interpreter lock and, on PostgreSQL, the extra hop of
+NOTIFY and a second process. A new case posts its copies only, no "created" thread line; a channel's new posts go
+before its updates and thread lines.
 **Next step**: send a new case's copies as soon as its transaction commits, drawn from the state it committed
-(the listener's own data), leaving only later updates to the worker.
+(the listener's own data, no claim round), leaving only retries and later updates to the worker.
 """,
     "burst.ack": """
-The cause of part 1: every submission is a transaction of ~12 ms of CPU, serialised on SQLite's write lock or
-PostgreSQL's case counter and the duplicates' case row (`handlers/report/service/submission.py` `_attach` →
-`copies.lock`, FOR UPDATE, while `_widen`/`_refresh` render and queue every copy's update). A submission that
-waits past Bolt's 3 s limit is answered 404 (its report is stored: lost = 0, but the reporter sees an error
-and may report again).
-**Next step**: as in part 1; and coalesce the refresh of widened cases (less work under the case's lock).
+The cause of part 1, with duplicates: 950 of the 1,000 reports attach to one of 50 cases, and the reports of one
+post run one at a time (`handlers/report/service/submission.py` `submit`: the post's lock, then `_attach` →
+`copies.lock`, the case row FOR UPDATE, then the copies' updates queued). py-spy on PostgreSQL (quick burst,
+2026-12-07): of a submission's time, 17 % waiting for the post's lock and ~65 % in psycopg's round trips of
+`_attach` (the case and its reports loaded, the URLs, `refresh` → `storage/outbox.py` `_pending`), all under
+that lock, so 20 reports of a post queue behind each other's ~20 round trips. SQLite's one writer serialises
+them anyway and its p99 is 300–401 ms; PostgreSQL's is 4.6–5.4 s. Since 2026-12-07 every report of the clean
+PostgreSQL burst is answered (928 of 1,000 before: Bolt's 3 s limit answered 404; 996 of 1,000 with the 429s).
+A report waiting past the limit is stored all the same (lost = 0), but its reporter sees an error.
+**Next step**: attach in a few statements under the post's lock (one `UPDATE … RETURNING` of the case's
+counters, the report and URLs as Core INSERTs, the copies' updates as one `INSERT … SELECT` guarded by the
+pending-update check), so a post's lock is held for ~3 round trips instead of ~20.
 """,
     "burst.delivery": """
 A channel sends one message at a time at Slack's pace (a burst of 20, then one a second): in a flame-up the
@@ -103,10 +106,11 @@ claimed by the worker's timer at its due time rather than at the next claim roun
     "startup": """
 Imports. `import bot.cli` took 1.3–1.8 s and 108 MB (`python -X importtime`): twitter-text alone 0.37 s (it
 compiles its patterns and imports pkg_resources), openpyxl 0.1 s, psycopg on SQLite too. Since 2026-12-07 they
-load on first use (an X text's length, an xlsx export or import, PostgreSQL's LISTEN; `tests/test_startup_imports.py`
-keeps them out): 84 MB, and 1.6–1.8 s to the first 200 from /healthz measured on a machine running the test
-suite meanwhile. What is left: SQLAlchemy and the models (~0.3 s), slack_bolt (~0.2 s), alembic for the schema
-check (~0.1 s), the configuration's validation, and on a fresh SQLite database its 14 migrations.
+load on first use (an X text's length, an xlsx export or import, PostgreSQL's LISTEN;
+`tests/test_startup_imports.py` keeps them out): 84 MB, and in this run 1.6–1.9 s to the first 200 from /healthz,
+2.08 s once (a restart on PostgreSQL after its burst). What is left: SQLAlchemy and the models (~0.3 s),
+slack_bolt (~0.2 s), alembic and the 14 revision scripts for the schema check (~0.1 s), the configuration's
+validation, and on a fresh SQLite database its migrations.
 **Next step**: the schema check by one query of alembic_version against the head revision known at build time
 (no alembic import when the schema is current); the features' listeners imported when registered.
 """,
@@ -170,7 +174,8 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
         "`/sns-help` p99 / floor p99 at c=50",
         "1.4–1.9× (issue 13); quick runs on a loaded machine: sqlite 158 ms, postgresql 176 ms (4.3×, 4.7×)",
         "answered in its ack, not through response_url, drawn once per configuration revision "
-        "(`handlers/help/listeners.py`); the same quick run after: 57 ms and 98 ms",
+        "(`handlers/help/listeners.py`); the same quick run after: 57 ms and 98 ms; then (2026-12-07, from "
+        "1.45–1.58×) answered by a global middleware from the request's own thread, not through Bolt's pool",
     ),
     (
         "`/sns-report` p99 at c=50",
@@ -188,5 +193,27 @@ BEFORE_AND_AFTER: list[tuple[str, str, str]] = [
         "at most once per 10 s, then a sweep for the stale ones (`report.refresh`)",
         "one pending update per message, drawn when sent, whatever the number of changes (`storage/outbox.py` "
         "`update_intents`); an update its reader would see no change in is skipped",
+    ),
+    (
+        "`view_submission` p99 at c=50, and every ack",
+        "2026-12-07 05:56 run: sqlite 973 ms, postgresql 1,995 ms; CPU per report 9.65 and 15.66 ms",
+        "the answer goes back the moment a listener acks: Bolt's runner looked for the ack every 10 ms, from "
+        "every request's thread (`bot/listener_runner.py`)",
+    ),
+    (
+        "burst: reports answered 200, postgresql",
+        "2026-12-07 05:56 run: 928 and 988 of 1,000 (72 and 12 × 404)",
+        "as for `view_submission`",
+    ),
+    (
+        "burst: every copy and chat.update delivered within 40 s of the last report",
+        "the copies' updates queued behind ~300 thread lines of 市政情報課's channel",
+        "a channel's updates rank before its thread lines (`storage/outbox_claims.py` `_rank`)",
+    ),
+    (
+        "start-up and peak RSS",
+        "2026-12-07 05:56 run: 3.11 s and 2.98 s; 161 MB (SQLite)",
+        "twitter-text, openpyxl and psycopg imported on first use, not at start (`bot/lint/length.py`, "
+        "`bot/audit_xlsx.py`, `bot/spreadsheet.py`, `bot/service.py`): 108 → 84 MB before the first request",
     ),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack, BoltRequest, BoltResponse
 from slack_bolt.listener import Listener
 from slack_bolt.listener.thread_runner import ThreadListenerRunner
+from slack_bolt.logger.messages import warning_did_not_call_ack
 
 
 class SignallingAck(Ack):
@@ -46,14 +47,15 @@ class PromptListenerRunner(ThreadListenerRunner):
             return super().run(request, response, listener_name, listener, starting_time)
         ack = SignallingAck()
         request.context["ack"] = ack  # before the listener's arguments are built from the context
-        failed: list[BoltResponse | None] = []
+        failed: list[BoltResponse] = []
         self.listener_executor.submit(self._run_listener, request, response, listener, ack, failed)
         started = time.time() if starting_time is None else starting_time
         ack.done.wait(max(0.0, listener.ack_timeout - (time.time() - started)))
         if failed:
             return failed[0]
         if ack.response is None:
-            return None  # Bolt answers that the listener did not ack in time
+            self.logger.warning(warning_did_not_call_ack(listener_name))
+            return None  # Bolt goes on as for a request no listener took
         return ack.response
 
     def _run_listener(
@@ -62,7 +64,7 @@ class PromptListenerRunner(ThreadListenerRunner):
         response: BoltResponse,
         listener: Listener,
         ack: SignallingAck,
-        failed: list[BoltResponse | None],
+        failed: list[BoltResponse],
     ) -> None:
         """As Bolt runs a listener in its pool: an error before the ack answers 500 after the error handler."""
         try:
