@@ -7,17 +7,17 @@ from __future__ import annotations
 
 FINDINGS: dict[str, str] = {
     "ack.cpu": """
-The transaction of a report, measured in-process without the worker (`bench/ack_cpu.py`). Done (2026-12-07):
-no ORM flush on the path any more (the case, its report, URLs and URL claims, the idempotency record, the posts
-and the audit entry are Core INSERTs on the tables, the audit entry still chained at commit), statements built
-once instead of per call, no savepoint, the open case found by its URL claim alone, PostgreSQL's case counter one
-autocommit statement: 13 statements and BEGIN on SQLite, 16 on PostgreSQL; and the request's thread waits for
-the ack on an event instead of Bolt's 10 ms polling (`bot/listener_runner.py`). Per report: SQLite 9.65 → 5.70 ms,
-PostgreSQL 15.66 → 9.50 ms (this run against the one before; that one started on a busier machine). What is left
-is per statement (~0.1 ms on SQLite, ~0.2–0.5 ms with psycopg's round trip), the session's begin and commit,
+The transaction of a report, measured in-process without the worker (`bench/ack_cpu.py`). Done (2026-12-07): no ORM
+flush on the path any more (the case, its report, URLs and URL claims, the idempotency record, the posts and the
+audit entry are Core INSERTs on the tables, the audit entry still chained at commit), statements built once instead
+of per call, no savepoint, the open case found by its URL claim alone, PostgreSQL's case counter one autocommit
+statement: 13 statements and BEGIN on SQLite, 16 on PostgreSQL; and the request's thread waits for the ack on an
+event instead of Bolt's 10 ms polling (`bot/listener_runner.py`). Per report: SQLite 9.65 → 5.70 ms, PostgreSQL
+15.66 → 9.50 ms (runs of 2026-12-07 05:56 and 13:31 UTC; 7.69 and 11.92 ms at 13:45, on a busier machine). What is
+left is per statement (~0.1 ms on SQLite, ~0.2–0.5 ms with psycopg's round trip), the session's begin and commit,
 and the HTTP path shared by every request (signature, Bolt's parsing, the middlewares: ~0.3 ms, see `ack.help`).
-**Next step**: fewer round trips on PostgreSQL (its pool's pre-ping, the NOTIFY, the posts and their copies in
-one statement); no transient `Case` object for a new case (~0.1 ms).
+**Next step**: fewer round trips on PostgreSQL (its pool's pre-ping, the NOTIFY, the posts and their copies in one
+statement); no transient `Case` object for a new case (~0.1 ms).
 """,
     "ack.slash": """
 CPU. First found: about half of the process's CPU at c=50 was slack_sdk turning the report modal's `View` into a
@@ -25,7 +25,7 @@ dict; fixed: the modal is serialised once per directory revision (`handlers/repo
 `report_modal_for`). Since issue 12 each `/sns-report` records the modal it opens, before and after views.open;
 those records share their commits with the other modals opened meanwhile (`storage/group_commit.py`). Since
 2026-12-07 the answer goes back the moment the listener acks (`bot/listener_runner.py`; Bolt's runner looked for
-the ack every 10 ms), so at c=1 the bot is at the floor (0.99–1.02×). What is left at c=20 and c=50: the bot
+the ack every 10 ms), so at c=1 the bot is about at the floor (0.99–1.23×). What is left at c=20 and c=50: the bot
 spends about twice the floor's CPU per command (3.2–3.6 ms against 1.7: the two records of the opened modal and
 the full report modal sent to views.open and parsed back), and in a closed loop on 2 cores the p99 follows the
 CPU.
@@ -36,10 +36,10 @@ instead of a second write after views.open); the views.open answer not parsed be
 Before 2026-12-07 the answer waited for Bolt's listener pool, where Bolt's runner looks for the ack every 10 ms
 (`slack_bolt/listener/thread_runner.py`): in-process ~1.2 ms of CPU and ~11 ms of wall-clock per command. Now a
 global middleware answers `/sns-help` from the request's own thread with the answer serialised once per
-configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms, 0.57–0.87× the floor at every
-level but one. That one (PostgreSQL c=20: 29.8 ms against 24.6) is within this machine's noise between runs;
-what the bot adds over the floor is its own edge, shared by every request: the signature and shape checks in
-`bot/http.py`, Bolt parsing the form again, the three global middlewares called through Bolt's argument
+configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms; 0.43–0.92× the floor in the runs of
+2026-12-07 13:31 and 13:45 UTC but once, 1.21× (PostgreSQL c=20, 29.8 ms against 24.6), within this machine's noise
+between runs; what the bot adds over the floor is its own edge, shared by every request: the signature and shape
+checks in `bot/http.py`, Bolt parsing the form again, the three global middlewares called through Bolt's argument
 injection, the metrics.
 **Next step**: the shape check and Bolt sharing one parse of the body.
 """,
@@ -51,7 +51,7 @@ Issue 13 moved rendering out of the ack: a report's transaction stores the case,
 (`handlers/report/messages.py`); its rows are Core INSERTs (`ack.cpu`). Since 2026-12-07 the answer goes back
 the moment the listener acks, not at Bolt's next 10 ms look (`bot/listener_runner.py`), and the request threads
 no longer wake a hundred times a second each: PostgreSQL c=50 p99 1,995 → 1,064 ms, SQLite 973 → 630 ms
-(the run before this one, same bench). What is left above the floor: on SQLite the transaction's CPU is spent
+(runs of 2026-12-07 05:56 and 13:31 UTC). What is left above the floor: on SQLite the transaction's CPU is spent
 holding the one write lock (py-spy: 93 % of a submission's time waiting for it at c=50), and the serve process
 also delivers; on PostgreSQL every report commits under the audit chain's lock (`storage/audit_chain.py`).
 **Next step**: the audit chain appended after commit by one chainer (entries written unchained, chained in order
@@ -61,8 +61,8 @@ statements built, the rows serialised before BEGIN).
     "routing": """
 A copy's way out: the commit wakes the worker (in-process on SQLite; NOTIFY to the scheduler process on
 PostgreSQL), the worker claims in a transaction of its own, loads the case once for the copies claimed together,
-draws each copy and sends it: four 30 ms calls in parallel. p50 41–43 ms is that path; the p95 (75 ms SQLite,
-120 ms PostgreSQL) is the claim and the draw waiting for the interpreter lock and, on PostgreSQL, the extra hop of
+draws each copy and sends it: four 30 ms calls in parallel. p50 41–43 ms is that path; the p95 (75–80 ms SQLite,
+120–148 ms PostgreSQL) is the claim and the draw waiting for the interpreter lock and, on PostgreSQL, the extra hop of
 NOTIFY and a second process. A new case posts its copies only, no "created" thread line; a channel's new posts go
 before its updates and thread lines.
 **Next step**: send a new case's copies as soon as its transaction commits, drawn from the state it committed
@@ -75,8 +75,8 @@ post run one at a time (`handlers/report/service/submission.py` `submit`: the po
 2026-12-07): of a submission's time, 17 % waiting for the post's lock and ~65 % in psycopg's round trips of
 `_attach` (the case and its reports loaded, the URLs, `refresh` → `storage/outbox.py` `_pending`), all under
 that lock, so 20 reports of a post queue behind each other's ~20 round trips. SQLite's one writer serialises
-them anyway and its p99 is 300–401 ms; PostgreSQL's is 4.6–5.4 s. Since 2026-12-07 every report of the clean
-PostgreSQL burst is answered (928 of 1,000 before: Bolt's 3 s limit answered 404; 996 of 1,000 with the 429s).
+them anyway: p99 270–520 ms; PostgreSQL 4.6–6.2 s (runs of 2026-12-07 13:31 and 13:45 UTC), where 986–1,000
+of 1,000 were answered (928 and 988 before the listener runner; the others hit Bolt's 3 s limit: 404).
 A report waiting past the limit is stored all the same (lost = 0), but its reporter sees an error.
 **Next step**: attach in a few statements under the post's lock (one `UPDATE … RETURNING` of the case's
 counters, the report and URLs as Core INSERTs, the copies' updates as one `INSERT … SELECT` guarded by the
@@ -105,14 +105,14 @@ claimed by the worker's timer at its due time rather than at the next claim roun
 """,
     "startup": """
 Imports. `import bot.cli` took 1.3–1.8 s and 108 MB (`python -X importtime`): twitter-text alone 0.37 s (it
-compiles its patterns and imports pkg_resources), openpyxl 0.1 s, psycopg on SQLite too. Since 2026-12-07 they
-load on first use (an X text's length, an xlsx export or import, PostgreSQL's LISTEN;
-`tests/test_startup_imports.py` keeps them out): 84 MB, and in this run 1.6–1.9 s to the first 200 from /healthz,
-2.08 s once (a restart on PostgreSQL after its burst). What is left: SQLAlchemy and the models (~0.3 s),
-slack_bolt (~0.2 s), alembic and the 14 revision scripts for the schema check (~0.1 s), the configuration's
-validation, and on a fresh SQLite database its migrations.
-**Next step**: the schema check by one query of alembic_version against the head revision known at build time
-(no alembic import when the schema is current); the features' listeners imported when registered.
+compiles its patterns and imports pkg_resources), openpyxl 0.1 s, psycopg on SQLite too. Since 2026-12-07 they load
+on first use (an X text's length, an xlsx export or import, PostgreSQL's LISTEN; `tests/test_startup_imports.py`
+keeps them out): 84 MB, and 1.6–2.5 s to the first 200 from /healthz in the runs of 2026-12-07 (the target judges
+the slowest of five starts; the machine's other load moves it by ±0.4 s). What is left: SQLAlchemy and the models
+(~0.3 s), slack_bolt (~0.2 s), alembic and the 14 revision scripts for the schema check (~0.1 s), the
+configuration's validation, and on a fresh SQLite database its migrations.
+**Next step**: the schema check by one query of alembic_version against the head revision known at build time (no
+alembic import when the schema is current); the features' listeners imported when registered.
 """,
     "rss": """
 Imports were 108 MB of the 161 (`ru_maxrss` after `import bot.cli`); twitter-text, openpyxl and psycopg load on
