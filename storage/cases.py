@@ -17,7 +17,9 @@ from storage.models import Case, CaseCopy, CaseCounter, CaseReporter, CaseStatus
 _LOADED = "sns_bot.cases_loaded"
 # A case and what its copies show, loaded with it.
 _WHOLE = (
-    selectinload(Case.copies),
+    # Each copy's message with it: a change queues an update of every live copy, which would otherwise load
+    # them one round trip each, under the case's lock.
+    selectinload(Case.copies).joinedload(CaseCopy.message),
     selectinload(Case.urls),
     selectinload(Case.reports),
     selectinload(Case.checklist),
