@@ -12,10 +12,11 @@ flush on the path any more (the case, its report, URLs and URL claims, the idemp
 audit entry are Core INSERTs on the tables, the audit entry still chained at commit), statements built once instead
 of per call, no savepoint, the open case found by its URL claim alone, PostgreSQL's case counter one autocommit
 statement: 13 statements and BEGIN on SQLite, 16 on PostgreSQL; and the request's thread waits for the ack on an
-event instead of Bolt's 10 ms polling (`bot/listener_runner.py`). Per report: SQLite 9.65 → 5.70 ms, PostgreSQL
-15.66 → 9.50 ms (runs of 2026-12-07 05:56 and 13:31 UTC; 7.69 and 11.92 ms at 13:45, on a busier machine). What is
-left is per statement (~0.1 ms on SQLite, ~0.2–0.5 ms with psycopg's round trip), the session's begin and commit,
-and the HTTP path shared by every request (signature, Bolt's parsing, the middlewares: ~0.3 ms, see `ack.help`).
+event instead of Bolt's 10 ms polling (`bot/listener_runner.py`). Per report: SQLite 9.65 → 4.95–7.69 ms,
+PostgreSQL 15.66 → 9.50–13.58 ms (the run of 2026-12-07 05:56 UTC, then the full runs of 2026-12-07 13:31–14:44
+UTC). What is left is per statement (~0.1 ms on SQLite, ~0.2–0.5 ms with psycopg's round trip), the session's begin
+and commit, and the HTTP path shared by every request (signature, Bolt's parsing, the middlewares: ~0.3 ms, see
+`ack.help`).
 **Next step**: fewer round trips on PostgreSQL (its pool's pre-ping, the NOTIFY, the posts and their copies in one
 statement); no transient `Case` object for a new case (~0.1 ms).
 """,
@@ -25,10 +26,10 @@ dict; fixed: the modal is serialised once per directory revision (`handlers/repo
 `report_modal_for`). Since issue 12 each `/sns-report` records the modal it opens, before and after views.open;
 those records share their commits with the other modals opened meanwhile (`storage/group_commit.py`). Since
 2026-12-07 the answer goes back the moment the listener acks (`bot/listener_runner.py`; Bolt's runner looked for
-the ack every 10 ms), so at c=1 the bot is about at the floor (0.99–1.23×). What is left at c=20 and c=50: the bot
-spends about twice the floor's CPU per command (3.2–3.6 ms against 1.7: the two records of the opened modal and
-the full report modal sent to views.open and parsed back), and in a closed loop on 2 cores the p99 follows the
-CPU.
+the ack every 10 ms), so at c=1 the bot is at the floor in most runs (0.99–1.09×; 1.23× and 1.46× once each). What
+is left at c=20 and c=50: the bot spends about twice the floor's CPU per command (3.2–3.6 ms against 1.7: the two
+records of the opened modal and the full report modal sent to views.open and parsed back), and in a closed loop on
+2 cores the p99 follows the CPU.
 **Next step**: one record per command (the view id learned from the submission, which carries our external_id,
 instead of a second write after views.open); the views.open answer not parsed beyond the view id.
 """,
@@ -36,51 +37,53 @@ instead of a second write after views.open); the views.open answer not parsed be
 Before 2026-12-07 the answer waited for Bolt's listener pool, where Bolt's runner looks for the ack every 10 ms
 (`slack_bolt/listener/thread_runner.py`): in-process ~1.2 ms of CPU and ~11 ms of wall-clock per command. Now a
 global middleware answers `/sns-help` from the request's own thread with the answer serialised once per
-configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms; 0.43–0.92× the floor in the runs of
-2026-12-07 13:31 and 13:45 UTC but once, 1.21× (PostgreSQL c=20, 29.8 ms against 24.6), within this machine's noise
+configuration revision (`handlers/help/listeners.py`): ~0.3 ms of CPU, ~1 ms; 0.43–1.10× the floor in the full runs
+of 2026-12-07 13:31–14:44 UTC but once, 1.21× (PostgreSQL c=20, 29.8 ms against 24.6), within this machine's noise
 between runs; what the bot adds over the floor is its own edge, shared by every request: the signature and shape
 checks in `bot/http.py`, Bolt parsing the form again, the three global middlewares called through Bolt's argument
 injection, the metrics.
 **Next step**: the shape check and Bolt sharing one parse of the body.
 """,
     "ack.submission": """
-The absolute target is below the durable floor on this machine: one INSERT committed per submission already
-takes ~500–540 ms at the p99 at c=50 (the table above), and the bot's ratio to it is met on both databases.
-Issue 13 moved rendering out of the ack: a report's transaction stores the case, its audit entry and intents
-(`handlers/report/service/`), and the delivery worker draws each message when it sends it
-(`handlers/report/messages.py`); its rows are Core INSERTs (`ack.cpu`). Since 2026-12-07 the answer goes back
-the moment the listener acks, not at Bolt's next 10 ms look (`bot/listener_runner.py`), and the request threads
-no longer wake a hundred times a second each: PostgreSQL c=50 p99 1,995 → 1,064 ms, SQLite 973 → 630 ms
-(runs of 2026-12-07 05:56 and 13:31 UTC). What is left above the floor: on SQLite the transaction's CPU is spent
-holding the one write lock (py-spy: 93 % of a submission's time waiting for it at c=50), and the serve process
-also delivers; on PostgreSQL every report commits under the audit chain's lock (`storage/audit_chain.py`).
-**Next step**: the audit chain appended after commit by one chainer (entries written unchained, chained in order
-by a sweep), so reports commit in parallel on PostgreSQL; on SQLite, less CPU inside the write lock (the
-statements built, the rows serialised before BEGIN).
+The absolute target is below the durable floor on this machine: one INSERT committed per submission already takes
+~500–700 ms at the p99 at c=50 (the table above). The bot's ratio to it was 1.1–1.3× on SQLite and 1.8–2.6× on
+PostgreSQL (target ≤ 2×) in the full runs of 2026-12-07 13:31–14:44 UTC. Issue 13 moved rendering out of the ack: a
+report's transaction stores the case, its audit entry and intents (`handlers/report/service/`), and the delivery
+worker draws each message when it sends it (`handlers/report/messages.py`); its rows are Core INSERTs (`ack.cpu`).
+Since 2026-12-07 the answer goes back the moment the listener acks, not at Bolt's next 10 ms look
+(`bot/listener_runner.py`), and the request threads no longer wake a hundred times a second each: PostgreSQL c=50
+p99 1,995 → 1,064 ms, SQLite 973 → 630 ms (runs of 2026-12-07 05:56 and 13:31 UTC). What is left above the floor:
+on SQLite the transaction's CPU is spent holding the one write lock (py-spy: 93 % of a submission's time waiting
+for it at c=50), and the serve process also delivers; on PostgreSQL every report commits under the audit chain's
+lock (`storage/audit_chain.py`).
+**Next step**: the audit chain appended after commit by one chainer (entries written unchained, chained in order by
+a sweep), so reports commit in parallel on PostgreSQL; on SQLite, less CPU inside the write lock (the statements
+built, the rows serialised before BEGIN).
 """,
     "routing": """
 A copy's way out: the commit wakes the worker (in-process on SQLite; NOTIFY to the scheduler process on
 PostgreSQL), the worker claims in a transaction of its own, loads the case once for the copies claimed together,
-draws each copy and sends it: four 30 ms calls in parallel. p50 41–43 ms is that path; the p95 (75–80 ms SQLite,
-120–148 ms PostgreSQL) is the claim and the draw waiting for the interpreter lock and, on PostgreSQL, the extra hop of
-NOTIFY and a second process. A new case posts its copies only, no "created" thread line; a channel's new posts go
-before its updates and thread lines.
-**Next step**: send a new case's copies as soon as its transaction commits, drawn from the state it committed
-(the listener's own data, no claim round), leaving only retries and later updates to the worker.
+draws each copy and sends it: four 30 ms calls in parallel. p50 41–43 ms is that path; the p95 (65–92 ms SQLite,
+115–148 ms PostgreSQL) is the claim and the draw waiting for the interpreter lock and, on PostgreSQL, the extra hop
+of NOTIFY and a second process. A new case posts its copies only, no "created" thread line; a channel's new posts
+go before its updates and thread lines.
+**Next step**: send a new case's copies as soon as its transaction commits, drawn from the state it committed (the
+listener's own data, no claim round), leaving only retries and later updates to the worker.
 """,
     "burst.ack": """
 The cause of part 1, with duplicates: 950 of the 1,000 reports attach to one of 50 cases, and the reports of one
 post run one at a time (`handlers/report/service/submission.py` `submit`: the post's lock, then `_attach` →
 `copies.lock`, the case row FOR UPDATE, then the copies' updates queued). py-spy on PostgreSQL (quick burst,
 2026-12-07): of a submission's time, 17 % waiting for the post's lock and ~65 % in psycopg's round trips of
-`_attach` (the case and its reports loaded, the URLs, `refresh` → `storage/outbox.py` `_pending`), all under
-that lock, so 20 reports of a post queue behind each other's ~20 round trips. SQLite's one writer serialises
-them anyway: p99 270–520 ms; PostgreSQL 4.6–6.2 s (runs of 2026-12-07 13:31 and 13:45 UTC), where 986–1,000
-of 1,000 were answered (928 and 988 before the listener runner; the others hit Bolt's 3 s limit: 404).
-A report waiting past the limit is stored all the same (lost = 0), but its reporter sees an error.
-**Next step**: attach in a few statements under the post's lock (one `UPDATE … RETURNING` of the case's
-counters, the report and URLs as Core INSERTs, the copies' updates as one `INSERT … SELECT` guarded by the
-pending-update check), so a post's lock is held for ~3 round trips instead of ~20.
+`_attach` (the case and its reports loaded, the URLs, `refresh` → `storage/outbox.py` `_pending`), all under that
+lock, so 20 reports of a post queue behind each other's ~20 round trips. SQLite's one writer serialises them
+anyway: p99 175–570 ms; PostgreSQL 1.9–6.2 s (the full runs of 2026-12-07 13:31–14:44 UTC), where 986–1,000 of
+1,000 were answered (928 and 988 before the listener runner; the others hit Bolt's 3 s limit: 404). A report
+waiting past the limit is stored all the same (lost = 0), but its reporter sees an error. Since 14:00 a case's
+copies load their messages in the same query (`storage/cases.py` `_WHOLE`): an attach is 24 statements, not 31.
+**Next step**: attach in a few statements under the post's lock (one `UPDATE … RETURNING` of the case's counters,
+the report and URLs as Core INSERTs, the copies' updates as one `INSERT … SELECT` guarded by the pending-update
+check), so a post's lock is held for ~3 round trips instead of ~20.
 """,
     "burst.delivery": """
 A channel sends one message at a time at Slack's pace (a burst of 20, then one a second): in a flame-up the
@@ -107,7 +110,7 @@ claimed by the worker's timer at its due time rather than at the next claim roun
 Imports. `import bot.cli` took 1.3–1.8 s and 108 MB (`python -X importtime`): twitter-text alone 0.37 s (it
 compiles its patterns and imports pkg_resources), openpyxl 0.1 s, psycopg on SQLite too. Since 2026-12-07 they load
 on first use (an X text's length, an xlsx export or import, PostgreSQL's LISTEN; `tests/test_startup_imports.py`
-keeps them out): 84 MB, and 1.6–2.5 s to the first 200 from /healthz in the runs of 2026-12-07 (the target judges
+keeps them out): 84 MB, and 1.6–2.7 s to the first 200 from /healthz in the runs of 2026-12-07 (the target judges
 the slowest of five starts; the machine's other load moves it by ±0.4 s). What is left: SQLAlchemy and the models
 (~0.3 s), slack_bolt (~0.2 s), alembic and the 14 revision scripts for the schema check (~0.1 s), the
 configuration's validation, and on a fresh SQLite database its migrations.
